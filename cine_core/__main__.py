@@ -1,0 +1,56 @@
+"""CLI: `python -m cine_core migrate | setup | import FILE --user ID | run`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from cine_core.errors import CineError
+
+log = logging.getLogger("cine_core")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cine_core", description="CineAI maintenance commands")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply database migrations (idempotent)")
+    sub.add_parser("setup", help="migrate, load the offline catalog, ensure the local user (idempotent)")
+    imp = sub.add_parser("import", help="import a Letterboxd / IMDb / Trakt export")
+    imp.add_argument("file")
+    imp.add_argument("--user", default=None, help="user id (default: the local user)")
+    run = sub.add_parser("run", help="start the database, the worker and the Streamlit app")
+    run.add_argument("--port", type=int, default=8501)
+    args = parser.parse_args(argv)
+
+    from cine_core.config import get_settings
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "migrate":
+            from cine_core.setup import run_migrate
+
+            applied = run_migrate(settings)
+            print(f"Applied {len(applied)} migration(s)" if applied else "Database is up to date")
+        elif args.command == "setup":
+            from cine_core.setup import run_setup
+
+            report = run_setup(settings)
+            print(report)
+        elif args.command == "import":
+            from cine_core.setup import run_import
+
+            print(run_import(settings, args.file, args.user))
+        elif args.command == "run":
+            from cine_core.launcher import run_all
+
+            return run_all(settings, port=args.port)
+    except CineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Settings from the environment and `.env`, read once. Missing keys mean offline defaults."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CLAUDE_MODEL = "claude-haiku-5-5"
+
+
+class Settings(BaseSettings):
+    """Every knob CineAI reads. Env var names are the field names in upper case."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    database_url: str | None = None
+    cine_data_dir: Path = PROJECT_ROOT / ".cine"
+
+    tmdb_api_key: SecretStr | None = None
+    tmdb_read_access_token: SecretStr | None = None
+    tmdb_base_url: str = "https://api.themoviedb.org/3"
+    tmdb_cache_ttl_days: float = 7.0
+    tmdb_region: str = "US"
+
+    anthropic_api_key: SecretStr | None = None
+    anthropic_base_url: str | None = None
+    cine_claude_model: str = DEFAULT_CLAUDE_MODEL
+
+    supabase_url: str | None = None
+    supabase_anon_key: SecretStr | None = None
+
+    cine_wikipedia: bool = True
+    scout_interval_hours: float = 2.0
+    pick_threshold: float = Field(0.7, ge=0.0, le=1.0)
+    llm_top_k: int = 20
+    min_picks: int = 6
+    log_level: str = "INFO"
+
+    @property
+    def tmdb_online(self) -> bool:
+        return bool(self.tmdb_api_key or self.tmdb_read_access_token)
+
+    @property
+    def claude_online(self) -> bool:
+        return bool(self.anthropic_api_key)
+
+    @property
+    def supabase_auth(self) -> bool:
+        return bool(self.supabase_url and self.supabase_anon_key)
+
+    def describe_sources(self) -> dict[str, str]:
+        """Which real service or offline default each part uses (no secrets)."""
+        return {
+            "database": "DATABASE_URL" if self.database_url else f"embedded Postgres in {self.cine_data_dir}",
+            "movies": "TMDB (live)" if self.tmdb_online else "offline catalog",
+            "llm": f"Claude ({self.cine_claude_model})" if self.claude_online else "local engine",
+            "users": "Supabase Auth" if self.supabase_auth else "one local user",
+        }
+
+
+@functools.cache
+def get_settings() -> Settings:
+    settings = Settings()
+    _announce_offline_defaults(settings)
+    return settings
+
+
+def _announce_offline_defaults(settings: Settings) -> None:
+    if not settings.tmdb_online:
+        log.info("No TMDB_API_KEY: using the bundled offline catalog")
+    if not settings.claude_online:
+        log.info("No ANTHROPIC_API_KEY: using the local taste engine")
+    if not settings.database_url:
+        log.info("No DATABASE_URL: using embedded Postgres in %s", settings.cine_data_dir)
