@@ -26,3 +26,9 @@ def enqueue(conn: psycopg.Connection, user_id: str, trigger_type: TriggerType | 
     ).fetchone()
     conn.execute("select pg_notify(%s, %s)", (NOTIFY_CHANNEL, str(user_id)))
     return row is not None
+
+
+def request_refresh(conn: psycopg.Connection, trigger_type: TriggerType | str) -> bool:
+    """enqueue() for code running inside db.user_transaction (role authenticated, RLS claims set)."""
+    row = conn.execute("select public.request_refresh(%s) as created", (str(TriggerType(trigger_type)),)).fetchone()
+    return bool(row["created"] if isinstance(row, dict) else row[0])

@@ -200,6 +200,28 @@ create trigger ratings_enqueue_refresh
   after insert or update on public.ratings
   for each row execute function public.enqueue_refresh_on_rating();
 
+-- Lets a signed-in user ask for a refresh of their own picks (feedback, chat, refresh button)
+-- without any rights on the queue table.
+create function public.request_refresh(p_trigger_type text) returns boolean
+language plpgsql security definer set search_path = '' as $$
+declare
+  uid uuid := auth.uid();
+  created boolean;
+begin
+  if uid is null then
+    raise exception 'request_refresh needs a signed-in user' using errcode = '42501';
+  end if;
+  insert into public.recommendation_refresh_queue (user_id, trigger_type)
+  values (uid, p_trigger_type)
+  on conflict (user_id) where status = 'pending' do nothing
+  returning true into created;
+  perform pg_notify('recommendation_refresh', uid::text);
+  return coalesce(created, false);
+end;
+$$;
+revoke all on function public.request_refresh(text) from public, anon;
+grant execute on function public.request_refresh(text) to authenticated;
+
 -- Cost accounting: every TMDB, LLM and web call.
 create table public.api_usage (
   id bigint generated always as identity primary key,
