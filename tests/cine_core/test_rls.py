@@ -1,0 +1,110 @@
+"""Row-level security: with user A's claims, every per-user table shows only A's rows."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from cine_core.db import transaction, user_transaction
+from cine_core.errors import DataError
+
+PER_USER_TABLES = ["ratings", "recommendations", "movie_conversations", "taste_profile", "watchlist"]
+SERVICE_ONLY_TABLES = ["recommendation_refresh_queue", "api_usage", "worker_heartbeat", "source_cache"]
+FILM_A, FILM_B = 27205, 157336
+
+
+@pytest.fixture
+def two_users(pool, make_user):
+    a, b = make_user("a@example.com"), make_user("b@example.com")
+    with transaction(pool) as conn:
+        for film in (FILM_A, FILM_B):
+            conn.execute("insert into movies (id, title) values (%s, %s) on conflict do nothing", (film, f"Film {film}"))
+        for user in (a, b):
+            conn.execute("insert into ratings (user_id, movie_id, rating) values (%s, %s, 4)", (user, FILM_A))
+            conn.execute(
+                "insert into recommendations (user_id, movie_id, reason, discovery_source, confidence)"
+                " values (%s, %s, 'because', 'trending', 0.8)",
+                (user, FILM_B),
+            )
+            conn.execute(
+                "insert into movie_conversations (user_id, conversation_type, what_you_said)"
+                " values (%s, 'general_preference', 'hi')",
+                (user,),
+            )
+            conn.execute("insert into taste_profile (user_id, preferences) values (%s, '{}')", (user,))
+            conn.execute("insert into watchlist (user_id, movie_id) values (%s, %s)", (user, FILM_B))
+            conn.execute(
+                "insert into api_usage (service, operation, user_id) values ('tmdb', 'movie_details', %s)", (user,)
+            )
+    return a, b
+
+
+@pytest.mark.parametrize("table", PER_USER_TABLES)
+def test_user_sees_only_their_own_rows(pool, two_users, table):
+    a, _ = two_users
+    with user_transaction(pool, a) as conn:
+        owners = {r["user_id"] for r in conn.execute(f"select user_id::text from {table}").fetchall()}
+    assert owners == {a}
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "insert into ratings (user_id, movie_id, rating) values (%(b)s, 157336, 3)",
+        "insert into watchlist (user_id, movie_id) values (%(b)s, 27205)",
+        "insert into movie_conversations (user_id, conversation_type, what_you_said) values (%(b)s, 'loved_it', 'x')",
+        "insert into taste_profile (user_id) values (%(b)s)",
+        "update ratings set user_id = %(b)s where user_id = %(a)s",
+    ],
+)
+def test_writing_a_row_for_another_user_is_refused(pool, two_users, statement):
+    a, b = two_users
+    with pytest.raises(DataError):
+        with user_transaction(pool, a) as conn:
+            conn.execute(statement, {"a": a, "b": b})
+
+
+def test_updating_another_users_rows_changes_nothing(pool, two_users):
+    a, b = two_users
+    with user_transaction(pool, a) as conn:
+        cur = conn.execute("update ratings set rating = 1 where user_id = %s", (b,))
+        assert cur.rowcount == 0
+        cur = conn.execute("update recommendations set feedback = 'down' where user_id = %s", (b,))
+        assert cur.rowcount == 0
+    with pool.connection() as conn:
+        assert conn.execute("select rating from ratings where user_id = %s", (b,)).fetchone()["rating"] == 4
+
+
+def test_users_cannot_write_picks_or_confidence_themselves(pool, two_users):
+    a, _ = two_users
+    with pytest.raises(DataError):
+        with user_transaction(pool, a) as conn:
+            conn.execute("update recommendations set confidence = 1 where user_id = %s", (a,))
+
+
+@pytest.mark.parametrize("table", PER_USER_TABLES)
+def test_anon_sees_nothing(db_url, two_users, table):
+    with psycopg.connect(db_url) as conn:
+        conn.execute("set role anon")
+        try:
+            rows = conn.execute(f"select * from {table}").fetchall()
+        except psycopg.errors.InsufficientPrivilege:
+            rows = []
+    assert rows == []
+
+
+@pytest.mark.parametrize("role", ["anon", "authenticated"])
+@pytest.mark.parametrize("table", SERVICE_ONLY_TABLES)
+def test_queue_usage_and_worker_tables_are_not_readable_by_app_roles(db_url, two_users, role, table):
+    a, _ = two_users
+    with psycopg.connect(db_url) as conn:
+        conn.execute("select set_config('request.jwt.claims', %s, false)", (f'{{"sub": "{a}"}}',))
+        conn.execute(f"set role {role}")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(f"select * from {table}")
+
+
+def test_films_are_readable_by_everyone(db_url, two_users):
+    with psycopg.connect(db_url) as conn:
+        conn.execute("set role anon")
+        assert conn.execute("select count(*) from movies").fetchone()[0] >= 2
