@@ -18,7 +18,7 @@ DEFAULT_CLAUDE_MODEL = "claude-haiku-5-5"
 class Settings(BaseSettings):
     """Every knob CineAI reads. Env var names are the field names in upper case."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+    model_config = SettingsConfigDict(env_file=PROJECT_ROOT / ".env", extra="ignore", case_sensitive=False)
 
     database_url: str | None = None
     cine_data_dir: Path = PROJECT_ROOT / ".cine"
