@@ -1,0 +1,110 @@
+"""The bundled offline catalog: loading, idempotence, and CatalogSource behaviour."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from cine_core.catalog import CatalogSource, catalog_movies, load_catalog_into_db
+from cine_core.db import transaction
+from cine_core.errors import TMDBNotFound
+from cine_core.models import Movie
+from cine_core.movie_rows import movies_by_ids, upsert_movies
+
+MATRIX = 603
+DARK_KNIGHT = 155
+
+
+@pytest.fixture(scope="module")
+def source() -> CatalogSource:
+    return CatalogSource()
+
+
+def _count(pool) -> int:
+    with transaction(pool) as conn:
+        return conn.execute("select count(*) as n from public.movies where source = 'catalog'").fetchone()["n"]
+
+
+def test_setup_loads_at_least_3000_films(pool):
+    assert _count(pool) >= 3000
+    assert _count(pool) == len(catalog_movies())
+
+
+def test_catalog_has_the_fields_the_scout_needs():
+    films = catalog_movies()
+    assert sum(bool(m.overview) for m in films) > 0.9 * len(films)
+    assert sum(bool(m.directors) for m in films) > 0.7 * len(films)
+    assert sum(bool(m.keywords) for m in films) > 0.5 * len(films)
+    assert sum(bool(m.poster_path) for m in films) > 1000
+    assert not any("Ã" in name for m in films for name in m.directors + m.cast)
+
+
+def test_loading_twice_changes_nothing(pool):
+    before = _count(pool)
+    assert load_catalog_into_db(pool) == before
+    assert _count(pool) == before
+
+
+def test_catalog_never_overwrites_live_tmdb_row(pool):
+    live = Movie(id=MATRIX, title="The Matrix (live)", year=1999, source="tmdb",
+                 fetched_at=datetime.now(timezone.utc))
+    with transaction(pool) as conn:
+        upsert_movies(conn, [live])
+    load_catalog_into_db(pool)
+    with transaction(pool) as conn:
+        stored = movies_by_ids(conn, [MATRIX])[MATRIX]
+    assert (stored.title, stored.source) == ("The Matrix (live)", "tmdb")
+
+
+def test_trending_differs_across_days_and_is_stable_within_one(source):
+    monday = [m.id for m in source.trending(today=date(2026, 11, 23))]
+    again = [m.id for m in source.trending(today=date(2026, 11, 23))]
+    tuesday = [m.id for m in source.trending(today=date(2026, 11, 24))]
+    assert len(monday) == 40 and monday == again
+    assert monday != tuesday
+
+
+def test_weekly_trending_is_stable_within_the_week(source):
+    assert [m.id for m in source.trending("week", today=date(2026, 11, 23))] == [
+        m.id for m in source.trending("week", today=date(2026, 11, 27))
+    ]
+
+
+def test_similar_films_share_genres_or_people(source):
+    seed = source.details(MATRIX)
+    similar = source.similar(MATRIX, limit=10)
+    assert len(similar) == 10 and seed.id not in {m.id for m in similar}
+    for film in similar:
+        shared = (set(film.genres) & set(seed.genres)) | (set(film.directors) & set(seed.directors)) | (
+            set(film.cast) & set(seed.cast)) | (set(film.keywords) & set(seed.keywords))
+        assert shared, film.title
+    assert any(set(m.directors) & set(seed.directors) for m in similar)
+
+
+def test_recommendations_favour_the_same_director(source):
+    recs = source.recommendations(DARK_KNIGHT, limit=10)
+    assert sum("Christopher Nolan" in m.directors for m in recs) >= 3
+
+
+def test_search_ignores_accents_case_and_small_typos(source):
+    assert source.search("amelie")[0].title == "Amélie"
+    assert source.search("THE GODFATHER", 1972)[0].id == 238
+    assert source.search("The Godfathr")[0].id in {238, 240, 242}
+
+
+def test_search_with_year_keeps_only_year_plus_minus_one(source):
+    assert all(abs(m.year - 1972) <= 1 for m in source.search("The Godfather", 1972))
+
+
+def test_discover_filters_genres_years_and_runtime(source):
+    found = source.discover(genres=["Horror"], year_from=1990, year_to=1999, runtime_max=100, limit=15)
+    assert len(found) == 15
+    assert all("Horror" in m.genres and 1990 <= m.year <= 1999 and m.runtime <= 100 for m in found)
+
+
+def test_find_imdb_and_missing_details(source):
+    assert source.find_imdb("tt0133093").id == MATRIX
+    assert source.find_imdb("tt0000000") is None
+    with pytest.raises(TMDBNotFound):
+        source.details(999_999_999)
