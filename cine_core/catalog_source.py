@@ -146,3 +146,14 @@ def _traits(movie: Movie) -> dict[str, set[str]]:
         "director": {d.lower() for d in movie.directors},
         "cast": {c.lower() for c in movie.cast},
     }
+
+
+_shared: CatalogSource | None = None
+
+
+def shared_catalog_source() -> CatalogSource:
+    """One CatalogSource per process over the bundled catalog (building its indexes takes ~1 s)."""
+    global _shared
+    if _shared is None:
+        _shared = CatalogSource()
+    return _shared
