@@ -17,7 +17,8 @@ import pydantic
 from psycopg.rows import dict_row
 
 from cine_core.insights import ChatInsights
-from cine_core.models import Movie, RatedMovie, TasteProfile
+from cine_core.models import RatedMovie, TasteProfile
+from cine_core.movie_rows import row_to_movie
 from cine_core.taste_build import DEFAULT_PROFILE_CONFIG, ProfileConfig, build_profile, rating_weights
 from cine_core.taste_summary import SummaryItem, TasteSummary, label_for, summarize
 
@@ -85,17 +86,6 @@ def profile_from_json(data: Mapping | None, *, user_id, version: int, updated_at
     )
 
 
-def _movie_from_row(row: Mapping) -> Movie:
-    return Movie(
-        id=int(row["id"]), title=row["title"], year=row["year"], release_date=row["release_date"],
-        overview=row["overview"] or "", genres=tuple(row["genres"] or ()), keywords=tuple(row["keywords"] or ()),
-        directors=tuple(row["directors"] or ()), cast=tuple(row["top_cast"] or ()), runtime=row["runtime"],
-        original_language=row["original_language"], popularity=float(row["popularity"] or 0.0),
-        vote_average=row["vote_average"], vote_count=int(row["vote_count"] or 0), poster_path=row["poster_path"],
-        imdb_id=row["imdb_id"], source=row["source"],
-    )
-
-
 def load_rated(conn, user_id) -> list[RatedMovie]:
     """The user's ratings joined with their films, oldest first."""
     with conn.cursor(row_factory=dict_row) as cur:
@@ -106,7 +96,7 @@ def load_rated(conn, user_id) -> list[RatedMovie]:
             (user_id,),
         ).fetchall()
     return [
-        RatedMovie(_movie_from_row(row), float(row["user_rating"]), row["user_rated_at"], row["rating_source"])
+        RatedMovie(row_to_movie(row), float(row["user_rating"]), row["user_rated_at"], row["rating_source"])
         for row in rows
     ]
 
