@@ -66,11 +66,10 @@ class FeatureSpace:
             stop_words="english", sublinear_tf=True, min_df=2, max_df=0.5, max_features=MAX_TFIDF_FEATURES,
             dtype=np.float32,
         )
-        if any(texts):
-            self.tfidf.fit(texts)
         self._fitted_text = any(texts)
+        corpus_text = self.tfidf.fit_transform(texts).tocsr() if self._fitted_text else None
         self.index = {m.id: i for i, m in enumerate(corpus)}
-        self.corpus = self._encode(corpus)
+        self.corpus = self._encode(corpus, corpus_text)
         n = max(len(corpus), 1)
         # Share of films carrying each token: what a profile must beat to count as a preference.
         self.base_rate = {f: np.asarray(self.corpus.tokens[f].sum(axis=0)).ravel() / n for f in FAMILIES}
@@ -80,7 +79,7 @@ class FeatureSpace:
         self.std_votes = float(self.corpus.votes.std()) or 1.0 if len(corpus) else 1.0
         log.info("feature space: %d films, %s tokens", len(corpus), {f: len(v) for f, v in self.vocab.items()})
 
-    def _encode(self, movies: Sequence[Movie]) -> Encoded:
+    def _encode(self, movies: Sequence[Movie], text: sparse.csr_matrix | None = None) -> Encoded:
         tokens = {}
         for family in FAMILIES:
             vocab = self.vocab[family]
@@ -93,9 +92,9 @@ class FeatureSpace:
                         cols.append(col)
             data = np.ones(len(rows), dtype=np.float32)
             tokens[family] = sparse.csr_matrix((data, (rows, cols)), shape=(len(movies), len(vocab)))
-        if self._fitted_text:
+        if text is None and self._fitted_text:
             text = self.tfidf.transform([m.overview or "" for m in movies]).tocsr()
-        else:
+        elif text is None:
             text = sparse.csr_matrix((len(movies), 1), dtype=np.float32)
         quality = np.array([self._bayes(m) for m in movies], dtype=np.float64)
         has_tokens = sum((tokens[f].getnnz(axis=1) > 0).astype(int) for f in FAMILIES) > 0
