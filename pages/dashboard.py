@@ -1,0 +1,102 @@
+"""Today's picks: the stored recommendations as cards, the learned taste beside them.
+
+Never waits on the worker: missing or stale picks enqueue a refresh and show a fallback at once.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import streamlit as st
+
+from cine_core import actions, queries
+from cine_core.db import user_transaction
+from cine_core.models import TriggerType
+from cine_core.taste_summary import TasteSummary
+from ui import context
+from ui.cards import render_grid
+from ui.format import time_ago
+from ui.taste_panel import render_taste_panel
+
+STALE_AFTER = timedelta(hours=24)  # the scout runs every 2 h; a day-old set means the worker is behind
+AUTO_REFRESH_EVERY_SECONDS = 600.0  # ask at most this often per session, so an empty result cannot loop
+ONBOARDING_RATINGS = 5
+PICK_COLUMNS = 3
+
+
+@dataclass
+class DashboardData:
+    state: queries.UserState
+    picks: list[queries.Card]
+    summary: TasteSummary
+    fallback: list[queries.Card] = field(default_factory=list)
+
+
+def _load(pool, user_id: str, mood: str | None) -> DashboardData:
+    with user_transaction(pool, user_id) as conn:
+        state = queries.load_user_state(conn, user_id)
+        picks = queries.list_picks(conn, user_id, mood=mood) if state.picks_available else []
+        summary = queries.load_taste_summary(conn, user_id)
+        fallback = [] if state.picks_available else queries.list_fallback_films(conn, user_id)
+    return DashboardData(state, picks, summary, fallback)
+
+
+def _is_stale(state: queries.UserState) -> bool:
+    return state.picks_generated_at is not None and datetime.now(UTC) - state.picks_generated_at > STALE_AFTER
+
+
+def _auto_refresh(pool, user_id: str) -> None:
+    """Queue a refresh without waiting for it; throttled per session."""
+    last = st.session_state.get("auto_refresh_at")
+    if last is not None and time.monotonic() - last < AUTO_REFRESH_EVERY_SECONDS:
+        return
+    st.session_state["auto_refresh_at"] = time.monotonic()
+    with context.guarded("Requesting fresh picks"):
+        actions.request_manual_refresh(pool, user_id, trigger=TriggerType.SCHEDULED)
+
+
+st.title("🎬 Today's picks")
+context.show_flashes()
+pool = context.pool()
+user = context.current_user()
+
+mood = st.segmented_control(
+    "In the mood for", options=list(queries.MOODS), format_func=lambda key: queries.MOODS[key].label, key="mood",
+)
+
+data: DashboardData | None = None
+with context.guarded("Loading your picks"):
+    data = _load(pool, user.id, mood)
+
+if data is not None:
+    picks_column, taste_column = st.columns([3, 1], gap="large")
+    with picks_column:
+        if data.state.rating_count < ONBOARDING_RATINGS:
+            st.info(f"You have rated {data.state.rating_count} film(s). Rate at least {ONBOARDING_RATINGS} "
+                    "(or import your Letterboxd / IMDb / Trakt history) and CineAI will learn your taste.",
+                    icon="👋")
+            st.page_link("pages/onboarding.py", label="Rate some well-known films", icon="⭐")
+        if not data.state.picks_available:
+            _auto_refresh(pool, user.id)
+            st.warning("Your personal picks are being prepared in the background. Meanwhile, here are the "
+                       "catalog's best-rated popular films you have not rated yet.", icon="⏳")
+            render_grid(data.fallback, scope="fallback", pool=pool, user_id=user.id, columns=PICK_COLUMNS)
+        else:
+            freshness = f"Picks updated {time_ago(data.state.picks_generated_at)}"
+            line, button = st.columns([4, 1], vertical_alignment="center")
+            line.caption(freshness)
+            button.button("🔄 Refresh", key="refresh-picks", on_click=context.run_action,
+                          args=(actions.request_manual_refresh, pool, user.id),
+                          kwargs={"success": "Refresh requested: new picks will appear shortly."})
+            if _is_stale(data.state):
+                _auto_refresh(pool, user.id)
+                st.warning("These picks are more than a day old; fresh ones have been requested and will "
+                           "appear on your next visit.", icon="⏳")
+            if data.picks:
+                render_grid(data.picks, scope="pick", pool=pool, user_id=user.id, columns=PICK_COLUMNS)
+            else:
+                st.info("None of your current picks fit that mood. Try another one, or ask for it in the chat.")
+    with taste_column:
+        render_taste_panel(data.summary, pool=pool, user_id=user.id)

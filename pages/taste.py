@@ -1,0 +1,4 @@
+"""TODO"""
+import streamlit as st
+
+st.title("taste")

@@ -1,0 +1,151 @@
+"""Dashboard: stored picks render as cards; actions write rows and enqueue refreshes; fallbacks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from cine_core.db import transaction
+from cine_core.queries import MOODS
+from tests.app.conftest import insert_picks, popular_ids, queue_rows
+
+
+def _texts(at) -> str:
+    return "\n".join(str(m.value) for m in at.markdown) + "\n".join(str(c.value) for c in at.caption)
+
+
+def test_picks_render_with_reasons_and_freshness(app, pool, local_user):
+    films = popular_ids(pool, 14)
+    insert_picks(pool, local_user, films)
+    app.run()
+    assert not app.exception
+    text = _texts(app)
+    assert "Because you loved" in text
+    assert "Picks updated 12 min ago" in text
+    assert "95%" in text
+    # 12 cards, the top ones by confidence
+    assert len([b for b in app.button if b.key and b.key.startswith("pick-up-")]) == 12
+    assert app.button(key=f"pick-up-{films[0]}")
+    assert not [b for b in app.button if b.key == f"pick-up-{films[13]}"]
+
+
+def _rows(pool, sql: str, *args) -> list[dict]:
+    with transaction(pool) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def test_thumbs_up_stores_feedback_and_a_rating_signal_and_enqueues(app, pool, local_user):
+    films = popular_ids(pool, 12)
+    insert_picks(pool, local_user, films)
+    app.run()
+    app.button(key=f"pick-up-{films[2]}").click().run()
+    assert not app.exception
+    assert _rows(pool, "select feedback from recommendations where user_id = %s and movie_id = %s",
+                 local_user, films[2]) == [{"feedback": "up"}]
+    signal = _rows(pool, "select rating, source from ratings where user_id = %s and movie_id = %s", local_user, films[2])
+    assert [(float(r["rating"]), r["source"]) for r in signal] == [(4.0, "feedback")]
+    assert [r["status"] for r in queue_rows(pool, local_user)] == ["pending"]
+    assert any("noted for" in s.value for s in app.success)
+    assert any("You liked this pick" in c.value for c in app.caption)
+
+
+def test_thumbs_down_hides_the_pick_and_enqueues(app, pool, local_user):
+    films = popular_ids(pool, 13)
+    insert_picks(pool, local_user, films)
+    app.run()
+    app.button(key=f"pick-down-{films[0]}").click().run()
+    assert _rows(pool, "select feedback from recommendations where movie_id = %s", films[0]) == [{"feedback": "down"}]
+    keys = {b.key for b in app.button}
+    assert f"pick-up-{films[0]}" not in keys and f"pick-up-{films[12]}" in keys
+    assert queue_rows(pool, local_user)
+
+
+def test_not_interested_hides_for_good_and_enqueues(app, pool, local_user):
+    films = popular_ids(pool, 12)
+    insert_picks(pool, local_user, films)
+    app.run()
+    app.button(key=f"pick-hide-{films[1]}").click().run()
+    assert _rows(pool, "select feedback from recommendations where movie_id = %s", films[1]) == [
+        {"feedback": "not_interested"}]
+    assert f"pick-up-{films[1]}" not in {b.key for b in app.button}
+    assert queue_rows(pool, local_user)
+
+
+def test_watchlist_button_adds_and_removes(app, pool, local_user):
+    films = popular_ids(pool, 12)
+    insert_picks(pool, local_user, films)
+    app.run()
+    app.button(key=f"pick-watch-{films[3]}").click().run()
+    assert _rows(pool, "select movie_id from watchlist where user_id = %s", local_user) == [{"movie_id": films[3]}]
+    assert queue_rows(pool, local_user)
+    app.button(key=f"pick-unwatch-{films[3]}").click().run()
+    assert _rows(pool, "select movie_id from watchlist where user_id = %s", local_user) == []
+
+
+def test_seen_it_rating_is_stored_shown_on_next_rerun_and_enqueues(app, pool, local_user):
+    films = popular_ids(pool, 12)
+    insert_picks(pool, local_user, films)
+    app.run()
+    app.select_slider(key=f"pick-stars-{films[4]}").set_value(4.5)
+    app.button(key=f"pick-rate-{films[4]}").click().run()
+    assert not app.exception
+    stored = _rows(pool, "select rating, source from ratings where user_id = %s", local_user)
+    assert [(float(r["rating"]), r["source"]) for r in stored] == [(4.5, "app")]
+    assert [r["trigger_type"] for r in queue_rows(pool, local_user)] == ["new_rating"]
+    assert any("You rated ★★★★½ 4.5" in c.value for c in app.caption)
+
+
+def test_no_picks_enqueues_a_refresh_and_shows_the_fallback(app, pool, local_user):
+    app.run()
+    assert not app.exception
+    assert any("being prepared" in w.value for w in app.warning)
+    assert [r["trigger_type"] for r in queue_rows(pool, local_user)] == ["scheduled"]
+    fallback_keys = [b.key for b in app.button if b.key and b.key.startswith("fallback-up-")]
+    assert len(fallback_keys) == 12
+
+
+def test_dismissing_a_fallback_film_hides_it_for_good(app, pool, local_user):
+    app.run()
+    first = int(next(b.key for b in app.button if b.key and b.key.startswith("fallback-hide-")).rsplit("-", 1)[1])
+    app.button(key=f"fallback-hide-{first}").click().run()
+    assert f"fallback-hide-{first}" not in {b.key for b in app.button}
+    assert _rows(pool, "select feedback, matcher from recommendations where movie_id = %s", first) == [
+        {"feedback": "not_interested", "matcher": "app"}]
+    # a dismissed fallback film is not mistaken for a stored pick
+    assert any("being prepared" in w.value for w in app.warning)
+
+
+def test_stale_picks_show_with_a_notice_and_enqueue(app, pool, local_user):
+    insert_picks(pool, local_user, popular_ids(pool, 12), age=timedelta(days=3))
+    app.run()
+    assert any("more than a day old" in w.value for w in app.warning)
+    assert any("Picks updated 3 days ago" in c.value for c in app.caption)
+    assert [r["trigger_type"] for r in queue_rows(pool, local_user)] == ["scheduled"]
+    assert app.button(key=f"pick-up-{popular_ids(pool, 1)[0]}")
+
+
+def test_mood_filter_narrows_the_stored_picks(app, pool, local_user):
+    with transaction(pool) as conn:
+        horror = [r["id"] for r in conn.execute(
+            "select id from movies where 'Horror' = any(genres) and not 'Comedy' = any(genres)"
+            " and not 'Family' = any(genres) and not 'Animation' = any(genres) and not 'Romance' = any(genres)"
+            " and not 'Music' = any(genres) order by popularity desc limit 3").fetchall()]
+        dark = MOODS["dark"]
+        family = [r["id"] for r in conn.execute(
+            "select id from movies where 'Family' = any(genres) and not genres && %s and not keywords && %s"
+            " order by popularity desc limit 3", (list(dark.genres), list(dark.keywords))).fetchall()]
+    insert_picks(pool, local_user, horror + family)
+    app.run()
+    app.segmented_control(key="mood").set_value("uplifting").run()
+    shown = {int(b.key.rsplit("-", 1)[1]) for b in app.button if b.key and b.key.startswith("pick-up-")}
+    assert shown == set(family)
+    app.segmented_control(key="mood").set_value("dark").run()
+    shown = {int(b.key.rsplit("-", 1)[1]) for b in app.button if b.key and b.key.startswith("pick-up-")}
+    assert shown == set(horror)
+
+
+def test_manual_refresh_button_enqueues(app, pool, local_user):
+    insert_picks(pool, local_user, popular_ids(pool, 12))
+    app.run()
+    app.button(key="refresh-picks").click().run()
+    assert [r["trigger_type"] for r in queue_rows(pool, local_user)] == ["manual"]
+    assert any("Refresh requested" in s.value for s in app.success)

@@ -1,0 +1,101 @@
+"""The app's shared state: settings, the pooled connection, the signed-in user, flash messages."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import streamlit as st
+from psycopg_pool import ConnectionPool
+
+from cine_core.auth import LOCAL_USER, AppUser
+from cine_core.config import Settings, get_settings
+from cine_core.db import database_url, open_pool
+from cine_core.errors import CineError
+
+log = logging.getLogger(__name__)
+
+APP_POOL_MAX_SIZE = 4
+_FLASH_KEY = "_cine_flash"
+_USER_KEY = "cine_user"
+_open_pools: list[ConnectionPool] = []  # so tests (and a clean shutdown) can close what the cache opened
+
+
+@st.cache_resource(show_spinner=False)
+def _pool_for(configured_url: str | None, data_dir: str) -> ConnectionPool:
+    """One pool per database for the whole server process (shared by all sessions)."""
+    settings = get_settings()
+    url = configured_url or database_url(settings)
+    log.info("Opening the app's connection pool (data dir %s)", data_dir)
+    opened = open_pool(url, min_size=1, max_size=APP_POOL_MAX_SIZE, name="app")
+    _open_pools.append(opened)
+    return opened
+
+
+def close_pools() -> None:
+    """Close every pool the app opened and forget them (tests switch databases between runs)."""
+    _pool_for.clear()
+    while _open_pools:
+        _open_pools.pop().close()
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+def pool() -> ConnectionPool:
+    """The process-wide pool; raises DatabaseUnavailable (a CineError) if the DB cannot be reached."""
+    current = get_settings()
+    return _pool_for(current.database_url, str(current.cine_data_dir))
+
+
+def current_user() -> AppUser:
+    """The signed-in user, or the local user when Supabase Auth is not configured."""
+    return st.session_state.get(_USER_KEY) or LOCAL_USER
+
+
+def set_user(user: AppUser | None) -> None:
+    if user is None:
+        st.session_state.pop(_USER_KEY, None)
+    else:
+        st.session_state[_USER_KEY] = user
+
+
+def flash(kind: str, message: str) -> None:
+    """Queue a message for the top of the next run (callbacks run before the page is drawn)."""
+    st.session_state.setdefault(_FLASH_KEY, []).append((kind, message))
+
+
+def show_flashes() -> None:
+    for kind, message in st.session_state.pop(_FLASH_KEY, []):
+        if kind == "error":
+            st.error(message, icon="⚠️")
+        elif kind == "warning":
+            st.warning(message)
+        else:
+            st.success(message)
+
+
+def run_action(action: Callable[..., Any], *args: Any, success: str | None = None, **kwargs: Any) -> Any:
+    """Run a cine_core action from a widget callback; a CineError becomes an error message, not a trace."""
+    try:
+        result = action(*args, **kwargs)
+    except CineError as exc:
+        log.warning("Action %s failed: %s", getattr(action, "__name__", action), exc)
+        flash("error", str(exc))
+        return None
+    if success:
+        flash("success", success)
+    return result
+
+
+@contextlib.contextmanager
+def guarded(what: str = "Loading this page") -> Iterator[None]:
+    """Show a CineError as `st.error` and carry on with the rest of the page."""
+    try:
+        yield
+    except CineError as exc:
+        log.warning("%s failed: %s", what, exc)
+        st.error(f"{what} failed: {exc}", icon="⚠️")
