@@ -29,8 +29,8 @@ with job as (
   select q.id
   from public.recommendation_refresh_queue q
   where q.run_after <= now()
-    and (q.status = 'pending' or (q.status = 'running' and q.locked_until < now()))
-    and q.attempts < q.max_attempts
+    and (q.status = 'pending'
+         or (q.status = 'running' and q.locked_until < now() and q.attempts < q.max_attempts))
     and not exists (
       select 1 from public.recommendation_refresh_queue r
       where r.user_id = q.user_id and r.id <> q.id and r.status = 'running' and r.locked_until >= now()

@@ -1,0 +1,103 @@
+"""Worker heartbeats: one `worker_heartbeat` row per worker process, so the app can tell it is alive."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from cine_core.db import transaction
+
+log = logging.getLogger(__name__)
+
+BEAT_SECONDS = 15.0  # the app treats a worker unseen for 120 s as dead
+
+UPSERT_SQL = """
+insert into public.worker_heartbeat (worker_id, hostname, pid, started_at, last_seen)
+values (%(worker_id)s, %(hostname)s, %(pid)s, now(), now())
+on conflict (worker_id) do update
+   set hostname = excluded.hostname, pid = excluded.pid, started_at = now(), last_seen = now(),
+       jobs_done = 0, jobs_failed = 0, last_scout_at = null
+"""
+BEAT_SQL = "update public.worker_heartbeat set last_seen = now() where worker_id = %(worker_id)s"
+JOB_SQL = """
+update public.worker_heartbeat
+   set last_seen = now(), jobs_done = jobs_done + %(done)s, jobs_failed = jobs_failed + %(failed)s
+ where worker_id = %(worker_id)s
+"""
+SCOUT_SQL = "update public.worker_heartbeat set last_seen = now(), last_scout_at = now() where worker_id = %(worker_id)s"
+LIST_SQL = """
+select worker_id, hostname, pid, started_at, last_seen, last_scout_at, jobs_done, jobs_failed,
+       last_seen >= now() - make_interval(secs => %(alive_seconds)s) as alive
+  from public.worker_heartbeat
+ order by last_seen desc
+"""
+
+
+def new_worker_id() -> str:
+    """host-pid-random: unique across machines and restarts (a reused pid gets a new id)."""
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerHeartbeat:
+    """One worker as the heartbeat table sees it."""
+
+    worker_id: str
+    hostname: str | None
+    pid: int | None
+    started_at: datetime
+    last_seen: datetime
+    last_scout_at: datetime | None
+    jobs_done: int
+    jobs_failed: int
+    alive: bool  # seen within alive_seconds
+
+
+class Heartbeat:
+    """Keeps this worker's row current. Thread-safe; a failed write is logged, never raised."""
+
+    def __init__(self, pool: ConnectionPool, worker_id: str | None = None, *, beat_seconds: float = BEAT_SECONDS):
+        self.worker_id = worker_id or new_worker_id()
+        self._pool = pool
+        self._beat_seconds = beat_seconds
+        self._last_beat = 0.0
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Create (or reset) the row for this worker."""
+        self._write(UPSERT_SQL, {"hostname": socket.gethostname(), "pid": os.getpid()})
+
+    def beat(self, *, force: bool = False) -> None:
+        """Refresh last_seen, at most once per beat_seconds unless forced."""
+        if force or time.monotonic() - self._last_beat >= self._beat_seconds:
+            self._write(BEAT_SQL, {})
+
+    def job_finished(self, *, ok: bool) -> None:
+        self._write(JOB_SQL, {"done": 1 if ok else 0, "failed": 0 if ok else 1})
+
+    def scouted(self) -> None:
+        self._write(SCOUT_SQL, {})
+
+    def _write(self, sql: str, params: dict) -> None:
+        try:
+            with self._lock, transaction(self._pool) as conn:
+                conn.execute(sql, {"worker_id": self.worker_id, **params})
+            self._last_beat = time.monotonic()
+        except Exception:  # a missed beat must not stop the worker
+            log.warning("Could not write the heartbeat of %s", self.worker_id, exc_info=True)
+
+
+def list_workers(conn, *, alive_seconds: float = 120.0) -> list[WorkerHeartbeat]:
+    """Every worker that ever beat, most recently seen first."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(LIST_SQL, {"alive_seconds": float(alive_seconds)}).fetchall()
+    return [WorkerHeartbeat(**row) for row in rows]

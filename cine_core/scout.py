@@ -1,0 +1,147 @@
+"""The scout: keep one person's picks fresh. candidates → enrich → pre-rank → match → store.
+
+- Candidates come from the shared MovieStore (cache first); see candidates.py.
+- The local matcher pre-ranks everything; the top K go to the configured matcher (Claude when a key
+  is set: one call per user), unless neither the profile version nor that top-K set changed since
+  the last analysis — then the stored picks stand and no LLM call is made.
+- A quick refresh (queue jobs) re-scores the last candidate set and current picks with the changed
+  profile, plus films similar to the newest liked one; it never waits for trending.
+- When a source fails the pass finishes with what it has, records the error in `scout_state`
+  (the TMDB client records its own in `api_usage`), and keeps the existing picks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from psycopg_pool import ConnectionPool
+
+from cine_core import candidates as cands
+from cine_core import picks as picks_mod
+from cine_core import scout_state, taste
+from cine_core.config import Settings
+from cine_core.db import transaction
+from cine_core.models import Candidate, DiscoverySource, Match
+from cine_core.protocols import Matcher
+
+log = logging.getLogger(__name__)
+
+MAX_ERROR_CHARS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ScoutContext:
+    """What a scout needs; built once per worker process and shared by its threads."""
+
+    pool: ConnectionPool
+    settings: Settings
+    store: cands.CandidateStore
+    matcher: Matcher  # the configured one (Claude with local fallback, or local)
+    local: Matcher  # the pre-ranker
+
+
+@dataclass(frozen=True, slots=True)
+class ScoutResult:
+    """What one scout of one user did."""
+
+    user_id: str
+    quick: bool
+    candidates: int
+    picks: int  # stored at or above the threshold
+    below_threshold: int  # stored as fillers
+    removed: int
+    llm_called: bool
+    reused: bool  # nothing changed since the last analysis: stored picks kept as they are
+    errors: tuple[str, ...] = ()
+
+
+def build_scout_context(settings: Settings, pool: ConnectionPool, *, matcher: Matcher | None = None) -> ScoutContext:
+    """MovieStore over the configured source, the local pre-ranker and the configured matcher."""
+    from cine_core.movie_store import MovieStore
+    from cine_core.scoring import LocalMatcher
+    from cine_core.sources import build_movie_source
+    from cine_core.usage import UsageRecorder
+
+    store = MovieStore(pool, build_movie_source(settings, pool), ttl=timedelta(days=settings.tmdb_cache_ttl_days),
+                       usage=UsageRecorder(pool))
+    local = LocalMatcher()
+    if matcher is None:
+        matcher = local
+        if settings.claude_online:
+            from cine_core.matching import build_matcher
+
+            matcher = build_matcher(settings, pool, local=local)
+    return ScoutContext(pool=pool, settings=settings, store=store, matcher=matcher, local=local)
+
+
+def candidate_hash(profile_version: int, movie_ids: list[int]) -> str:
+    """Identity of one analysis: the taste version and the set of films sent to the matcher."""
+    text = f"{profile_version}:" + ",".join(str(i) for i in sorted(movie_ids))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False) -> ScoutResult:
+    """Refresh one user's picks; see the module docstring. Raises only if the database fails."""
+    user_id = str(user_id)
+    with transaction(ctx.pool) as conn:
+        profile = taste.refresh_profile(conn, user_id)
+        rated = taste.load_rated(conn, user_id)
+        excluded = picks_mod.excluded_movie_ids(conn, user_id)
+        state = scout_state.load_state(conn, user_id)
+        current = picks_mod.current_picks(conn, user_id)
+
+    previous = list(zip(state.candidate_ids, state.candidate_sources, strict=True)) + current
+    if quick and previous:
+        found = cands.gather_quick(ctx.store, rated, previous)
+    else:
+        quick = False
+        found = cands.gather(ctx.store, profile, rated)
+    errors = found.errors
+    candidates = cands.enrich(ctx.store, found.without(excluded), errors)
+    sources = {c.movie.id: c.discovery_source for c in candidates}
+    films = {c.movie.id: c.movie for c in candidates}
+
+    ranked = ctx.local.match(profile=profile, rated=rated, candidates=[c.movie for c in candidates])
+    top = [m.movie_id for m in ranked[: ctx.settings.llm_top_k]]
+    analysis = candidate_hash(profile.version, top)
+    error_text = "; ".join(errors)[:MAX_ERROR_CHARS] or None
+    if state.candidate_hash == analysis and state.matcher == ctx.matcher.name:
+        with transaction(ctx.pool) as conn:
+            scout_state.save_visit(conn, user_id, last_error=error_text)
+        log.info("Scout %s: nothing changed (profile v%s), picks kept", user_id, profile.version)
+        return ScoutResult(user_id, quick, len(candidates), 0, 0, 0, llm_called=False, reused=True,
+                           errors=tuple(errors))
+
+    judged: dict[int, tuple[Match, str]] = {m.movie_id: (m, ctx.local.name) for m in ranked}
+    llm_called = ctx.matcher.name != ctx.local.name and bool(top)
+    if llm_called:
+        for match in ctx.matcher.match(profile=profile, rated=rated, candidates=[films[i] for i in top]):
+            if match.movie_id in films:
+                judged[match.movie_id] = (match, ctx.matcher.name)
+
+    chosen = picks_mod.select_picks(
+        list(judged.values()), sources, threshold=ctx.settings.pick_threshold, min_picks=ctx.settings.min_picks)
+    with transaction(ctx.pool) as conn:
+        # With a source down the candidate set is partial: add what was found, evict nothing.
+        removed = picks_mod.store_picks(conn, user_id, chosen, films, remove_stale=not errors)
+        scout_state.save_analysis(
+            conn, user_id, profile_version=profile.version,
+            candidate_hash=analysis,
+            candidates=_candidate_list(candidates), matcher=ctx.matcher.name, last_error=error_text)
+    result = ScoutResult(
+        user_id, quick, len(candidates), sum(not p.below_threshold for p in chosen),
+        sum(p.below_threshold for p in chosen), removed, llm_called=llm_called, reused=False, errors=tuple(errors))
+    log.info("Scout %s%s: %d candidates, %d picks (+%d below threshold), %d removed%s", user_id,
+             " (quick)" if quick else "", result.candidates, result.picks, result.below_threshold, removed,
+             f", errors: {error_text}" if errors else "")
+    return result
+
+
+def _candidate_list(candidates: list[Candidate]) -> list[tuple[int, str]]:
+    return [(c.movie.id, str(c.discovery_source)) for c in candidates]
+
+
+__all__ = ["DiscoverySource", "ScoutContext", "ScoutResult", "build_scout_context", "candidate_hash", "scout_user"]

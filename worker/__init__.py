@@ -1,0 +1,5 @@
+"""The CineAI background worker: `python -m worker [--once [--all]]`.
+
+Drains the refresh queue continuously (woken by LISTEN/NOTIFY, polling as the safety net) and runs
+the scout for users who are due. Several workers may share one database.
+"""

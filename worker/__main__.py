@@ -1,0 +1,110 @@
+"""`python -m worker [--once [--all]] [--concurrency N]`: the CineAI background worker."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+
+from worker.loop import POLL_SECONDS, WorkerOptions
+
+log = logging.getLogger("worker")
+
+EXIT_CANNOT_RUN = 2
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    from cine_core.queue import BACKOFF_BASE_SECONDS, DEFAULT_LEASE_SECONDS
+
+    parser = argparse.ArgumentParser(prog="python -m worker", description="CineAI background worker")
+    parser.add_argument("--once", action="store_true",
+                        help="one pass: drain the queue, scout users that are due, exit 0")
+    parser.add_argument("--all", action="store_true", help="with --once: scout every active user")
+    parser.add_argument("--concurrency", type=int, default=int(os.environ.get("CINE_WORKER_CONCURRENCY", "1")),
+                        help="jobs / users processed in parallel (default 1)")
+    parser.add_argument("--poll-seconds", type=float, default=_env_float("CINE_WORKER_POLL_SECONDS", POLL_SECONDS),
+                        help="safety-net polling interval when no NOTIFY arrives")
+    parser.add_argument("--lease-seconds", type=float,
+                        default=_env_float("CINE_WORKER_LEASE_SECONDS", DEFAULT_LEASE_SECONDS),
+                        help="how long a claimed job stays ours before another worker may take it")
+    parser.add_argument("--backoff-seconds", type=float,
+                        default=_env_float("CINE_WORKER_BACKOFF_SECONDS", BACKOFF_BASE_SECONDS),
+                        help="first retry delay of a failed job (doubles per attempt)")
+    parser.add_argument("--no-listen", action="store_true", default=os.environ.get("CINE_WORKER_LISTEN") == "0",
+                        help="poll only, no LISTEN/NOTIFY (for comparison benchmarks)")
+    parser.add_argument("--no-scout", action="store_true", help="drain the queue only, never run the scout")
+    parser.add_argument("--handler", default=os.environ.get("CINE_WORKER_HANDLER") or None,
+                        help=argparse.SUPPRESS)  # test/benchmark seam, see worker.jobs
+    args = parser.parse_args(argv)
+    if args.all and not args.once:
+        parser.error("--all needs --once")
+    if args.concurrency < 1:
+        parser.error("--concurrency must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    from cine_core.config import get_settings
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s")
+    from cine_core.db import database_url, open_pool
+    from cine_core.errors import CineError
+    from worker.jobs import build_handlers
+    from worker.loop import Worker
+
+    options = WorkerOptions(
+        poll_seconds=args.poll_seconds, lease_seconds=args.lease_seconds, backoff_seconds=args.backoff_seconds,
+        concurrency=args.concurrency, listen=not args.no_listen,
+        scout_interval_hours=settings.scout_interval_hours, scout_enabled=not args.no_scout,
+    )
+    try:
+        url = database_url(settings)
+        pool = open_pool(url, min_size=1, max_size=2 * args.concurrency + 3, name="worker")
+    except CineError as exc:
+        print(f"worker: cannot start: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    stop = threading.Event()
+    _install_signal_handlers(stop)
+    try:
+        refresh_job, scout_user = build_handlers(settings, pool, handler_spec=args.handler)
+        worker = Worker(pool, url, refresh_job=refresh_job, scout_user=scout_user, options=options, stop=stop)
+        if args.once:
+            report = worker.run_once(all_users=args.all)
+            print(f"worker: {report.jobs_done} job(s) done, {report.jobs_failed} failed, "
+                  f"{report.users_scouted} user(s) scouted, {report.scouts_failed} scout(s) failed")
+        else:
+            worker.run_forever()
+    except CineError as exc:
+        print(f"worker: cannot run: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    finally:
+        pool.close()
+    return 0
+
+
+def _install_signal_handlers(stop: threading.Event) -> None:
+    """First SIGTERM/SIGINT: finish the job in hand, then exit. A second SIGINT exits at once."""
+
+    def _request_stop(signum: int, _frame: object) -> None:
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        log.info("Received %s: finishing the current job, then stopping", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _request_stop)
+    signal.signal(signal.SIGINT, _request_stop)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
