@@ -69,11 +69,9 @@ def build_scout_context(settings: Settings, pool: ConnectionPool, *, matcher: Ma
                        usage=UsageRecorder(pool))
     local = LocalMatcher()
     if matcher is None:
-        matcher = local
-        if settings.claude_online:
-            from cine_core.matching import build_matcher
+        from cine_core.matching import build_matcher
 
-            matcher = build_matcher(settings, pool, local=local)
+        matcher = build_matcher(settings, pool, local=local)
     return ScoutContext(pool=pool, settings=settings, store=store, matcher=matcher, local=local)
 
 
@@ -116,11 +114,16 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False) -> Scout
                            errors=tuple(errors))
 
     judged: dict[int, tuple[Match, str]] = {m.movie_id: (m, ctx.local.name) for m in ranked}
+    engine = ctx.local.name
     llm_called = ctx.matcher.name != ctx.local.name and bool(top)
     if llm_called:
-        for match in ctx.matcher.match(profile=profile, rated=rated, candidates=[films[i] for i in top]):
+        verdicts = ctx.matcher.match(profile=profile, rated=rated, candidates=[films[i] for i in top])
+        # A FallbackMatcher says which engine answered; remembering it makes a pass that fell back
+        # to the local engine count as "not analysed by Claude", so the next pass asks Claude again.
+        engine = getattr(ctx.matcher, "last_engine", None) or ctx.matcher.name
+        for match in verdicts:
             if match.movie_id in films:
-                judged[match.movie_id] = (match, ctx.matcher.name)
+                judged[match.movie_id] = (match, engine)
 
     chosen = picks_mod.select_picks(
         list(judged.values()), sources, threshold=ctx.settings.pick_threshold, min_picks=ctx.settings.min_picks)
@@ -130,7 +133,8 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False) -> Scout
         scout_state.save_analysis(
             conn, user_id, profile_version=profile.version,
             candidate_hash=analysis,
-            candidates=_candidate_list(candidates), matcher=ctx.matcher.name, last_error=error_text)
+            candidates=_candidate_list(candidates), matcher=engine if llm_called else ctx.matcher.name,
+            last_error=error_text)
     result = ScoutResult(
         user_id, quick, len(candidates), sum(not p.below_threshold for p in chosen),
         sum(p.below_threshold for p in chosen), removed, llm_called=llm_called, reused=False, errors=tuple(errors))

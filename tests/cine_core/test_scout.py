@@ -14,6 +14,7 @@ from cine_core.models import DiscoverySource
 from cine_core.movie_store import MovieStore
 from cine_core.scoring import LocalMatcher
 from cine_core.usage import UsageRecorder
+from tests.anthropic_stub import anthropic_stub  # noqa: F401 (fixture)
 from tests.fake_tmdb import FakeTMDB
 
 VALID_SOURCES = {str(s) for s in DiscoverySource}
@@ -210,3 +211,29 @@ def test_tmdb_detail_calls_do_not_grow_with_users(pool, db_url, make_user, fake_
         scout.scout_user(ctx, user)
     assert after_one > 0
     assert fake_tmdb.count("details") == after_one
+
+
+def test_claude_path_through_the_stub_one_call_per_user_then_none(pool, db_url, make_user, fake_tmdb, anthropic_stub):
+    from cine_core.matching import build_matcher
+    from tests.anthropic_stub import stub_sdk_client
+    from tests.claude_replies import score_every_candidate
+
+    anthropic_stub.default = score_every_candidate
+    local = LocalMatcher()
+    settings = _settings(db_url, anthropic_api_key="test-key", anthropic_base_url=anthropic_stub.base_url)
+    matcher = build_matcher(settings, pool, local=local, client=stub_sdk_client(anthropic_stub))
+    ctx = scout.ScoutContext(pool=pool, settings=settings, matcher=matcher, local=local,
+                             store=MovieStore(pool, fake_tmdb.client(), ttl=timedelta(days=7)))
+    users = [make_user() for _ in range(3)]
+    for i, user in enumerate(users):
+        rate(pool, user, popular_ids(pool, 4, offset=2 * i))
+        scout.scout_user(ctx, user)
+    assert len(anthropic_stub.requests) == len(users)
+    for user in users:
+        scout.scout_user(ctx, user)
+    assert len(anthropic_stub.requests) == len(users)  # nothing changed: no call
+    picks = [p for u in users for p in stored_picks(pool, u)]
+    assert any(p["matcher"] == "claude" and p["reason"].startswith("Fits your taste") for p in picks)
+    with pool.connection() as conn:
+        calls = conn.execute("select count(*) as n from api_usage where service = 'anthropic'").fetchone()["n"]
+    assert calls == len(users)
