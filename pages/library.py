@@ -1,4 +1,130 @@
-"""TODO"""
+"""Library: search films, rate with half stars, the watchlist, the rating history, imports."""
+
+from __future__ import annotations
+
+import html
+
 import streamlit as st
 
-st.title("library")
+from cine_core import actions, queries
+from cine_core.db import user_transaction
+from cine_core.movie_store import MovieStore
+from cine_core.sources import build_movie_source
+from ui import context
+from ui.context import run_action
+from ui.format import rating_label
+from ui.import_panel import render_import
+
+SEARCH_RESULTS = 20
+HISTORY_ROWS = 500
+
+st.title("📚 Library")
+context.show_flashes()
+pool = context.pool()
+user = context.current_user()
+settings = context.settings()
+
+
+def _rate_from_widget(movie_id: int, title: str, widget_key: str) -> None:
+    value = st.session_state.get(widget_key)
+    run_action(actions.rate, pool, user.id, movie_id, value, success=f"Rated {title}: {value:g} ★")
+
+
+def _watched_from_widget(movie_id: int, title: str, widget_key: str) -> None:
+    value = st.session_state.get(widget_key)
+    run_action(actions.mark_watched, pool, user.id, movie_id, value, success=f"Marked {title} as watched")
+
+
+def render_film_row(card: queries.Card, *, scope: str) -> None:
+    """Title line, half-star rating input and watchlist buttons for one film."""
+    movie = card.movie
+    info, rating, rate, keep = st.columns([5, 2, 1, 1], vertical_alignment="bottom")
+    year = f" ({movie.year})" if movie.year else ""
+    genres = ", ".join(movie.genres[:3])
+    mine = f" · you: {rating_label(card.user_rating)}" if card.user_rating is not None else ""
+    info.markdown(f"**{html.escape(movie.title)}**{year}  \n<small>{html.escape(genres)}{mine}</small>",
+                  unsafe_allow_html=True)
+    rating_key = f"{scope}-rating-{movie.id}"
+    # Half stars 0.5–5: the browser enforces the range but not the step, so actions.rate re-checks both.
+    rating.number_input("Stars", min_value=0.5, max_value=5.0, step=0.5, key=rating_key,
+                        value=card.user_rating or 4.0, label_visibility="collapsed")
+    rate.button("Rate", key=f"{scope}-rate-{movie.id}", on_click=_rate_from_widget,
+                args=(movie.id, movie.title, rating_key))
+    if card.on_watchlist:
+        keep.button("✅", key=f"{scope}-unwatch-{movie.id}", help="Remove from watchlist",
+                    on_click=run_action, args=(actions.remove_from_watchlist, pool, user.id, movie.id))
+    else:
+        keep.button("📌", key=f"{scope}-watch-{movie.id}", help="Add to watchlist",
+                    on_click=run_action, args=(actions.add_to_watchlist, pool, user.id, movie.id),
+                    kwargs={"success": f"Added {movie.title} to your watchlist"})
+
+
+def _search_online(text: str) -> list[int]:
+    """TMDB search (stores the films in the shared cache), only when asked for and online."""
+    return [m.id for m in MovieStore(pool, build_movie_source(settings, pool)).search(text, limit=SEARCH_RESULTS)]
+
+
+search_tab, watchlist_tab, history_tab, import_tab = st.tabs(["Search", "Watchlist", "History", "Import"])
+
+with search_tab:
+    text = st.text_input("Search films by title", key="library-search", placeholder="e.g. Blade Runner")
+    if text.strip():
+        results: list[queries.Card] = []
+        with context.guarded("Searching"):
+            with user_transaction(pool, user.id) as conn:
+                results = queries.search_films(conn, user.id, text, limit=SEARCH_RESULTS)
+            if settings.tmdb_online and st.button("Search TMDB too", key="library-search-online"):
+                online_ids = _search_online(text)
+                with user_transaction(pool, user.id) as conn:
+                    known = {c.movie.id for c in results}
+                    results += queries.cards_for_movies(conn, user.id, [i for i in online_ids if i not in known])
+        if not results:
+            st.info("No film in the catalog matches that title." + (
+                "" if settings.tmdb_online else " (Offline mode: only the bundled catalog is searched.)"))
+        for card in results:
+            render_film_row(card, scope="search")
+
+with watchlist_tab:
+    watchlist: list[queries.Card] = []
+    with context.guarded("Loading your watchlist"):
+        with user_transaction(pool, user.id) as conn:
+            watchlist = queries.list_watchlist(conn, user.id)
+    if not watchlist:
+        st.caption("Your watchlist is empty: use 📌 on any film.")
+    for card in watchlist:
+        movie = card.movie
+        info, rating, seen, drop = st.columns([5, 2, 2, 1], vertical_alignment="bottom")
+        state = "watched" if card.watched_at else "to watch"
+        info.markdown(f"**{html.escape(movie.title)}** ({movie.year or '?'}) · <small>{state}</small>",
+                      unsafe_allow_html=True)
+        key = f"wl-rating-{movie.id}"
+        rating.number_input("Stars", min_value=0.5, max_value=5.0, step=0.5, key=key,
+                            value=card.user_rating or 4.0, label_visibility="collapsed")
+        seen.button("Watched ✓", key=f"wl-seen-{movie.id}", on_click=_watched_from_widget,
+                    args=(movie.id, movie.title, key), disabled=card.watched_at is not None)
+        drop.button("🗑️", key=f"wl-remove-{movie.id}", help="Remove", on_click=run_action,
+                    args=(actions.remove_from_watchlist, pool, user.id, movie.id))
+
+with history_tab:
+    rated = []
+    with context.guarded("Loading your ratings"):
+        with user_transaction(pool, user.id) as conn:
+            rated = queries.list_rated(conn, user.id, limit=HISTORY_ROWS, include_signals=True)
+    if not rated:
+        st.caption("No ratings yet.")
+    else:
+        st.dataframe(
+            {
+                "Film": [r.movie.title for r in rated],
+                "Year": [r.movie.year for r in rated],
+                "Rating": [rating_label(r.rating) if r.source != "feedback" else ("👍" if r.rating >= 3 else "👎")
+                           for r in rated],
+                "Rated": [r.rated_at.strftime("%Y-%m-%d %H:%M") if r.rated_at else "" for r in rated],
+                "From": [r.source for r in rated],
+            },
+            hide_index=True,
+            key="history-table",
+        )
+
+with import_tab:
+    render_import(pool=pool, user_id=user.id, settings=settings, key="library-import")

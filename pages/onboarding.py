@@ -1,4 +1,39 @@
-"""TODO"""
+"""Get started: rate well-known films (or import a history) so CineAI can learn a taste."""
+
+from __future__ import annotations
+
 import streamlit as st
 
-st.title("onboarding")
+from cine_core import queries
+from cine_core.db import user_transaction
+from ui import context
+from ui.cards import render_grid
+from ui.import_panel import render_import
+
+TARGET_RATINGS = 5
+FILMS_SHOWN = 24
+
+st.title("👋 Get started")
+context.show_flashes()
+pool = context.pool()
+user = context.current_user()
+
+state, films = None, []
+with context.guarded("Loading films to rate"):
+    with user_transaction(pool, user.id) as conn:
+        state = queries.load_user_state(conn, user.id)
+        films = queries.list_onboarding_films(conn, user.id, limit=FILMS_SHOWN)
+
+if state is not None:
+    done = min(state.rating_count, TARGET_RATINGS)
+    st.progress(done / TARGET_RATINGS, text=f"{state.rating_count} of {TARGET_RATINGS} films rated")
+    if state.rating_count >= TARGET_RATINGS:
+        st.success("That's enough to start: your personal picks are being prepared.")
+        st.page_link("pages/dashboard.py", label="See today's picks", icon="🎬")
+    rate_tab, import_tab = st.tabs(["Rate films you have seen", "Import a history"])
+    with rate_tab:
+        st.caption("Open **Seen it ★** on any film you have watched and save a rating (half stars allowed). "
+                   "Skip the ones you have not seen.")
+        render_grid(films, scope="onboard", pool=pool, user_id=user.id, columns=4)
+    with import_tab:
+        render_import(pool=pool, user_id=user.id, settings=context.settings(), key="onboard-import")

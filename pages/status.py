@@ -1,4 +1,71 @@
-"""TODO"""
+"""Status: is the worker alive, how deep is the queue, which data sources, what the APIs cost."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
 import streamlit as st
 
-st.title("status")
+from cine_core import queries
+from cine_core.db import user_transaction
+from ui import context
+from ui.format import time_ago
+
+WORKER_ALIVE_SECONDS = 120  # heartbeats come every 15 s
+
+st.title("🩺 Status")
+context.show_flashes()
+pool = context.pool()
+user = context.current_user()
+settings = context.settings()
+
+status, usage = None, []
+with context.guarded("Loading the status"):
+    with user_transaction(pool, user.id) as conn:
+        status = queries.load_worker_status(conn, alive_seconds=WORKER_ALIVE_SECONDS)
+        usage = queries.list_api_usage(conn)
+
+if status is not None:
+    st.subheader("Worker")
+    if status.workers_alive:
+        st.success(f"Worker alive: {status.workers_alive} running, last heartbeat {time_ago(status.last_seen)}.",
+                   icon="🟢")
+    elif status.workers_total:
+        st.error(f"No worker has reported for over {WORKER_ALIVE_SECONDS} s (last heartbeat "
+                 f"{time_ago(status.last_seen)}). Start one with `python -m worker`.", icon="🔴")
+    else:
+        st.warning("No worker has ever run. Start one with `python -m worker`: picks are computed there.",
+                   icon="🟡")
+    cols = st.columns(5)
+    cols[0].metric("Last scout", time_ago(status.last_scout_at))
+    cols[1].metric("Queue: pending", status.queue_pending)
+    cols[2].metric("Queue: running", status.queue_running)
+    cols[3].metric("Failed jobs", status.queue_failed)
+    cols[4].metric("Jobs done", status.jobs_done)
+    if status.oldest_pending_at:
+        waited = (datetime.now(UTC) - status.oldest_pending_at).total_seconds()
+        st.caption(f"Oldest pending refresh queued {time_ago(status.oldest_pending_at)} ({waited:.0f} s).")
+
+st.subheader("Data sources")
+st.table({"Part": list(settings.describe_sources()), "Uses": list(settings.describe_sources().values())})
+
+st.subheader("API usage and estimated cost")
+if not usage:
+    st.caption("No external API calls recorded in the last 30 days (offline mode makes none).")
+else:
+    st.dataframe(
+        {
+            "Service": [u.service for u in usage],
+            "Calls 24 h": [u.calls_24h for u in usage],
+            "Errors 24 h": [u.errors_24h for u in usage],
+            "Cost 24 h ($)": [round(u.cost_24h_usd, 4) for u in usage],
+            "Calls 30 d": [u.calls_30d for u in usage],
+            "Cost 30 d ($)": [round(u.cost_30d_usd, 4) for u in usage],
+            "Tokens in/out 30 d": [f"{u.tokens_in_30d:,} / {u.tokens_out_30d:,}" for u in usage],
+        },
+        hide_index=True,
+    )
+    total_24h, total_30d = sum(u.cost_24h_usd for u in usage), sum(u.cost_30d_usd for u in usage)
+    left, right = st.columns(2)
+    left.metric("Estimated cost, 24 h", f"${total_24h:.4f}")
+    right.metric("Estimated cost, 30 days", f"${total_30d:.4f}")

@@ -1,4 +1,47 @@
-"""TODO"""
+"""Your taste in charts: what the ratings and the learned profile say."""
+
+from __future__ import annotations
+
 import streamlit as st
 
-st.title("taste")
+from cine_core import queries
+from cine_core.db import user_transaction
+from cine_core.taste import load_profile
+from ui import charts, context
+from ui.taste_panel import render_taste_panel
+
+st.title("📊 Your taste")
+context.show_flashes()
+pool = context.pool()
+user = context.current_user()
+
+loaded = False
+with context.guarded("Loading your taste"):
+    with user_transaction(pool, user.id) as conn:
+        rated = queries.list_rated(conn, user.id)
+        profile = load_profile(conn, user.id)
+        points = queries.list_calibration(conn, user.id)
+        summary = queries.load_taste_summary(conn, user.id)
+    loaded = True
+
+if loaded:
+    if not rated and not profile.genres:
+        st.info("Rate a few films (or chat about them) and your taste charts will appear here.")
+        st.page_link("pages/onboarding.py", label="Rate some films", icon="⭐")
+    else:
+        left, right = st.columns(2)
+        if profile.genres:
+            left.plotly_chart(charts.genre_affinity(profile.genres), key="chart-genres")
+        if rated:
+            right.plotly_chart(charts.rating_distribution(rated), key="chart-distribution")
+            left.plotly_chart(charts.ratings_over_time(rated), key="chart-over-time")
+            right.plotly_chart(charts.decades(rated), key="chart-decades")
+        if any(v > 0 for v in profile.people.values()):
+            left.plotly_chart(charts.favourite_people(profile.people), key="chart-people")
+        if points:
+            right.plotly_chart(charts.calibration(points), key="chart-calibration")
+        else:
+            right.caption("Once you rate films CineAI recommended, a chart here shows how well the confidence "
+                          "matched your rating.")
+    with st.expander("Edit what I've learned", expanded=False):
+        render_taste_panel(summary, pool=pool, user_id=user.id, scope="taste-page")

@@ -31,15 +31,15 @@ def render_taste_panel(summary: TasteSummary, *, pool: ConnectionPool, user_id: 
     if summary.is_empty:
         st.caption("Nothing yet: rate a few films or tell me about one in the chat.")
         return
-    for title, items in _sections(summary):
+    for section, (title, items) in enumerate(_sections(summary)):
         if not items:
             continue
         st.markdown(f"**{title}**")
-        for index, item in enumerate(items):
+        for item in items:
             label_col, remove_col = st.columns([6, 1], vertical_alignment="center")
             label_col.markdown(f"<small>{html.escape(item.label)}</small>", unsafe_allow_html=True)
             remove_col.button(
-                "✕", key=f"{scope}-forget-{title}-{index}-{item.key}", help=f"Forget: {item.label}",
+                "✕", key=f"{scope}-forget-{section}-{item.key}", help=f"Forget: {item.label}",
                 type="tertiary", on_click=run_action, args=(actions.remove_taste_item, pool, user_id, item.key),
                 kwargs={"success": f"Forgotten: {item.label}. Your picks will be refreshed."},
             )

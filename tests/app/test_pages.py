@@ -1,0 +1,52 @@
+"""Onboarding, chat, library and status pages against the real database."""
+
+from __future__ import annotations
+
+from cine_core.db import transaction
+from tests.app.conftest import queue_rows
+
+
+def _rows(pool, sql: str, *args) -> list[dict]:
+    with transaction(pool) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def test_onboarding_lists_well_known_films_and_rating_one_counts(app, pool, local_user):
+    app.switch_page("pages/onboarding.py").run()
+    assert not app.exception
+    assert "0 of 5 films rated" in app.get("progress")[0].proto.text
+    first = next(b.key for b in app.button if b.key and b.key.startswith("onboard-rate-"))
+    movie_id = int(first.rsplit("-", 1)[1])
+    app.select_slider(key=f"onboard-stars-{movie_id}").set_value(3.5)
+    app.button(key=first).click().run()
+    assert [float(r["rating"]) for r in _rows(pool, "select rating from ratings where movie_id = %s", movie_id)] == [3.5]
+    assert "1 of 5 films rated" in app.get("progress")[0].proto.text
+    assert first not in {b.key for b in app.button}  # rated films leave the grid
+    assert [r["trigger_type"] for r in queue_rows(pool, local_user)] == ["new_rating"]
+
+
+def test_chat_stores_the_conversation_and_shows_what_was_learned(app, pool, local_user):
+    app.switch_page("pages/chat.py").run()
+    app.chat_input(key="chat-input").set_value(
+        "I loved Inception, the epic visuals were amazing, but I want faster pacing").run()
+    assert not app.exception, [e.value for e in app.exception]
+    stored = _rows(pool, "select conversation_type, what_you_said, ai_learned from movie_conversations"
+                         " where user_id = %s", local_user)
+    assert len(stored) == 1 and "Inception" in stored[0]["what_you_said"]
+    summary = stored[0]["ai_learned"]["summary"]
+    assert summary
+    assert any(f"**Learned:** {summary}" == m.value for m in app.markdown)
+    if stored[0]["ai_learned"]["significance"] > 0.7:
+        assert any("being refreshed" in s.value for s in app.success)
+        assert [r["trigger_type"] for r in queue_rows(pool, local_user)] == ["chat"]
+    mentioned = [f for f in stored[0]["ai_learned"]["films"] if f.get("movie_id")]
+    if mentioned:
+        assert app.button(key=f"chat-up-{mentioned[0]['movie_id']}")
+
+
+def test_empty_chat_message_is_rejected_with_a_message(app, pool, local_user):
+    app.switch_page("pages/chat.py").run()
+    app.chat_input(key="chat-input").set_value("   ").run()
+    assert not app.exception
+    assert any("Say something" in e.value for e in app.error)
+    assert _rows(pool, "select 1 from movie_conversations") == []

@@ -1,0 +1,110 @@
+"""Taste page charts, the removable profile items, the Library and rating validation."""
+
+from __future__ import annotations
+
+import pytest
+
+from cine_core import actions, taste
+from cine_core.db import transaction, user_transaction
+from cine_core.errors import DataError
+from tests.app.conftest import insert_picks, queue_rows
+
+
+def _rows(pool, sql: str, *args) -> list[dict]:
+    with transaction(pool) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def _rate_genre(pool, user_id: str, genre: str, n: int = 6, rating: float = 5.0) -> list[int]:
+    films = [r["id"] for r in _rows(pool, "select id from movies where %s = any(genres) order by popularity desc"
+                                          " limit %s", genre, n)]
+    for movie_id in films:
+        actions.rate(pool, user_id, movie_id, rating)
+    with user_transaction(pool, user_id) as conn:
+        taste.refresh_profile(conn, user_id)
+    return films
+
+
+def test_removing_a_learned_preference_from_the_dashboard(app, pool, local_user):
+    rated = _rate_genre(pool, local_user, "Science Fiction")
+    insert_picks(pool, local_user, [m["id"] for m in _rows(
+        pool, "select id from movies where not id = any(%s) order by popularity desc limit 12", rated)])
+    with transaction(pool) as conn:
+        conn.execute("delete from recommendation_refresh_queue")
+    app.run()
+    forget = [b for b in app.button if b.key and b.key.endswith("-genre:science fiction")
+              and b.key.startswith("taste-forget-")]
+    assert forget, [b.key for b in app.button if b.key and "forget" in b.key]
+    forget[0].click().run()
+    assert not app.exception
+    with user_transaction(pool, local_user) as conn:
+        profile = taste.load_profile(conn, local_user)
+    assert "genre:science fiction" in profile.removed and "science fiction" not in profile.genres
+    assert not [b for b in app.button if b.key and b.key.endswith("-genre:science fiction")]
+    assert [r["trigger_type"] for r in queue_rows(pool, local_user)] == ["feedback"]
+
+
+def test_taste_page_draws_the_charts_including_calibration(app, pool, local_user):
+    films = _rate_genre(pool, local_user, "Science Fiction", n=8)
+    insert_picks(pool, local_user, [m["id"] for m in _rows(
+        pool, "select id from movies where not id = any(%s) order by popularity desc limit 3", films)])
+    picked = _rows(pool, "select movie_id from recommendations where user_id = %s order by confidence desc limit 2",
+                   local_user)
+    actions.rate(pool, local_user, picked[0]["movie_id"], 4.5)
+    actions.rate(pool, local_user, picked[1]["movie_id"], 2.0)
+    app.switch_page("pages/taste.py").run()
+    assert not app.exception
+    titles = [chart.proto.spec for chart in app.get("plotly_chart")]
+    for name in ("Genre affinity", "How you rate", "Ratings over time", "Decades", "Were my picks right?"):
+        assert any(name in spec for spec in titles), name
+
+
+def test_taste_page_without_ratings_invites_to_rate(app):
+    app.switch_page("pages/taste.py").run()
+    assert not app.exception
+    assert any("Rate a few films" in i.value for i in app.info)
+
+
+def test_library_search_rate_and_watchlist(app, pool, local_user):
+    app.switch_page("pages/library.py").run()
+    app.text_input(key="library-search").set_value("inception").run()
+    row = next(b.key for b in app.button if b.key and b.key.startswith("search-rate-"))
+    movie_id = int(row.rsplit("-", 1)[1])
+    assert _rows(pool, "select title from movies where id = %s", movie_id)[0]["title"] == "Inception"
+    app.number_input(key=f"search-rating-{movie_id}").set_value(4.5)
+    app.button(key=row).click().run()
+    assert [float(r["rating"]) for r in _rows(pool, "select rating from ratings where movie_id = %s", movie_id)] == [4.5]
+    assert any("you: ★★★★½ 4.5" in m.value for m in app.markdown)
+    app.button(key=f"search-watch-{movie_id}").click().run()
+    assert _rows(pool, "select movie_id, watched_at from watchlist") == [{"movie_id": movie_id, "watched_at": None}]
+    app.button(key=f"wl-seen-{movie_id}").click().run()
+    assert _rows(pool, "select watched_at is not null as seen from watchlist") == [{"seen": True}]
+    assert any(df for df in app.dataframe)  # the history table
+
+
+# The browser's number input enforces 0.5–5 but not the half step: these are what a user can type.
+@pytest.mark.parametrize("bad", [4.3, 2.25])
+def test_invalid_rating_is_rejected_in_the_ui_with_the_db_rule(app, pool, local_user, bad):
+    app.switch_page("pages/library.py").run()
+    app.text_input(key="library-search").set_value("inception").run()
+    row = next(b.key for b in app.button if b.key and b.key.startswith("search-rate-"))
+    movie_id = int(row.rsplit("-", 1)[1])
+    app.number_input(key=f"search-rating-{movie_id}").set_value(bad)
+    app.button(key=row).click().run()
+    assert not app.exception
+    assert any("half-star steps" in e.value for e in app.error)
+    assert _rows(pool, "select 1 from ratings") == []
+
+
+def test_action_validation_and_db_check_give_the_same_message(pool, local_user):
+    with pytest.raises(DataError) as from_app:
+        actions.rate(pool, local_user, 27205, 4.3)
+    with pytest.raises(DataError) as from_db, user_transaction(pool, local_user) as conn:
+        conn.execute("insert into ratings (user_id, movie_id, rating) values (%s, 27205, 4.3)", (local_user,))
+    assert actions.INVALID_RATING_MESSAGE in str(from_app.value)
+    assert actions.INVALID_RATING_MESSAGE in str(from_db.value)
+    for bad in (0.0, 5.5, -1.0, float("nan"), "x"):
+        with pytest.raises(DataError, match="half-star steps"):
+            actions.validate_rating(bad)
+    for good in (0.5, 1.0, 3.5, 5.0):
+        assert actions.validate_rating(good) == good

@@ -1,0 +1,85 @@
+"""Plotly figures for the Taste page, built from cine_core rows (no database access here)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from cine_core.models import RatedMovie
+from cine_core.queries import CalibrationPoint
+
+TOP_GENRES = 12
+TOP_PEOPLE = 10
+_LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 320}
+
+
+def genre_affinity(genres: Mapping[str, float]) -> go.Figure:
+    """Learned affinity per genre in [-1, 1], strongest first."""
+    ranked = sorted(genres.items(), key=lambda kv: -abs(kv[1]))[:TOP_GENRES]
+    frame = pd.DataFrame(
+        {"genre": [g.title() for g, _ in ranked], "affinity": [v for _, v in ranked]}
+    ).sort_values("affinity")
+    frame["direction"] = ["likes" if v >= 0 else "avoids" for v in frame["affinity"]]
+    fig = px.bar(frame, x="affinity", y="genre", orientation="h", color="direction", title="Genre affinity",
+                 color_discrete_map={"likes": "#2a9d8f", "avoids": "#e76f51"}, range_x=[-1, 1])
+    return fig.update_layout(**_LAYOUT, showlegend=False)
+
+
+def rating_distribution(rated: Sequence[RatedMovie]) -> go.Figure:
+    counts = Counter(r.rating for r in rated)
+    values = [x / 2 for x in range(1, 11)]
+    frame = pd.DataFrame({"stars": [f"{v:g}" for v in values], "films": [counts.get(v, 0) for v in values]})
+    fig = px.bar(frame, x="stars", y="films", title="How you rate", color_discrete_sequence=["#e9c46a"])
+    return fig.update_layout(**_LAYOUT)
+
+
+def ratings_over_time(rated: Sequence[RatedMovie]) -> go.Figure:
+    """Films rated per month with the month's average rating."""
+    dated = [r for r in rated if r.rated_at is not None]
+    frame = pd.DataFrame({"month": [r.rated_at.strftime("%Y-%m") for r in dated],
+                          "rating": [r.rating for r in dated]})
+    by_month = frame.groupby("month", as_index=False).agg(films=("rating", "size"), average=("rating", "mean"))
+    fig = go.Figure()
+    fig.add_bar(x=by_month["month"], y=by_month["films"], name="films rated", marker_color="#8ab17d")
+    fig.add_scatter(x=by_month["month"], y=by_month["average"], name="average rating", yaxis="y2",
+                    mode="lines+markers", line={"color": "#264653"})
+    fig.update_layout(title="Ratings over time", yaxis={"title": "films"},
+                      yaxis2={"title": "average ★", "overlaying": "y", "side": "right", "range": [0, 5]},
+                      legend={"orientation": "h"}, **_LAYOUT)
+    return fig
+
+
+def decades(rated: Sequence[RatedMovie]) -> go.Figure:
+    totals: dict[int, list[float]] = defaultdict(list)
+    for item in rated:
+        if item.movie.decade:
+            totals[item.movie.decade].append(item.rating)
+    ordered = sorted(totals)
+    frame = pd.DataFrame({"decade": [f"{d}s" for d in ordered], "films": [len(totals[d]) for d in ordered],
+                          "average": [sum(totals[d]) / len(totals[d]) for d in ordered]})
+    fig = px.bar(frame, x="decade", y="films", color="average", range_color=[0.5, 5], title="Decades",
+                 color_continuous_scale="Viridis", hover_data={"average": ":.1f"})
+    return fig.update_layout(**_LAYOUT)
+
+
+def favourite_people(people: Mapping[str, float]) -> go.Figure:
+    ranked = sorted(((n, v) for n, v in people.items() if v > 0), key=lambda kv: -kv[1])[:TOP_PEOPLE]
+    frame = pd.DataFrame({"person": [n.title() for n, _ in ranked], "affinity": [v for _, v in ranked]})
+    fig = px.bar(frame.iloc[::-1], x="affinity", y="person", orientation="h", title="Favourite people",
+                 color_discrete_sequence=["#f4a261"])
+    return fig.update_layout(**_LAYOUT)
+
+
+def calibration(points: Sequence[CalibrationPoint]) -> go.Figure:
+    """Predicted confidence against the user's actual rating; the dashed line is 'perfectly calibrated'."""
+    frame = pd.DataFrame({"confidence": [p.confidence for p in points], "rating": [p.rating for p in points],
+                          "title": [p.title for p in points]})
+    fig = px.scatter(frame, x="confidence", y="rating", hover_name="title", title="Were my picks right?",
+                     range_x=[0, 1.02], range_y=[0, 5.2])
+    fig.add_scatter(x=[0, 1], y=[0, 5], mode="lines", line={"dash": "dash", "color": "gray"},
+                    name="calibrated", hoverinfo="skip")
+    return fig.update_layout(**_LAYOUT, showlegend=False)
