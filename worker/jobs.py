@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from collections.abc import Callable
 
 from psycopg_pool import ConnectionPool
@@ -26,15 +27,28 @@ UserHandler = Callable[[str], None]
 def build_handlers(
     settings: Settings, pool: ConnectionPool, *, handler_spec: str | None = None
 ) -> tuple[JobHandler, UserHandler]:
-    """(refresh_job, scout_user): a queue job is a quick refresh; the schedule runs the full scout."""
-    from cine_core import scout
+    """(refresh_job, scout_user): a queue job is a quick refresh; the schedule runs the full scout.
 
-    ctx = scout.build_scout_context(settings, pool)
+    The scout context (film store, matchers: heavy imports) is built on first use, so a worker whose
+    custom handler never scouts starts in a fraction of the time.
+    """
+    lock = threading.Lock()
+    built: list = []
+
+    def context():
+        with lock:
+            if not built:
+                from cine_core import scout
+
+                built.append((scout, scout.build_scout_context(settings, pool)))
+            return built[0]
 
     def refresh_job(job: Job) -> None:
+        scout, ctx = context()
         scout.scout_user(ctx, job.user_id, quick=True)
 
     def scout_user(user_id: str) -> None:
+        scout, ctx = context()
         scout.scout_user(ctx, user_id)
 
     if handler_spec:

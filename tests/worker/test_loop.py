@@ -1,0 +1,147 @@
+"""The worker loop in-process (fake handlers): scout split, scheduling, waking, heartbeats."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+
+import pytest
+
+from cine_core import queue
+from cine_core.db import transaction
+from cine_core.heartbeat import Heartbeat, list_workers
+from tests.cine_core.test_scout import popular_ids, rate
+from worker.loop import Worker, WorkerOptions
+from worker.wakeup import Wakeup
+
+
+class Recorder:
+    def __init__(self, fail_for: set[str] = frozenset()) -> None:
+        self.jobs: list[int] = []
+        self.users: Counter[str] = Counter()
+        self.fail_for = fail_for
+        self._lock = threading.Lock()
+
+    def job(self, job) -> None:
+        with self._lock:
+            self.jobs.append(job.id)
+        if job.user_id in self.fail_for:
+            raise ValueError("boom")
+
+    def scout(self, user_id: str) -> None:
+        with self._lock:
+            self.users[user_id] += 1
+        if user_id in self.fail_for:
+            raise ValueError("scout boom")
+
+
+def make_worker(pool, db_url, recorder, **options) -> Worker:
+    return Worker(pool, db_url, refresh_job=recorder.job, scout_user=recorder.scout,
+                  options=WorkerOptions(**options))
+
+
+def test_two_workers_split_a_scout_pass_and_each_user_is_scouted_once(pool, db_url, make_user):
+    users = [make_user() for _ in range(12)]
+    for user in users:
+        rate(pool, user, popular_ids(pool, 1))
+    recorder = Recorder()
+    first, second = (make_worker(pool, db_url, recorder, concurrency=2) for _ in range(2))
+    threads = [threading.Thread(target=w.scout_pass) for w in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert recorder.users == Counter({user: 1 for user in users})
+    # scouted users are not due again until the interval passes; --all takes everyone once more
+    assert first.scout_pass() == 0
+    assert first.scout_pass(all_users=True) == len(users)
+
+
+def test_failing_scout_or_job_is_counted_and_the_pass_goes_on(pool, db_url, make_user):
+    bad, good = make_user(), make_user()
+    for user in (bad, good):
+        rate(pool, user, popular_ids(pool, 1))
+    recorder = Recorder(fail_for={bad})
+    report = make_worker(pool, db_url, recorder, backoff_seconds=60).run_once()
+    assert (report.jobs_done, report.jobs_failed, report.users_scouted, report.scouts_failed) == (1, 1, 1, 1)
+    with pool.connection() as conn:
+        stats = queue.queue_stats(conn)
+    assert stats.pending == 1 and stats.running == 0
+
+
+def test_run_forever_wakes_on_notify_and_stops_on_request(pool, db_url, local_user):
+    recorder = Recorder()
+    worker = make_worker(pool, db_url, recorder, poll_seconds=30, scout_enabled=False)
+    thread = threading.Thread(target=worker.run_forever)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not list_workers_now(pool) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        started = time.monotonic()
+        with transaction(pool) as conn:
+            queue.enqueue(conn, local_user, "manual")
+        while not recorder.jobs and time.monotonic() - started < 10:
+            time.sleep(0.02)
+        assert recorder.jobs and time.monotonic() - started < 5
+    finally:
+        worker.stop.set()
+        thread.join(10)
+    assert not thread.is_alive()
+
+
+def list_workers_now(pool):
+    with pool.connection() as conn:
+        return list_workers(conn)
+
+
+def test_wakeup_returns_on_notify_timeout_and_stop(db_url, pool, local_user):
+    stop = threading.Event()
+    wakeup = Wakeup(db_url)
+    try:
+        assert wakeup.listening
+        assert wakeup.wait(0.1, stop) == "timeout"
+        with transaction(pool) as conn:
+            queue.notify(conn, local_user)
+            queue.notify(conn, local_user)
+        assert wakeup.wait(5, stop) == "notify"
+        assert wakeup.wait(0.1, stop) == "timeout"  # the burst was consumed by one wake-up
+        threading.Timer(0.2, stop.set).start()
+        begun = time.monotonic()
+        assert wakeup.wait(30, stop) == "stop" and time.monotonic() - begun < 2
+    finally:
+        wakeup.close()
+
+
+def test_poll_only_wakeup_still_times_out():
+    stop = threading.Event()
+    wakeup = Wakeup("postgresql://unused", listen=False)
+    assert not wakeup.listening and wakeup.wait(0.05, stop) == "timeout"
+
+
+def test_heartbeat_row_tracks_jobs_and_scouts(pool):
+    beat = Heartbeat(pool, "test-worker")
+    beat.start()
+    beat.job_finished(ok=True)
+    beat.job_finished(ok=False)
+    beat.scouted()
+    with pool.connection() as conn:
+        (row,) = list_workers(conn)
+    assert (row.worker_id, row.jobs_done, row.jobs_failed, row.alive) == ("test-worker", 1, 1, True)
+    assert row.last_scout_at is not None
+    with pool.connection() as conn:
+        assert not list_workers(conn, alive_seconds=0)[0].alive
+
+
+@pytest.mark.parametrize("due_in, expected", [(None, 2.0), (0.0, 0.05), (0.5, 0.5)])
+def test_next_wait_is_the_earliest_of_poll_schedule_and_next_job(pool, db_url, local_user, due_in, expected):
+    import schedule
+
+    worker = make_worker(pool, db_url, Recorder(), poll_seconds=2.0)
+    if due_in is not None:
+        with transaction(pool) as conn:
+            queue.enqueue(conn, local_user, "manual")
+            conn.execute("update recommendation_refresh_queue set run_after = now() + make_interval(secs => %s)",
+                         (due_in,))
+    assert worker._next_wait(schedule.Scheduler()) == pytest.approx(expected, abs=0.2)
