@@ -47,7 +47,7 @@ def ratings_over_time(rated: Sequence[RatedMovie]) -> go.Figure:
     fig.add_bar(x=by_month["month"], y=by_month["films"], name="films rated", marker_color="#8ab17d")
     fig.add_scatter(x=by_month["month"], y=by_month["average"], name="average rating", yaxis="y2",
                     mode="lines+markers", line={"color": "#264653"})
-    fig.update_layout(title="Ratings over time", yaxis={"title": "films"},
+    fig.update_layout(title="Ratings over time", xaxis={"type": "category"}, yaxis={"title": "films"},
                       yaxis2={"title": "average ★", "overlaying": "y", "side": "right", "range": [0, 5]},
                       legend={"orientation": "h"}, **_LAYOUT)
     return fig
