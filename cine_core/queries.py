@@ -343,3 +343,24 @@ def list_api_usage(conn: psycopg.Connection) -> list[ServiceUsage]:
 def load_taste_summary(conn: psycopg.Connection, user_id: str) -> TasteSummary:
     """The learned profile in human words (one indexed read of taste_profile)."""
     return summarize(load_profile(conn, user_id))
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """Everything the dashboard draws. `fallback` is filled only when no stored pick is left."""
+
+    state: UserState
+    picks: list[Card]
+    summary: TasteSummary
+    fallback: list[Card]
+
+
+def load_dashboard(conn: psycopg.Connection, user_id: str, *, mood: str | None = None,
+                   limit: int = DASHBOARD_PICKS) -> Dashboard:
+    """The dashboard's reads: state + picks with films + profile (3 indexed queries); the fallback
+    query runs only for a user without picks."""
+    state = load_user_state(conn, user_id)
+    picks = list_picks(conn, user_id, mood=mood, limit=limit) if state.picks_available else []
+    summary = load_taste_summary(conn, user_id)
+    fallback = [] if state.picks_available else list_fallback_films(conn, user_id, limit=limit)
+    return Dashboard(state, picks, summary, fallback)

@@ -6,7 +6,6 @@ Never waits on the worker: missing or stale picks enqueue a refresh and show a f
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import streamlit as st
@@ -14,7 +13,6 @@ import streamlit as st
 from cine_core import actions, queries
 from cine_core.db import user_transaction
 from cine_core.models import TriggerType
-from cine_core.taste_summary import TasteSummary
 from ui import context
 from ui.cards import render_grid
 from ui.format import time_ago
@@ -26,21 +24,9 @@ ONBOARDING_RATINGS = 5
 PICK_COLUMNS = 3
 
 
-@dataclass
-class DashboardData:
-    state: queries.UserState
-    picks: list[queries.Card]
-    summary: TasteSummary
-    fallback: list[queries.Card] = field(default_factory=list)
-
-
-def _load(pool, user_id: str, mood: str | None) -> DashboardData:
+def _load(pool, user_id: str, mood: str | None) -> queries.Dashboard:
     with user_transaction(pool, user_id) as conn:
-        state = queries.load_user_state(conn, user_id)
-        picks = queries.list_picks(conn, user_id, mood=mood) if state.picks_available else []
-        summary = queries.load_taste_summary(conn, user_id)
-        fallback = [] if state.picks_available else queries.list_fallback_films(conn, user_id)
-    return DashboardData(state, picks, summary, fallback)
+        return queries.load_dashboard(conn, user_id, mood=mood)
 
 
 def _is_stale(state: queries.UserState) -> bool:
@@ -66,7 +52,7 @@ mood = st.segmented_control(
     "In the mood for", options=list(queries.MOODS), format_func=lambda key: queries.MOODS[key].label, key="mood",
 )
 
-data: DashboardData | None = None
+data: queries.Dashboard | None = None
 with context.guarded("Loading your picks"):
     data = _load(pool, user.id, mood)
 
