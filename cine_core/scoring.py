@@ -23,7 +23,8 @@ from cine_core.taste_build import DEFAULT_PROFILE_CONFIG, ProfileConfig
 
 log = logging.getLogger(__name__)
 
-SWITCHABLE = ("genre", "keyword", "person", "text", "decade", "similar", "pacing", "stated", "prior")
+CONTENT_FAMILIES = ("genre", "keyword", "person", "text", "decade", "similar", "pacing", "stated")
+SWITCHABLE = (*CONTENT_FAMILIES, "prior")
 UNSCORABLE_CONFIDENCE = 0.05  # films with no metadata at all: listed, but never recommended
 
 
@@ -31,20 +32,21 @@ UNSCORABLE_CONFIDENCE = 0.05  # films with no metadata at all: listed, but never
 class MatcherConfig:
     """Family weights (0 switches a family off) and the confidence calibration."""
 
-    genre: float = 1.0
-    keyword: float = 1.0
-    person: float = 1.0
-    text: float = 1.0
+    genre: float = 1.0  # weights: coordinate search on `bench.quality_tune` (second-last holdout, trending)
+    keyword: float = 0.5
+    person: float = 1.5
+    text: float = 3.0
     decade: float = 1.0
-    similar: float = 1.0
+    similar: float = 2.0
     pacing: float = 0.3
     stated: float = 1.0
     prior: float = 0.3  # the scout faces trending lists: there a popularity prior hurts (issue 7)
-    prior_popularity: float = 0.5  # share of the prior from log vote count (rest: Bayesian vote average)
+    prior_popularity: float = 0.0  # share of the prior from log vote count (rest: Bayesian vote average)
+    lift: float | None = None  # None: share minus catalog share; else log-lift with this smoothing
     token_norm: float = 0.5  # family score divided by (tokens on the film) ** token_norm
     neighbours: int = 10  # rated films whose similarity counts
-    calibration_slope: float = 3.0  # confidence = sigmoid(slope × score + intercept), fitted by the benchmark
-    calibration_intercept: float = -1.0
+    calibration_slope: float = 1.121  # confidence = sigmoid(slope × score + intercept) ≈ P(rated ≥ 4★);
+    calibration_intercept: float = -0.971  # logistic fit of `bench.quality` calibration, second-last holdout
     profile: ProfileConfig = DEFAULT_PROFILE_CONFIG
 
     def without(self, family: str) -> MatcherConfig:
@@ -58,14 +60,18 @@ class MatcherConfig:
 
 DEFAULT_MATCHER_CONFIG = MatcherConfig()
 # For candidates drawn from the whole catalog (not from a popular list) a quality/popularity prior helps.
-CATALOG_MATCHER_CONFIG = MatcherConfig(prior=1.0)
+CATALOG_MATCHER_CONFIG = MatcherConfig(
+    keyword=3.0, person=3.0, text=3.0, decade=2.0, similar=0.0, prior=1.0, prior_popularity=0.5,
+    calibration_slope=0.695, calibration_intercept=-1.377,
+)
 
 
 def combine(scores: FamilyScores, config: MatcherConfig) -> np.ndarray:
-    total = np.zeros(len(scores.prior))
-    for family in SWITCHABLE:
+    total = np.zeros(len(scores.quality))
+    for family in CONTENT_FAMILIES:
         total += getattr(config, family) * getattr(scores, family)
-    return total
+    prior = (1 - config.prior_popularity) * scores.quality + config.prior_popularity * scores.popularity
+    return total + config.prior * prior
 
 
 def rank_scores(scores: FamilyScores, config: MatcherConfig) -> np.ndarray:

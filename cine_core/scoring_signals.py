@@ -38,7 +38,8 @@ class FamilyScores:
     similar: np.ndarray
     pacing: np.ndarray
     stated: np.ndarray
-    prior: np.ndarray
+    quality: np.ndarray  # Bayesian vote average minus the catalog mean
+    popularity: np.ndarray  # z-scored log vote count
     has_metadata: np.ndarray
     neighbour: np.ndarray  # index into `rated` of the most similar liked film, -1 if none
 
@@ -58,14 +59,21 @@ def _removed(profile: TasteProfile, prefix: str) -> list[str]:
     return [key.partition(":")[2] for key in profile.removed if key.startswith(prefix + ":")]
 
 
-def _token_scores(space: FeatureSpace, profile: TasteProfile, matrix, family: str, norm: float) -> np.ndarray:
+def _token_scores(
+    space: FeatureSpace, profile: TasteProfile, matrix, family: str, norm: float, lift: float | None
+) -> np.ndarray:
     affinities = {"genre": profile.genres, "keyword": profile.keywords, "person": profile.people}[family]
     vocab = space.vocab[family]
-    vector = -space.base_rate[family].astype(np.float64)  # a share must beat the catalog's to count
+    base = space.base_rate[family].astype(np.float64)
+    shares = np.zeros(len(base))
     for name, value in affinities.items():
         col = vocab.get(name)
         if col is not None:
-            vector[col] += value
+            shares[col] = value
+    if lift is None:
+        vector = shares - base  # a share must beat the catalog's to count
+    else:  # log-lift: a rare token the user loves says far more than a common one
+        vector = np.log(np.maximum(shares + lift, lift / 2) / (base + lift))
     vector[space.columns(family, _removed(profile, family))] = 0.0
     counts = np.maximum(matrix.getnnz(axis=1), 1)
     return np.asarray(matrix @ vector).ravel() / counts**norm
@@ -129,7 +137,8 @@ def score_families(
     n = len(films)
     cand = space.encode(films)
     scores = {
-        family: _token_scores(space, profile, cand.tokens[family], family, config.token_norm) for family in FAMILIES
+        family: _token_scores(space, profile, cand.tokens[family], family, config.token_norm, config.lift)
+        for family in FAMILIES
     }
     weights = np.asarray(rating_weights(rated, config.profile), dtype=np.float64)
     liked = np.flatnonzero(weights > 0)
@@ -156,10 +165,9 @@ def score_families(
         direction = 1.0 if profile.pacing == "faster" else -1.0
         pace = np.clip((PACE_PIVOT_MINUTES - cand.runtime) / PACE_SPAN_MINUTES, -1, 1) * direction
         pacing = np.nan_to_num(pace, nan=0.0)
-    popularity = (cand.votes - space.mean_votes) / space.std_votes
-    prior = (1 - config.prior_popularity) * cand.quality + config.prior_popularity * popularity
     return FamilyScores(
         genre=scores["genre"], keyword=scores["keyword"], person=scores["person"], text=text,
         decade=_decade_scores(space, profile, cand.decade), similar=similar, pacing=pacing,
-        stated=_stated_scores(profile, films), prior=prior, has_metadata=cand.has_metadata, neighbour=neighbour,
+        stated=_stated_scores(profile, films), quality=cand.quality,
+        popularity=(cand.votes - space.mean_votes) / space.std_votes, has_metadata=cand.has_metadata, neighbour=neighbour,
     )

@@ -34,7 +34,7 @@ class ProfileConfig:
 
     pivot: float = 3.0  # ratings above the pivot count positively, weight = (rating - pivot) ** power
     power: float = 1.0
-    half_life_days: float | None = 365.0  # recency decay from the user's latest rating; None = off
+    half_life_days: float | None = 90.0  # recency decay from the user's latest rating; None = off
     negative_weight: float = 0.0  # >0: ratings <= negative_pivot push affinities below zero
     negative_pivot: float = 2.5
 

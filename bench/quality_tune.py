@@ -1,0 +1,78 @@
+"""Tune the local matcher on `--holdout second-last` (never on the test item): coordinate search over
+family weights, re-weighting cached per-family scores; profile weighting schemes need a rescoring pass.
+
+    python -m bench.quality_tune [--users N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import sys
+
+from bench.quality import evaluate, local_family_scores
+from bench.quality_data import load_dataset, make_cases
+from cine_core.features import catalog_feature_space
+from cine_core.scoring import DEFAULT_MATCHER_CONFIG, SWITCHABLE, LocalMatcher, MatcherConfig, rank_scores
+from cine_core.taste_build import ProfileConfig
+
+log = logging.getLogger(__name__)
+
+GRID = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0)
+PROFILE_VARIANTS = {
+    "pivot3": ProfileConfig(),
+    "pivot3.5": ProfileConfig(pivot=3.5),
+    "pivot2.5": ProfileConfig(pivot=2.5),
+    "binary>=4": ProfileConfig(pivot=3.5, power=0.0),
+    "squared": ProfileConfig(power=2.0),
+    "no-decay": ProfileConfig(half_life_days=None),
+    "decay90": ProfileConfig(half_life_days=90.0),
+    "decay30": ProfileConfig(half_life_days=30.0),
+    "decay1000": ProfileConfig(half_life_days=1000.0),
+    "negatives": ProfileConfig(negative_weight=0.5),
+}
+
+
+def ndcg(cases, families, config, n_items, seed) -> float:
+    return evaluate(cases, [rank_scores(f, config) for f in families], n_items, seed)["ndcg@10"]
+
+
+def coordinate_search(cases, families, config: MatcherConfig, n_items: int, seed: int, rounds: int = 2):
+    best = ndcg(cases, families, config, n_items, seed)
+    for _ in range(rounds):
+        for family in (*SWITCHABLE, "prior_popularity"):
+            for weight in GRID if family != "prior_popularity" else (0.0, 0.25, 0.5, 0.75, 1.0):
+                trial = dataclasses.replace(config, **{family: weight})
+                value = ndcg(cases, families, trial, n_items, seed)
+                if value > best + 1e-4:
+                    best, config = value, trial
+    return best, config
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--profiles", action="store_true", help="compare rating-weighting schemes")
+    args = parser.parse_args(argv)
+    dataset, space = load_dataset(), catalog_feature_space()
+    n_items = len(dataset.item_ids)
+    for protocol in ("trending", "uniform"):
+        cases = make_cases(dataset, protocol=protocol, holdout="second-last", seed=args.seed, users=args.users)
+        base = DEFAULT_MATCHER_CONFIG if protocol == "trending" else DEFAULT_MATCHER_CONFIG.with_prior(1.0)
+        if args.profiles:
+            for name, profile in PROFILE_VARIANTS.items():
+                config = dataclasses.replace(base, profile=profile)
+                families = local_family_scores(cases, dataset, LocalMatcher(config, space=space))
+                print(protocol, name, ndcg(cases, families, config, n_items, args.seed), flush=True)
+            continue
+        families = local_family_scores(cases, dataset, LocalMatcher(base, space=space))
+        print(protocol, "start", ndcg(cases, families, base, n_items, args.seed), flush=True)
+        best, config = coordinate_search(cases, families, base, n_items, args.seed)
+        print(protocol, "tuned", best, {f: getattr(config, f) for f in (*SWITCHABLE, "prior_popularity")}, flush=True)
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    main()
