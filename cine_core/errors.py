@@ -54,6 +54,18 @@ class LLMError(CineError):
     """The language model call failed."""
 
 
+class LLMAuthError(LLMError):
+    """The Anthropic API rejected the key (401/403): check ANTHROPIC_API_KEY."""
+
+
+class LLMRateLimited(LLMError):
+    """The Anthropic API rate limit was hit (429) and retries were exhausted."""
+
+
+class LLMUnavailable(LLMError):
+    """The Anthropic API is unavailable (5xx, 529 overloaded, timeout or connection error) after retries."""
+
+
 class LLMOutputInvalid(LLMError):
     """The language model returned output that does not match the schema."""
 

@@ -19,7 +19,14 @@ import pydantic
 from psycopg_pool import ConnectionPool
 
 from cine_core.config import Settings
-from cine_core.errors import ConfigError, LLMError, LLMOutputInvalid
+from cine_core.errors import (  # noqa: F401 - re-exported for callers
+    ConfigError,
+    LLMAuthError,
+    LLMError,
+    LLMOutputInvalid,
+    LLMRateLimited,
+    LLMUnavailable,
+)
 from cine_core.usage import UsageEvent, UsageRecorder
 
 log = logging.getLogger(__name__)
@@ -35,18 +42,6 @@ DEFAULT_OUTPUT_RETRIES = 1  # re-asks after output that fails validation
 # deliberately configured the "anthropic" logger.
 if logging.getLogger("anthropic").level == logging.NOTSET:
     logging.getLogger("anthropic").setLevel(logging.INFO)
-
-
-class LLMAuthError(LLMError):
-    """The Anthropic API rejected the key (401/403): check ANTHROPIC_API_KEY."""
-
-
-class LLMRateLimited(LLMError):
-    """The Anthropic API rate limit was hit (429) and retries were exhausted."""
-
-
-class LLMUnavailable(LLMError):
-    """The Anthropic API is unavailable (5xx, 529 overloaded, timeout or connection error) after retries."""
 
 
 @dataclass(frozen=True, slots=True)
