@@ -24,12 +24,14 @@ from cine_core import picks as picks_mod
 from cine_core import scout_state, taste
 from cine_core.config import Settings
 from cine_core.db import transaction
-from cine_core.models import Candidate, DiscoverySource, Match
+from cine_core.models import Candidate, DiscoverySource, Match, TasteProfile
 from cine_core.protocols import Matcher
 
 log = logging.getLogger(__name__)
 
 MAX_ERROR_CHARS = 1000
+ENRICH_PER_TOP_K = 2  # films enriched (detail calls) per film the matcher will see
+MIN_ENRICHED = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,12 @@ def build_scout_context(settings: Settings, pool: ConnectionPool, *, matcher: Ma
     return ScoutContext(pool=pool, settings=settings, store=store, matcher=matcher, local=local)
 
 
+def warm_up(ctx: ScoutContext) -> None:
+    """Load what the first scout would otherwise wait for: the film source's index and the matcher's
+    feature space (a worker calls this at start so the first refresh is as fast as the rest)."""
+    ctx.local.match(profile=TasteProfile(), rated=[], candidates=ctx.store.trending("day", limit=1))
+
+
 def candidate_hash(profile_version: int, movie_ids: list[int]) -> str:
     """Identity of one analysis: the taste version and the set of films sent to the matcher."""
     text = f"{profile_version}:" + ",".join(str(i) for i in sorted(movie_ids))
@@ -98,7 +106,15 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False) -> Scout
         quick = False
         found = cands.gather(ctx.store, profile, rated)
     errors = found.errors
-    candidates = cands.enrich(ctx.store, found.without(excluded), errors)
+    shortlist = found.without(excluded)
+    enrich_limit = max(ENRICH_PER_TOP_K * ctx.settings.llm_top_k, MIN_ENRICHED)
+    if len(shortlist) > enrich_limit:
+        # Rank on what the lists gave (cached rows, often complete) and fetch details only for the
+        # best: TMDB detail calls per user stay bounded however many lists a user's taste opens.
+        first = ctx.local.match(profile=profile, rated=rated, candidates=[c.movie for c in shortlist])
+        keep = {m.movie_id for m in first[:enrich_limit]}
+        shortlist = [c for c in shortlist if c.movie.id in keep]
+    candidates = cands.enrich(ctx.store, shortlist, errors)
     sources = {c.movie.id: c.discovery_source for c in candidates}
     films = {c.movie.id: c.movie for c in candidates}
 

@@ -77,8 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     _install_signal_handlers(stop)
     try:
-        refresh_job, scout_user = build_handlers(settings, pool, handler_spec=args.handler)
-        worker = Worker(pool, url, refresh_job=refresh_job, scout_user=scout_user, options=options, stop=stop)
+        handlers = build_handlers(settings, pool, handler_spec=args.handler)
+        handlers.warm_up()  # the first refresh should not pay for imports and indexing
+        worker = Worker(pool, url, refresh_job=handlers.refresh_job, scout_user=handlers.scout_user,
+                        options=options, stop=stop)
         if args.once:
             report = worker.run_once(all_users=args.all)
             print(f"worker: {report.jobs_done} job(s) done, {report.jobs_failed} failed, "

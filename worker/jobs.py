@@ -11,6 +11,7 @@ import importlib
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from psycopg_pool import ConnectionPool
 
@@ -24,13 +25,18 @@ JobHandler = Callable[[Job], None]
 UserHandler = Callable[[str], None]
 
 
-def build_handlers(
-    settings: Settings, pool: ConnectionPool, *, handler_spec: str | None = None
-) -> tuple[JobHandler, UserHandler]:
-    """(refresh_job, scout_user): a queue job is a quick refresh; the schedule runs the full scout.
+@dataclass(frozen=True, slots=True)
+class Handlers:
+    refresh_job: JobHandler  # a queue job: quick refresh of one user
+    scout_user: UserHandler  # the scheduled full scout of one user
+    warm_up: Callable[[], None]  # build the scout context now rather than on the first job
 
-    The scout context (film store, matchers: heavy imports) is built on first use, so a worker whose
-    custom handler never scouts starts in a fraction of the time.
+
+def build_handlers(settings: Settings, pool: ConnectionPool, *, handler_spec: str | None = None) -> Handlers:
+    """A queue job is a quick refresh; the schedule runs the full scout.
+
+    The scout context (film store, matchers, feature space: seconds of imports and indexing) is built
+    by warm_up() or on first use; a worker with a custom handler that never scouts skips it.
     """
     lock = threading.Lock()
     built: list = []
@@ -51,9 +57,16 @@ def build_handlers(
         scout, ctx = context()
         scout.scout_user(ctx, user_id)
 
+    def warm_up() -> None:
+        try:
+            scout, ctx = context()
+            scout.warm_up(ctx)
+        except Exception:  # e.g. TMDB down at start: the first job will try again
+            log.warning("Warm-up failed; continuing", exc_info=True)
+
     if handler_spec:
-        refresh_job = load_handler(handler_spec)(pool, refresh_job)
-    return refresh_job, scout_user
+        return Handlers(load_handler(handler_spec)(pool, refresh_job), scout_user, lambda: None)
+    return Handlers(refresh_job, scout_user, warm_up)
 
 
 def load_handler(spec: str) -> Callable[[ConnectionPool, JobHandler], JobHandler]:

@@ -1,0 +1,186 @@
+"""Scout throughput and cost: users/hour with a 1 s LLM, calls and tokens per user, $ per 1,000 users/day.
+
+The LLM is the local Messages API stub (tests/anthropic_stub.py) answering after `--llm-latency`
+seconds through the real SDK and ClaudeClient, so tokens and dollars are recorded in `api_usage` as in
+production; TMDB is a fake behind httpx.MockTransport serving the catalog, so every call is counted.
+The seed's design — one LLM call per trending film, no shared cache — runs in the same process on
+the same users as the baseline.
+
+    python -m bench.scout [--users 40] [--concurrency 8] [--llm-latency 1.0] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from bench.bench_db import bench_database, create_users, machine
+from cine_core import scout
+from cine_core.config import Settings
+from cine_core.db import open_pool
+from cine_core.llm import ClaudeClient, price_for
+from cine_core.matching import build_matcher
+from cine_core.movie_store import MovieStore
+from cine_core.scoring import LocalMatcher
+from cine_core.taste import load_profile, load_rated
+from cine_core.usage import UsageRecorder
+from tests.anthropic_stub import AnthropicStub
+from tests.claude_replies import slow_scoring
+from tests.fake_tmdb import FakeTMDB
+
+log = logging.getLogger(__name__)
+
+SEED_TRENDING_FILMS = 10  # the seed scored the top 10 trending films, one LLM call each
+USAGE_SQL = """
+select count(*) as calls, coalesce(sum(tokens_in + cache_read_tokens + cache_write_tokens), 0) as tokens_in,
+       coalesce(sum(tokens_out), 0) as tokens_out, coalesce(sum(estimated_cost_usd), 0)::float8 as cost
+  from api_usage where service = 'anthropic'
+"""
+
+
+def _usage(pool) -> dict[str, float]:
+    with pool.connection() as conn:
+        return dict(conn.execute(USAGE_SQL).fetchone())
+
+
+def _measure(name: str, pool, fake: FakeTMDB, users: Sequence[str], concurrency: int,
+             run_one: Callable[[str], object]) -> dict:
+    usage_before, tmdb_before, details_before = _usage(pool), sum(fake.calls.values()), fake.count("details")
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as lanes:
+        list(lanes.map(run_one, users))
+    elapsed = time.perf_counter() - started
+    usage = {k: v - usage_before[k] for k, v in _usage(pool).items()}
+    n = len(users)
+    row = {
+        "design": name, "users": n, "seconds": round(elapsed, 2),
+        "users_per_hour": round(n / elapsed * 3600) if elapsed else None,
+        "tmdb_calls_per_user": round((sum(fake.calls.values()) - tmdb_before) / n, 2),
+        "tmdb_detail_calls_per_user": round((fake.count("details") - details_before) / n, 2),
+        "llm_calls_per_user": round(usage["calls"] / n, 2),
+        "tokens_per_user": round((usage["tokens_in"] + usage["tokens_out"]) / n),
+        "usd_per_user_pass": usage["cost"] / n,
+    }
+    log.info("%s: %s", name, row)
+    return row
+
+
+def run(args: argparse.Namespace) -> dict:
+    with bench_database(args.database_url) as url, AnthropicStub() as stub:
+        stub.default = slow_scoring(args.llm_latency)
+        pool = open_pool(url, max_size=2 * args.concurrency + 4, name="bench-scout")
+        try:
+            users = create_users(pool, args.users, seed=args.seed)
+            settings = Settings(_env_file=None, database_url=url, anthropic_api_key="bench",
+                                anthropic_base_url=stub.base_url, llm_top_k=args.top_k)
+            local = LocalMatcher()
+            fake = FakeTMDB()
+            store = MovieStore(pool, fake.client(usage=UsageRecorder(pool)), ttl=timedelta(days=7))
+            ctx = scout.ScoutContext(pool=pool, settings=settings, store=store, local=local,
+                                     matcher=build_matcher(settings, pool, local=local))
+            scout.scout_user(ctx, users[0])  # warm-up: imports, feature space, genre list
+            rows = [
+                _measure("CineAI scout, first pass", pool, fake, users[1:], args.concurrency,
+                         lambda u: scout.scout_user(ctx, u)),
+                _measure("CineAI scout, nothing changed", pool, fake, users[1:], args.concurrency,
+                         lambda u: scout.scout_user(ctx, u)),
+            ]
+            seed_fake = FakeTMDB(fake.catalog)
+            seed_design = SeedScout(pool, seed_fake, ClaudeClient.from_settings(settings, pool))
+            baseline_users = users[1:1 + args.baseline_users]
+            rows.append(_measure("seed: 1 LLM call per film, no cache", pool, seed_fake, baseline_users,
+                                 args.concurrency, seed_design.scout))
+        finally:
+            pool.close()
+    passes_per_day = 24 / settings.scout_interval_hours
+    for row in rows:
+        row["usd_per_1000_users_day"] = round(row["usd_per_user_pass"] * 1000 * passes_per_day, 2)
+        row["usd_per_user_pass"] = round(row["usd_per_user_pass"], 6)
+    new, baseline = rows[0], rows[-1]
+    return {
+        "benchmark": "scout", "machine": machine(), "model": settings.cine_claude_model,
+        "price_per_mtok": {"input": price_for(settings.cine_claude_model).input,
+                           "output": price_for(settings.cine_claude_model).output},
+        "llm_latency_s": args.llm_latency, "concurrency": args.concurrency, "top_k": args.top_k,
+        "passes_per_day": passes_per_day, "rows": rows,
+        "ratios_vs_seed": {
+            "users_per_hour": round(new["users_per_hour"] / baseline["users_per_hour"], 1),
+            "llm_calls_per_user": round(new["llm_calls_per_user"] / baseline["llm_calls_per_user"], 2),
+            "usd_per_user": round(new["usd_per_user_pass"] / baseline["usd_per_user_pass"], 2)
+            if baseline["usd_per_user_pass"] else None,
+        },
+    }
+
+
+class SeedScout:
+    """The seed's scout (§4.3): top 10 trending films, fetched per user without a shared cache, and one
+    LLM call per film. Uses the same TMDB client code and the same Claude prompt as CineAI."""
+
+    def __init__(self, pool, fake: FakeTMDB, llm: ClaudeClient) -> None:
+        from cine_core.claude_matcher import ClaudeMatcher
+
+        self.pool = pool
+        self.source = fake.client()
+        self.matcher = ClaudeMatcher(llm)
+
+    def scout(self, user_id: str) -> None:
+        with self.pool.connection() as conn:
+            profile, rated = load_profile(conn, user_id), load_rated(conn, user_id)
+        for item in self.source.trending("day", limit=SEED_TRENDING_FILMS):
+            film = self.source.details(item.id)
+            self.matcher.match(profile=profile, rated=rated, candidates=[film])
+
+
+def markdown(result: dict) -> str:
+    """The table for bench/RESULTS.md."""
+    lines = [
+        f"Scout: fake LLM answering in {result['llm_latency_s']} s (Messages API stub through the SDK), "
+        f"concurrency {result['concurrency']}, top K {result['top_k']}, model {result['model']} "
+        f"(${result['price_per_mtok']['input']}/${result['price_per_mtok']['output']} per Mtok in/out), "
+        f"{result['passes_per_day']:.0f} passes/day; {result['machine']}.",
+        "",
+        "| design | users | users/hour | TMDB calls/user | TMDB detail calls/user | LLM calls/user | tokens/user "
+        "| $/user/pass | $/1,000 users/day |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in result["rows"]:
+        lines.append(
+            f"| {r['design']} | {r['users']} | {r['users_per_hour']:,} | {r['tmdb_calls_per_user']} "
+            f"| {r['tmdb_detail_calls_per_user']} | {r['llm_calls_per_user']} | {r['tokens_per_user']:,} "
+            f"| {r['usd_per_user_pass']:.5f} | {r['usd_per_1000_users_day']:.2f} |")
+    ratios = result["ratios_vs_seed"]
+    lines += ["", f"CineAI vs the seed's design (first pass): {ratios['users_per_hour']}× users/hour, "
+                  f"{ratios['llm_calls_per_user']}× LLM calls per user, {ratios['usd_per_user']}× dollars per user. "
+                  "$/1,000 users/day assumes every pass re-analyses (upper bound); a pass where nothing "
+                  "changed makes no LLM call (second row)."]
+    return "\n".join(lines)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.scout", description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=40)
+    parser.add_argument("--baseline-users", type=int, default=8, help="users run through the seed's design")
+    parser.add_argument("--concurrency", type=int, default=8, help="users scouted at once")
+    parser.add_argument("--llm-latency", type=float, default=1.0, help="seconds the fake LLM takes per call")
+    parser.add_argument("--top-k", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--database-url", default=None, help="default: a throw-away embedded Postgres")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> dict:
+    args = parse_args(argv)
+    result = run(args)
+    print(json.dumps(result, indent=2) if args.json else markdown(result))
+    return result
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING)
+    main()
