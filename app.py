@@ -1,6 +1,8 @@
 """CineAI's Streamlit entry point: configuration, the database pool, sign-in, navigation.
 
 Run with `streamlit run app.py` (or `python -m cine_core run` for database + worker + app).
+Every run ends in `st.navigation`, even the sign-in and database-error screens: if a run stopped
+before it, Streamlit would fall back to running files in pages/ directly, skipping the checks here.
 """
 
 from __future__ import annotations
@@ -30,38 +32,48 @@ _copy_secrets_to_env()
 from cine_core.config import get_settings  # noqa: E402  (settings must see the secrets)
 from cine_core.errors import CineError  # noqa: E402
 from ui import context  # noqa: E402
-from ui.auth_panel import render_account, require_user  # noqa: E402
+from ui.auth_panel import render_account, sign_in_page, signed_in_user  # noqa: E402
 
 settings = get_settings()
 if not logging.getLogger().handlers:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+APP_PAGES = [
+    ("pages/dashboard.py", "Today's picks", "🎬"),
+    ("pages/onboarding.py", "Get started", "👋"),
+    ("pages/chat.py", "Chat", "💬"),
+    ("pages/taste.py", "Your taste", "📊"),
+    ("pages/library.py", "Library", "📚"),
+    ("pages/status.py", "Status", "🩺"),
+]
+
+database_problem: CineError | None = None
 try:
-    pool = context.pool()
+    context.pool()
 except CineError as exc:
+    database_problem = exc
+
+
+def database_error_page() -> None:
     st.title("🎬 CineAI")
-    st.error(f"CineAI cannot reach its database. {exc}", icon="🛑")
+    st.error(f"CineAI cannot reach its database. {database_problem}", icon="🛑")
     st.caption("Check DATABASE_URL (or remove it to use the embedded database), then reload this page.")
-    st.stop()
 
-user = require_user(settings)  # draws the sign-in form and stops when Supabase Auth needs a login
 
-with st.sidebar:
-    offline = [name for name, value in settings.describe_sources().items()
-               if value in ("offline catalog", "local engine")]
-    if offline:
-        st.info(f"Offline mode: using the {' and the '.join(settings.describe_sources()[n] for n in offline)}. "
-                "Add TMDB_API_KEY / ANTHROPIC_API_KEY for live data.", icon="📴")
-    render_account(user)
+user = None if database_problem else signed_in_user(settings)
+if database_problem:
+    pages = [st.Page(database_error_page, title="Database unavailable", icon="🛑")]
+elif user is None:
+    pages = [st.Page(sign_in_page, title="Sign in", icon="🔑")]
+else:
+    pages = [st.Page(path, title=title, icon=icon, default=index == 0)
+             for index, (path, title, icon) in enumerate(APP_PAGES)]
+    with st.sidebar:
+        sources = settings.describe_sources()
+        offline = [value for value in (sources["movies"], sources["llm"]) if value in ("offline catalog", "local engine")]
+        if offline:
+            st.info(f"Offline mode: using the {' and the '.join(offline)}. "
+                    "Add TMDB_API_KEY / ANTHROPIC_API_KEY for live data.", icon="📴")
+        render_account(user)
 
-navigation = st.navigation(
-    [
-        st.Page("pages/dashboard.py", title="Today's picks", icon="🎬", default=True),
-        st.Page("pages/onboarding.py", title="Get started", icon="👋"),
-        st.Page("pages/chat.py", title="Chat", icon="💬"),
-        st.Page("pages/taste.py", title="Your taste", icon="📊"),
-        st.Page("pages/library.py", title="Library", icon="📚"),
-        st.Page("pages/status.py", title="Status", icon="🩺"),
-    ]
-)
-navigation.run()
+st.navigation(pages, position="sidebar" if user else "hidden").run()

@@ -15,12 +15,11 @@ from ui.cards import render_grid
 HISTORY_MESSAGES = 30
 _LAST_RESULT_KEY = "chat_last_result"
 
+pool, user = context.page_setup()
 st.title("💬 Chat")
 st.caption("Tell me what you loved or hated, or what you feel like tonight. "
            "I learn from every message and refresh your picks when it matters.")
 context.show_flashes()
-pool = context.pool()
-user = context.current_user()
 
 
 def _learned_text(ai_learned: dict) -> str:

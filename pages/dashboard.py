@@ -43,10 +43,9 @@ def _auto_refresh(pool, user_id: str) -> None:
         actions.request_manual_refresh(pool, user_id, trigger=TriggerType.SCHEDULED)
 
 
+pool, user = context.page_setup()
 st.title("🎬 Today's picks")
 context.show_flashes()
-pool = context.pool()
-user = context.current_user()
 
 mood = st.segmented_control(
     "In the mood for", options=list(queries.MOODS), format_func=lambda key: queries.MOODS[key].label, key="mood",

@@ -18,10 +18,9 @@ from ui.import_panel import render_import
 SEARCH_RESULTS = 20
 HISTORY_ROWS = 500
 
+pool, user = context.page_setup()
 st.title("📚 Library")
 context.show_flashes()
-pool = context.pool()
-user = context.current_user()
 settings = context.settings()
 
 

@@ -13,10 +13,9 @@ from ui.import_panel import render_import
 TARGET_RATINGS = 5
 FILMS_SHOWN = 24
 
+pool, user = context.page_setup()
 st.title("👋 Get started")
 context.show_flashes()
-pool = context.pool()
-user = context.current_user()
 
 state, films = None, []
 with context.guarded("Loading films to rate"):

@@ -13,10 +13,9 @@ from ui.format import time_ago
 
 WORKER_ALIVE_SECONDS = 120  # heartbeats come every 15 s
 
+pool, user = context.page_setup()
 st.title("🩺 Status")
 context.show_flashes()
-pool = context.pool()
-user = context.current_user()
 settings = context.settings()
 
 status, usage = None, []

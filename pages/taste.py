@@ -10,10 +10,9 @@ from cine_core.taste import load_profile
 from ui import charts, context
 from ui.taste_panel import render_taste_panel
 
+pool, user = context.page_setup()
 st.title("📊 Your taste")
 context.show_flashes()
-pool = context.pool()
-user = context.current_user()
 
 loaded = False
 with context.guarded("Loading your taste"):

@@ -6,7 +6,7 @@ import streamlit as st
 
 from cine_core import auth
 from cine_core.auth import LOCAL_USER, AppUser
-from cine_core.config import Settings
+from cine_core.config import Settings, get_settings
 from cine_core.errors import CineError
 from ui.context import current_user, set_user
 
@@ -19,13 +19,17 @@ def _client(settings: Settings):
     return st.session_state[_CLIENT_KEY]
 
 
-def require_user(settings: Settings) -> AppUser:
-    """The user for this session; draws the sign-in form and stops the script until someone signs in."""
+def signed_in_user(settings: Settings) -> AppUser | None:
+    """The user of this session: the local user without Supabase Auth, else whoever signed in (or None)."""
     if not auth.auth_required(settings):
         return LOCAL_USER
     user = current_user()
-    if not user.is_local:
-        return user
+    return None if user.is_local else user
+
+
+def sign_in_page() -> None:
+    """The only page before sign-in (app.py still calls st.navigation, so no page can be run directly)."""
+    settings = get_settings()
     st.title("🎬 CineAI")
     sign_in_tab, sign_up_tab = st.tabs(["Sign in", "Create an account"])
     with sign_in_tab, st.form("sign-in"):
@@ -51,7 +55,6 @@ def require_user(settings: Settings) -> AppUser:
                 else:
                     set_user(result.user)
                     st.rerun()
-    st.stop()
 
 
 def _sign_out() -> None:

@@ -99,3 +99,21 @@ def guarded(what: str = "Loading this page") -> Iterator[None]:
     except CineError as exc:
         log.warning("%s failed: %s", what, exc)
         st.error(f"{what} failed: {exc}", icon="⚠️")
+
+
+def page_setup() -> tuple[ConnectionPool, AppUser]:
+    """What every page calls first: the pool and the signed-in user, or a message and a stop.
+
+    app.py already checks both, but Streamlit can run a file in pages/ directly (its pages-directory
+    fallback), so each page re-checks: no page ever queries without a database and a user.
+    """
+    try:
+        shared_pool = pool()
+    except CineError as exc:
+        st.error(f"CineAI cannot reach its database. {exc}", icon="🛑")
+        st.stop()
+    user = current_user()
+    if get_settings().supabase_auth and user.is_local:
+        st.warning("Please sign in to see your films.", icon="🔑")
+        st.stop()
+    return shared_pool, user
