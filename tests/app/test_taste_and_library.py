@@ -108,3 +108,27 @@ def test_action_validation_and_db_check_give_the_same_message(pool, local_user):
             actions.validate_rating(bad)
     for good in (0.5, 1.0, 3.5, 5.0):
         assert actions.validate_rating(good) == good
+
+
+LETTERBOXD_RATINGS = (
+    "Date,Name,Year,Letterboxd URI,Rating\n"
+    "2024-01-02,Inception,2010,https://boxd.it/1skk,4.5\n"
+    "2024-01-03,The Matrix,1999,https://boxd.it/2a1m,5\n"
+    "2024-01-04,A Film That Does Not Exist Anywhere,1901,https://boxd.it/zzzz,3\n"
+)
+
+
+def test_import_shows_progress_the_summary_and_the_unmatched_rows(app, pool, local_user):
+    app.switch_page("pages/library.py").run()
+    app.get("file_uploader")[-1].upload("ratings.csv", LETTERBOXD_RATINGS.encode(), "text/csv")
+    app.run()
+    app.button(key="library-import-run").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.get("progress")[0].proto.text == "Done"
+    assert any("2 matched, 1 unmatched" in s.value for s in app.success)
+    assert any("could not be matched" in e.label for e in app.expander)
+    titles = {r["title"]: float(r["rating"]) for r in _rows(
+        pool, "select m.title, r.rating from ratings r join movies m on m.id = r.movie_id where r.user_id = %s",
+        local_user)}
+    assert titles == {"Inception": 4.5, "The Matrix": 5.0}
+    assert [r["trigger_type"] for r in queue_rows(pool, local_user)] in (["new_rating"], ["import"])
