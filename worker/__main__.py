@@ -74,6 +74,12 @@ def main(argv: list[str] | None = None) -> int:
     except CineError as exc:
         print(f"worker: cannot start: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
+    try:
+        _check_schema(pool)
+    except CineError as exc:
+        pool.close()
+        print(f"worker: cannot start: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
     stop = threading.Event()
     _install_signal_handlers(stop)
     try:
@@ -93,6 +99,21 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         pool.close()
     return 0
+
+
+def _check_schema(pool) -> None:
+    """A reachable database without CineAI's tables cannot be worked on: say so once, clearly."""
+    from cine_core import queue
+    from cine_core.db import transaction
+    from cine_core.errors import DatabaseError, DatabaseUnavailable
+
+    try:
+        with transaction(pool) as conn:
+            queue.queue_stats(conn)
+    except DatabaseUnavailable:
+        raise
+    except DatabaseError as exc:
+        raise DatabaseError(f"the database has no CineAI schema (run `python -m cine_core setup`): {exc}") from exc
 
 
 def _install_signal_handlers(stop: threading.Event) -> None:

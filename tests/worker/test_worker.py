@@ -214,3 +214,18 @@ def test_four_workers_drain_200_jobs_each_exactly_once(job_log, db_url, make_use
     assert len(log) == 200 and len({r["job_id"] for r in log}) == 200
     assert len({r["pid"] for r in log}) > 1, "one worker did everything: no concurrency was exercised"
     assert jobs_done["n"] == 200 and jobs_done["workers"] == 4
+
+
+def test_a_database_without_the_schema_is_one_clear_line(pg_server_url):
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(pg_server_url, autocommit=True) as conn:
+        conn.execute("drop database if exists cine_worker_empty")
+        conn.execute(sql.SQL("create database cine_worker_empty"))
+    info = psycopg.conninfo.conninfo_to_dict(pg_server_url)
+    info["dbname"] = "cine_worker_empty"
+    done = run_worker(psycopg.conninfo.make_conninfo(**info), "--once", timeout=60)
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cine_core setup" in lines[0], done.stderr
