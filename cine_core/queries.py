@@ -2,7 +2,8 @@
 
 Every function takes a connection from `db.user_transaction` (RLS claims set) AND the `user_id`, and
 filters by it explicitly: RLS is the safety net, not the filter. The dashboard needs two of them
-(`list_picks`, `load_user_state`) plus the profile; both are index range scans on `user_id`.
+(`load_user_state`, `list_picks`) plus the profile, all index range scans on `user_id`. History and
+status reads live in history_queries.py and status_queries.py.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import psycopg
 
-from cine_core.models import Movie, Pick, RatedMovie
+from cine_core.models import Movie, Pick
 from cine_core.movie_rows import row_to_movie
 from cine_core.taste import load_profile
 from cine_core.taste_summary import TasteSummary, summarize
@@ -66,53 +67,6 @@ class UserState:
     rating_count: int  # the user's own ratings (not 👍/👎 signals)
     picks_available: int  # stored picks not rejected
     picks_generated_at: datetime | None  # newest stored pick
-
-
-@dataclass(frozen=True, slots=True)
-class Conversation:
-    id: str
-    conversation_type: str
-    what_you_said: str
-    ai_learned: dict[str, Any]
-    created_at: datetime
-    movie_id: int | None = None
-    movie_title: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CalibrationPoint:
-    """A film CineAI recommended that the user later rated."""
-
-    title: str
-    confidence: float
-    rating: float
-
-
-@dataclass(frozen=True, slots=True)
-class WorkerStatus:
-    workers_alive: int
-    workers_total: int
-    last_seen: datetime | None
-    last_scout_at: datetime | None
-    jobs_done: int
-    jobs_failed: int
-    queue_pending: int
-    queue_running: int
-    queue_failed: int
-    oldest_pending_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceUsage:
-    service: str
-    calls_24h: int
-    errors_24h: int
-    cost_24h_usd: float
-    calls_30d: int
-    errors_30d: int
-    cost_30d_usd: float
-    tokens_in_30d: int
-    tokens_out_30d: int
 
 
 # The user's own marks on a film, joined onto any film list (`m` = movies).
@@ -277,67 +231,6 @@ def list_watchlist(conn: psycopg.Connection, user_id: str) -> list[Card]:
     return [_card(row) for row in rows]
 
 
-def list_rated(conn: psycopg.Connection, user_id: str, *, limit: int | None = None,
-               include_signals: bool = False) -> list[RatedMovie]:
-    """The user's ratings with their films, newest first; 👍/👎 signals only if asked."""
-    rows = conn.execute(
-        """
-        select m.*, r.rating, r.rated_at, r.source as rating_source
-        from public.ratings r join public.movies m on m.id = r.movie_id
-        where r.user_id = %(user_id)s and (%(signals)s or r.source <> 'feedback')
-        order by r.rated_at desc, r.movie_id
-        limit %(limit)s
-        """,
-        {"user_id": user_id, "signals": include_signals, "limit": limit},
-    ).fetchall()
-    return [RatedMovie(row_to_movie(row), float(row["rating"]), row["rated_at"], row["rating_source"]) for row in rows]
-
-
-def list_calibration(conn: psycopg.Connection, user_id: str) -> list[CalibrationPoint]:
-    """Films CineAI recommended (as a real pick) that the user then rated: predicted vs actual."""
-    rows = conn.execute(
-        """
-        select m.title, rec.confidence, r.rating
-        from public.recommendations rec
-        join public.ratings r on r.user_id = rec.user_id and r.movie_id = rec.movie_id and r.source <> 'feedback'
-        join public.movies m on m.id = rec.movie_id
-        where rec.user_id = %(user_id)s and rec.matcher is distinct from 'app'
-        order by rec.confidence
-        """,
-        {"user_id": user_id},
-    ).fetchall()
-    return [CalibrationPoint(row["title"], float(row["confidence"]), float(row["rating"])) for row in rows]
-
-
-def list_conversations(conn: psycopg.Connection, user_id: str, *, limit: int = 50) -> list[Conversation]:
-    """The latest chat messages, oldest first (the order a chat shows them)."""
-    rows = conn.execute(
-        """
-        select c.id::text as id, c.conversation_type, c.what_you_said, c.ai_learned, c.created_at, c.movie_id,
-               m.title as movie_title
-        from public.movie_conversations c left join public.movies m on m.id = c.movie_id
-        where c.user_id = %(user_id)s
-        order by c.created_at desc
-        limit %(limit)s
-        """,
-        {"user_id": user_id, "limit": limit},
-    ).fetchall()
-    return [Conversation(**row) for row in reversed(rows)]
-
-
-def load_worker_status(conn: psycopg.Connection, *, alive_seconds: int = 120) -> WorkerStatus:
-    """Worker liveness and queue depth (aggregates over all users, via a security-definer function)."""
-    row = conn.execute("select * from public.app_status(%s)", (alive_seconds,)).fetchone()
-    return WorkerStatus(**row)
-
-
-def list_api_usage(conn: psycopg.Connection) -> list[ServiceUsage]:
-    """API calls and estimated cost per service over 24 h and 30 days (all users)."""
-    rows = conn.execute("select * from public.app_api_usage()").fetchall()
-    return [
-        ServiceUsage(**{**row, "cost_24h_usd": float(row["cost_24h_usd"]), "cost_30d_usd": float(row["cost_30d_usd"])})
-        for row in rows
-    ]
 
 
 def load_taste_summary(conn: psycopg.Connection, user_id: str) -> TasteSummary:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pydantic
 import streamlit as st
 
-from cine_core import queries
+from cine_core import history_queries, queries
 from cine_core.chat import learn_from_conversation, learned_line
 from cine_core.db import user_transaction
 from cine_core.insights import ChatInsights
@@ -36,10 +36,10 @@ if message:
     with context.guarded("Learning from your message"), st.spinner("Thinking about that…"):
         st.session_state[_LAST_RESULT_KEY] = learn_from_conversation(pool, user.id, message)
 
-history: list[queries.Conversation] = []
+history: list[history_queries.Conversation] = []
 with context.guarded("Loading the conversation"):
     with user_transaction(pool, user.id) as conn:
-        history = queries.list_conversations(conn, user.id, limit=HISTORY_MESSAGES)
+        history = history_queries.list_conversations(conn, user.id, limit=HISTORY_MESSAGES)
 
 if not history:
     st.info("No messages yet. Try: “Something uplifting for a rainy Sunday” or “I hated how slow Tenet felt”.")

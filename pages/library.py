@@ -6,7 +6,7 @@ import html
 
 import streamlit as st
 
-from cine_core import actions, queries
+from cine_core import actions, history_queries, queries
 from cine_core.db import user_transaction
 from cine_core.movie_store import MovieStore
 from cine_core.sources import build_movie_source
@@ -108,7 +108,7 @@ with history_tab:
     rated = []
     with context.guarded("Loading your ratings"):
         with user_transaction(pool, user.id) as conn:
-            rated = queries.list_rated(conn, user.id, limit=HISTORY_ROWS, include_signals=True)
+            rated = history_queries.list_rated(conn, user.id, limit=HISTORY_ROWS, include_signals=True)
     if not rated:
         st.caption("No ratings yet.")
     else:

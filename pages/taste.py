@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cine_core import queries
+from cine_core import history_queries, queries
 from cine_core.db import user_transaction
 from cine_core.taste import load_profile
 from ui import charts, context
@@ -17,9 +17,9 @@ context.show_flashes()
 loaded = False
 with context.guarded("Loading your taste"):
     with user_transaction(pool, user.id) as conn:
-        rated = queries.list_rated(conn, user.id)
+        rated = history_queries.list_rated(conn, user.id)
         profile = load_profile(conn, user.id)
-        points = queries.list_calibration(conn, user.id)
+        points = history_queries.list_calibration(conn, user.id)
         summary = queries.load_taste_summary(conn, user.id)
     loaded = True
 
