@@ -23,10 +23,13 @@ SENTIMENT_WORDS: dict[str, int] = {
 }
 NEGATORS = ("not", "n't", "never", "no", "hardly")
 
-FASTER_PACING = ("too slow", "so slow", "slow paced", "slow-paced", "dragged", "drags", "dragging", "too long",
-                 "fast paced", "fast-paced", "faster", "tighter", "snappier", "quicker pace")
-SLOWER_PACING = ("too fast", "too rushed", "rushed", "slow burn", "slow-burn", "takes its time", "take their time",
-                 "slower", "more patient", "breathing room")
+# Complaints say what was wrong ("too slow" → wants faster); wishes say what is wanted, and a negative
+# clause flips them ("I can't stand slow burns" → wants faster).
+TOO_SLOW = ("too slow", "so slow", "dragged", "drags", "dragging", "too long", "overlong")
+TOO_FAST = ("too fast", "too rushed", "rushed", "frantic")
+WANTS_FASTER = ("fast paced", "fast-paced", "faster", "tighter", "snappier", "quicker pace", "quick pace")
+WANTS_SLOWER = ("slow burn", "slow-burn", "slow burns", "slow paced", "slow-paced", "takes its time",
+                "take their time", "slower", "more patient", "breathing room")
 
 MOOD_WORDS: dict[str, str] = {
     "cozy": "cozy", "cosy": "cozy", "atmospheric": "atmospheric", "uplifting": "uplifting",
@@ -134,8 +137,10 @@ def phrase_pattern(phrases) -> re.Pattern[str]:
 
 
 SENTIMENT_RE = phrase_pattern(SENTIMENT_WORDS)
-FASTER_RE = phrase_pattern(FASTER_PACING)
-SLOWER_RE = phrase_pattern(SLOWER_PACING)
+TOO_SLOW_RE = phrase_pattern(TOO_SLOW)
+TOO_FAST_RE = phrase_pattern(TOO_FAST)
+WANTS_FASTER_RE = phrase_pattern(WANTS_FASTER)
+WANTS_SLOWER_RE = phrase_pattern(WANTS_SLOWER)
 MOOD_RE = phrase_pattern(MOOD_WORDS)
 THEME_RE = phrase_pattern(THEMES)
 VISUAL_RE = phrase_pattern(VISUAL_WORDS)

@@ -190,9 +190,13 @@ def _style_from_genres(film: Movie | None) -> str:
 
 def _pacing(clauses: list[Clause]) -> str | None:
     for clause in clauses:
-        if lex.FASTER_RE.search(clause.text):
-            return "slower" if clause.polarity > 0 and "too" not in clause.text and "drag" not in clause.text else "faster"
-        if lex.SLOWER_RE.search(clause.text):
+        if lex.TOO_SLOW_RE.search(clause.text):
+            return "faster"
+        if lex.TOO_FAST_RE.search(clause.text):
+            return "slower"
+        if lex.WANTS_FASTER_RE.search(clause.text):
+            return "slower" if clause.polarity < 0 else "faster"
+        if lex.WANTS_SLOWER_RE.search(clause.text):
             return "faster" if clause.polarity < 0 else "slower"
     return None
 

@@ -89,3 +89,19 @@ def test_the_film_being_discussed_gets_the_sentiment(extractor):
 def test_nothing_to_learn_is_insignificant(extractor):
     out = extractor.extract("hello there")
     assert out == ChatInsights(conversation_type="general_preference", significance=0.05)
+
+
+@pytest.mark.parametrize(
+    ("message", "pacing"),
+    [
+        ("I want faster pacing", "faster"),
+        ("I like fast-paced thrillers", "faster"),
+        ("It dragged, way too long", "faster"),
+        ("I hate slow burn movies", "faster"),
+        ("I prefer slow burn films", "slower"),
+        ("That one felt too rushed", "slower"),
+        ("I don't like fast-paced action", "slower"),
+    ],
+)
+def test_pacing_wishes_and_complaints_point_the_right_way(message, pacing):
+    assert LocalExtractor().extract(message).pacing == pacing
