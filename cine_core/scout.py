@@ -24,7 +24,7 @@ from cine_core import picks as picks_mod
 from cine_core import scout_state, taste
 from cine_core.config import Settings
 from cine_core.db import transaction
-from cine_core.models import Candidate, DiscoverySource, Match, TasteProfile
+from cine_core.models import Candidate, Match, TasteProfile
 from cine_core.protocols import Matcher
 
 log = logging.getLogger(__name__)
@@ -164,4 +164,4 @@ def _candidate_list(candidates: list[Candidate]) -> list[tuple[int, str]]:
     return [(c.movie.id, str(c.discovery_source)) for c in candidates]
 
 
-__all__ = ["DiscoverySource", "ScoutContext", "ScoutResult", "build_scout_context", "candidate_hash", "scout_user"]
+__all__ = ["ScoutContext", "ScoutResult", "build_scout_context", "candidate_hash", "scout_user", "warm_up"]

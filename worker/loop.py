@@ -218,10 +218,15 @@ class Worker:
             self._start_scout_lane()
         try:
             while not self.stop.is_set():
-                self.drain()
-                self.heartbeat.beat()
-                self._guarded(scheduler.run_pending)
-                wakeup.wait(self._next_wait(scheduler), self.stop)
+                try:
+                    self.drain()
+                    self.heartbeat.beat()
+                    self._guarded(scheduler.run_pending)
+                    timeout = self._next_wait(scheduler)
+                except Exception:  # e.g. the database restarting: log, back off, carry on
+                    log.exception("Worker loop iteration failed; retrying after the poll interval")
+                    timeout = self.options.poll_seconds
+                wakeup.wait(timeout, self.stop)
         finally:
             wakeup.close()
             if self._scout_thread is not None:
