@@ -4,6 +4,7 @@ any failure, per call), else the local engine."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 
 import anthropic
@@ -19,7 +20,22 @@ from cine_core.protocols import InsightExtractor, Matcher
 log = logging.getLogger(__name__)
 
 
-class FallbackMatcher:
+class _EngineMemory:
+    """`last_engine` per thread: the scout runs users concurrently and reads it right after its own call."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    @property
+    def last_engine(self) -> str | None:
+        return getattr(self._local, "engine", None)
+
+    @last_engine.setter
+    def last_engine(self, engine: str | None) -> None:
+        self._local.engine = engine
+
+
+class FallbackMatcher(_EngineMemory):
     """Tries `primary`; on LLMError or invalid output uses `fallback` for that call.
 
     `last_engine` names the engine that produced the most recent result ('claude' or 'local'), so
@@ -27,10 +43,10 @@ class FallbackMatcher:
     """
 
     def __init__(self, primary: Matcher, fallback: Matcher) -> None:
+        super().__init__()
         self.primary = primary
         self.fallback = fallback
         self.name = primary.name
-        self.last_engine: str | None = None
 
     def match(self, *, profile: TasteProfile, rated: Sequence[RatedMovie], candidates: Sequence[Movie]) -> list[Match]:
         try:
@@ -44,14 +60,14 @@ class FallbackMatcher:
         return self.fallback.match(profile=profile, rated=rated, candidates=candidates)
 
 
-class FallbackExtractor:
+class FallbackExtractor(_EngineMemory):
     """Tries `primary`; on LLMError or invalid output uses `fallback` for that message."""
 
     def __init__(self, primary: InsightExtractor, fallback: InsightExtractor) -> None:
+        super().__init__()
         self.primary = primary
         self.fallback = fallback
         self.name = primary.name
-        self.last_engine: str | None = None
 
     def extract(self, message: str, *, profile: TasteProfile | None = None, movie: Movie | None = None) -> ChatInsights:
         try:

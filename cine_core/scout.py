@@ -66,9 +66,10 @@ def build_scout_context(settings: Settings, pool: ConnectionPool, *, matcher: Ma
     from cine_core.scoring import LocalMatcher
     from cine_core.sources import build_movie_source
     from cine_core.usage import UsageRecorder
+    from cine_core.wiki import build_enricher
 
     store = MovieStore(pool, build_movie_source(settings, pool), ttl=timedelta(days=settings.tmdb_cache_ttl_days),
-                       usage=UsageRecorder(pool))
+                       usage=UsageRecorder(pool), enrich=build_enricher(settings, pool))
     local = LocalMatcher()
     if matcher is None:
         from cine_core.matching import build_matcher

@@ -143,3 +143,40 @@ def test_failures_fall_back_to_the_local_matcher(anthropic_stub, pool, scene, fa
 def test_without_a_key_the_local_matcher_is_used(pool):
     local = FakeLocal()
     assert build_matcher(Settings(_env_file=None), pool, local=local) is local
+
+
+def test_fallback_matcher_remembers_the_engine_per_thread():
+    import threading
+
+    from cine_core.errors import LLMUnavailable
+    from cine_core.matching import FallbackMatcher
+    from cine_core.models import TasteProfile
+
+    class Failing:
+        name = "claude"
+
+        def match(self, **_):
+            raise LLMUnavailable("down")
+
+    class Local:
+        name = "local"
+
+        def match(self, **_):
+            return []
+
+    class Working:
+        name = "claude"
+
+        def match(self, **_):
+            return []
+
+    failing, working = FallbackMatcher(Failing(), Local()), FallbackMatcher(Working(), Local())
+    assert failing.last_engine is None
+    failing.match(profile=TasteProfile(), rated=[], candidates=[])
+    seen = []
+    thread = threading.Thread(target=lambda: (working.match(profile=TasteProfile(), rated=[], candidates=[]),
+                                              seen.append(failing.last_engine)))
+    thread.start()
+    thread.join()
+    assert failing.last_engine == "local"
+    assert seen == [None], "another thread must not see this thread's engine"
