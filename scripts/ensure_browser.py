@@ -20,7 +20,7 @@ def main() -> int:
     print("Installing Debian's chromium for the browser test (one time)...", file=sys.stderr)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
-    result = subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, check=False,
+    result = subprocess.run(["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-color-emoji"], env=env, check=False,
                             stdout=subprocess.DEVNULL)
     return result.returncode
 
