@@ -16,12 +16,23 @@ from cine_core.setup import run_setup
 log = logging.getLogger(__name__)
 
 
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM if the launcher dies abruptly, so no orphaned worker/app remain."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def run_all(settings: Settings, *, port: int = 8501) -> int:
     """Hold the embedded DB open, run setup, then supervise `python -m worker` and `streamlit run`."""
     url = database_url(settings)  # starts the embedded server when DATABASE_URL is unset
     print(run_setup(settings), flush=True)
     env = {**os.environ, "DATABASE_URL": url}
-    worker = subprocess.Popen([sys.executable, "-m", "worker"], cwd=PROJECT_ROOT, env=env)
+    worker = subprocess.Popen([sys.executable, "-m", "worker"], cwd=PROJECT_ROOT, env=env,
+                              preexec_fn=_die_with_parent)
     app = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", "app.py",
@@ -30,6 +41,7 @@ def run_all(settings: Settings, *, port: int = 8501) -> int:
         ],
         cwd=PROJECT_ROOT,
         env=env,
+        preexec_fn=_die_with_parent,
     )
     print(f"\nCineAI is running: http://localhost:{port}  (Ctrl-C to stop)\n", flush=True)
     children = [worker, app]
