@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SEED = 7
 CALIBRATION_ITEMS = 5  # each user's most recent training ratings, scored from a profile without them
-ABLATIONS = ("genre", "keyword", "person", "text", "decade", "similar", "prior")
+ABLATIONS = ("genre", "keyword", "person", "text", "decade", "year", "similar", "prior")
 METRICS = ("hr@5", "hr@10", "ndcg@10", "coverage@10")
 
 

@@ -11,17 +11,22 @@ import dataclasses
 import logging
 import sys
 
-from bench.quality import evaluate, local_family_scores
+from bench.quality import evaluate, local_family_scores, protocol_config
 from bench.quality_data import load_dataset, make_cases
 from cine_core.features import catalog_feature_space
-from cine_core.scoring import DEFAULT_MATCHER_CONFIG, SWITCHABLE, LocalMatcher, MatcherConfig, rank_scores
+from cine_core.scoring import SWITCHABLE, LocalMatcher, MatcherConfig, rank_scores
 from cine_core.taste_build import ProfileConfig
 
 log = logging.getLogger(__name__)
 
-GRID = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0)
-PROFILE_VARIANTS = {
+GRID = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
+PROFILE_VARIANTS = {  # all-positive schemes ("every film you chose counts") lost to pivot3 on both protocols
     "pivot3": ProfileConfig(),
+    "weight=rating": ProfileConfig(pivot=0.0),
+    "weight=1": ProfileConfig(pivot=0.0, power=0.0),
+    "weight=rating+2.5": ProfileConfig(pivot=0.0, floor=2.5),
+    "pivot3+0.25": ProfileConfig(floor=0.25),
+    "pivot2.5+0.5": ProfileConfig(pivot=2.5, floor=0.5),
     "pivot3.5": ProfileConfig(pivot=3.5),
     "pivot2.5": ProfileConfig(pivot=2.5),
     "binary>=4": ProfileConfig(pivot=3.5, power=0.0),
@@ -38,7 +43,7 @@ def ndcg(cases, families, config, n_items, seed) -> float:
     return evaluate(cases, [rank_scores(f, config) for f in families], n_items, seed)["ndcg@10"]
 
 
-def coordinate_search(cases, families, config: MatcherConfig, n_items: int, seed: int, rounds: int = 2):
+def coordinate_search(cases, families, config: MatcherConfig, n_items: int, seed: int, rounds: int = 3):
     best = ndcg(cases, families, config, n_items, seed)
     for _ in range(rounds):
         for family in (*SWITCHABLE, "prior_popularity"):
@@ -55,22 +60,27 @@ def main(argv=None) -> None:
     parser.add_argument("--users", type=int, default=None)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profiles", action="store_true", help="compare rating-weighting schemes")
+    parser.add_argument("--year-scales", default="2", help="comma-separated year kernel scales to try")
+    parser.add_argument("--protocols", default="trending,uniform")
     args = parser.parse_args(argv)
     dataset, space = load_dataset(), catalog_feature_space()
     n_items = len(dataset.item_ids)
-    for protocol in ("trending", "uniform"):
+    for protocol in args.protocols.split(","):
         cases = make_cases(dataset, protocol=protocol, holdout="second-last", seed=args.seed, users=args.users)
-        base = DEFAULT_MATCHER_CONFIG if protocol == "trending" else DEFAULT_MATCHER_CONFIG.with_prior(1.0)
+        base = protocol_config(protocol)
         if args.profiles:
             for name, profile in PROFILE_VARIANTS.items():
                 config = dataclasses.replace(base, profile=profile)
                 families = local_family_scores(cases, dataset, LocalMatcher(config, space=space))
                 print(protocol, name, ndcg(cases, families, config, n_items, args.seed), flush=True)
             continue
-        families = local_family_scores(cases, dataset, LocalMatcher(base, space=space))
-        print(protocol, "start", ndcg(cases, families, base, n_items, args.seed), flush=True)
-        best, config = coordinate_search(cases, families, base, n_items, args.seed)
-        print(protocol, "tuned", best, {f: getattr(config, f) for f in (*SWITCHABLE, "prior_popularity")}, flush=True)
+        for scale in (float(x) for x in args.year_scales.split(",")):
+            config = dataclasses.replace(base, year_scale=scale)
+            families = local_family_scores(cases, dataset, LocalMatcher(config, space=space))
+            print(protocol, scale, "start", ndcg(cases, families, config, n_items, args.seed), flush=True)
+            best, config = coordinate_search(cases, families, config, n_items, args.seed)
+            print(protocol, scale, "tuned", best, {f: getattr(config, f) for f in (*SWITCHABLE, "prior_popularity")},
+                  flush=True)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ class Encoded:
     tokens: dict[str, sparse.csr_matrix]  # family -> binary rows
     text: sparse.csr_matrix  # L2-normalised TF-IDF rows (all-zero for films without an overview)
     decade: np.ndarray  # int, 0 = unknown
+    year: np.ndarray  # int, 0 = unknown
     runtime: np.ndarray  # minutes, nan = unknown
     quality: np.ndarray  # Bayesian vote average minus the corpus mean (0 = unknown)
     votes: np.ndarray  # log1p(vote_count)
@@ -75,6 +76,8 @@ class FeatureSpace:
         self.base_rate = {f: np.asarray(self.corpus.tokens[f].sum(axis=0)).ravel() / n for f in FAMILIES}
         decades, counts = np.unique(self.corpus.decade[self.corpus.decade > 0], return_counts=True)
         self.decade_base = {int(d): c / n for d, c in zip(decades, counts, strict=True)}
+        self.years, year_counts = np.unique(self.corpus.year[self.corpus.year > 0], return_counts=True)
+        self.year_shares = year_counts / n
         self.mean_votes = float(self.corpus.votes.mean()) if len(corpus) else 0.0
         self.std_votes = float(self.corpus.votes.std()) or 1.0 if len(corpus) else 1.0
         log.info("feature space: %d films, %s tokens", len(corpus), {f: len(v) for f, v in self.vocab.items()})
@@ -102,6 +105,7 @@ class FeatureSpace:
             tokens=tokens,
             text=text,
             decade=np.array([m.decade or 0 for m in movies], dtype=np.int64),
+            year=np.array([m.year or 0 for m in movies], dtype=np.int64),
             runtime=np.array([m.runtime if m.runtime else np.nan for m in movies], dtype=np.float64),
             quality=quality,
             votes=np.array([math.log1p(max(m.vote_count, 0)) for m in movies], dtype=np.float64),
@@ -128,6 +132,12 @@ class FeatureSpace:
         order = np.argsort(np.asarray(known_pos + unknown_pos))  # back to the caller's order
         return _take(_stack(cached, fresh), order)
 
+    def year_base(self, years: np.ndarray, scale: float) -> np.ndarray:
+        """Catalog density of release years near each year (exp(-|Δyear| / scale) kernel)."""
+        if not len(self.years):
+            return np.zeros(len(years))
+        return np.exp(-np.abs(years[:, None] - self.years[None, :]) / scale) @ self.year_shares
+
     def columns(self, family: str, names: Iterable[str]) -> np.ndarray:
         vocab = self.vocab[family]
         return np.asarray([vocab[n] for n in names if n in vocab], dtype=np.int64)
@@ -136,7 +146,7 @@ class FeatureSpace:
 def _take(enc: Encoded, rows: np.ndarray) -> Encoded:
     return Encoded(
         tokens={f: m[rows] for f, m in enc.tokens.items()}, text=enc.text[rows], decade=enc.decade[rows],
-        runtime=enc.runtime[rows], quality=enc.quality[rows], votes=enc.votes[rows],
+        year=enc.year[rows], runtime=enc.runtime[rows], quality=enc.quality[rows], votes=enc.votes[rows],
         has_metadata=enc.has_metadata[rows],
     )
 
@@ -145,6 +155,7 @@ def _stack(a: Encoded, b: Encoded) -> Encoded:
     return Encoded(
         tokens={f: sparse.vstack([a.tokens[f], b.tokens[f]]).tocsr() for f in a.tokens},
         text=sparse.vstack([a.text, b.text]).tocsr(), decade=np.concatenate([a.decade, b.decade]),
+        year=np.concatenate([a.year, b.year]),
         runtime=np.concatenate([a.runtime, b.runtime]), quality=np.concatenate([a.quality, b.quality]),
         votes=np.concatenate([a.votes, b.votes]), has_metadata=np.concatenate([a.has_metadata, b.has_metadata]),
     )

@@ -75,7 +75,8 @@ def reason_for(
     """One sentence; `strongest` is the feature family that contributed most to the score."""
     removed = profile.removed
     stated = stated_evidence(candidate, profile)
-    if stated and (strongest == "stated" or neighbour is None or strongest in ("genre", "person")):
+    # A stated preference beats diffuse evidence (genre, people, overview wording); only a close film does not.
+    if stated and (strongest == "stated" or neighbour is None or strongest in ("genre", "person", "text", "decade")):
         text = f"You told me you love {stated}: {describe(candidate, None, removed)}"
         if profile.pacing == "faster" and candidate.runtime and candidate.runtime <= 105:
             text += f", and at {candidate.runtime} minutes it keeps moving"

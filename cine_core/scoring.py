@@ -23,7 +23,7 @@ from cine_core.taste_build import DEFAULT_PROFILE_CONFIG, ProfileConfig
 
 log = logging.getLogger(__name__)
 
-CONTENT_FAMILIES = ("genre", "keyword", "person", "text", "decade", "similar", "pacing", "stated")
+CONTENT_FAMILIES = ("genre", "keyword", "person", "text", "decade", "year", "similar", "pacing", "stated")
 SWITCHABLE = (*CONTENT_FAMILIES, "prior")
 UNSCORABLE_CONFIDENCE = 0.05  # films with no metadata at all: listed, but never recommended
 
@@ -32,21 +32,23 @@ UNSCORABLE_CONFIDENCE = 0.05  # films with no metadata at all: listed, but never
 class MatcherConfig:
     """Family weights (0 switches a family off) and the confidence calibration."""
 
-    genre: float = 1.0  # weights: coordinate search on `bench.quality_tune` (second-last holdout, trending)
-    keyword: float = 0.5
-    person: float = 1.5
-    text: float = 3.0
-    decade: float = 1.0
-    similar: float = 2.0
-    pacing: float = 0.3
-    stated: float = 1.0
-    prior: float = 0.3  # the scout faces trending lists: there a popularity prior hurts (issue 7)
+    genre: float = 1.5  # weights: coordinate search on `bench.quality_tune` (second-last holdout, trending)
+    keyword: float = 3.0
+    person: float = 4.0
+    text: float = 6.0
+    decade: float = 0.0  # the finer `year` kernel carries the era signal (decade adds nothing next to it)
+    year: float = 4.0
+    similar: float = 4.0
+    pacing: float = 0.6  # chat-only families (unmeasured by the benchmark): scaled with the weights above
+    stated: float = 2.0
+    prior: float = 0.5  # the scout faces trending lists: there a popularity prior hurts (issue 7)
     prior_popularity: float = 0.0  # share of the prior from log vote count (rest: Bayesian vote average)
     lift: float | None = None  # None: share minus catalog share; else log-lift with this smoothing
     token_norm: float = 0.5  # family score divided by (tokens on the film) ** token_norm
+    year_scale: float = 2.0  # years: release-year closeness kernel exp(-|Δyear| / year_scale)
     neighbours: int = 10  # rated films whose similarity counts
-    calibration_slope: float = 1.121  # confidence = sigmoid(slope × score + intercept) ≈ P(rated ≥ 4★);
-    calibration_intercept: float = -0.971  # logistic fit of `bench.quality` calibration, second-last holdout
+    calibration_slope: float = 0.126  # confidence = sigmoid(slope × score + intercept) ≈ P(rated ≥ 4★);
+    calibration_intercept: float = -0.451  # logistic fit of `bench.quality` calibration, second-last holdout
     profile: ProfileConfig = DEFAULT_PROFILE_CONFIG
 
     def without(self, family: str) -> MatcherConfig:
@@ -61,8 +63,8 @@ class MatcherConfig:
 DEFAULT_MATCHER_CONFIG = MatcherConfig()
 # For candidates drawn from the whole catalog (not from a popular list) a quality/popularity prior helps.
 CATALOG_MATCHER_CONFIG = MatcherConfig(
-    keyword=3.0, person=3.0, text=3.0, decade=2.0, similar=0.0, prior=1.0, prior_popularity=0.5,
-    calibration_slope=0.695, calibration_intercept=-1.377,
+    genre=3.0, keyword=4.0, person=6.0, text=1.5, decade=1.0, year=4.0, similar=0.5, prior=1.5, prior_popularity=0.5,
+    calibration_slope=0.276, calibration_intercept=-1.019,
 )
 
 

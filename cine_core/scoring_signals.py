@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,6 +35,7 @@ class FamilyScores:
     person: np.ndarray
     text: np.ndarray
     decade: np.ndarray
+    year: np.ndarray
     similar: np.ndarray
     pacing: np.ndarray
     stated: np.ndarray
@@ -50,7 +51,7 @@ class FamilyScores:
         return cls(**values)
 
     def strongest(self, i: int, config: MatcherConfig) -> str:
-        """The content family that added most to film i's score (the prior is never a reason)."""
+        """The content family that added most to film i's score (the prior and release year are never a reason)."""
         names = ("genre", "keyword", "person", "text", "decade", "similar", "stated")
         return max(names, key=lambda name: getattr(config, name) * getattr(self, name)[i])
 
@@ -93,6 +94,24 @@ def _decade_scores(space: FeatureSpace, profile: TasteProfile, decades: np.ndarr
             base = share(space.decade_base, d) + DECADE_SPILL * sum(share(space.decade_base, x) for x in near)
             out[i] = liked - base
     return out
+
+
+def _year_scores(
+    space: FeatureSpace, profile: TasteProfile, rated: Sequence[RatedMovie], years: np.ndarray, config: MatcherConfig
+) -> np.ndarray:
+    """Closeness of release year to the films the user chose lately (every rating counts: watching a film
+    says which era you watch), minus the catalog's density there; removed decades count for nothing."""
+    removed = {int(d) for d in _removed(profile, "decade") if d.isdigit()}
+    chosen = replace(config.profile, pivot=0.0, power=0.0, floor=0.0, negative_weight=0.0)
+    weights = np.asarray(rating_weights(rated, chosen), dtype=np.float64)
+    mine = np.asarray([r.movie.year or 0 for r in rated], dtype=np.float64)
+    keep = (mine > 0) & np.asarray([(r.movie.decade or 0) not in removed for r in rated], dtype=bool)
+    valid = (years > 0) & ~np.isin(years // 10 * 10, list(removed))
+    if not keep.any() or not valid.any() or weights[keep].sum() <= 0:
+        return np.zeros(len(years))
+    kernel = np.exp(-np.abs(years[:, None] - mine[None, keep]) / config.year_scale)
+    liked = kernel @ weights[keep] / weights[keep].sum()
+    return np.where(valid, liked - space.year_base(years.astype(np.float64), config.year_scale), 0.0)
 
 
 def _masked_tokens(space: FeatureSpace, profile: TasteProfile, encoded) -> sparse.csr_matrix:
@@ -167,7 +186,8 @@ def score_families(
         pacing = np.nan_to_num(pace, nan=0.0)
     return FamilyScores(
         genre=scores["genre"], keyword=scores["keyword"], person=scores["person"], text=text,
-        decade=_decade_scores(space, profile, cand.decade), similar=similar, pacing=pacing,
+        decade=_decade_scores(space, profile, cand.decade), year=_year_scores(space, profile, rated, cand.year, config),
+        similar=similar, pacing=pacing,
         stated=_stated_scores(profile, films), quality=cand.quality,
         popularity=(cand.votes - space.mean_votes) / space.std_votes, has_metadata=cand.has_metadata, neighbour=neighbour,
     )

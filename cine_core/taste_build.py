@@ -34,6 +34,8 @@ class ProfileConfig:
 
     pivot: float = 3.0  # ratings above the pivot count positively, weight = (rating - pivot) ** power
     power: float = 1.0
+    floor: float = 0.0  # added for every rating >= floor_from: having chosen a film is itself signal
+    floor_from: float = 0.0
     half_life_days: float | None = 90.0  # recency decay from the user's latest rating; None = off
     negative_weight: float = 0.0  # >0: ratings <= negative_pivot push affinities below zero
     negative_pivot: float = 2.5
@@ -47,12 +49,11 @@ def rating_weights(rated: Sequence[RatedMovie], config: ProfileConfig = DEFAULT_
     latest = max((r.rated_at for r in rated if r.rated_at is not None), default=None)
     weights = []
     for item in rated:
+        weight = config.floor if item.rating >= config.floor_from else 0.0
         if item.rating > config.pivot:
-            weight = (item.rating - config.pivot) ** config.power
+            weight += (item.rating - config.pivot) ** config.power
         elif config.negative_weight > 0 and item.rating <= config.negative_pivot:
             weight = -config.negative_weight * (config.negative_pivot - item.rating + 0.5)
-        else:
-            weight = 0.0
         if config.half_life_days and latest is not None and item.rated_at is not None:
             age_days = (latest - item.rated_at).total_seconds() / SECONDS_PER_DAY
             weight *= 0.5 ** (age_days / config.half_life_days)
