@@ -23,7 +23,7 @@ from bench.baselines import ItemKNNScorer, RandomScorer, TopPopScorer, training_
 from bench.quality_data import Case, Dataset, load_dataset, make_cases
 from cine_core.features import FeatureSpace, catalog_feature_space
 from cine_core.scoring import (
-    CATALOG_MATCHER_CONFIG, DEFAULT_MATCHER_CONFIG, LocalMatcher, MatcherConfig, calibrate, rank_scores,
+    CATALOG_MATCHER_CONFIG, DEFAULT_MATCHER_CONFIG, LocalMatcher, MatcherConfig, confidences, rank_scores, standardise,
 )
 from cine_core.scoring_signals import FamilyScores
 from cine_core.taste import build_profile
@@ -70,30 +70,85 @@ def evaluate(cases: Sequence[Case], scores: Sequence[np.ndarray], item_count: in
             "coverage@10": round(len(shown) / item_count, 4)}
 
 
-def calibration_table(cases: Sequence[Case], dataset: Dataset, matcher: LocalMatcher) -> dict:
-    """Mean actual rating per confidence decile, on ratings the profile did not see."""
-    confidences, ratings, raws = [], [], []
+def _deciles(conf: np.ndarray) -> np.ndarray:
+    """Ten equal-count bins by confidence (ties, e.g. floored confidences, split in a fixed order)."""
+    ranks = np.empty(len(conf), dtype=np.int64)
+    ranks[np.argsort(conf, kind="stable")] = np.arange(len(conf))
+    return ranks * 10 // max(len(conf), 1)
+
+
+def rating_calibration(cases: Sequence[Case], dataset: Dataset, matcher: LocalMatcher) -> dict:
+    """Mean actual rating per confidence decile, on ratings the profile did not see: each user's last
+    CALIBRATION_ITEMS training films, scored within the case's negatives (a list like the app's)."""
+    confidences_, ratings = [], []
     for case in cases:
         history, hidden = case.train[:-CALIBRATION_ITEMS], case.train[-CALIBRATION_ITEMS:]
         profile = build_profile(history, config=matcher.config.profile)
-        _, families, raw = matcher.score(profile=profile, rated=history, candidates=[r.movie for r in hidden])
-        confidences.extend(calibrate(raw, matcher.config).tolist())
-        raws.extend(raw.tolist())
+        films = [r.movie for r in hidden] + [dataset.movies[int(i)] for i in case.candidates[1:]]
+        scored, families, raw = matcher.score(profile=profile, rated=history, candidates=films)
+        assert [m.id for m in scored[:len(hidden)]] == [r.movie.id for r in hidden]
+        conf = confidences(raw, families.has_metadata, len(history), matcher.config)
+        confidences_.extend(conf[:len(hidden)].tolist())
         ratings.extend(r.rating for r in hidden)
-    conf, actual, raw = np.asarray(confidences), np.asarray(ratings), np.asarray(raws)
-    edges = np.quantile(conf, np.linspace(0, 1, 11))
-    bins = np.clip(np.searchsorted(edges, conf, side="right") - 1, 0, 9)
+    conf, actual = np.asarray(confidences_), np.asarray(ratings)
+    bins = _deciles(conf)
     deciles = [
         {"decile": d + 1, "n": int((bins == d).sum()), "mean_confidence": round(float(conf[bins == d].mean()), 3),
          "mean_rating": round(float(actual[bins == d].mean()), 3),
          "liked_share": round(float((actual[bins == d] >= 4.0).mean()), 3)}
         for d in range(10) if (bins == d).any()
     ]
-    from sklearn.linear_model import LogisticRegression  # only the benchmark fits the calibration
+    return {"pairs": len(actual), "deciles": deciles, "liked_share": round(float((actual >= 4.0).mean()), 3)}
 
-    fit = LogisticRegression(C=1e6).fit(raw.reshape(-1, 1), actual >= 4.0)
-    return {"pairs": len(actual), "deciles": deciles, "liked_share": round(float((actual >= 4.0).mean()), 3),
-            "fit": {"slope": round(float(fit.coef_[0][0]), 3), "intercept": round(float(fit.intercept_[0]), 3)}}
+
+def confidence_data(cases: Sequence[Case], families: Sequence[FamilyScores], config: MatcherConfig) -> dict:
+    """Per candidate of every case: z within its list, label (held-out film), balanced weight, confidence."""
+    z, label, weight, conf, means, variances = [], [], [], [], [], []
+    for case, f in zip(cases, families, strict=True):
+        raw, known = rank_scores(f, config), f.has_metadata.astype(bool)
+        z.append(standardise(raw, known, config))
+        label.append(np.arange(len(raw)) == 0)
+        weight.append(np.where(label[-1], 1.0, 1.0 / max(len(raw) - 1, 1)))  # both classes weigh the same
+        conf.append(confidences(raw, known, len(case.train), config))
+        if known.sum() > 1:
+            means.append(raw[known].mean())
+            variances.append(raw[known].var())
+    return {"z": np.concatenate(z), "label": np.concatenate(label), "weight": np.concatenate(weight),
+            "confidence": np.concatenate(conf), "score_mean": float(np.mean(means)),
+            "score_std": float(np.sqrt(np.mean(variances)))}
+
+
+def fit_confidence(data: dict) -> dict:
+    """Class-balanced logistic regression of "the held-out film" on z: the confidence's slope/intercept."""
+    from sklearn.linear_model import LogisticRegression  # only the benchmark fits the confidence
+
+    fit = LogisticRegression(C=1e6).fit(data["z"].reshape(-1, 1), data["label"], sample_weight=data["weight"])
+    return {"slope": round(float(fit.coef_[0][0]), 3), "intercept": round(float(fit.intercept_[0]), 3),
+            "score_mean": round(data["score_mean"], 4), "score_std": round(data["score_std"], 4)}
+
+
+def ranking_calibration(cases: Sequence[Case], families: Sequence[FamilyScores], config: MatcherConfig) -> dict:
+    """Per confidence decile over all candidates: mean confidence against the balanced rate of held-out
+    films (negatives weighted 1/#negatives) — what the confidence claims to be."""
+    data = confidence_data(cases, families, config)
+    conf, y, w = data["confidence"], data["label"], data["weight"]
+    bins = _deciles(conf)
+    deciles = [
+        {"decile": d + 1, "n": int(m.sum()), "held_out": int(y[m].sum()),
+         "mean_confidence": round(float(conf[m].mean()), 3),
+         "balanced_rate": round(float((w[m] * y[m]).sum() / w[m].sum()), 3)}
+        for d in range(10) if (m := bins == d).any()
+    ]
+    used = {"slope": config.confidence_slope, "intercept": config.confidence_intercept,
+            "score_mean": config.score_mean, "score_std": config.score_std, "evidence_k": config.evidence_k}
+    return {"candidates": len(conf), "deciles": deciles, "fit": fit_confidence(data), "config": used,
+            "at_least_0.7": round(float((conf >= 0.7).mean()), 4)}
+
+
+def calibration_table(cases: Sequence[Case], dataset: Dataset, matcher: LocalMatcher,
+                      families: Sequence[FamilyScores]) -> dict:
+    return rating_calibration(cases, dataset, matcher) | {
+        "ranking": ranking_calibration(cases, families, matcher.config)}
 
 
 def run(
@@ -122,7 +177,7 @@ def run(
     result = {"protocol": protocol, "seed": seed, "users": len(cases), "holdout": holdout,
               "items": n_items, "candidates": len(cases[0].candidates) if cases else 0, "methods": methods}
     if calibration:
-        result["calibration"] = calibration_table(cases, dataset, matcher)
+        result["calibration"] = calibration_table(cases, dataset, matcher, families)
     result["seconds"] = round(time.perf_counter() - started, 1)
     log.info("quality %s: %d users in %.1fs", protocol, len(cases), result["seconds"])
     return result
@@ -137,11 +192,22 @@ def markdown(result: dict) -> str:
         lines.append(f"| {name} | " + " | ".join(f"{m[k]:.3f}" for k in METRICS) + " |")
     calib = result.get("calibration")
     if calib:
-        lines += ["", f"Calibration of `local` confidence ({calib['pairs']} held-out ratings; "
-                      f"fitted slope {calib['fit']['slope']}, intercept {calib['fit']['intercept']}):", "",
+        lines += ["", f"Calibration of `local` confidence on {calib['pairs']} held-out ratings (each user's last "
+                      f"{CALIBRATION_ITEMS} training films, scored within the case's negatives):", "",
                   "| decile | n | mean confidence | mean actual rating | share rated ≥ 4 |", "|---:|---:|---:|---:|---:|"]
         lines += [f"| {d['decile']} | {d['n']} | {d['mean_confidence']:.3f} | {d['mean_rating']:.2f} | "
                   f"{d['liked_share']:.2f} |" for d in calib["deciles"]]
+        rank = calib["ranking"]
+        fit, used = rank["fit"], rank["config"]
+        lines += ["", f"Confidence vs the held-out film over all {rank['candidates']} candidates (balanced: negatives "
+                      f"weigh 1/#negatives); config slope {used['slope']}, intercept {used['intercept']}, "
+                      f"mean {used['score_mean']}, std {used['score_std']}, k {used['evidence_k']}; this run's fit: "
+                      f"slope {fit['slope']}, intercept {fit['intercept']}, mean {fit['score_mean']}, "
+                      f"std {fit['score_std']}; share ≥ 0.7: {rank['at_least_0.7']:.3f}", "",
+                  "| decile | n | held-out films | mean confidence | balanced held-out rate |",
+                  "|---:|---:|---:|---:|---:|"]
+        lines += [f"| {d['decile']} | {d['n']} | {d['held_out']} | {d['mean_confidence']:.3f} | "
+                  f"{d['balanced_rate']:.3f} |" for d in rank["deciles"]]
     return "\n".join(lines) + "\n"
 
 

@@ -2,6 +2,7 @@
 family weights, re-weighting cached per-family scores; profile weighting schemes need a rescoring pass.
 
     python -m bench.quality_tune [--users N]
+    python -m bench.quality_tune --confidence   # refit the confidence map (slope, intercept, global mean/std)
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import dataclasses
 import logging
 import sys
 
-from bench.quality import evaluate, local_family_scores, protocol_config
+from bench.quality import confidence_data, evaluate, fit_confidence, local_family_scores, protocol_config
 from bench.quality_data import load_dataset, make_cases
 from cine_core.features import catalog_feature_space
 from cine_core.scoring import SWITCHABLE, LocalMatcher, MatcherConfig, rank_scores
@@ -62,12 +63,19 @@ def main(argv=None) -> None:
     parser.add_argument("--profiles", action="store_true", help="compare rating-weighting schemes")
     parser.add_argument("--year-scales", default="2", help="comma-separated year kernel scales to try")
     parser.add_argument("--protocols", default="trending,uniform")
+    parser.add_argument("--confidence", action="store_true", help="fit the confidence map per protocol config")
     args = parser.parse_args(argv)
     dataset, space = load_dataset(), catalog_feature_space()
     n_items = len(dataset.item_ids)
     for protocol in args.protocols.split(","):
         cases = make_cases(dataset, protocol=protocol, holdout="second-last", seed=args.seed, users=args.users)
         base = protocol_config(protocol)
+        if args.confidence:  # class-balanced logistic fit of "held-out film" on the within-list z-score
+            families = local_family_scores(cases, dataset, LocalMatcher(base, space=space))
+            fit = fit_confidence(confidence_data(cases, families, base))
+            print(protocol, "confidence", {"confidence_slope": fit["slope"], "confidence_intercept": fit["intercept"],
+                                           "score_mean": fit["score_mean"], "score_std": fit["score_std"]}, flush=True)
+            continue
         if args.profiles:
             for name, profile in PROFILE_VARIANTS.items():
                 config = dataclasses.replace(base, profile=profile)

@@ -1,7 +1,9 @@
 """The local matcher: content-based scores from the taste profile and the user's own ratings.
 
-score = Σ family weight × family score (+ prior weight × quality/popularity prior), then a logistic
-map fitted by bench/quality.py turns it into a confidence ("how likely you rate it 4★ or more").
+score = Σ family weight × family score (+ prior weight × quality/popularity prior). The ranking is by score;
+the confidence is a separate, order-preserving map of it (`confidences`): the score standardised against the
+same call's candidates, a logistic map fitted by `bench.quality` ("would you pick and like this film over a
+typical film of this list", both classes weighed equally), shrunk towards 0.5 while the user has few ratings.
 Feature families can be switched off (`MatcherConfig.without`) for the benchmark's ablations.
 """
 
@@ -26,6 +28,8 @@ log = logging.getLogger(__name__)
 CONTENT_FAMILIES = ("genre", "keyword", "person", "text", "decade", "year", "similar", "pacing", "stated")
 SWITCHABLE = (*CONTENT_FAMILIES, "prior")
 UNSCORABLE_CONFIDENCE = 0.05  # films with no metadata at all: listed, but never recommended
+MIN_SCORABLE_CONFIDENCE = 0.06  # any judged film stays above the unscorable ones (order = score order)
+MIN_LIST_FOR_STATS = 5  # shorter candidate lists are standardised with the config's global mean/std
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +51,13 @@ class MatcherConfig:
     token_norm: float = 0.5  # family score divided by (tokens on the film) ** token_norm
     year_scale: float = 2.0  # years: release-year closeness kernel exp(-|Δyear| / year_scale)
     neighbours: int = 10  # rated films whose similarity counts
-    calibration_slope: float = 0.126  # confidence = sigmoid(slope × score + intercept) ≈ P(rated ≥ 4★);
-    calibration_intercept: float = -0.451  # logistic fit of `bench.quality` calibration, second-last holdout
+    # confidence = 0.5 + (sigmoid(slope × z + intercept) − 0.5) × n / (n + evidence_k), z = score standardised
+    # within the call's candidates; slope/intercept: class-balanced logistic fit, `bench.quality`, second-last
+    confidence_slope: float = 1.12  # `python -m bench.quality_tune --confidence` (trending cases)
+    confidence_intercept: float = -0.588
+    score_mean: float = 0.6593  # global fallback for lists too short to standardise (same fit)
+    score_std: float = 0.7527
+    evidence_k: float = 2.0  # n ratings count for n / (n + k) of the fitted confidence's distance from 0.5
     profile: ProfileConfig = DEFAULT_PROFILE_CONFIG
 
     def without(self, family: str) -> MatcherConfig:
@@ -64,7 +73,7 @@ DEFAULT_MATCHER_CONFIG = MatcherConfig()
 # For candidates drawn from the whole catalog (not from a popular list) a quality/popularity prior helps.
 CATALOG_MATCHER_CONFIG = MatcherConfig(
     genre=3.0, keyword=4.0, person=6.0, text=1.5, decade=1.0, year=4.0, similar=0.5, prior=1.5, prior_popularity=0.5,
-    calibration_slope=0.276, calibration_intercept=-1.019,
+    confidence_slope=1.662, confidence_intercept=-1.608, score_mean=0.5035, score_std=1.1694,  # uniform cases
 )
 
 
@@ -85,9 +94,37 @@ def rank_scores(scores: FamilyScores, config: MatcherConfig) -> np.ndarray:
     return raw
 
 
-def calibrate(raw: np.ndarray, config: MatcherConfig) -> np.ndarray:
-    z = np.clip(config.calibration_slope * raw + config.calibration_intercept, -30, 30)
-    return 1.0 / (1.0 + np.exp(-z))
+def standardise(raw: np.ndarray, known: np.ndarray, config: MatcherConfig) -> np.ndarray:
+    """z-scores of the raw scores against this list's scorable films (the config's global mean/std when
+    fewer than MIN_LIST_FOR_STATS films can be judged or they all score the same)."""
+    raw = np.asarray(raw, dtype=np.float64)
+    usable = np.asarray(known, dtype=bool) & np.isfinite(raw)
+    mean, std = config.score_mean, config.score_std
+    if usable.sum() >= MIN_LIST_FOR_STATS:
+        values = raw[usable]
+        if values.std() > 1e-9:
+            mean, std = float(values.mean()), float(values.std())
+    return (raw - mean) / max(std, 1e-9)
+
+
+def fitted_confidence(z: np.ndarray, config: MatcherConfig) -> np.ndarray:
+    """sigmoid(slope·z + intercept): the balanced probability before the shrinkage for thin evidence."""
+    t = np.clip(config.confidence_slope * np.asarray(z, dtype=np.float64) + config.confidence_intercept, -30, 30)
+    return 1.0 / (1.0 + np.exp(-t))
+
+
+def evidence_factor(n_rated: int, config: MatcherConfig) -> float:
+    return n_rated / (n_rated + config.evidence_k) if n_rated > 0 else 0.0
+
+
+def confidences(raw: np.ndarray, known: np.ndarray, n_rated: int, config: MatcherConfig) -> np.ndarray:
+    """Confidence in [0, 1] per candidate, increasing in the raw score within one call; films without
+    metadata (or a non-finite score) get UNSCORABLE_CONFIDENCE."""
+    raw = np.asarray(raw, dtype=np.float64)
+    usable = np.asarray(known, dtype=bool) & np.isfinite(raw)
+    fitted = fitted_confidence(standardise(raw, usable, config), config)
+    out = 0.5 + (fitted - 0.5) * evidence_factor(n_rated, config)
+    return np.where(usable, np.clip(out, MIN_SCORABLE_CONFIDENCE, 1.0), UNSCORABLE_CONFIDENCE)
 
 
 class LocalMatcher:
@@ -124,12 +161,11 @@ class LocalMatcher:
         films, scores, raw = self.score(profile=profile, rated=rated, candidates=candidates)
         if not films:
             return []
-        confidence = calibrate(raw, self.config)
+        confidence = confidences(raw, scores.has_metadata, len(rated), self.config)
         matches = []
         for i in np.argsort(-raw, kind="stable"):
             movie = films[i]
-            known = bool(scores.has_metadata[i])
-            conf = float(confidence[i]) if known and math.isfinite(raw[i]) else UNSCORABLE_CONFIDENCE
+            conf = float(confidence[i])
             strongest = scores.strongest(i, self.config)
             neighbour = rated[scores.neighbour[i]] if scores.neighbour[i] >= 0 else None
             reason = reason_for(movie, profile=profile, neighbour=neighbour, strongest=strongest)

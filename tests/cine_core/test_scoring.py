@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,7 +14,10 @@ from cine_core.db import transaction, user_transaction
 from cine_core.features import catalog_feature_space
 from cine_core.insights import ChatInsights
 from cine_core.models import Movie, RatedMovie
-from cine_core.scoring import DEFAULT_MATCHER_CONFIG, LocalMatcher
+from cine_core.scoring import (
+    CATALOG_MATCHER_CONFIG, DEFAULT_MATCHER_CONFIG, MIN_SCORABLE_CONFIDENCE, UNSCORABLE_CONFIDENCE, LocalMatcher,
+    confidences,
+)
 from cine_core.taste import build_profile, load_profile, load_rated, refresh_profile, remove_preference
 
 INCEPTION, PRESTIGE, INTERSTELLAR = 27205, 1124, 157336
@@ -139,3 +143,83 @@ def test_removal_through_the_database_changes_matching(pool, local_user, matcher
         remove_preference(conn, local_user, "person:christopher nolan")
         after = matcher.match(profile=load_profile(conn, local_user), rated=rated, candidates=[films[155]])[0]
     assert after.score < before.score and "Nolan" in before.reason and "Nolan" not in after.reason
+
+
+# Inception, The Dark Knight, Memento, The Matrix, Blade Runner, Titanic, Notting Hill, Ex Machina
+EIGHT = ((INCEPTION, 5.0), (155, 5.0), (77, 4.0), (603, 5.0), (78, 4.0), (597, 2.0), (509, 2.0), (264660, 5.0))
+NOLAN_SCI_FI = {INTERSTELLAR, PRESTIGE, 49026, 272}  # + The Dark Knight Rises, Batman Begins
+
+
+def first_ratings(films, n):
+    return [RatedMovie(films[i], r, T0 + timedelta(days=k)) for k, (i, r) in enumerate(EIGHT[:n])]
+
+
+def popular_pool(films):
+    """A scout-like list: the catalog's 100 most-voted films plus Nolan's other films."""
+    top = sorted(films.values(), key=lambda m: (-(m.vote_count or 0), m.id))[:100]
+    return top + [films[i] for i in sorted(NOLAN_SCI_FI)]
+
+
+def test_confidence_is_a_probability_in_the_order_of_the_raw_score(films, matcher):
+    rated = first_ratings(films, 8)
+    profile, pool = build_profile(rated), popular_pool(films)
+    scored, _, raw = matcher.score(profile=profile, rated=rated, candidates=pool)
+    matches = matcher.match(profile=profile, rated=rated, candidates=pool)
+    assert [m.movie_id for m in matches] == [scored[i].id for i in np.argsort(-raw, kind="stable")]
+    conf = [m.confidence for m in matches]
+    assert all(0.0 <= c <= 1.0 for c in conf)
+    assert conf == sorted(conf, reverse=True), "confidence must never reorder the ranking"
+
+
+def test_one_rating_is_never_enough_for_a_confident_pick_but_eight_consistent_ones_are(films, matcher):
+    pool = popular_pool(films)
+    one = first_ratings(films, 1)
+    assert max(m.confidence for m in matcher.match(profile=build_profile(one), rated=one, candidates=pool)) < 0.7
+    eight = first_ratings(films, 8)
+    matches = matcher.match(profile=build_profile(eight), rated=eight, candidates=pool)
+    confident = {m.movie_id for m in matches if m.confidence >= 0.7}
+    assert 1 <= len(confident) <= 15, "a handful of films qualify, not the whole list"
+    assert {INTERSTELLAR, PRESTIGE} & confident and matches[0].movie_id in NOLAN_SCI_FI
+    assert float(np.median([m.confidence for m in matches])) < 0.5  # a typical film of the list is no pick
+
+
+def test_more_consistent_ratings_make_the_best_fit_more_confident(films, matcher):
+    pool = popular_pool(films)
+    best = []
+    for n in (1, 3, 8):
+        rated = first_ratings(films, n)
+        best.append(max(m.confidence for m in matcher.match(profile=build_profile(rated), rated=rated,
+                                                               candidates=pool)))
+    assert best == sorted(best) and best[0] < 0.7 <= best[-1]
+
+
+@pytest.mark.parametrize("n", [1, 2, 8])
+def test_tiny_candidate_lists_get_sane_confidences(films, matcher, n):
+    rated = first_ratings(films, n)
+    profile = build_profile(rated)
+    alone = {i: matcher.match(profile=profile, rated=rated, candidates=[films[i]])[0].confidence
+             for i in (INTERSTELLAR, 639)}
+    pair = by_id(matcher.match(profile=profile, rated=rated, candidates=[films[INTERSTELLAR], films[639]]))
+    for value in (*alone.values(), *(m.confidence for m in pair.values())):
+        assert MIN_SCORABLE_CONFIDENCE <= value <= 1.0 and np.isfinite(value)
+    assert pair[INTERSTELLAR].confidence > 0.5 > pair[639].confidence  # Interstellar fits, a romcom does not
+    assert alone[INTERSTELLAR] == pair[INTERSTELLAR].confidence  # short lists use the fixed global scale
+    if n == 1:
+        assert max(alone.values()) < 0.7  # one rating: never a confident pick, however short the list
+    if n == 8:
+        assert alone[INTERSTELLAR] >= 0.7 > alone[639]
+
+
+@pytest.mark.parametrize("config", [DEFAULT_MATCHER_CONFIG, CATALOG_MATCHER_CONFIG])
+def test_confidence_map_handles_flat_lists_unknown_films_and_thin_evidence(config):
+    flat = confidences(np.full(6, 2.0), np.ones(6, dtype=bool), 5, config)
+    assert np.isfinite(flat).all() and np.ptp(flat) == 0.0  # std 0: the global scale, no division by zero
+    raw = np.array([3.0, 1.0, 0.5, 0.0, -0.5, 9.0])
+    known = np.array([True, True, True, True, True, False])
+    for n in (0, 1, 3, 8, 100):
+        conf = confidences(raw, known, n, config)
+        assert conf[-1] == UNSCORABLE_CONFIDENCE and (conf[:-1] > UNSCORABLE_CONFIDENCE).all()
+        assert (np.diff(conf[:-1]) <= 0).all()
+    assert confidences(raw, known, 0, config)[:-1].tolist() == [0.5] * 5  # no ratings: no opinion
+    thin, rich = confidences(raw, known, 1, config), confidences(raw, known, 8, config)
+    assert (np.abs(thin[:-1] - 0.5) < np.abs(rich[:-1] - 0.5)).all()
