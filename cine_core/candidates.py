@@ -39,6 +39,15 @@ class CandidateStore(Protocol):
                  runtime_max: int | None = None, limit: int = 20) -> list[Movie]: ...
 
 
+MIN_FEATURE_RUNTIME = 40  # minutes: the Academy's line between shorts and features
+
+
+def is_feature(movie: Movie) -> bool:
+    """Shorts (promo prequels, festival shorts) are not what people mean by a film to watch tonight.
+    An unknown runtime passes: list results carry none until the film is enriched."""
+    return movie.runtime is None or movie.runtime == 0 or movie.runtime >= MIN_FEATURE_RUNTIME
+
+
 @dataclass(slots=True)
 class CandidatePool:
     """Films found so far (first source by priority wins) and the errors met on the way."""
@@ -48,6 +57,8 @@ class CandidatePool:
 
     def add(self, movies: Iterable[Movie], source: DiscoverySource) -> None:
         for movie in movies:
+            if not is_feature(movie):
+                continue
             current = self.found.get(movie.id)
             if current is None or SOURCE_PRIORITY.index(source) < SOURCE_PRIORITY.index(current.discovery_source):
                 self.found[movie.id] = Candidate(movie, source)
@@ -137,4 +148,5 @@ def enrich(store: CandidateStore, candidates: Sequence[Candidate], errors: list[
         log.warning("Scout: enrichment failed, using list data: %s", exc)
         errors.append(f"details: {exc}")
         full = {}
-    return [Candidate(full.get(c.movie.id, c.movie), c.discovery_source) for c in candidates]
+    enriched = (Candidate(full.get(c.movie.id, c.movie), c.discovery_source) for c in candidates)
+    return [c for c in enriched if is_feature(c.movie)]

@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     scout_interval_hours: float = 2.0
     pick_threshold: float = Field(0.7, ge=0.0, le=1.0)
     llm_top_k: int = 20
-    min_picks: int = 6
+    min_picks: int = 12  # the dashboard grid shows 12; top up with marked long shots
     log_level: str = "INFO"
 
     @property
