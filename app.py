@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
@@ -76,4 +77,13 @@ else:
                     "Add TMDB_API_KEY / ANTHROPIC_API_KEY for live data.", icon="📴")
         render_account(user)
 
-st.navigation(pages, position="sidebar" if user else "hidden").run()
+st.session_state[context.NAVIGATION_READY] = True
+navigation = st.navigation(pages, position="sidebar" if user else "hidden")
+# A deep link opened on a fresh session ran its page file without app.py (see ui.context.page_setup);
+# now that navigation exists, go back to the page the user asked for.
+wanted = st.session_state.pop(context.WANTED_PAGE, None)
+if wanted and user is not None:
+    for page in pages:
+        if page.url_path and page.url_path == Path(wanted).stem:
+            st.switch_page(page)
+navigation.run()

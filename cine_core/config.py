@@ -55,10 +55,17 @@ class Settings(BaseSettings):
     def supabase_auth(self) -> bool:
         return bool(self.supabase_url and self.supabase_anon_key)
 
+    def _describe_database(self) -> str:
+        embedded = f"embedded Postgres in {self.cine_data_dir}"
+        if not self.database_url:
+            return embedded
+        # `python -m cine_core run` hands its embedded server to the worker and app as DATABASE_URL.
+        return embedded if str(Path(self.cine_data_dir).resolve()) in self.database_url else "DATABASE_URL"
+
     def describe_sources(self) -> dict[str, str]:
         """Which real service or offline default each part uses (no secrets)."""
         return {
-            "database": "DATABASE_URL" if self.database_url else f"embedded Postgres in {self.cine_data_dir}",
+            "database": self._describe_database(),
             "movies": "TMDB (live)" if self.tmdb_online else "offline catalog",
             "llm": f"Claude ({self.cine_claude_model})" if self.claude_online else "local engine",
             "users": "Supabase Auth" if self.supabase_auth else "one local user",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -101,12 +102,21 @@ def guarded(what: str = "Loading this page") -> Iterator[None]:
         st.error(f"{what} failed: {exc}", icon="⚠️")
 
 
+NAVIGATION_READY = "_cine_navigation_ready"
+WANTED_PAGE = "_cine_wanted_page"
+
+
 def page_setup() -> tuple[ConnectionPool, AppUser]:
     """What every page calls first: the pool and the signed-in user, or a message and a stop.
 
     app.py already checks both, but Streamlit can run a file in pages/ directly (its pages-directory
-    fallback), so each page re-checks: no page ever queries without a database and a user.
+    fallback, e.g. a deep link like /status on a fresh session), so each page re-checks: no page ever
+    queries without a database and a user. On such a fresh session it first hands over to app.py, which
+    builds the real navigation and comes back to this page.
     """
+    if not st.session_state.get(NAVIGATION_READY):
+        st.session_state[WANTED_PAGE] = sys._getframe(1).f_code.co_filename
+        st.switch_page("app.py")
     try:
         shared_pool = pool()
     except CineError as exc:

@@ -38,3 +38,11 @@ def test_offline_defaults_are_announced_once(monkeypatch, caplog):
         config.get_settings.cache_clear()
     offline_lines = [r for r in caplog.records if "offline catalog" in r.getMessage()]
     assert len(offline_lines) == 1
+
+
+def test_the_launchers_embedded_url_is_described_as_embedded(tmp_path):
+    embedded = Settings(_env_file=None, cine_data_dir=tmp_path,
+                        database_url=f"postgresql://postgres:@/cineai?host={tmp_path.resolve()}/pgdata")
+    assert embedded.describe_sources()["database"].startswith("embedded Postgres")
+    remote = Settings(_env_file=None, cine_data_dir=tmp_path, database_url="postgresql://u:p@db.example.com/x")
+    assert remote.describe_sources()["database"] == "DATABASE_URL"

@@ -123,6 +123,17 @@ def test_rate_get_picks_chat_and_see_taste_in_a_browser(running_app):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
+            # First visit ever is a bookmarked deep link: it still gets the app's navigation and checks.
+            first = browser.new_page(viewport={"width": 1440, "height": 1200})
+            first.set_default_timeout(STEP_MS)
+            first.goto(running_app.rstrip("/") + "/status")
+            first.get_by_role("heading", name="Status").wait_for()
+            _settle(first)
+            _no_exception(first)
+            assert "Today's picks" in first.locator('[data-testid="stSidebarNav"]').inner_text()
+            first.screenshot(path=ARTIFACTS / "0-status-deep-link.png", full_page=True)
+            first.close()
+
             page = browser.new_page(viewport={"width": 1440, "height": 2000})
             page.set_default_timeout(STEP_MS)
             page.goto(running_app)
@@ -166,6 +177,7 @@ def test_rate_get_picks_chat_and_see_taste_in_a_browser(running_app):
             page.wait_for_timeout(1500)  # plotly draws after the element mounts
             _no_exception(page)
             page.screenshot(path=ARTIFACTS / "5-taste.png", full_page=True)
+
         finally:
             browser.close()
     assert shutil.which("chromium") or CHROMIUM.exists()
