@@ -21,6 +21,7 @@ from cine_core.taste_build import ProfileConfig
 log = logging.getLogger(__name__)
 
 GRID = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
+SHARE_GRID = {"prior_popularity": (0.0, 0.25, 0.5, 0.75, 1.0), "popularity_taste": (0.0, 0.25, 0.4, 0.5333, 0.6, 0.8)}
 PROFILE_VARIANTS = {  # all-positive schemes ("every film you chose counts") lost to pivot3 on both protocols
     "pivot3": ProfileConfig(),
     "weight=rating": ProfileConfig(pivot=0.0),
@@ -47,8 +48,8 @@ def ndcg(cases, families, config, n_items, seed) -> float:
 def coordinate_search(cases, families, config: MatcherConfig, n_items: int, seed: int, rounds: int = 3):
     best = ndcg(cases, families, config, n_items, seed)
     for _ in range(rounds):
-        for family in (*SWITCHABLE, "prior_popularity"):
-            for weight in GRID if family != "prior_popularity" else (0.0, 0.25, 0.5, 0.75, 1.0):
+        for family in (*SWITCHABLE, "prior_popularity", "popularity_taste"):
+            for weight in SHARE_GRID.get(family, GRID):
                 trial = dataclasses.replace(config, **{family: weight})
                 value = ndcg(cases, families, trial, n_items, seed)
                 if value > best + 1e-4:
@@ -87,8 +88,8 @@ def main(argv=None) -> None:
             families = local_family_scores(cases, dataset, LocalMatcher(config, space=space))
             print(protocol, scale, "start", ndcg(cases, families, config, n_items, args.seed), flush=True)
             best, config = coordinate_search(cases, families, config, n_items, args.seed)
-            print(protocol, scale, "tuned", best, {f: getattr(config, f) for f in (*SWITCHABLE, "prior_popularity")},
-                  flush=True)
+            tuned = {f: getattr(config, f) for f in (*SWITCHABLE, "prior_popularity", "popularity_taste")}
+            print(protocol, scale, "tuned", best, tuned, flush=True)
 
 
 if __name__ == "__main__":

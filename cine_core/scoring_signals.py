@@ -41,6 +41,7 @@ class FamilyScores:
     stated: np.ndarray
     quality: np.ndarray  # Bayesian vote average minus the catalog mean
     popularity: np.ndarray  # z-scored log vote count
+    taste_popularity: np.ndarray  # popularity × the user's own mean z-scored log vote count (blockbuster vs niche)
     has_metadata: np.ndarray
     neighbour: np.ndarray  # index into `rated` of the most similar liked film, -1 if none
 
@@ -179,6 +180,11 @@ def score_families(
         best = weighted.argmax(axis=1)
         has_neighbour = weighted[np.arange(n), best] > 0
         neighbour = np.where(has_neighbour, liked[best], -1)
+    popularity = (cand.votes - space.mean_votes) / space.std_votes
+    # How mainstream this person's choices are (every rated film counts, as in the year kernel): the
+    # popularity prior scales with it, so niche watchers get less of a push towards blockbusters.
+    mine_votes = np.asarray([np.log1p(max(r.movie.vote_count, 0)) for r in rated], dtype=np.float64)
+    own_popularity = float((mine_votes - space.mean_votes).mean() / space.std_votes) if len(rated) else 0.0
     pacing = np.zeros(n)
     if profile.pacing in ("faster", "slower"):
         direction = 1.0 if profile.pacing == "faster" else -1.0
@@ -189,5 +195,6 @@ def score_families(
         decade=_decade_scores(space, profile, cand.decade), year=_year_scores(space, profile, rated, cand.year, config),
         similar=similar, pacing=pacing,
         stated=_stated_scores(profile, films), quality=cand.quality,
-        popularity=(cand.votes - space.mean_votes) / space.std_votes, has_metadata=cand.has_metadata, neighbour=neighbour,
+        popularity=popularity, taste_popularity=popularity * own_popularity, has_metadata=cand.has_metadata,
+        neighbour=neighbour,
     )
