@@ -3,12 +3,14 @@ synthetic users who rate like people do (a couple of favourite genres, some miss
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import json
 import logging
 import random
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from psycopg_pool import ConnectionPool
@@ -92,3 +94,17 @@ def machine() -> str:
     import platform
 
     return f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPU(s), {platform.machine()}"
+
+
+def add_database_and_output_args(parser: argparse.ArgumentParser) -> None:
+    """The options every database-backed benchmark shares."""
+    parser.add_argument("--database-url", default=None, help="default: a throw-away embedded Postgres")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+
+
+def run_and_print(run: Callable[[argparse.Namespace], dict], markdown: Callable[[dict], str],
+                  args: argparse.Namespace) -> dict:
+    """Run a benchmark, print its table (or JSON with --json), return the result for bench.run_all."""
+    result = run(args)
+    print(json.dumps(result, indent=2) if args.json else markdown(result))
+    return result

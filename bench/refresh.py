@@ -12,7 +12,6 @@ commit time.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import random
@@ -22,7 +21,14 @@ import sys
 import time
 from collections.abc import Sequence
 
-from bench.bench_db import bench_database, create_users, machine, popular_by_genre
+from bench.bench_db import (
+    add_database_and_output_args,
+    bench_database,
+    create_users,
+    machine,
+    popular_by_genre,
+    run_and_print,
+)
 from cine_core.config import PROJECT_ROOT
 from cine_core.db import open_pool, transaction
 
@@ -171,16 +177,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--poll-seconds", type=float, default=5.0, help="the worker's polling interval")
     parser.add_argument("--timeout", type=float, default=60.0, help="give up on one refresh after this")
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--database-url", default=None, help="default: a throw-away embedded Postgres")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    add_database_and_output_args(parser)
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> dict:
-    args = parse_args(argv)
-    result = run(args)
-    print(json.dumps(result, indent=2) if args.json else markdown(result))
-    return result
+    return run_and_print(run, markdown, parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -12,14 +12,13 @@ the same users as the baseline.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from bench.bench_db import bench_database, create_users, machine
+from bench.bench_db import add_database_and_output_args, bench_database, create_users, machine, run_and_print
 from cine_core import scout
 from cine_core.config import Settings
 from cine_core.db import open_pool
@@ -169,16 +168,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--llm-latency", type=float, default=1.0, help="seconds the fake LLM takes per call")
     parser.add_argument("--top-k", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--database-url", default=None, help="default: a throw-away embedded Postgres")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    add_database_and_output_args(parser)
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> dict:
-    args = parse_args(argv)
-    result = run(args)
-    print(json.dumps(result, indent=2) if args.json else markdown(result))
-    return result
+    return run_and_print(run, markdown, parse_args(argv))
 
 
 if __name__ == "__main__":

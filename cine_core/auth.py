@@ -8,6 +8,7 @@ The supabase client keeps the session in memory, so the app holds one client per
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -77,35 +78,30 @@ def _user_from(response) -> AppUser:
     return AppUser(str(user.id), getattr(user, "email", None))
 
 
-def sign_in(client, email: str, password: str) -> AppUser:
-    """Email + password sign-in; raises AuthError with Supabase's reason."""
+def _call_auth(what: str, request: Callable[[dict], object], email: str, password: str):
+    """Validate the form, call Supabase Auth once, translate its errors at this boundary."""
     from supabase_auth.errors import AuthError as SupabaseAuthError
 
     email, password = _check_credentials(email, password)
     try:
-        response = client.auth.sign_in_with_password({"email": email, "password": password})
+        return request({"email": email, "password": password})
     except SupabaseAuthError as exc:
-        raise AuthError(f"Sign-in failed: {exc.message}") from exc
+        raise AuthError(f"{what} failed: {exc.message}") from exc
     except httpx.HTTPError as exc:
         raise AuthError(f"Cannot reach Supabase Auth: {exc}") from exc
-    user = _user_from(response)
+
+
+def sign_in(client, email: str, password: str) -> AppUser:
+    """Email + password sign-in; raises AuthError with Supabase's reason."""
+    user = _user_from(_call_auth("Sign-in", lambda form: client.auth.sign_in_with_password(form), email, password))
     log.info("Signed in user %s", user.id)
     return user
 
 
 def sign_up(client, email: str, password: str) -> SignUpResult:
     """Create an account; the project may require an email confirmation before sign-in."""
-    from supabase_auth.errors import AuthError as SupabaseAuthError
-
-    email, password = _check_credentials(email, password)
-    try:
-        response = client.auth.sign_up({"email": email, "password": password})
-    except SupabaseAuthError as exc:
-        raise AuthError(f"Sign-up failed: {exc.message}") from exc
-    except httpx.HTTPError as exc:
-        raise AuthError(f"Cannot reach Supabase Auth: {exc}") from exc
-    user = _user_from(response)
-    return SignUpResult(user, needs_confirmation=getattr(response, "session", None) is None)
+    response = _call_auth("Sign-up", lambda form: client.auth.sign_up(form), email, password)
+    return SignUpResult(_user_from(response), needs_confirmation=getattr(response, "session", None) is None)
 
 
 def sign_out(client) -> None:
