@@ -22,8 +22,10 @@ log = logging.getLogger(__name__)
 
 GRID = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
 SHARE_GRID = {"prior_popularity": (0.0, 0.25, 0.5, 0.75, 1.0), "popularity_taste": (0.0, 0.25, 0.4, 0.5333, 0.6, 0.8)}
-PROFILE_VARIANTS = {  # all-positive schemes ("every film you chose counts") lost to pivot3 on both protocols
-    "pivot3": ProfileConfig(),
+# All-positive schemes ("every film you chose counts") lost to pivot3 on both protocols; recency by rating
+# order (last5..last15) beat every clock-based decay on both.
+PROFILE_VARIANTS = {
+    "pivot3 (last10)": ProfileConfig(),
     "weight=rating": ProfileConfig(pivot=0.0),
     "weight=1": ProfileConfig(pivot=0.0, power=0.0),
     "weight=rating+2.5": ProfileConfig(pivot=0.0, floor=2.5),
@@ -33,11 +35,16 @@ PROFILE_VARIANTS = {  # all-positive schemes ("every film you chose counts") los
     "pivot2.5": ProfileConfig(pivot=2.5),
     "binary>=4": ProfileConfig(pivot=3.5, power=0.0),
     "squared": ProfileConfig(power=2.0),
-    "no-decay": ProfileConfig(half_life_days=None),
-    "decay90": ProfileConfig(half_life_days=90.0),
-    "decay30": ProfileConfig(half_life_days=30.0),
-    "decay1000": ProfileConfig(half_life_days=1000.0),
+    "no-decay": ProfileConfig(half_life_ratings=None),
+    "decay90": ProfileConfig(half_life_days=90.0, half_life_ratings=None),
+    "decay30": ProfileConfig(half_life_days=30.0, half_life_ratings=None),
+    "decay1000": ProfileConfig(half_life_days=1000.0, half_life_ratings=None),
     "negatives": ProfileConfig(negative_weight=0.5),
+    "last5": ProfileConfig(half_life_ratings=5.0),
+    "last15": ProfileConfig(half_life_ratings=15.0),
+    "last20": ProfileConfig(half_life_ratings=20.0),
+    "last30": ProfileConfig(half_life_ratings=30.0),
+    "decay90+last10": ProfileConfig(half_life_days=90.0),
 }
 
 
@@ -61,7 +68,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=None)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--profiles", action="store_true", help="compare rating-weighting schemes")
+    parser.add_argument("--profiles", nargs="?", const="", default=None,
+                        help="compare rating-weighting schemes (optionally only these, comma-separated)")
     parser.add_argument("--year-scales", default="2", help="comma-separated year kernel scales to try")
     parser.add_argument("--protocols", default="trending,uniform")
     parser.add_argument("--confidence", action="store_true", help="fit the confidence map per protocol config")
@@ -77,8 +85,9 @@ def main(argv=None) -> None:
             print(protocol, "confidence", {"confidence_slope": fit["slope"], "confidence_intercept": fit["intercept"],
                                            "score_mean": fit["score_mean"], "score_std": fit["score_std"]}, flush=True)
             continue
-        if args.profiles:
-            for name, profile in PROFILE_VARIANTS.items():
+        if args.profiles is not None:
+            names = args.profiles.split(",") if args.profiles else list(PROFILE_VARIANTS)
+            for name, profile in ((n, PROFILE_VARIANTS[n]) for n in names):
                 config = dataclasses.replace(base, profile=profile)
                 families = local_family_scores(cases, dataset, LocalMatcher(config, space=space))
                 print(protocol, name, ndcg(cases, families, config, n_items, args.seed), flush=True)

@@ -1,12 +1,13 @@
 """Pure construction of a TasteProfile from ratings and chat insights (no I/O).
 
 How ratings are weighted was decided by bench/quality.py, not by intuition: positive-only weights
-(a film rated below the pivot teaches nothing about what to recommend) with a recency half-life
-measured from the user's latest rating beat "rating minus the user's mean" by a wide margin.
+(a film rated below the pivot teaches nothing about what to recommend) beat "rating minus the user's mean"
+by a wide margin, and recency counted in ratings (the 10th-latest rating weighs half) beat a 90-day clock.
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 from collections import defaultdict
@@ -36,7 +37,11 @@ class ProfileConfig:
     power: float = 1.0
     floor: float = 0.0  # added for every rating >= floor_from: having chosen a film is itself signal
     floor_from: float = 0.0
-    half_life_days: float | None = 90.0  # recency decay from the user's latest rating; None = off
+    half_life_days: float | None = None  # recency decay by clock, from the user's latest rating; None = off
+    # Recency by order: a rating counts 0.5 ** (ratings made after it / half-life). People rate in bursts, so
+    # "your last ten ratings" says more about what you watch now than "the last 90 days" (second-last NDCG@10:
+    # trending 0.543 -> 0.578, uniform 0.505 -> 0.539; 5 to 15 ratings all score about the same).
+    half_life_ratings: float | None = 10.0
     negative_weight: float = 0.0  # >0: ratings <= negative_pivot push affinities below zero
     negative_pivot: float = 2.5
 
@@ -47,8 +52,9 @@ DEFAULT_PROFILE_CONFIG = ProfileConfig()
 def rating_weights(rated: Sequence[RatedMovie], config: ProfileConfig = DEFAULT_PROFILE_CONFIG) -> list[float]:
     """Signed weight of each rating: > 0 teaches a like, < 0 a dislike, 0 nothing."""
     latest = max((r.rated_at for r in rated if r.rated_at is not None), default=None)
+    newer = _newer_counts(rated) if config.half_life_ratings else None
     weights = []
-    for item in rated:
+    for i, item in enumerate(rated):
         weight = config.floor if item.rating >= config.floor_from else 0.0
         if item.rating > config.pivot:
             weight += (item.rating - config.pivot) ** config.power
@@ -57,8 +63,18 @@ def rating_weights(rated: Sequence[RatedMovie], config: ProfileConfig = DEFAULT_
         if config.half_life_days and latest is not None and item.rated_at is not None:
             age_days = (latest - item.rated_at).total_seconds() / SECONDS_PER_DAY
             weight *= 0.5 ** (age_days / config.half_life_days)
+        if newer is not None:
+            weight *= 0.5 ** (newer[i] / config.half_life_ratings)
         weights.append(weight)
     return weights
+
+
+def _newer_counts(rated: Sequence[RatedMovie]) -> list[int]:
+    """Per rating, how many ratings are strictly newer (order of `rated` does not matter; ratings made at the
+    same moment, e.g. one import, rank together; undated ratings count as older than every dated one)."""
+    newest_first = sorted(-r.rated_at.timestamp() for r in rated if r.rated_at is not None)
+    dated = len(newest_first)
+    return [dated if r.rated_at is None else bisect.bisect_left(newest_first, -r.rated_at.timestamp()) for r in rated]
 
 
 def _shares(rated: Sequence[RatedMovie], weights: Sequence[float], features) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -18,6 +19,8 @@ from cine_core.scoring import (
     CATALOG_MATCHER_CONFIG, DEFAULT_MATCHER_CONFIG, MIN_SCORABLE_CONFIDENCE, UNSCORABLE_CONFIDENCE, LocalMatcher,
     confidences,
 )
+from cine_core.scoring_signals import score_families
+from cine_core.taste_build import ProfileConfig
 from cine_core.taste import build_profile, load_profile, load_rated, refresh_profile, remove_preference
 
 INCEPTION, PRESTIGE, INTERSTELLAR = 27205, 1124, 157336
@@ -104,6 +107,24 @@ def test_films_outside_the_catalog_are_encoded_on_the_fly(films):
     matches = LocalMatcher(space=catalog_feature_space()).match(
         profile=build_profile(rated), rated=rated, candidates=[odd, films[509]])
     assert matches[0].movie_id == -5
+
+
+def test_year_signal_follows_the_era_of_the_latest_ratings_not_of_most_ratings(films):
+    by_year = {}
+    for movie in films.values():
+        by_year.setdefault(movie.year, []).append(movie)
+    nineties = [RatedMovie(m, 4.0, T0 + timedelta(minutes=n)) for n, m in enumerate(by_year[1995][:12])]
+    lately = [RatedMovie(m, 4.0, T0 + timedelta(hours=1, minutes=n)) for n, m in enumerate(by_year[2012][:8])]
+    rated = nineties + lately
+    candidates = [by_year[1995][20], by_year[2012][20]]
+    space = catalog_feature_space()
+    clock_profile = ProfileConfig(half_life_days=90.0, half_life_ratings=None)
+    clock = dataclasses.replace(CATALOG_MATCHER_CONFIG, profile=clock_profile)
+    assert CATALOG_MATCHER_CONFIG.profile.half_life_ratings
+    by_order = score_families(space, build_profile(rated), rated, candidates, CATALOG_MATCHER_CONFIG).year
+    by_clock = score_families(space, build_profile(rated), rated, candidates, clock).year
+    assert by_order[1] > by_order[0], "the last eight ratings were 2012 films"
+    assert by_clock[0] > by_clock[1], "within one hour the clock sees twelve 1995 films against eight"
 
 
 def test_without_family_switches_it_off():

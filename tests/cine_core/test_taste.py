@@ -14,8 +14,9 @@ from cine_core.insights import ChatInsights, PersonPreference, StylePreference
 from cine_core.models import RatedMovie
 from cine_core.taste import (
     apply_insights, build_profile, load_profile, load_rated, profile_from_json, profile_to_json, refresh_profile,
-    remove_preference, restore_preference, summarize,
+    rating_weights, remove_preference, restore_preference, summarize,
 )
+from cine_core.taste_build import ProfileConfig
 
 INCEPTION, PRESTIGE, NOTTING_HILL, NOTEBOOK, HARRY_SALLY = 27205, 1124, 509, 11036, 639
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
@@ -51,6 +52,21 @@ def test_five_star_nolan_scifi_raises_scifi_and_nolan(films):
     assert after.genres.get("science fiction", 0) > before.genres.get("science fiction", 0) + 0.1
     assert after.people.get("christopher nolan", 0) > 0.1 == before.people.get("christopher nolan", 0.1)
     assert after.genres["romance"] < before.genres["romance"]
+
+
+def test_rating_order_half_life_halves_weight_per_newer_ratings_and_ignores_list_order(films):
+    config = ProfileConfig(pivot=0.0, power=0.0, half_life_days=None, half_life_ratings=2.0)
+    ratings = rated(films, (NOTTING_HILL, 4.0), (NOTEBOOK, 4.0), (HARRY_SALLY, 4.0))
+    assert rating_weights(ratings, config) == pytest.approx([0.5, 2 ** -0.5, 1.0])
+    assert rating_weights(ratings[::-1], config) == pytest.approx([1.0, 2 ** -0.5, 0.5])
+
+
+def test_rating_order_half_life_ranks_simultaneous_ratings_together_and_undated_ones_last(films):
+    config = ProfileConfig(pivot=0.0, power=0.0, half_life_days=None, half_life_ratings=1.0)
+    batch = [RatedMovie(films[i], 4.0, T0) for i in (NOTTING_HILL, NOTEBOOK)]
+    undated = RatedMovie(films[HARRY_SALLY], 4.0, None)
+    assert rating_weights([*batch, undated], config) == pytest.approx([1.0, 1.0, 0.25])
+    assert rating_weights([undated, undated], config) == pytest.approx([1.0, 1.0])
 
 
 def test_low_ratings_teach_no_likes(films):
