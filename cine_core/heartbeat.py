@@ -19,6 +19,7 @@ from cine_core.db import transaction
 log = logging.getLogger(__name__)
 
 BEAT_SECONDS = 15.0  # the app treats a worker unseen for 120 s as dead
+FORGET_DEAD_AFTER_DAYS = 7  # a worker unseen this long is forgotten (every restart adds a row)
 
 UPSERT_SQL = """
 insert into public.worker_heartbeat (worker_id, hostname, pid, started_at, last_seen)
@@ -26,6 +27,10 @@ values (%(worker_id)s, %(hostname)s, %(pid)s, now(), now())
 on conflict (worker_id) do update
    set hostname = excluded.hostname, pid = excluded.pid, started_at = now(), last_seen = now(),
        jobs_done = 0, jobs_failed = 0, last_scout_at = null
+"""
+PRUNE_SQL = """
+delete from public.worker_heartbeat
+ where last_seen < now() - make_interval(days => %(forget_days)s) and worker_id <> %(worker_id)s
 """
 BEAT_SQL = "update public.worker_heartbeat set last_seen = now() where worker_id = %(worker_id)s"
 JOB_SQL = """
@@ -73,8 +78,9 @@ class Heartbeat:
         self._lock = threading.Lock()
 
     def start(self) -> None:
-        """Create (or reset) the row for this worker."""
+        """Create (or reset) the row for this worker, and forget workers that have been gone for days."""
         self._write(UPSERT_SQL, {"hostname": socket.gethostname(), "pid": os.getpid()})
+        self._write(PRUNE_SQL, {"forget_days": FORGET_DEAD_AFTER_DAYS})
 
     def beat(self, *, force: bool = False) -> None:
         """Refresh last_seen, at most once per beat_seconds unless forced."""

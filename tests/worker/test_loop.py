@@ -134,6 +134,17 @@ def test_heartbeat_row_tracks_jobs_and_scouts(pool):
         assert not list_workers(conn, alive_seconds=0)[0].alive
 
 
+def test_starting_worker_forgets_workers_gone_for_a_week_but_keeps_recently_dead_ones(pool):
+    with transaction(pool) as conn:
+        for worker_id, age in (("gone-8-days", "8 days"), ("dead-1-hour", "1 hour")):
+            conn.execute("insert into worker_heartbeat (worker_id, started_at, last_seen)"
+                         " values (%s, now() - %s::interval, now() - %s::interval)", (worker_id, age, age))
+    Heartbeat(pool, "fresh-worker").start()
+    with pool.connection() as conn:
+        workers = {w.worker_id: w.alive for w in list_workers(conn)}
+    assert workers == {"fresh-worker": True, "dead-1-hour": False}
+
+
 @pytest.mark.parametrize("due_in, expected", [(None, 2.0), (0.0, 0.05), (0.5, 0.5)])
 def test_next_wait_is_the_earliest_of_poll_schedule_and_next_job(pool, db_url, local_user, due_in, expected):
     import schedule
