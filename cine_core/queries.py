@@ -67,6 +67,14 @@ class UserState:
     rating_count: int  # the user's own ratings (not 👍/👎 signals)
     picks_available: int  # stored picks not rejected
     picks_generated_at: datetime | None  # newest stored pick
+    refresh_waiting: bool = False  # a refresh of this user's picks is queued or running
+    refresh_failed_at: datetime | None = None  # when the worker last gave up on this user's refresh
+
+    @property
+    def refresh_gave_up(self) -> bool:
+        """The latest refresh failed for good, nothing newer is queued and no picks came after it."""
+        return (self.refresh_failed_at is not None and not self.refresh_waiting
+                and (self.picks_generated_at is None or self.refresh_failed_at > self.picks_generated_at))
 
 
 # The user's own marks on a film, joined onto any film list (`m` = movies).
@@ -133,7 +141,8 @@ def list_picks(conn: psycopg.Connection, user_id: str, *, mood: str | None = Non
 
 
 def load_user_state(conn: psycopg.Connection, user_id: str) -> UserState:
-    """Rating count and pick freshness in one round trip."""
+    """Rating count, pick freshness and the state of the user's refresh jobs in one round trip (the queue is
+    read through `my_refresh_state`, which needs the user's claims: call inside a `user_transaction`)."""
     row = conn.execute(
         """
         select
@@ -141,11 +150,14 @@ def load_user_state(conn: psycopg.Connection, user_id: str) -> UserState:
           (select count(*) from public.recommendations where user_id = %(user_id)s
              and (feedback is null or feedback not in ('down', 'not_interested'))) as picks_available,
           (select max(generated_at) from public.recommendations where user_id = %(user_id)s
-             and matcher is distinct from 'app') as picks_generated_at
+             and matcher is distinct from 'app') as picks_generated_at,
+          r.waiting as refresh_waiting, r.last_failed_at as refresh_failed_at
+        from public.my_refresh_state(%(user_id)s) r
         """,
         {"user_id": user_id},
     ).fetchone()
-    return UserState(int(row["rating_count"]), int(row["picks_available"]), row["picks_generated_at"])
+    return UserState(int(row["rating_count"]), int(row["picks_available"]), row["picks_generated_at"],
+                     bool(row["refresh_waiting"]), row["refresh_failed_at"])
 
 
 def _unseen_films(conn: psycopg.Connection, user_id: str, *, order_inner: str, order_outer: str, pool_size: int,

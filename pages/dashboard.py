@@ -43,6 +43,17 @@ def _auto_refresh(pool, user_id: str) -> None:
         actions.request_manual_refresh(pool, user_id, trigger=TriggerType.SCHEDULED)
 
 
+def _refresh_failed_notice(pool, user_id: str, state: queries.UserState) -> None:
+    shown = ("the picks below are from " + time_ago(state.picks_generated_at) if state.picks_generated_at
+             else "meanwhile, here are the catalog's best-rated popular films you have not rated yet")
+    line, button = st.columns([4, 1], vertical_alignment="center")
+    line.error(f"Refreshing your picks failed {time_ago(state.refresh_failed_at)}, after several tries; {shown}. "
+               "Nothing you rated or said is lost.", icon="⚠️")
+    button.button("Try again", key="retry-refresh", on_click=context.run_action,
+                  args=(actions.request_manual_refresh, pool, user_id),
+                  kwargs={"success": "Refresh requested: new picks will appear shortly."})
+
+
 pool, user = context.page_setup()
 st.title("🎬 Today's picks")
 context.show_flashes()
@@ -63,10 +74,13 @@ if data is not None:
                     "(or import your Letterboxd / IMDb / Trakt history) and CineAI will learn your taste.",
                     icon="👋")
             st.page_link("pages/onboarding.py", label="Rate some well-known films", icon="⭐")
+        if data.state.refresh_gave_up:  # no automatic retry: the user decides (the scheduled scout retries too)
+            _refresh_failed_notice(pool, user.id, data.state)
         if not data.state.picks_available:
-            _auto_refresh(pool, user.id)
-            st.warning("Your personal picks are being prepared in the background. Meanwhile, here are the "
-                       "catalog's best-rated popular films you have not rated yet.", icon="⏳")
+            if not data.state.refresh_gave_up:
+                _auto_refresh(pool, user.id)
+                st.warning("Your personal picks are being prepared in the background. Meanwhile, here are the "
+                           "catalog's best-rated popular films you have not rated yet.", icon="⏳")
             render_grid(data.fallback, scope="fallback", pool=pool, user_id=user.id, columns=PICK_COLUMNS)
         else:
             freshness = f"Picks updated {time_ago(data.state.picks_generated_at)}"
@@ -75,7 +89,7 @@ if data is not None:
             button.button("🔄 Refresh", key="refresh-picks", on_click=context.run_action,
                           args=(actions.request_manual_refresh, pool, user.id),
                           kwargs={"success": "Refresh requested: new picks will appear shortly."})
-            if _is_stale(data.state):
+            if _is_stale(data.state) and not data.state.refresh_gave_up:
                 _auto_refresh(pool, user.id)
                 st.warning("These picks are more than a day old; fresh ones have been requested and will "
                            "appear on your next visit.", icon="⏳")

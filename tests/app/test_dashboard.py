@@ -149,3 +149,41 @@ def test_manual_refresh_button_enqueues(app, pool, local_user):
     app.button(key="refresh-picks").click().run()
     assert [r["trigger_type"] for r in queue_rows(pool, local_user)] == ["manual"]
     assert any("Refresh requested" in s.value for s in app.success)
+
+
+def _fail_refresh(pool, user_id: str, *, ago: timedelta) -> None:
+    with transaction(pool) as conn:
+        conn.execute("insert into recommendation_refresh_queue (user_id, trigger_type, status, attempts,"
+                     " processed_at, last_error) values (%s, 'scheduled', 'failed', 5, now() - %s, 'boom')",
+                     (user_id, ago))
+
+
+def test_refresh_that_failed_for_good_is_shown_with_try_again_and_not_retried_behind_the_users_back(
+        app, pool, local_user):
+    films = popular_ids(pool, 12)
+    insert_picks(pool, local_user, films, age=timedelta(days=3))
+    _fail_refresh(pool, local_user, ago=timedelta(hours=2))
+    app.run()
+    assert not app.exception
+    assert any("Refreshing your picks failed 2 h ago" in e.value and "from 3 days ago" in e.value for e in app.error)
+    assert not any("more than a day old" in w.value for w in app.warning)
+    assert [r["status"] for r in queue_rows(pool, local_user)] == ["failed"], "no automatic retry"
+    assert app.button(key=f"pick-up-{films[0]}"), "the old picks stay visible"
+    app.button(key="retry-refresh").click().run()
+    assert sorted(r["status"] for r in queue_rows(pool, local_user)) == ["failed", "pending"]
+    assert not app.error, "a queued retry hides the notice"
+
+
+def test_failed_refresh_without_picks_shows_the_fallback_and_the_notice(app, pool, local_user):
+    _fail_refresh(pool, local_user, ago=timedelta(minutes=5))
+    app.run()
+    assert any("Refreshing your picks failed 5 min ago" in e.value for e in app.error)
+    assert not any("being prepared" in w.value for w in app.warning)
+    assert len([b for b in app.button if b.key and b.key.startswith("fallback-up-")]) == 12
+
+
+def test_failure_older_than_the_picks_is_not_shown(app, pool, local_user):
+    _fail_refresh(pool, local_user, ago=timedelta(days=2))
+    insert_picks(pool, local_user, popular_ids(pool, 12))
+    app.run()
+    assert not app.error

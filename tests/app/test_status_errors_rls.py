@@ -64,6 +64,8 @@ def test_page_queries_never_return_another_users_rows(pool, make_user, local_use
         conn.execute("insert into watchlist (user_id, movie_id) values (%s, %s)", (other, films[1]))
         conn.execute("insert into movie_conversations (user_id, conversation_type, what_you_said)"
                      " values (%s, 'loved_it', 'secret of B')", (other,))
+        conn.execute("insert into recommendation_refresh_queue (user_id, trigger_type, status, processed_at)"
+                     " values (%s, 'manual', 'failed', now())", (other,))
     with user_transaction(pool, local_user) as conn:
         own = queries.list_picks(conn, local_user, limit=50)
         # A page bug passing B's id under A's claims: RLS still returns nothing of B's.
@@ -77,6 +79,7 @@ def test_page_queries_never_return_another_users_rows(pool, make_user, local_use
     assert all("secret" not in c.pick.reason for c in own)
     assert leaked_picks == [] and leaked_chat == [] and leaked_rated == [] and leaked_watch == []
     assert leaked_state.rating_count == 0 and leaked_state.picks_available == 0
+    assert not leaked_state.refresh_waiting and leaked_state.refresh_failed_at is None
     assert all(c.user_rating is None and not c.on_watchlist for c in marks)
 
 

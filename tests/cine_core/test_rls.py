@@ -108,3 +108,33 @@ def test_films_are_readable_by_everyone(db_url, two_users):
     with psycopg.connect(db_url) as conn:
         conn.execute("set role anon")
         assert conn.execute("select count(*) from movies").fetchone()[0] >= 2
+
+
+def _fail_refresh(pool, user: str) -> None:
+    with transaction(pool) as conn:
+        conn.execute("insert into recommendation_refresh_queue (user_id, trigger_type, status, attempts,"
+                     " processed_at, last_error) values (%s, 'manual', 'failed', 5, now(), 'secret internals')",
+                     (user,))
+
+
+def test_refresh_state_shows_a_user_only_their_own_jobs_and_no_error_text(pool, two_users):
+    a, b = two_users
+    _fail_refresh(pool, b)
+    with user_transaction(pool, a) as conn:
+        mine = conn.execute("select * from my_refresh_state(%s)", (a,)).fetchall()
+    assert [(r["waiting"], r["last_failed_at"]) for r in mine] == [(True, None)]  # a's rating queued a refresh
+    with user_transaction(pool, b) as conn:
+        (theirs,) = conn.execute("select * from my_refresh_state(%s)", (b,)).fetchall()
+    assert theirs["last_failed_at"] is not None and theirs["last_failed_attempts"] == 5
+    assert "secret internals" not in str(theirs)
+    with user_transaction(pool, a) as conn:
+        asked_for_b = conn.execute("select * from my_refresh_state(%s)", (b,)).fetchall()
+    assert [(r["waiting"], r["last_failed_at"]) for r in asked_for_b] == [(False, None)]
+
+
+def test_anon_cannot_read_refresh_state(db_url, two_users):
+    a, _ = two_users
+    with psycopg.connect(db_url) as conn:
+        conn.execute("set role anon")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("select * from my_refresh_state(%s)", (a,))
