@@ -3,20 +3,12 @@
 -- it shows only the caller's own jobs (asking for anyone else's id returns "nothing queued, nothing
 -- failed"), and no error texts: those can name internals and stay in the worker's logs.
 create function public.my_refresh_state(p_user_id uuid)
-returns table (waiting boolean, last_failed_at timestamptz, last_failed_attempts int)
+returns table (waiting boolean, last_failed_at timestamptz)
 language sql stable security definer set search_path = '' as $$
-  select
-    exists (select 1 from public.recommendation_refresh_queue q
-             where q.user_id = p_user_id and q.user_id = auth.uid() and q.status in ('pending', 'running')),
-    f.processed_at,
-    f.attempts
-  from (select 1) one
-  left join lateral (
-    select q.processed_at, q.attempts from public.recommendation_refresh_queue q
-     where q.user_id = p_user_id and q.user_id = auth.uid() and q.status = 'failed'
-     order by q.processed_at desc nulls last
-     limit 1
-  ) f on true
+  select coalesce(bool_or(q.status in ('pending', 'running')), false),
+         max(q.processed_at) filter (where q.status = 'failed')
+    from public.recommendation_refresh_queue q
+   where q.user_id = p_user_id and p_user_id = auth.uid()
 $$;
 revoke all on function public.my_refresh_state(uuid) from public, anon;
 grant execute on function public.my_refresh_state(uuid) to authenticated;

@@ -125,7 +125,7 @@ def test_refresh_state_shows_a_user_only_their_own_jobs_and_no_error_text(pool, 
     assert [(r["waiting"], r["last_failed_at"]) for r in mine] == [(True, None)]  # a's rating queued a refresh
     with user_transaction(pool, b) as conn:
         (theirs,) = conn.execute("select * from my_refresh_state(%s)", (b,)).fetchall()
-    assert theirs["last_failed_at"] is not None and theirs["last_failed_attempts"] == 5
+    assert theirs["last_failed_at"] is not None
     assert "secret internals" not in str(theirs)
     with user_transaction(pool, a) as conn:
         asked_for_b = conn.execute("select * from my_refresh_state(%s)", (b,)).fetchall()
