@@ -89,5 +89,5 @@ def reason_for(
         text = f"Little to go on yet: {describe(candidate, None, removed)} you have not rated"
     text = text.strip()
     if len(text) > MAX_REASON_CHARS - 1:
-        text = text[: MAX_REASON_CHARS - 2].rsplit(" ", 1)[0] + "…"
-    return text + "."
+        return text[: MAX_REASON_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:—-") + "…"
+    return text if text.endswith((".", "!", "?")) else text + "."  # "…with Robert Downey Jr." ends once
