@@ -48,7 +48,8 @@ def ratings_over_time(rated: Sequence[RatedMovie]) -> go.Figure:
     fig.add_scatter(x=by_month["month"], y=by_month["average"], name="average rating", yaxis="y2",
                     mode="lines+markers", line={"color": "#264653"})
     fig.update_layout(title="Ratings over time", xaxis={"type": "category"}, yaxis={"title": "films"},
-                      yaxis2={"title": "average ★", "overlaying": "y", "side": "right", "range": [0, 5]},
+                      yaxis2={"title": "average ★", "overlaying": "y", "side": "right", "range": [0, 5.2],
+                              "tickmode": "array", "tickvals": [0, 1, 2, 3, 4, 5], "showgrid": False},
                       legend={"orientation": "h"}, **_LAYOUT)
     return fig
 
