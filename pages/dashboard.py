@@ -43,15 +43,19 @@ def _auto_refresh(pool, user_id: str) -> None:
         actions.request_manual_refresh(pool, user_id, trigger=TriggerType.SCHEDULED)
 
 
+def _refresh_button(container, label: str, key: str, pool, user_id: str) -> None:
+    """Ask the worker for new picks now (the Refresh and Try again buttons)."""
+    container.button(label, key=key, on_click=context.run_action, args=(actions.request_manual_refresh, pool, user_id),
+                     kwargs={"success": "Refresh requested: new picks will appear shortly."})
+
+
 def _refresh_failed_notice(pool, user_id: str, state: queries.UserState) -> None:
     shown = ("the picks below are from " + time_ago(state.picks_generated_at) if state.picks_generated_at
              else "meanwhile, here are the catalog's best-rated popular films you have not rated yet")
     line, button = st.columns([4, 1], vertical_alignment="center")
     line.error(f"Refreshing your picks failed {time_ago(state.refresh_failed_at)}, after several tries; {shown}. "
                "Nothing you rated or said is lost.", icon="⚠️")
-    button.button("Try again", key="retry-refresh", on_click=context.run_action,
-                  args=(actions.request_manual_refresh, pool, user_id),
-                  kwargs={"success": "Refresh requested: new picks will appear shortly."})
+    _refresh_button(button, "Try again", "retry-refresh", pool, user_id)
 
 
 pool, user = context.page_setup()
@@ -86,9 +90,7 @@ if data is not None:
             freshness = f"Picks updated {time_ago(data.state.picks_generated_at)}"
             line, button = st.columns([4, 1], vertical_alignment="center")
             line.caption(freshness)
-            button.button("🔄 Refresh", key="refresh-picks", on_click=context.run_action,
-                          args=(actions.request_manual_refresh, pool, user.id),
-                          kwargs={"success": "Refresh requested: new picks will appear shortly."})
+            _refresh_button(button, "🔄 Refresh", "refresh-picks", pool, user.id)
             if _is_stale(data.state) and not data.state.refresh_gave_up:
                 _auto_refresh(pool, user.id)
                 st.warning("These picks are more than a day old; fresh ones have been requested and will "
