@@ -31,7 +31,7 @@ def _copy_secrets_to_env() -> None:
 _copy_secrets_to_env()
 
 from cine_core.config import get_settings  # noqa: E402  (settings must see the secrets)
-from cine_core.errors import CineError  # noqa: E402
+from cine_core.domain.errors import CineError  # noqa: E402
 from ui import context  # noqa: E402
 from ui.auth_panel import render_account, sign_in_page, signed_in_user  # noqa: E402
 

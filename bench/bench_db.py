@@ -27,7 +27,7 @@ POPULAR_POOL = 1500  # users rate among the most popular films, as new users do
 @contextlib.contextmanager
 def bench_database(database_url: str | None = None) -> Iterator[str]:
     """A migrated database with the catalog: `database_url` if given, else a throw-away embedded server."""
-    from cine_core.catalog import load_catalog_into_db
+    from cine_core.films.catalog_loader import load_catalog_into_db
 
     tmp = None
     if database_url is None:

@@ -1,7 +1,7 @@
 """Dashboard speed: stored picks read in 3 indexed queries vs scoring candidates on page load.
 
 Seeds N users × M picks (plus ratings and a taste profile each) with set-based SQL, then measures
-- the dashboard's DB time (`queries.load_dashboard` in a `user_transaction`, as the page does),
+- the dashboard's DB time (`dashboard.load_dashboard` in a `user_transaction`, as the page does),
 - the whole script run of app.py in AppTest (navigation, pool, queries, cards, taste panel),
 - the baseline in the same database: the seed's "live" path, which on every page load loaded the
   profile and ratings, fetched popular unrated candidates and scored them with `LocalMatcher`.
@@ -27,13 +27,14 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from cine_core import queries, taste
-from cine_core.auth import AppUser
-from cine_core.catalog import load_catalog_into_db
+from cine_core.app import dashboard
+from cine_core.app.auth import AppUser
 from cine_core.config import PROJECT_ROOT, get_settings
 from cine_core.db import migrate, open_pool, prepare_runtime_dir, transaction, user_transaction
-from cine_core.movie_rows import row_to_movie
-from cine_core.scoring import LocalMatcher
+from cine_core.films.catalog_loader import load_catalog_into_db
+from cine_core.films.rows import row_to_movie
+from cine_core.recommend.local_scorer import LocalMatcher
+from cine_core.taste import store as taste_store
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def seed(pool, *, users: int, picks: int) -> dict[str, float]:
         )
         conn.execute("alter table public.ratings enable trigger ratings_enqueue_refresh")
         first = conn.execute("select id::text as id from bench_users order by n limit 1").fetchone()["id"]
-        document = taste.profile_to_json(taste.refresh_profile(conn, first))
+        document = taste_store.profile_to_json(taste_store.refresh_profile(conn, first))
         conn.execute("insert into public.taste_profile (user_id, preferences, version) select id, %s, 1"
                      " from bench_users on conflict (user_id) do nothing", (Jsonb(document),))
     with psycopg.connect(pool.conninfo, autocommit=True) as conn:
@@ -139,8 +140,8 @@ def _time_each(users: Sequence[str], fn: Callable[[str], object], warmup: int = 
 def dashboard_db_timings(pool, users: Sequence[str]) -> list[float]:
     def load(user_id: str) -> None:
         with user_transaction(pool, user_id) as conn:
-            board = queries.load_dashboard(conn, user_id)
-        assert len(board.picks) == queries.DASHBOARD_PICKS, "every seeded user has picks"
+            board = dashboard.load_dashboard(conn, user_id)
+        assert len(board.picks) == dashboard.DASHBOARD_PICKS, "every seeded user has picks"
 
     return _time_each(users, load)
 
@@ -151,15 +152,15 @@ def live_path_timings(pool, users: Sequence[str]) -> list[float]:
 
     def score(user_id: str) -> None:
         with user_transaction(pool, user_id) as conn:
-            profile = taste.load_profile(conn, user_id)
-            rated = taste.load_rated(conn, user_id)
+            profile = taste_store.load_profile(conn, user_id)
+            rated = taste_store.load_rated(conn, user_id)
             rows = conn.execute(
                 "select m.* from public.movies m where not exists (select 1 from public.ratings r"
                 " where r.user_id = %s and r.movie_id = m.id) order by m.popularity desc limit %s",
                 (user_id, LIVE_CANDIDATES),
             ).fetchall()
         matches = matcher.match(profile=profile, rated=rated, candidates=[row_to_movie(r) for r in rows])
-        assert matches[: queries.DASHBOARD_PICKS]
+        assert matches[: dashboard.DASHBOARD_PICKS]
 
     return _time_each(users, score, warmup=2)
 
@@ -191,7 +192,7 @@ def app_script_timings(url: str, users: Sequence[str]) -> list[float]:
             components = app._bidi_component_manager
             if app.exception:
                 raise RuntimeError(f"app.py raised: {app.exception[0].value}")
-            if len([b for b in app.button if (b.key or "").startswith("pick-up-")]) != queries.DASHBOARD_PICKS:
+            if len([b for b in app.button if (b.key or "").startswith("pick-up-")]) != dashboard.DASHBOARD_PICKS:
                 raise RuntimeError("the dashboard did not draw 12 picks")
     finally:
         close_pools()

@@ -21,12 +21,16 @@ import numpy as np
 
 from bench.baselines import ItemKNNScorer, RandomScorer, TopPopScorer, training_interactions
 from bench.quality_data import Case, Dataset, load_dataset, make_cases
-from cine_core.features import FeatureSpace, catalog_feature_space
-from cine_core.scoring import (
-    CATALOG_MATCHER_CONFIG, DEFAULT_MATCHER_CONFIG, LocalMatcher, MatcherConfig, confidences, rank_scores, standardise,
+from cine_core.recommend.config import CATALOG_MATCHER_CONFIG, DEFAULT_MATCHER_CONFIG, MatcherConfig
+from cine_core.recommend.features import FeatureSpace, catalog_feature_space
+from cine_core.recommend.local_scorer import (
+    LocalMatcher,
+    confidences,
+    rank_scores,
+    standardise,
 )
-from cine_core.scoring_signals import FamilyScores
-from cine_core.taste import build_profile
+from cine_core.recommend.signals import FamilyScores
+from cine_core.taste.store import build_profile
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """MovieLens ml-latest-small joined to the app's own catalog, and the leave-one-out cases of issue 7.
 
 MovieLens is for research only: it is read here, in the benchmark, and never shipped. Films are the
-app's catalog films (`iter_catalog_movies()`, via links.csv tmdbId), so the profile and matcher see
+app's catalog films (`catalog_movies()`, via links.csv tmdbId), so the profile and matcher see
 exactly what the app would; ratings of films the catalog lacks are dropped (~6% of ratings).
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from cine_core.catalog import iter_catalog_movies
-from cine_core.models import Movie, RatedMovie
+from cine_core.domain.models import Movie, RatedMovie
+from cine_core.films.catalog import catalog_movies
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class Case:
 
 
 def load_dataset(ml_dir: Path = ML_DIR) -> Dataset:
-    catalog = {m.id: m for m in iter_catalog_movies()}
+    catalog = {m.id: m for m in catalog_movies()}
     with open(ml_dir / "links.csv", newline="") as fh:
         to_tmdb = {int(r["movieId"]): int(r["tmdbId"]) for r in csv.DictReader(fh) if r["tmdbId"]}
     users: dict[int, dict[int, Rating]] = defaultdict(dict)

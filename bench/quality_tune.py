@@ -14,9 +14,10 @@ import sys
 
 from bench.quality import confidence_data, evaluate, fit_confidence, local_family_scores, protocol_config
 from bench.quality_data import load_dataset, make_cases
-from cine_core.features import catalog_feature_space
-from cine_core.scoring import SWITCHABLE, LocalMatcher, MatcherConfig, rank_scores
-from cine_core.taste_build import ProfileConfig
+from cine_core.recommend.config import SWITCHABLE, MatcherConfig
+from cine_core.recommend.features import catalog_feature_space
+from cine_core.recommend.local_scorer import LocalMatcher, rank_scores
+from cine_core.taste.profile import ProfileConfig
 
 log = logging.getLogger(__name__)
 

@@ -19,15 +19,16 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from bench.bench_db import add_database_and_output_args, bench_database, create_users, machine, run_and_print
-from cine_core import scout
 from cine_core.config import Settings
 from cine_core.db import open_pool
-from cine_core.llm import ClaudeClient, price_for
-from cine_core.matching import build_matcher
-from cine_core.movie_store import MovieStore
-from cine_core.scoring import LocalMatcher
-from cine_core.taste import load_profile, load_rated
-from cine_core.usage import UsageRecorder
+from cine_core.films.cache import MovieStore
+from cine_core.llm.client import ClaudeClient
+from cine_core.llm.prices import price_for
+from cine_core.metering.usage import UsageRecorder
+from cine_core.recommend import pipeline
+from cine_core.recommend.engine import build_matcher
+from cine_core.recommend.local_scorer import LocalMatcher
+from cine_core.taste.store import load_profile, load_rated
 from tests.anthropic_stub import AnthropicStub
 from tests.claude_replies import slow_scoring
 from tests.fake_tmdb import FakeTMDB
@@ -80,14 +81,14 @@ def run(args: argparse.Namespace) -> dict:
             local = LocalMatcher()
             fake = FakeTMDB()
             store = MovieStore(pool, fake.client(usage=UsageRecorder(pool)), ttl=timedelta(days=7))
-            ctx = scout.ScoutContext(pool=pool, settings=settings, store=store, local=local,
+            ctx = pipeline.ScoutContext(pool=pool, settings=settings, store=store, local=local,
                                      matcher=build_matcher(settings, pool, local=local))
-            scout.scout_user(ctx, users[0])  # warm-up: imports, feature space, genre list
+            pipeline.scout_user(ctx, users[0])  # warm-up: imports, feature space, genre list
             rows = [
                 _measure("CineAI scout, first pass", pool, fake, users[1:], args.concurrency,
-                         lambda u: scout.scout_user(ctx, u)),
+                         lambda u: pipeline.scout_user(ctx, u)),
                 _measure("CineAI scout, nothing changed", pool, fake, users[1:], args.concurrency,
-                         lambda u: scout.scout_user(ctx, u)),
+                         lambda u: pipeline.scout_user(ctx, u)),
             ]
             seed_fake = FakeTMDB(fake.catalog)
             seed_design = SeedScout(pool, seed_fake, ClaudeClient.from_settings(settings, pool))
@@ -121,7 +122,7 @@ class SeedScout:
     LLM call per film. Uses the same TMDB client code and the same Claude prompt as CineAI."""
 
     def __init__(self, pool, fake: FakeTMDB, llm: ClaudeClient) -> None:
-        from cine_core.claude_matcher import ClaudeMatcher
+        from cine_core.recommend.claude_scorer import ClaudeMatcher
 
         self.pool = pool
         self.source = fake.client()

@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from cine_core.errors import CineError
+from cine_core.domain.errors import CineError
 
 log = logging.getLogger("cine_core")
 
@@ -29,21 +29,21 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "migrate":
-            from cine_core.setup import run_migrate
+            from cine_core.cli.commands import run_migrate
 
             applied = run_migrate(settings)
             print(f"Applied {len(applied)} migration(s)" if applied else "Database is up to date")
         elif args.command == "setup":
-            from cine_core.setup import run_setup
+            from cine_core.cli.commands import run_setup
 
             report = run_setup(settings)
             print(report)
         elif args.command == "import":
-            from cine_core.setup import run_import
+            from cine_core.cli.commands import run_import
 
             print(run_import(settings, args.file, args.user))
         elif args.command == "run":
-            from cine_core.launcher import run_all
+            from cine_core.cli.launcher import run_all
 
             return run_all(settings, port=args.port)
     except CineError as exc:

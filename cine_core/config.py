@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 log = logging.getLogger(__name__)
 
+LOCAL_USER_ID = "00000000-0000-4000-8000-000000000001"  # the one user of personal (no-login) mode
+LOCAL_USER_EMAIL = "me@cineai.local"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CLAUDE_MODEL = "claude-haiku-5-5"
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pydantic
 import streamlit as st
 
-from cine_core import history_queries, queries
-from cine_core.chat import learn_from_conversation, learned_line
-from cine_core.db import user_transaction
-from cine_core.insights import ChatInsights
+from cine_core.app import dashboard, history
+from cine_core.app.services import learn_from_conversation, learned_line, user_transaction
+from cine_core.domain.insights import ChatInsights
 from ui import context
 from ui.cards import render_grid
 
@@ -36,14 +35,14 @@ if message:
     with context.guarded("Learning from your message"), st.spinner("Thinking about that…"):
         st.session_state[_LAST_RESULT_KEY] = learn_from_conversation(pool, user.id, message)
 
-history: list[history_queries.Conversation] = []
+conversation: list[history.Conversation] = []
 with context.guarded("Loading the conversation"):
     with user_transaction(pool, user.id) as conn:
-        history = history_queries.list_conversations(conn, user.id, limit=HISTORY_MESSAGES)
+        conversation = history.list_conversations(conn, user.id, limit=HISTORY_MESSAGES)
 
-if not history:
+if not conversation:
     st.info("No messages yet. Try: “Something uplifting for a rainy Sunday” or “I hated how slow Tenet felt”.")
-for item in history:
+for item in conversation:
     with st.chat_message("user"):
         st.write(item.what_you_said)
         if item.movie_title:
@@ -53,15 +52,15 @@ for item in history:
         st.markdown(learned)
 
 result = st.session_state.get(_LAST_RESULT_KEY)
-if result is not None and history and history[-1].id == result.conversation_id:
+if result is not None and conversation and conversation[-1].id == result.conversation_id:
     if result.refresh_queued:
         st.success("That changes things: your picks are being refreshed.", icon="🔄")
     else:
         st.caption("Noted. Your picks will take this into account at the next refresh.")
     if result.mentioned:
         st.markdown("**Films you mentioned**")
-        cards: list[queries.Card] = []
+        cards: list[dashboard.Card] = []
         with context.guarded("Loading the films you mentioned"):
             with user_transaction(pool, user.id) as conn:
-                cards = queries.cards_for_movies(conn, user.id, [movie_id for movie_id, _ in result.mentioned])
+                cards = dashboard.cards_for_movies(conn, user.id, [movie_id for movie_id, _ in result.mentioned])
         render_grid(cards, scope="chat", pool=pool, user_id=user.id, columns=4)

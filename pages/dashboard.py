@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
-from cine_core import actions, queries
-from cine_core.db import user_transaction
-from cine_core.models import TriggerType
+from cine_core.app import actions, dashboard
+from cine_core.app.services import user_transaction
+from cine_core.domain.models import TriggerType
+from cine_core.domain.vocabulary import DASHBOARD_MOODS, MOODS
 from ui import context
 from ui.cards import render_grid
 from ui.format import time_ago
@@ -24,12 +25,12 @@ ONBOARDING_RATINGS = 5
 PICK_COLUMNS = 3
 
 
-def _load(pool, user_id: str, mood: str | None) -> queries.Dashboard:
+def _load(pool, user_id: str, mood: str | None) -> dashboard.Dashboard:
     with user_transaction(pool, user_id) as conn:
-        return queries.load_dashboard(conn, user_id, mood=mood)
+        return dashboard.load_dashboard(conn, user_id, mood=mood)
 
 
-def _is_stale(state: queries.UserState) -> bool:
+def _is_stale(state: dashboard.UserState) -> bool:
     return state.picks_generated_at is not None and datetime.now(UTC) - state.picks_generated_at > STALE_AFTER
 
 
@@ -49,7 +50,7 @@ def _refresh_button(container, label: str, key: str, pool, user_id: str) -> None
                      kwargs={"success": "Refresh requested: new picks will appear shortly."})
 
 
-def _refresh_failed_notice(pool, user_id: str, state: queries.UserState) -> None:
+def _refresh_failed_notice(pool, user_id: str, state: dashboard.UserState) -> None:
     shown = ("the picks below are from " + time_ago(state.picks_generated_at) if state.picks_generated_at
              else "meanwhile, here are the catalog's best-rated popular films you have not rated yet")
     line, button = st.columns([4, 1], vertical_alignment="center")
@@ -63,10 +64,10 @@ st.title("🎬 Today's picks")
 context.show_flashes()
 
 mood = st.segmented_control(
-    "In the mood for", options=list(queries.MOODS), format_func=lambda key: queries.MOODS[key].label, key="mood",
+    "In the mood for", options=list(DASHBOARD_MOODS), format_func=lambda key: MOODS[key].label, key="mood",
 )
 
-data: queries.Dashboard | None = None
+data: dashboard.Dashboard | None = None
 with context.guarded("Loading your picks"):
     data = _load(pool, user.id, mood)
 

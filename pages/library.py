@@ -6,10 +6,8 @@ import html
 
 import streamlit as st
 
-from cine_core import actions, history_queries, queries
-from cine_core.db import user_transaction
-from cine_core.movie_store import MovieStore
-from cine_core.sources import build_movie_source
+from cine_core.app import actions, dashboard, history
+from cine_core.app.services import search_film_ids, user_transaction
 from ui import context
 from ui.context import run_action
 from ui.format import rating_label
@@ -34,7 +32,7 @@ def _watched_from_widget(movie_id: int, title: str, widget_key: str) -> None:
     run_action(actions.mark_watched, pool, user.id, movie_id, value, success=f"Marked {title} as watched")
 
 
-def render_film_row(card: queries.Card, *, scope: str) -> None:
+def render_film_row(card: dashboard.Card, *, scope: str) -> None:
     """Title line, half-star rating input and watchlist buttons for one film."""
     movie = card.movie
     info, rating, rate, keep = st.columns([5, 2, 1, 1], vertical_alignment="bottom")
@@ -60,7 +58,7 @@ def render_film_row(card: queries.Card, *, scope: str) -> None:
 
 def _search_online(text: str) -> list[int]:
     """TMDB search (stores the films in the shared cache), only when asked for and online."""
-    return [m.id for m in MovieStore(pool, build_movie_source(settings, pool)).search(text, limit=SEARCH_RESULTS)]
+    return search_film_ids(pool, settings, text, limit=SEARCH_RESULTS)
 
 
 search_tab, watchlist_tab, history_tab, import_tab = st.tabs(["Search", "Watchlist", "History", "Import"])
@@ -68,15 +66,15 @@ search_tab, watchlist_tab, history_tab, import_tab = st.tabs(["Search", "Watchli
 with search_tab:
     text = st.text_input("Search films by title", key="library-search", placeholder="e.g. Blade Runner")
     if text.strip():
-        results: list[queries.Card] = []
+        results: list[dashboard.Card] = []
         with context.guarded("Searching"):
             with user_transaction(pool, user.id) as conn:
-                results = queries.search_films(conn, user.id, text, limit=SEARCH_RESULTS)
+                results = dashboard.search_films(conn, user.id, text, limit=SEARCH_RESULTS)
             if settings.tmdb_online and st.button("Search TMDB too", key="library-search-online"):
                 online_ids = _search_online(text)
                 with user_transaction(pool, user.id) as conn:
                     known = {c.movie.id for c in results}
-                    results += queries.cards_for_movies(conn, user.id, [i for i in online_ids if i not in known])
+                    results += dashboard.cards_for_movies(conn, user.id, [i for i in online_ids if i not in known])
         if not results:
             st.info("No film in the catalog matches that title." + (
                 "" if settings.tmdb_online else " (Offline mode: only the bundled catalog is searched.)"))
@@ -84,10 +82,10 @@ with search_tab:
             render_film_row(card, scope="search")
 
 with watchlist_tab:
-    watchlist: list[queries.Card] = []
+    watchlist: list[dashboard.Card] = []
     with context.guarded("Loading your watchlist"):
         with user_transaction(pool, user.id) as conn:
-            watchlist = queries.list_watchlist(conn, user.id)
+            watchlist = dashboard.list_watchlist(conn, user.id)
     if not watchlist:
         st.caption("Your watchlist is empty: use 📌 on any film.")
     for card in watchlist:
@@ -108,7 +106,7 @@ with history_tab:
     rated = []
     with context.guarded("Loading your ratings"):
         with user_transaction(pool, user.id) as conn:
-            rated = history_queries.list_rated(conn, user.id, limit=HISTORY_ROWS, include_signals=True)
+            rated = history.list_rated(conn, user.id, limit=HISTORY_ROWS, include_signals=True)
     if not rated:
         st.caption("No ratings yet.")
     else:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cine_core import queries
-from cine_core.db import user_transaction
+from cine_core.app import dashboard
+from cine_core.app.services import user_transaction
 from ui import context
 from ui.cards import render_grid
 from ui.import_panel import render_import
@@ -20,8 +20,8 @@ context.show_flashes()
 state, films = None, []
 with context.guarded("Loading films to rate"):
     with user_transaction(pool, user.id) as conn:
-        state = queries.load_user_state(conn, user.id)
-        films = queries.list_onboarding_films(conn, user.id, limit=FILMS_SHOWN)
+        state = dashboard.load_user_state(conn, user.id)
+        films = dashboard.list_onboarding_films(conn, user.id, limit=FILMS_SHOWN)
 
 if state is not None:
     done = min(state.rating_count, TARGET_RATINGS)

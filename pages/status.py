@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from cine_core import status_queries
-from cine_core.db import user_transaction
+from cine_core.app import status as app_status
+from cine_core.app.services import user_transaction
 from ui import context
 from ui.format import time_ago
 
@@ -21,8 +21,8 @@ settings = context.settings()
 status, usage = None, []
 with context.guarded("Loading the status"):
     with user_transaction(pool, user.id) as conn:
-        status = status_queries.load_worker_status(conn, alive_seconds=WORKER_ALIVE_SECONDS)
-        usage = status_queries.list_api_usage(conn)
+        status = app_status.load_worker_status(conn, alive_seconds=WORKER_ALIVE_SECONDS)
+        usage = app_status.list_api_usage(conn)
 
 if status is not None:
     st.subheader("Worker")

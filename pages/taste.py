@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cine_core import history_queries, queries
-from cine_core.db import user_transaction
-from cine_core.taste import load_profile
+from cine_core.app import dashboard, history
+from cine_core.app.services import load_profile, user_transaction
 from ui import charts, context
 from ui.taste_panel import render_taste_panel
 
@@ -17,10 +16,10 @@ context.show_flashes()
 loaded = False
 with context.guarded("Loading your taste"):
     with user_transaction(pool, user.id) as conn:
-        rated = history_queries.list_rated(conn, user.id)
+        rated = history.list_rated(conn, user.id)
         profile = load_profile(conn, user.id)
-        points = history_queries.list_calibration(conn, user.id)
-        summary = queries.load_taste_summary(conn, user.id)
+        points = history.list_calibration(conn, user.id)
+        summary = dashboard.load_taste_summary(conn, user.id)
     loaded = True
 
 if loaded:

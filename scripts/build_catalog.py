@@ -1,204 +1,211 @@
-"""Rebuild cine_core/data/catalog.jsonl.gz from the TMDB-derived files in ../shared/data/tmdb/.
+"""Rebuild cine_core/films/data/catalog.jsonl.gz from the TMDB-derived files in ../shared/data/.
 
-Usage: python scripts/build_catalog.py [--src DIR] [--out FILE]
+Usage: python scripts/build_catalog.py [--src DIR] [--recent DIR] [--out FILE]
 
-Union of four files, keyed by TMDB id (see ../shared/data/README.md):
-- tmdb_5000_movies.csv.gz       title, overview, genres, keywords, runtime, popularity, votes (preferred)
-- udacity_tmdb-movies.csv.gz    cast, director, keywords, genres; text has cp1252 mojibake, repaired here
-- tmdb_credits_trimmed.csv      repaired directors / top-5 cast (preferred over the Udacity columns)
-- movies_metadata_subset2831    poster_path, original_language
+Union of seven files keyed by TMDB id (see ../shared/data/README.md and tmdb_recent/SOURCES.md),
+listed oldest snapshot first; parsing lives in scripts/catalog_sources.py:
+- tmdb/udacity_tmdb-movies.csv.gz          (~2016) cast, director, keywords, genres; cp1252 mojibake repaired
+- tmdb/tmdb_5000_movies.csv.gz             (~2017) title, overview, genres, keywords, runtime, votes
+- tmdb/tmdb_credits_trimmed.csv            repaired directors / top-5 cast (preferred over the Udacity columns)
+- tmdb/movies_metadata_subset2831.csv.gz   (~2017) poster_path, imdb_id, original_language
+- tmdb_recent/tmdb_details_2000_2024/final_tmdb_data_YYYY.csv.gz  (~Dec 2023) 93k films of 2000-2024: imdb_id,
+  original_title, US certification, poster_path, genres, runtime, votes; rows broken by stray newlines are skipped
+- tmdb_recent/mdtarequl72k_movies_tmdb.csv (mid-2025) TMDB /movie/popular, 10k rows; gives `popular_rank`
+- tmdb_recent/tnvsng27_tmdb_movie_details.csv (~Jul 2025) director, top-5 cast, genres, imdb_id, runtime
+
+Selection: every film of the old four files (the catalog before 2025), every film of the 2025 popular list, and
+any other film with vote_count >= 20 in some source; films flagged `adult` anywhere are dropped.
+--drop-stale-popular also drops popular-list-only films released before 2024 with < 20 votes (mostly softcore).
+Merge: vote_count/vote_average come from the source with the most votes (the freshest); popularity from the
+freshest source that has it, rescaled to the TMDB 5000 scale by the median ratio over shared films; dates,
+titles, genres, runtime and posters from the freshest source; the longest overview; keywords, directors and cast
+wherever any source has them. Records are sorted by id; empty values are omitted; new optional keys are
+`original_title` (only when it differs from `title`), `certification` (US) and `popular_rank` (1 = most popular).
 MovieLens data is never read: its terms forbid shipping it.
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
-import csv
 import gzip
 import json
 import logging
-import re
+import os
 import statistics
 import sys
-from datetime import date
+import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import catalog_sources as cs  # noqa: E402
 
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SRC = PROJECT_ROOT.parent / "shared" / "data" / "tmdb"
-DEFAULT_OUT = PROJECT_ROOT / "cine_core" / "data" / "catalog.jsonl.gz"
+DEFAULT_RECENT = PROJECT_ROOT.parent / "shared" / "data" / "tmdb_recent"
+DEFAULT_OUT = PROJECT_ROOT / "cine_core" / "films" / "data" / "catalog.jsonl.gz"
 MAX_KEYWORDS = 20
 MAX_CAST = 5
+MAX_OVERVIEW = 600
+MIN_VOTES = 20
+LEGACY = ("big", "uda", "credits", "meta")  # the pre-2025 catalog: kept whole
+REFERENCE = "big"  # popularity is put on the TMDB 5000 scale, as before
 
-csv.field_size_limit(sys.maxsize)
+# Which sources a field comes from, first non-empty wins (freshest first unless noted).
+PREFER = {
+    "title": ("tnv", "pop", "det", "big", "credits", "meta", "uda"),
+    "original_title": ("det", "tnv", "big", "meta"),
+    "release_date": ("tnv", "pop", "det", "big", "meta", "uda"),
+    "genres": ("tnv", "det", "big", "meta", "uda", "pop"),
+    "keywords": ("big", "uda"),
+    "directors": ("credits", "tnv", "uda"),  # the repaired credits first
+    "cast": ("credits", "tnv", "uda"),
+    "runtime": ("tnv", "det", "big", "meta", "uda"),
+    "original_language": ("pop", "det", "big", "meta"),
+    "popularity": ("tnv", "pop", "det", "meta", "big", "uda"),
+    "poster_path": ("pop", "det", "meta"),
+    "imdb_id": ("det", "tnv", "uda", "credits", "meta"),
+    "certification": ("det",),
+    "popular_rank": ("pop",),
+}
+FRESHNESS = ("tnv", "pop", "det", "meta", "big", "uda")  # ties in vote_count go to the fresher source
 
 
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+def load_sources(src: Path, recent: Path) -> dict[str, dict[int, dict]]:
+    return {
+        "big": cs.load_tmdb5000(src), "uda": cs.load_udacity(src), "credits": cs.load_credits(src),
+        "meta": cs.load_metadata_subset(src), "det": cs.load_details(recent), "pop": cs.load_popular(recent),
+        "tnv": cs.load_credits_2025(recent),
+    }
 
 
-def repair_mojibake(text: str) -> str:
-    """Undo UTF-8 read as cp1252 ('GonzÃ¡lez' -> 'González').
+def popularity_scales(sources: dict[str, dict[int, dict]]) -> dict[str, float]:
+    """Median ratio reference/source over films both hold: the snapshots use different popularity scales."""
+    ref = sources[REFERENCE]
+    scales = {}
+    for name, rows in sources.items():
+        ratios = [
+            ref[i]["popularity"] / rows[i]["popularity"]
+            for i in ref.keys() & rows.keys()
+            if (rows[i].get("popularity") or 0) > 0.01 and (ref[i].get("popularity") or 0) > 0
+        ]
+        scales[name] = 1.0 if name == REFERENCE or not ratios else statistics.median(ratios)
+    log.info("popularity scale to %s: %s", REFERENCE, ", ".join(f"{k} x{v:.3f}" for k, v in scales.items()))
+    return scales
 
-    Whole string first; if a lost byte spoils that, each run of non-ASCII characters on its own,
-    leaving the runs that do not round-trip as they are.
-    """
-    if not text or text.isascii():
+
+def shorten(text: str | None, limit: int = MAX_OVERVIEW) -> str | None:
+    """Cut on a word boundary and mark the cut with an ellipsis."""
+    if not text or len(text) <= limit:
         return text
-    try:
-        return text.encode("cp1252").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return _NON_ASCII_RUN.sub(lambda m: _repair_run(m.group(0)), text)
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—") + "…"
 
 
-def _repair_run(run: str) -> str:
-    try:
-        return run.encode("cp1252").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        pass
-    if run.endswith("â€"):  # a closing quote (E2 80 9D) whose last byte cp1252 could not show
-        return _repair_run(run[:-2]) + "\u201d" if len(run) > 2 else "\u201d"
-    return run
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(float(value)) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
-def _float(value: str | None) -> float | None:
-    try:
-        return float(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
-def _pipe(value: str | None, *, repair: bool = False) -> list[str]:
-    parts = [p.strip() for p in (value or "").split("|") if p.strip()]
-    return [repair_mojibake(p) for p in parts] if repair else parts
-
-
-def _names(value: str | None, *, literal: bool = False) -> list[str]:
-    if not value:
-        return []
-    try:
-        items = ast.literal_eval(value) if literal else json.loads(value)
-    except (ValueError, SyntaxError):
-        return []
-    return [str(item["name"]) for item in items if isinstance(item, dict) and item.get("name")]
-
-
-def _iso_date(value: str | None) -> str | None:
-    try:
-        return date.fromisoformat(value).isoformat() if value else None
-    except ValueError:
-        return None
-
-
-def _udacity_date(value: str | None, year: int | None) -> str | None:
-    """'6/9/15' + release_year 2015 -> '2015-06-09' (the two-digit year is ambiguous on its own)."""
-    try:
-        month, day, _ = (int(p) for p in (value or "").split("/"))
-        return date(year, month, day).isoformat() if year else None
-    except ValueError:
-        return None
-
-
-def _first(*values):
-    for value in values:
+def _pick(parts: dict[str, dict], field: str):
+    for name in PREFER[field]:
+        value = parts.get(name, {}).get(field)
         if value not in (None, "", [], 0):
             return value
     return None
 
 
-def build(src: Path) -> list[dict]:
-    big = {int(r["id"]): r for r in _rows(src / "tmdb_5000_movies.csv.gz") if _int(r["id"])}
-    uda = {int(r["id"]): r for r in _rows(src / "udacity_tmdb-movies.csv.gz") if _int(r["id"])}
-    credits = {int(r["tmdb_id"]): r for r in _rows(src / "tmdb_credits_trimmed.csv") if _int(r["tmdb_id"])}
-    meta = {_int(r["id"]): r for r in _rows(src / "movies_metadata_subset2831.csv.gz") if _int(r["id"])}
+def merge(movie_id: int, parts: dict[str, dict], scales: dict[str, float]) -> dict:
+    overviews = [p["overview"] for name in FRESHNESS if (p := parts.get(name)) and p.get("overview")]
+    votes = [(p.get("vote_count") or 0, -FRESHNESS.index(n), p.get("vote_average")) for n, p in parts.items()
+             if n in FRESHNESS]
+    vote_count, _, vote_average = max(votes) if votes else (0, 0, None)
+    popularity = next((p["popularity"] * scales[n] for n in PREFER["popularity"]
+                       if (p := parts.get(n)) and (p.get("popularity") or 0) > 0), 0.0)
+    release = _pick(parts, "release_date")
+    title = _pick(parts, "title")
+    original_title = _pick(parts, "original_title")
+    film = {
+        "id": movie_id,
+        "title": title,
+        "year": int(release[:4]) if release else parts.get("uda", {}).get("year"),
+        "release_date": release,
+        "overview": shorten(max(overviews, key=len) if overviews else None),
+        "genres": _pick(parts, "genres"),
+        "keywords": (_pick(parts, "keywords") or [])[:MAX_KEYWORDS],
+        "directors": _pick(parts, "directors"),
+        "cast": (_pick(parts, "cast") or [])[:MAX_CAST],
+        "runtime": _pick(parts, "runtime"),
+        "original_language": _pick(parts, "original_language"),
+        "popularity": round(popularity, 3),
+        "vote_average": round(vote_average, 3) if vote_count and vote_average is not None else None,
+        "vote_count": vote_count,
+        "poster_path": _pick(parts, "poster_path"),
+        "imdb_id": _pick(parts, "imdb_id"),
+        "original_title": original_title if original_title != title else None,
+        "certification": _pick(parts, "certification"),
+        "popular_rank": _pick(parts, "popular_rank"),
+    }
+    return {k: v for k, v in film.items() if v not in (None, "", [])}
 
-    # The Udacity snapshot's popularity is on a smaller scale than TMDB 5000's: rescale by the
-    # median ratio over films in both, so trending weights are comparable across sources.
-    ratios = [
-        _float(big[i]["popularity"]) / _float(uda[i]["popularity"])
-        for i in big.keys() & uda.keys()
-        if (_float(uda[i]["popularity"]) or 0) > 0.01 and (_float(big[i]["popularity"]) or 0) > 0
-    ]
-    uda_scale = statistics.median(ratios) if ratios else 1.0
-    meta_ratios = [
-        _float(big[i]["popularity"]) / _float(meta[i]["popularity"])
-        for i in big.keys() & meta.keys()
-        if (_float(meta[i]["popularity"]) or 0) > 0.01 and (_float(big[i]["popularity"]) or 0) > 0
-    ]
-    meta_scale = statistics.median(meta_ratios) if meta_ratios else 1.0
-    log.info("popularity scale: udacity x%.2f, metadata x%.2f", uda_scale, meta_scale)
 
-    films = []
-    for movie_id in sorted(big.keys() | uda.keys() | credits.keys() | meta.keys()):
-        b, u, c, m = big.get(movie_id, {}), uda.get(movie_id, {}), credits.get(movie_id, {}), meta.get(movie_id, {})
-        title = _first(b.get("title"), c.get("title"), repair_mojibake(u.get("original_title", "")), m.get("title"))
-        if not title or not title.strip():
+def is_stale_popular(parts: dict[str, dict], max_votes: int) -> bool:
+    """Only on the popular list, released before 2024, under MIN_VOTES votes: mostly obscure softcore (adult=False)."""
+    release = parts["pop"].get("release_date")
+    return parts.keys() == {"pop"} and max_votes < MIN_VOTES and bool(release) and release < "2024-01-01"
+
+
+def build(src: Path, recent: Path, *, drop_stale_popular: bool = False) -> list[dict]:
+    sources = load_sources(src, recent)
+    for name, rows in sources.items():
+        log.info("%-8s %6d films", name, len(rows))
+    scales = popularity_scales(sources)
+    legacy = set().union(*(sources[n].keys() for n in LEGACY))
+    films, dropped = [], {"adult": 0, "no title": 0, "few votes": 0, "stale popular": 0}
+    for movie_id in sorted(set().union(*(rows.keys() for rows in sources.values()))):
+        parts = {name: rows[movie_id] for name, rows in sources.items() if movie_id in rows}
+        if any(p.get("adult") for p in parts.values()):
+            dropped["adult"] += 1
             continue
-        u_year = _int(u.get("release_year"))
-        release = _first(_iso_date(b.get("release_date")), _iso_date(m.get("release_date")),
-                         _udacity_date(u.get("release_date"), u_year))
-        year = int(release[:4]) if release else u_year
-        popularity = _first(
-            _float(b.get("popularity")),
-            (_float(m.get("popularity")) or 0) * meta_scale,
-            (_float(u.get("popularity")) or 0) * uda_scale,
-        ) or 0.0
-        votes = [(_int(s.get("vote_count")) or 0, _float(s.get("vote_average"))) for s in (b, m, u) if s]
-        vote_count, vote_average = max(votes, key=lambda v: v[0]) if votes else (0, None)
-        film = {
-            "id": movie_id,
-            "title": title.strip(),
-            "year": year,
-            "release_date": release,
-            "overview": _first(b.get("overview"), m.get("overview"), repair_mojibake(u.get("overview", ""))) or "",
-            "genres": _first(_names(b.get("genres")), _pipe(u.get("genres")), _names(m.get("genres"), literal=True))
-            or [],
-            "keywords": (_first(_names(b.get("keywords")), _pipe(u.get("keywords"), repair=True)) or [])[:MAX_KEYWORDS],
-            "directors": _first(_pipe(c.get("directors")), _pipe(u.get("director"), repair=True)) or [],
-            "cast": (_first(_pipe(c.get("cast_top5")), _pipe(u.get("cast"), repair=True)) or [])[:MAX_CAST],
-            "runtime": _first(_int(b.get("runtime")), _int(u.get("runtime")), _int(m.get("runtime"))),
-            "original_language": _first(b.get("original_language"), m.get("original_language")),
-            "popularity": round(popularity, 3),
-            "vote_average": vote_average if vote_count else None,
-            "vote_count": vote_count,
-            "poster_path": m.get("poster_path") or None,
-            "imdb_id": _first(u.get("imdb_id"), c.get("imdb_id"), m.get("imdb_id")),
-        }
-        films.append({k: v for k, v in film.items() if v not in (None, "", [])})
+        max_votes = max((p.get("vote_count") or 0 for p in parts.values()), default=0)
+        if movie_id not in legacy and "pop" not in parts and max_votes < MIN_VOTES:
+            dropped["few votes"] += 1
+            continue
+        if drop_stale_popular and "pop" in parts and is_stale_popular(parts, max_votes):
+            dropped["stale popular"] += 1
+            continue
+        film = merge(movie_id, parts, scales)
+        if not film.get("title"):
+            dropped["no title"] += 1
+            continue
+        films.append(film)
+    log.info("kept %d films; dropped %s", len(films), ", ".join(f"{v} {k}" for k, v in dropped.items()))
     return films
 
 
 def write(films: list[dict], out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    # mtime=0: the same input gives a byte-identical file (clean diffs).
-    with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as gz:
+    tmp = out.with_name(out.name + ".tmp")
+    # mtime=0: the same input gives a byte-identical file (clean diffs). Written aside, then moved into place.
+    with open(tmp, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=9, mtime=0) as gz:
         for film in films:
             gz.write((json.dumps(film, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"))
+    os.replace(tmp, out)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--src", type=Path, default=DEFAULT_SRC)
+    parser.add_argument("--src", type=Path, default=DEFAULT_SRC, help="the tmdb/ folder")
+    parser.add_argument("--recent", type=Path, default=DEFAULT_RECENT, help="the tmdb_recent/ folder")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--drop-stale-popular", action="store_true",
+                        help="also drop popular-list films released before 2024 with < 20 votes and no other source")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    films = build(args.src)
+    started = time.perf_counter()
+    films = build(args.src, args.recent, drop_stale_popular=args.drop_stale_popular)
     write(films, args.out)
-    log.info("wrote %d films to %s (%.1f MB)", len(films), args.out, args.out.stat().st_size / 1e6)
+    log.info("wrote %d films to %s (%.1f MB) in %.1f s", len(films), args.out, args.out.stat().st_size / 1e6,
+             time.perf_counter() - started)
     return 0
 
 

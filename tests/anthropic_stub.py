@@ -173,6 +173,6 @@ def stub_settings(stub: AnthropicStub, **overrides: Any):
 
 def stub_sdk_client(stub: AnthropicStub, *, timeout: float = 2.0, max_retries: int = 1):
     """The real SDK client pointed at the stub, via the production builder."""
-    from cine_core.llm import build_anthropic_client
+    from cine_core.llm.client import build_anthropic_client
 
     return build_anthropic_client(stub_settings(stub), timeout=timeout, max_retries=max_retries)

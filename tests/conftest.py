@@ -16,7 +16,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from cine_core import LOCAL_USER_ID
+from cine_core.config import LOCAL_USER_ID
 from cine_core.db import ensure_local_user, migrate, open_pool, prepare_runtime_dir, transaction
 
 TEMPLATE_DB = "cine_template"
@@ -61,7 +61,7 @@ def template_url(pg_server_url):
     migrate(url)
     pool = open_pool(url, max_size=2, name="template")
     try:
-        from cine_core.catalog import load_catalog_into_db
+        from cine_core.films.catalog_loader import load_catalog_into_db
 
         load_catalog_into_db(pool)
         with transaction(pool) as conn:

@@ -13,9 +13,9 @@ from collections import Counter
 
 import httpx
 
-from cine_core.catalog_source import CatalogSource
-from cine_core.models import Movie
-from cine_core.tmdb import FALLBACK_GENRES, TMDBClient
+from cine_core.domain.models import Movie
+from cine_core.films.catalog_source import CatalogSource
+from cine_core.films.tmdb.client import FALLBACK_GENRES, TMDBClient
 
 PAGE_SIZE = 20
 GENRE_IDS = {name.lower(): gid for gid, name in FALLBACK_GENRES.items()}

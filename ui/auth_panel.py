@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cine_core import auth
-from cine_core.auth import LOCAL_USER, AppUser
+from cine_core.app import auth
+from cine_core.app.auth import LOCAL_USER, AppUser
 from cine_core.config import Settings, get_settings
-from cine_core.errors import CineError
+from cine_core.domain.errors import CineError
 from ui.context import current_user, set_user
 
 _CLIENT_KEY = "cine_auth_client"  # one supabase client per browser session, never shared

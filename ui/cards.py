@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import streamlit as st
 from psycopg_pool import ConnectionPool
 
-from cine_core import actions
-from cine_core.queries import Card
+from cine_core.app import actions
+from cine_core.app.dashboard import Card
 from ui.context import run_action
 from ui.format import RATING_OPTIONS, SOURCE_BADGES, poster_html, rating_label
 

@@ -9,8 +9,8 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from cine_core.history_queries import CalibrationPoint
-from cine_core.models import RatedMovie
+from cine_core.app.history import CalibrationPoint
+from cine_core.domain.models import RatedMovie
 
 TOP_GENRES = 12
 TOP_PEOPLE = 10

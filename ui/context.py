@@ -11,10 +11,10 @@ from typing import Any
 import streamlit as st
 from psycopg_pool import ConnectionPool
 
-from cine_core.auth import LOCAL_USER, AppUser
+from cine_core.app.auth import LOCAL_USER, AppUser
+from cine_core.app.services import open_app_pool
 from cine_core.config import Settings, get_settings
-from cine_core.db import database_url, open_pool
-from cine_core.errors import CineError
+from cine_core.domain.errors import CineError
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +28,8 @@ _open_pools: list[ConnectionPool] = []  # so tests (and a clean shutdown) can cl
 def _pool_for(configured_url: str | None, data_dir: str) -> ConnectionPool:
     """One pool per database for the whole server process (shared by all sessions)."""
     settings = get_settings()
-    url = configured_url or database_url(settings)
     log.info("Opening the app's connection pool (data dir %s)", data_dir)
-    opened = open_pool(url, min_size=1, max_size=APP_POOL_MAX_SIZE, name="app")
+    opened = open_app_pool(settings, max_size=APP_POOL_MAX_SIZE)
     _open_pools.append(opened)
     return opened
 

@@ -8,9 +8,8 @@ from pathlib import Path
 import streamlit as st
 from psycopg_pool import ConnectionPool
 
+from cine_core.app.services import import_export_file
 from cine_core.config import Settings
-from cine_core.importers import import_file
-from cine_core.sources import build_movie_source
 from ui.context import guarded
 
 ACCEPTED_TYPES = ["csv", "zip", "json"]
@@ -31,7 +30,7 @@ def render_import(*, pool: ConnectionPool, user_id: str, settings: Settings, key
     with guarded("The import"), tempfile.TemporaryDirectory(prefix="cine-import-") as folder:
         path = Path(folder) / Path(upload.name).name  # the parser picks the format by name and content
         path.write_bytes(upload.getvalue())
-        report = import_file(pool, path, user_id, source=build_movie_source(settings, pool), progress=on_progress)
+        report = import_export_file(pool, settings, user_id, path, progress=on_progress)
         progress.progress(1.0, text="Done")
         st.success(report.summary() if report.changed else f"Nothing new to import. {report.summary()}")
         if report.unmatched:

@@ -7,8 +7,8 @@ import html
 import streamlit as st
 from psycopg_pool import ConnectionPool
 
-from cine_core import actions
-from cine_core.taste_summary import SummaryItem, TasteSummary
+from cine_core.app import actions
+from cine_core.app.services import SummaryItem, TasteSummary
 from ui.context import run_action
 
 

@@ -22,7 +22,7 @@ def _env_float(name: str, default: float) -> float:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    from cine_core.queue import BACKOFF_BASE_SECONDS, DEFAULT_LEASE_SECONDS
+    from cine_core.jobs.refresh_queue import BACKOFF_BASE_SECONDS, DEFAULT_LEASE_SECONDS
 
     parser = argparse.ArgumentParser(prog="python -m worker", description="CineAI background worker")
     parser.add_argument("--once", action="store_true",
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s")
     from cine_core.db import database_url, open_pool
-    from cine_core.errors import CineError
+    from cine_core.domain.errors import CineError
     from worker.jobs import build_handlers
     from worker.loop import Worker
 
@@ -103,13 +103,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check_schema(pool) -> None:
     """A reachable database without CineAI's tables cannot be worked on: say so once, clearly."""
-    from cine_core import queue
     from cine_core.db import transaction
-    from cine_core.errors import DatabaseError, DatabaseUnavailable
+    from cine_core.domain.errors import DatabaseError, DatabaseUnavailable
+    from cine_core.jobs import refresh_queue
 
     try:
         with transaction(pool) as conn:
-            queue.queue_stats(conn)
+            refresh_queue.queue_stats(conn)
     except DatabaseUnavailable:
         raise
     except DatabaseError as exc:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from psycopg_pool import ConnectionPool
 
 from cine_core.config import Settings
-from cine_core.errors import ConfigError
-from cine_core.queue import Job
+from cine_core.domain.errors import ConfigError
+from cine_core.jobs.refresh_queue import Job
 
 log = logging.getLogger(__name__)
 
@@ -44,23 +44,23 @@ def build_handlers(settings: Settings, pool: ConnectionPool, *, handler_spec: st
     def context():
         with lock:
             if not built:
-                from cine_core import scout
+                from cine_core.recommend import pipeline  # lazy: seconds of imports a custom handler never needs
 
-                built.append((scout, scout.build_scout_context(settings, pool)))
+                built.append((pipeline, pipeline.build_scout_context(settings, pool)))
             return built[0]
 
     def refresh_job(job: Job) -> None:
-        scout, ctx = context()
-        scout.scout_user(ctx, job.user_id, quick=True)
+        pipeline, ctx = context()
+        pipeline.scout_user(ctx, job.user_id, quick=True)
 
     def scout_user(user_id: str) -> None:
-        scout, ctx = context()
-        scout.scout_user(ctx, user_id)
+        pipeline, ctx = context()
+        pipeline.scout_user(ctx, user_id)
 
     def warm_up() -> None:
         try:
-            scout, ctx = context()
-            scout.warm_up(ctx)
+            pipeline, ctx = context()
+            pipeline.warm_up(ctx)
         except Exception:  # e.g. TMDB down at start: the first job will try again
             log.warning("Warm-up failed; continuing", exc_info=True)
 

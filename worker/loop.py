@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 import schedule
 from psycopg_pool import ConnectionPool
 
-from cine_core import queue, scout_state
 from cine_core.db import transaction
-from cine_core.errors import CineError
-from cine_core.heartbeat import Heartbeat
-from cine_core.queue import Job
+from cine_core.domain.errors import CineError
+from cine_core.jobs import refresh_queue
+from cine_core.jobs.heartbeat import Heartbeat
+from cine_core.jobs.refresh_queue import Job
+from cine_core.recommend import scout_state
 from worker.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
@@ -39,8 +40,8 @@ class WorkerOptions:
     """Timing knobs; tests and benchmarks shorten them."""
 
     poll_seconds: float = POLL_SECONDS
-    lease_seconds: float = queue.DEFAULT_LEASE_SECONDS
-    backoff_seconds: float = queue.BACKOFF_BASE_SECONDS
+    lease_seconds: float = refresh_queue.DEFAULT_LEASE_SECONDS
+    backoff_seconds: float = refresh_queue.BACKOFF_BASE_SECONDS
     concurrency: int = 1
     listen: bool = True
     scout_interval_hours: float = 2.0
@@ -107,7 +108,7 @@ class Worker:
         while not self.stop.is_set():
             try:
                 with transaction(self.pool) as conn:
-                    job = queue.claim_next(conn, self.worker_id, lease_seconds=self.options.lease_seconds)
+                    job = refresh_queue.claim_next(conn, self.worker_id, lease_seconds=self.options.lease_seconds)
             except CineError as exc:
                 log.warning("Could not claim a job (will retry): %s", exc)
                 return processed
@@ -138,9 +139,9 @@ class Worker:
         try:
             with transaction(self.pool) as conn:
                 if error is None:
-                    queue.complete(conn, job, self.worker_id)
+                    refresh_queue.complete(conn, job, self.worker_id)
                 else:
-                    queue.fail(conn, job, self.worker_id, error, backoff_base=self.options.backoff_seconds)
+                    refresh_queue.fail(conn, job, self.worker_id, error, backoff_base=self.options.backoff_seconds)
         except CineError:  # the lease will expire and another attempt will settle it
             log.exception("Could not record the outcome of job %s", job.id)
 
@@ -252,7 +253,7 @@ class Worker:
             wait = min(wait, max(0.0, idle))
         try:
             with transaction(self.pool) as conn:
-                due_in = queue.seconds_until_next_job(conn)
+                due_in = refresh_queue.seconds_until_next_job(conn)
         except CineError:
             due_in = None
         if due_in is not None:

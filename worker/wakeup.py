@@ -8,7 +8,7 @@ import time
 
 import psycopg
 
-from cine_core.queue import NOTIFY_CHANNEL
+from cine_core.jobs.refresh_queue import NOTIFY_CHANNEL
 
 log = logging.getLogger(__name__)
 

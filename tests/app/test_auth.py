@@ -6,7 +6,7 @@ import httpx
 import pytest
 import respx
 
-from cine_core import auth
+from cine_core.app import auth
 from cine_core.config import Settings
 from tests.app.conftest import insert_picks, popular_ids
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from cine_core.db import transaction
-from cine_core.queries import MOODS
+from cine_core.domain.vocabulary import MOODS
 from tests.app.conftest import insert_picks, popular_ids, queue_rows
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from cine_core import history_queries, queries
+from cine_core.app import dashboard, history
 from cine_core.db import transaction, user_transaction
 from tests.app.conftest import APP_FILE, TIMEOUT_SECONDS, insert_picks, popular_ids
 
@@ -67,14 +67,14 @@ def test_page_queries_never_return_another_users_rows(pool, make_user, local_use
         conn.execute("insert into recommendation_refresh_queue (user_id, trigger_type, status, processed_at)"
                      " values (%s, 'manual', 'failed', now())", (other,))
     with user_transaction(pool, local_user) as conn:
-        own = queries.list_picks(conn, local_user, limit=50)
+        own = dashboard.list_picks(conn, local_user, limit=50)
         # A page bug passing B's id under A's claims: RLS still returns nothing of B's.
-        leaked_picks = queries.list_picks(conn, other, limit=50)
-        leaked_state = queries.load_user_state(conn, other)
-        leaked_chat = history_queries.list_conversations(conn, other)
-        leaked_rated = history_queries.list_rated(conn, other, include_signals=True)
-        leaked_watch = queries.list_watchlist(conn, other)
-        marks = queries.cards_for_movies(conn, other, films[:2])
+        leaked_picks = dashboard.list_picks(conn, other, limit=50)
+        leaked_state = dashboard.load_user_state(conn, other)
+        leaked_chat = history.list_conversations(conn, other)
+        leaked_rated = history.list_rated(conn, other, include_signals=True)
+        leaked_watch = dashboard.list_watchlist(conn, other)
+        marks = dashboard.cards_for_movies(conn, other, films[:2])
     assert {c.movie.id for c in own} == set(films[:6])
     assert all("secret" not in c.pick.reason for c in own)
     assert leaked_picks == [] and leaked_chat == [] and leaked_rated == [] and leaked_watch == []

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from cine_core import actions, taste
+from cine_core.app import actions
 from cine_core.db import transaction, user_transaction
-from cine_core.errors import DataError
+from cine_core.domain.errors import DataError
+from cine_core.taste import store as taste_store
 from tests.app.conftest import insert_picks, queue_rows
 
 
@@ -21,7 +22,7 @@ def _rate_genre(pool, user_id: str, genre: str, n: int = 6, rating: float = 5.0)
     for movie_id in films:
         actions.rate(pool, user_id, movie_id, rating)
     with user_transaction(pool, user_id) as conn:
-        taste.refresh_profile(conn, user_id)
+        taste_store.refresh_profile(conn, user_id)
     return films
 
 
@@ -38,7 +39,7 @@ def test_removing_a_learned_preference_from_the_dashboard(app, pool, local_user)
     forget[0].click().run()
     assert not app.exception
     with user_transaction(pool, local_user) as conn:
-        profile = taste.load_profile(conn, local_user)
+        profile = taste_store.load_profile(conn, local_user)
     assert "genre:science fiction" in profile.removed and "science fiction" not in profile.genres
     assert not [b for b in app.button if b.key and b.key.endswith("-genre:science fiction")]
     assert [r["trigger_type"] for r in queue_rows(pool, local_user)] == ["feedback"]

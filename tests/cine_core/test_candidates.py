@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cine_core.candidates import CandidatePool, enrich
-from cine_core.models import Candidate, DiscoverySource, Movie
+from cine_core.domain.models import Candidate, DiscoverySource, Movie
+from cine_core.recommend.candidates import CandidatePool, enrich
 
 FEATURE = Movie(id=1, title="Inception", runtime=148)
 SHORT = Movie(id=2, title="Inception: The Cobol Job", runtime=15)

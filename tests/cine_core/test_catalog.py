@@ -6,11 +6,13 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from cine_core.catalog import CatalogSource, catalog_movies, load_catalog_into_db
 from cine_core.db import transaction
-from cine_core.errors import TMDBNotFound
-from cine_core.models import Movie
-from cine_core.movie_rows import movies_by_ids, upsert_movies
+from cine_core.domain.errors import TMDBNotFound
+from cine_core.domain.models import Movie
+from cine_core.films.catalog import catalog_movies
+from cine_core.films.catalog_loader import load_catalog_into_db
+from cine_core.films.catalog_source import CatalogSource
+from cine_core.films.rows import movies_by_ids, upsert_movies
 
 MATRIX = 603
 DARK_KNIGHT = 155

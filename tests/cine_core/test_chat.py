@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from cine_core import taste
-from cine_core.chat import MAX_MESSAGE_CHARS, learn_from_conversation
+from cine_core.chat.engine import FallbackExtractor, build_extractor
+from cine_core.chat.local_extractor import LocalExtractor
+from cine_core.chat.service import MAX_MESSAGE_CHARS, learn_from_conversation
 from cine_core.db import transaction, user_transaction
-from cine_core.errors import DataError
-from cine_core.extract import LocalExtractor
-from cine_core.insights import ChatInsights
-from cine_core.matching import FallbackExtractor, build_extractor
+from cine_core.domain.errors import DataError
+from cine_core.domain.insights import ChatInsights
+from cine_core.taste import store as taste_store
 from tests.anthropic_stub import (  # noqa: F401 (fixture)
     GARBAGE,
     OVERLOADED,
@@ -50,7 +50,7 @@ def usage(pool):
 
 def profile(pool, user_id):
     with user_transaction(pool, user_id) as conn:
-        return taste.load_profile(conn, user_id)
+        return taste_store.load_profile(conn, user_id)
 
 
 def test_seed_message_is_stored_learned_and_queues_a_refresh(pool, local_user, local_extractor):

@@ -8,14 +8,14 @@ import re
 
 import pytest
 
-from cine_core.catalog import catalog_movies
-from cine_core.claude_matcher import MAX_REASON_CHARS, ClaudeMatcher, one_sentence
 from cine_core.config import Settings
 from cine_core.db import transaction
-from cine_core.llm import ClaudeClient
-from cine_core.matching import FallbackMatcher, build_matcher
-from cine_core.models import Match, RatedMovie, TasteProfile
-from cine_core.usage import UsageRecorder
+from cine_core.domain.models import Match, RatedMovie, TasteProfile
+from cine_core.films.catalog import catalog_movies
+from cine_core.llm.client import ClaudeClient
+from cine_core.metering.usage import UsageRecorder
+from cine_core.recommend.claude_scorer import MAX_REASON_CHARS, ClaudeMatcher, one_sentence
+from cine_core.recommend.engine import FallbackMatcher, build_matcher
 from tests.anthropic_stub import OVERLOADED, Reply, anthropic_stub, stub_sdk_client, tool_use  # noqa: F401
 
 INCEPTION, DARK_KNIGHT, INTERSTELLAR = 27205, 155, 157336
@@ -148,9 +148,9 @@ def test_without_a_key_the_local_matcher_is_used(pool):
 def test_fallback_matcher_remembers_the_engine_per_thread():
     import threading
 
-    from cine_core.errors import LLMUnavailable
-    from cine_core.matching import FallbackMatcher
-    from cine_core.models import TasteProfile
+    from cine_core.domain.errors import LLMUnavailable
+    from cine_core.domain.models import TasteProfile
+    from cine_core.recommend.engine import FallbackMatcher
 
     class Failing:
         name = "claude"

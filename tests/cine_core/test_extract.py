@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from cine_core.extract import LocalExtractor
-from cine_core.insights import ChatInsights
-from cine_core.mentions import CatalogIndex
-from cine_core.models import ConversationType, Movie
+from cine_core.chat.local_extractor import LocalExtractor
+from cine_core.chat.mentions import CatalogIndex
+from cine_core.domain.insights import ChatInsights
+from cine_core.domain.models import ConversationType, Movie
 
 DUNE = Movie(id=438631, title="Dune", year=2021, genres=("Science Fiction", "Adventure"), directors=("Denis Villeneuve",))
 INCEPTION = Movie(id=27205, title="Inception", genres=("Science Fiction", "Action"), directors=("Christopher Nolan",),

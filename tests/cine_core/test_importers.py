@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from cine_core.catalog_source import shared_catalog_source
 from cine_core.db import transaction
-from cine_core.errors import ImportFileError
-from cine_core.import_values import rating_from_ten
-from cine_core.importers import import_file
+from cine_core.domain.errors import ImportFileError
+from cine_core.films.catalog_source import shared_catalog_source
+from cine_core.imports.service import import_file
+from cine_core.imports.values import rating_from_ten
 
 IMPORTS = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
 

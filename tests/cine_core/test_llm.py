@@ -8,21 +8,18 @@ import pytest
 
 from cine_core.config import Settings
 from cine_core.db import transaction
-from cine_core.errors import ConfigError, LLMError, LLMOutputInvalid
-from cine_core.insights import ChatInsights
-from cine_core.llm import (
-    DEFAULT_PRICE,
-    MODEL_PRICES,
-    ClaudeClient,
+from cine_core.domain.errors import (
+    ConfigError,
     LLMAuthError,
+    LLMError,
+    LLMOutputInvalid,
     LLMRateLimited,
     LLMUnavailable,
-    ToolSpec,
-    build_anthropic_client,
-    estimate_cost,
-    price_for,
 )
-from cine_core.usage import UsageRecorder
+from cine_core.domain.insights import ChatInsights
+from cine_core.llm.client import ClaudeClient, ToolSpec, build_anthropic_client
+from cine_core.llm.prices import DEFAULT_PRICE, MODEL_PRICES, estimate_cost, price_for
+from cine_core.metering.usage import UsageRecorder
 from tests.anthropic_stub import (  # noqa: F401 (fixture)
     GARBAGE,
     OVERLOADED,

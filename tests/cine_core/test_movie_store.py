@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from cine_core.catalog_source import shared_catalog_source
 from cine_core.db import transaction
-from cine_core.errors import TMDBNotFound, TMDBUnavailable
-from cine_core.models import Movie
-from cine_core.movie_store import MovieStore
+from cine_core.domain.errors import TMDBNotFound, TMDBUnavailable
+from cine_core.domain.models import Movie
+from cine_core.films.cache import MovieStore
+from cine_core.films.catalog_source import shared_catalog_source
 
 LIVE_IDS = [900_001, 900_002, 900_003, 900_004]
 

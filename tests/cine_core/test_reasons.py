@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from cine_core.models import Movie, RatedMovie, TasteProfile
-from cine_core.reasons import MAX_REASON_CHARS, reason_for
+from cine_core.domain.models import Movie, RatedMovie, TasteProfile
+from cine_core.recommend.reasons import MAX_REASON_CHARS, reason_for
 
 AVENGERS = Movie(id=24428, title="The Avengers", genres=("Action", "Adventure"), cast=("Robert Downey Jr.",))
 IRON_MAN_2 = Movie(id=10138, title="Iron Man 2", genres=("Action", "Adventure"), cast=("Robert Downey Jr.",))

@@ -6,7 +6,7 @@ import psycopg
 import pytest
 
 from cine_core.db import transaction, user_transaction
-from cine_core.errors import DataError
+from cine_core.domain.errors import DataError
 
 PER_USER_TABLES = ["ratings", "recommendations", "movie_conversations", "taste_profile", "watchlist"]
 SERVICE_ONLY_TABLES = ["recommendation_refresh_queue", "api_usage", "worker_heartbeat", "source_cache"]

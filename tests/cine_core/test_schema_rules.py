@@ -6,7 +6,7 @@ import psycopg
 import pytest
 
 from cine_core.db import transaction
-from cine_core.errors import DataError
+from cine_core.domain.errors import DataError
 
 MOVIE_ID = 27205  # Inception, present in the offline catalog
 

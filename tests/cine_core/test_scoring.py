@@ -10,18 +10,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cine_core.catalog import catalog_movies
 from cine_core.db import transaction, user_transaction
-from cine_core.features import catalog_feature_space
-from cine_core.insights import ChatInsights
-from cine_core.models import Movie, RatedMovie
-from cine_core.scoring import (
-    CATALOG_MATCHER_CONFIG, DEFAULT_MATCHER_CONFIG, MIN_SCORABLE_CONFIDENCE, UNSCORABLE_CONFIDENCE, LocalMatcher,
+from cine_core.domain.insights import ChatInsights
+from cine_core.domain.models import Movie, RatedMovie
+from cine_core.films.catalog import catalog_movies
+from cine_core.recommend.config import CATALOG_MATCHER_CONFIG, DEFAULT_MATCHER_CONFIG
+from cine_core.recommend.features import catalog_feature_space
+from cine_core.recommend.local_scorer import (
+    MIN_SCORABLE_CONFIDENCE,
+    UNSCORABLE_CONFIDENCE,
+    LocalMatcher,
     confidences,
 )
-from cine_core.scoring_signals import score_families
-from cine_core.taste_build import ProfileConfig
-from cine_core.taste import build_profile, load_profile, load_rated, refresh_profile, remove_preference
+from cine_core.recommend.signals import score_families
+from cine_core.taste.profile import ProfileConfig
+from cine_core.taste.store import build_profile, load_profile, load_rated, refresh_profile, remove_preference
 
 INCEPTION, PRESTIGE, INTERSTELLAR = 27205, 1124, 157336
 ROMCOMS = (509, 639, 4951)  # Notting Hill, When Harry Met Sally..., 10 Things I Hate About You

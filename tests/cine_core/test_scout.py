@@ -7,13 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from cine_core import scout
 from cine_core.config import Settings
 from cine_core.db import transaction
-from cine_core.models import DiscoverySource
-from cine_core.movie_store import MovieStore
-from cine_core.scoring import LocalMatcher
-from cine_core.usage import UsageRecorder
+from cine_core.domain.models import DiscoverySource
+from cine_core.films.cache import MovieStore
+from cine_core.metering.usage import UsageRecorder
+from cine_core.recommend import pipeline
+from cine_core.recommend.local_scorer import LocalMatcher
 from tests.anthropic_stub import anthropic_stub  # noqa: F401 (fixture)
 from tests.fake_tmdb import FakeTMDB
 
@@ -66,7 +66,7 @@ def stored_picks(pool, user_id: str) -> list[dict]:
 
 @pytest.fixture
 def offline_ctx(pool, db_url):
-    return scout.build_scout_context(_settings(db_url), pool)
+    return pipeline.build_scout_context(_settings(db_url), pool)
 
 
 @pytest.fixture
@@ -74,17 +74,17 @@ def fake_tmdb():
     return FakeTMDB()
 
 
-def tmdb_ctx(pool, db_url, fake: FakeTMDB, matcher=None, **settings) -> scout.ScoutContext:
+def tmdb_ctx(pool, db_url, fake: FakeTMDB, matcher=None, **settings) -> pipeline.ScoutContext:
     store = MovieStore(pool, fake.client(usage=UsageRecorder(pool), max_retries=1), ttl=timedelta(days=7))
     local = LocalMatcher()
-    return scout.ScoutContext(pool=pool, settings=_settings(db_url, **settings), store=store,
+    return pipeline.ScoutContext(pool=pool, settings=_settings(db_url, **settings), store=store,
                               matcher=matcher or local, local=local)
 
 
 def test_scout_stores_picks_with_reasons_and_never_a_rated_film(pool, local_user, offline_ctx):
     rated = popular_ids(pool, 6)
     rate(pool, local_user, rated)
-    result = scout.scout_user(offline_ctx, local_user)
+    result = pipeline.scout_user(offline_ctx, local_user)
     picks = stored_picks(pool, local_user)
     assert result.picks + result.below_threshold == len(picks) >= offline_ctx.settings.min_picks
     assert not {p["movie_id"] for p in picks} & set(rated)
@@ -97,9 +97,9 @@ def test_scout_stores_picks_with_reasons_and_never_a_rated_film(pool, local_user
 
 def test_unchanged_second_scout_reuses_stored_picks(pool, local_user, offline_ctx):
     rate(pool, local_user, popular_ids(pool, 5))
-    first = scout.scout_user(offline_ctx, local_user)
+    first = pipeline.scout_user(offline_ctx, local_user)
     before = stored_picks(pool, local_user)
-    second = scout.scout_user(offline_ctx, local_user)
+    second = pipeline.scout_user(offline_ctx, local_user)
     assert not first.reused and second.reused and not second.llm_called
     assert stored_picks(pool, local_user) == before
 
@@ -107,12 +107,12 @@ def test_unchanged_second_scout_reuses_stored_picks(pool, local_user, offline_ct
 def test_quick_refresh_rescores_without_trending_and_reflects_the_new_rating(pool, local_user, db_url, fake_tmdb):
     ctx = tmdb_ctx(pool, db_url, fake_tmdb)
     rate(pool, local_user, popular_ids(pool, 5))
-    scout.scout_user(ctx, local_user)
+    pipeline.scout_user(ctx, local_user)
     before = {p["movie_id"]: p["generated_at"] for p in stored_picks(pool, local_user)}
     trending_calls = fake_tmdb.count("trending")
     newly_rated = popular_ids(pool, 1, genre="Animation")
     rate(pool, local_user, newly_rated)
-    result = scout.scout_user(ctx, local_user, quick=True)
+    result = pipeline.scout_user(ctx, local_user, quick=True)
     after = stored_picks(pool, local_user)
     assert result.quick and not result.reused
     assert fake_tmdb.count("trending") == trending_calls
@@ -122,13 +122,13 @@ def test_quick_refresh_rescores_without_trending_and_reflects_the_new_rating(poo
 
 def test_quick_refresh_without_a_previous_scout_runs_a_full_one(pool, local_user, offline_ctx):
     rate(pool, local_user, popular_ids(pool, 4))
-    result = scout.scout_user(offline_ctx, local_user, quick=True)
+    result = pipeline.scout_user(offline_ctx, local_user, quick=True)
     assert not result.quick and result.picks + result.below_threshold > 0
 
 
 def test_dismissed_and_watched_films_are_never_picked_and_feedback_survives(pool, local_user, offline_ctx):
     rate(pool, local_user, popular_ids(pool, 6))
-    scout.scout_user(offline_ctx, local_user)
+    pipeline.scout_user(offline_ctx, local_user)
     first, second, third = [p["movie_id"] for p in stored_picks(pool, local_user)[:3]]
     with transaction(pool) as conn:
         conn.execute("update recommendations set feedback = 'not_interested' where user_id = %s and movie_id = %s",
@@ -138,7 +138,7 @@ def test_dismissed_and_watched_films_are_never_picked_and_feedback_survives(pool
         conn.execute("insert into watchlist (user_id, movie_id, watched_at) values (%s, %s, now())",
                      (local_user, second))
     rate(pool, local_user, popular_ids(pool, 3, genre="Comedy"), rating=4.5)  # taste moves on
-    scout.scout_user(offline_ctx, local_user)
+    pipeline.scout_user(offline_ctx, local_user)
     picks = {p["movie_id"]: p for p in stored_picks(pool, local_user)}
     assert picks[first]["feedback"] == "not_interested"  # the dismissal is kept, not re-picked
     assert second not in picks
@@ -155,10 +155,10 @@ class TimidMatcher(LocalMatcher):
 
 def test_too_few_picks_above_threshold_are_topped_up_and_marked(pool, local_user, db_url, offline_ctx):
     timid = TimidMatcher()
-    ctx = scout.ScoutContext(pool=pool, settings=_settings(db_url, min_picks=5), store=offline_ctx.store,
+    ctx = pipeline.ScoutContext(pool=pool, settings=_settings(db_url, min_picks=5), store=offline_ctx.store,
                              matcher=timid, local=timid)
     rate(pool, local_user, popular_ids(pool, 3))
-    result = scout.scout_user(ctx, local_user)
+    result = pipeline.scout_user(ctx, local_user)
     picks = stored_picks(pool, local_user)
     assert result.picks == 0 and result.below_threshold == 5
     assert len(picks) == 5 and all(p["below_threshold"] for p in picks)
@@ -168,14 +168,14 @@ def test_too_few_picks_above_threshold_are_topped_up_and_marked(pool, local_user
 def test_tmdb_outage_keeps_yesterdays_picks_and_records_errors(pool, local_user, db_url, fake_tmdb, outage):
     ctx = tmdb_ctx(pool, db_url, fake_tmdb)
     rate(pool, local_user, popular_ids(pool, 5))
-    scout.scout_user(ctx, local_user)
+    pipeline.scout_user(ctx, local_user)
     yesterday = {p["movie_id"] for p in stored_picks(pool, local_user)}
     with transaction(pool) as conn:  # a day later: list caches are stale, films must be re-fetched
         conn.execute("delete from source_cache")
         conn.execute("update movies set fetched_at = now() - interval '30 days' where source = 'tmdb'")
     rate(pool, local_user, popular_ids(pool, 1, genre="Drama"), rating=4.0)
     fake_tmdb.mode = outage
-    result = scout.scout_user(ctx, local_user)  # must not raise
+    result = pipeline.scout_user(ctx, local_user)  # must not raise
     assert result.errors
     assert yesterday <= {p["movie_id"] for p in stored_picks(pool, local_user)}
     with pool.connection() as conn:
@@ -191,10 +191,10 @@ def test_one_llm_call_per_user_and_none_when_nothing_changed(pool, db_url, make_
     for i, user in enumerate(users):
         rate(pool, user, popular_ids(pool, 4, offset=i))
     for user in users:
-        assert scout.scout_user(ctx, user).llm_called
+        assert pipeline.scout_user(ctx, user).llm_called
     assert len(matcher.calls) == len(users) and max(matcher.calls) <= 20
     for user in users:
-        assert scout.scout_user(ctx, user).reused
+        assert pipeline.scout_user(ctx, user).reused
     assert len(matcher.calls) == len(users)
     assert {p["matcher"] for u in users for p in stored_picks(pool, u)} >= {"claude"}
 
@@ -204,17 +204,17 @@ def test_tmdb_detail_calls_do_not_grow_with_users(pool, db_url, make_user, fake_
     rated = popular_ids(pool, 5)
     first, *others = [make_user() for _ in range(4)]
     rate(pool, first, rated)
-    scout.scout_user(ctx, first)
+    pipeline.scout_user(ctx, first)
     after_one = fake_tmdb.count("details")
     for user in others:  # same taste, same trending: everything is in the shared cache
         rate(pool, user, rated)
-        scout.scout_user(ctx, user)
+        pipeline.scout_user(ctx, user)
     assert after_one > 0
     assert fake_tmdb.count("details") == after_one
 
 
 def test_claude_path_through_the_stub_one_call_per_user_then_none(pool, db_url, make_user, fake_tmdb, anthropic_stub):
-    from cine_core.matching import build_matcher
+    from cine_core.recommend.engine import build_matcher
     from tests.anthropic_stub import stub_sdk_client
     from tests.claude_replies import score_every_candidate
 
@@ -222,15 +222,15 @@ def test_claude_path_through_the_stub_one_call_per_user_then_none(pool, db_url, 
     local = LocalMatcher()
     settings = _settings(db_url, anthropic_api_key="test-key", anthropic_base_url=anthropic_stub.base_url)
     matcher = build_matcher(settings, pool, local=local, client=stub_sdk_client(anthropic_stub))
-    ctx = scout.ScoutContext(pool=pool, settings=settings, matcher=matcher, local=local,
+    ctx = pipeline.ScoutContext(pool=pool, settings=settings, matcher=matcher, local=local,
                              store=MovieStore(pool, fake_tmdb.client(), ttl=timedelta(days=7)))
     users = [make_user() for _ in range(3)]
     for i, user in enumerate(users):
         rate(pool, user, popular_ids(pool, 4, offset=2 * i))
-        scout.scout_user(ctx, user)
+        pipeline.scout_user(ctx, user)
     assert len(anthropic_stub.requests) == len(users)
     for user in users:
-        scout.scout_user(ctx, user)
+        pipeline.scout_user(ctx, user)
     assert len(anthropic_stub.requests) == len(users)  # nothing changed: no call
     picks = [p for u in users for p in stored_picks(pool, u)]
     assert any(p["matcher"] == "claude" and p["reason"].startswith("Fits your taste") for p in picks)

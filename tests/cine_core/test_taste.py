@@ -8,15 +8,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cine_core.catalog import catalog_movies
 from cine_core.db import transaction, user_transaction
-from cine_core.insights import ChatInsights, PersonPreference, StylePreference
-from cine_core.models import RatedMovie
-from cine_core.taste import (
-    apply_insights, build_profile, load_profile, load_rated, profile_from_json, profile_to_json, refresh_profile,
-    rating_weights, remove_preference, restore_preference, summarize,
+from cine_core.domain.insights import ChatInsights, PersonPreference, StylePreference
+from cine_core.domain.models import RatedMovie
+from cine_core.films.catalog import catalog_movies
+from cine_core.taste.profile import ProfileConfig
+from cine_core.taste.store import (
+    apply_insights,
+    build_profile,
+    load_profile,
+    load_rated,
+    profile_from_json,
+    profile_to_json,
+    rating_weights,
+    refresh_profile,
+    remove_preference,
+    restore_preference,
+    summarize,
 )
-from cine_core.taste_build import ProfileConfig
 
 INCEPTION, PRESTIGE, NOTTING_HILL, NOTEBOOK, HARRY_SALLY = 27205, 1124, 509, 11036, 639
 T0 = datetime(2024, 1, 1, tzinfo=UTC)

@@ -8,9 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cine_core.errors import TMDBAuthError, TMDBError, TMDBNotFound, TMDBRateLimited, TMDBUnavailable
-from cine_core.tmdb import TMDBClient
-from cine_core.usage import UsageRecorder
+from cine_core.domain.errors import TMDBAuthError, TMDBError, TMDBNotFound, TMDBRateLimited, TMDBUnavailable
+from cine_core.films.tmdb.client import TMDBClient
+from cine_core.metering.usage import UsageRecorder
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "tmdb"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 
 from cine_core.config import Settings
-from cine_core.models import Movie
-from cine_core.movie_store import MovieStore
-from cine_core.usage import UsageRecorder
-from cine_core.wiki import WikipediaEnricher, build_enricher, store_enrichment
+from cine_core.domain.models import Movie
+from cine_core.films.cache import MovieStore
+from cine_core.films.wiki import WikipediaEnricher, build_enricher, store_enrichment
+from cine_core.metering.usage import UsageRecorder
 
 MATRIX = Movie(id=603, title="The Matrix", year=1999, source="tmdb")
 SUMMARY = {

@@ -8,9 +8,9 @@ from collections import Counter
 
 import pytest
 
-from cine_core import queue
 from cine_core.db import transaction
-from cine_core.heartbeat import Heartbeat, list_workers
+from cine_core.jobs import refresh_queue
+from cine_core.jobs.heartbeat import Heartbeat, list_workers
 from tests.cine_core.test_scout import popular_ids, rate
 from worker.loop import Worker, WorkerOptions
 from worker.wakeup import Wakeup
@@ -66,7 +66,7 @@ def test_failing_scout_or_job_is_counted_and_the_pass_goes_on(pool, db_url, make
     report = make_worker(pool, db_url, recorder, backoff_seconds=60).run_once()
     assert (report.jobs_done, report.jobs_failed, report.users_scouted, report.scouts_failed) == (1, 1, 1, 1)
     with pool.connection() as conn:
-        stats = queue.queue_stats(conn)
+        stats = refresh_queue.queue_stats(conn)
     assert stats.pending == 1 and stats.running == 0
 
 
@@ -81,7 +81,7 @@ def test_run_forever_wakes_on_notify_and_stops_on_request(pool, db_url, local_us
             time.sleep(0.05)
         started = time.monotonic()
         with transaction(pool) as conn:
-            queue.enqueue(conn, local_user, "manual")
+            refresh_queue.enqueue(conn, local_user, "manual")
         while not recorder.jobs and time.monotonic() - started < 10:
             time.sleep(0.02)
         assert recorder.jobs and time.monotonic() - started < 5
@@ -103,8 +103,8 @@ def test_wakeup_returns_on_notify_timeout_and_stop(db_url, pool, local_user):
         assert wakeup.listening
         assert wakeup.wait(0.1, stop) == "timeout"
         with transaction(pool) as conn:
-            queue.notify(conn, local_user)
-            queue.notify(conn, local_user)
+            refresh_queue.notify(conn, local_user)
+            refresh_queue.notify(conn, local_user)
         assert wakeup.wait(5, stop) == "notify"
         assert wakeup.wait(0.1, stop) == "timeout"  # the burst was consumed by one wake-up
         threading.Timer(0.2, stop.set).start()
@@ -152,7 +152,7 @@ def test_next_wait_is_the_earliest_of_poll_schedule_and_next_job(pool, db_url, l
     worker = make_worker(pool, db_url, Recorder(), poll_seconds=2.0)
     if due_in is not None:
         with transaction(pool) as conn:
-            queue.enqueue(conn, local_user, "manual")
+            refresh_queue.enqueue(conn, local_user, "manual")
             conn.execute("update recommendation_refresh_queue set run_after = now() + make_interval(secs => %s)",
                          (due_in,))
     assert worker._next_wait(schedule.Scheduler()) == pytest.approx(expected, abs=0.2)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from cine_core import queue
 from cine_core.config import PROJECT_ROOT
 from cine_core.db import transaction
+from cine_core.jobs import refresh_queue
 from tests.cine_core.test_scout import VALID_SOURCES, popular_ids, rate, stored_picks
 from tests.worker.hooks import LOG_TABLE_SQL
 
@@ -200,7 +200,7 @@ def test_four_workers_drain_200_jobs_each_exactly_once(job_log, db_url, make_use
     users = [make_user() for _ in range(200)]
     with transaction(pool) as conn:
         for user in users:
-            queue.enqueue(conn, user, "manual")
+            refresh_queue.enqueue(conn, user, "manual")
     procs = [workers(db_url, "--no-scout", "--poll-seconds", "0.5", "--concurrency", "2",
                      "--handler", "tests.worker.hooks:record", CINE_TEST_JOB_SECONDS="0.02") for _ in range(4)]
     wait_for(lambda: scalar(pool, "select count(*) from test_job_log") >= 200, timeout=120, what="200 jobs")

@@ -1,0 +1,251 @@
+"""Read-only queries for the app's pages.
+
+Every function takes a connection from `db.user_transaction` (RLS claims set) AND the `user_id`, and
+filters by it explicitly: RLS is the safety net, not the filter. The dashboard needs two of them
+(`load_user_state`, `list_picks`) plus the profile, all index range scans on `user_id`. History and
+status reads live in history_queries.py and status_queries.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import psycopg
+
+from cine_core.domain.models import Movie, Pick
+from cine_core.domain.vocabulary import DASHBOARD_MOODS, MOODS
+from cine_core.films.rows import row_to_movie
+from cine_core.taste.store import load_profile
+from cine_core.taste.summary import TasteSummary, summarize
+
+log = logging.getLogger(__name__)
+
+DASHBOARD_PICKS = 12
+FALLBACK_POOL = 120  # most popular films considered for the fallback, then ranked by vote average
+FALLBACK_MIN_VOTES = 200  # "best-rated" needs enough votes to mean something
+HIDDEN_FEEDBACK = ("down", "not_interested")  # picks the user rejected never show again
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A film as a page shows it: the film, the pick behind it (if any) and the user's own marks."""
+
+    movie: Movie
+    pick: Pick | None = None
+    user_rating: float | None = None
+    on_watchlist: bool = False
+    watched_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UserState:
+    """What the dashboard needs to decide between picks, fallback and onboarding."""
+
+    rating_count: int  # the user's own ratings (not 👍/👎 signals)
+    picks_available: int  # stored picks not rejected
+    picks_generated_at: datetime | None  # newest stored pick
+    refresh_waiting: bool = False  # a refresh of this user's picks is queued or running
+    refresh_failed_at: datetime | None = None  # when the worker last gave up on this user's refresh
+
+    @property
+    def refresh_gave_up(self) -> bool:
+        """The latest refresh failed for good, nothing newer is queued and no picks came after it."""
+        return (self.refresh_failed_at is not None and not self.refresh_waiting
+                and (self.picks_generated_at is None or self.refresh_failed_at > self.picks_generated_at))
+
+
+# The user's own marks on a film, joined onto any film list (`m` = movies).
+_MARKS = """
+  left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id and ur.source <> 'feedback'
+  left join public.watchlist w on w.user_id = %(user_id)s and w.movie_id = m.id
+"""
+_MARK_COLUMNS = "ur.rating as user_rating, w.added_at as watchlist_added_at, w.watched_at as watchlist_watched_at"
+
+
+def _card(row: dict[str, Any], pick: Pick | None = None) -> Card:
+    return Card(
+        movie=row_to_movie(row) if pick is None else pick.movie,
+        pick=pick,
+        user_rating=float(row["user_rating"]) if row.get("user_rating") is not None else None,
+        on_watchlist=row.get("watchlist_added_at") is not None,
+        watched_at=row.get("watchlist_watched_at"),
+    )
+
+
+def _pick(row: dict[str, Any]) -> Pick:
+    return Pick(
+        movie=row_to_movie(row),
+        confidence=float(row["confidence"]),
+        reason=row["reason"],
+        discovery_source=row["discovery_source"],
+        generated_at=row["generated_at"],
+        score=row["score"],
+        feedback=row["feedback"],
+        below_threshold=row["below_threshold"],
+        matcher=row["matcher"],
+    )
+
+
+def list_picks(conn: psycopg.Connection, user_id: str, *, mood: str | None = None,
+               limit: int = DASHBOARD_PICKS) -> list[Card]:
+    """The user's stored picks by confidence with their films, minus rejected ones; one query.
+
+    `mood` (one of DASHBOARD_MOODS) filters the stored picks; unknown moods are ignored.
+    """
+    chosen = MOODS.get(mood) if mood in DASHBOARD_MOODS else None
+    mood_filter = "and (m.genres && %(genres)s or m.keywords && %(keywords)s)" if chosen else ""
+    rows = conn.execute(
+        f"""
+        select m.*, r.confidence, r.reason, r.discovery_source, r.generated_at, r.score, r.feedback,
+               r.below_threshold, r.matcher, {_MARK_COLUMNS}
+        from public.recommendations r
+        join public.movies m on m.id = r.movie_id
+        {_MARKS}
+        where r.user_id = %(user_id)s
+          and (r.feedback is null or r.feedback not in ('down', 'not_interested'))
+          {mood_filter}
+        order by r.confidence desc, r.movie_id
+        limit %(limit)s
+        """,
+        {
+            "user_id": user_id,
+            "limit": limit,
+            "genres": list(chosen.genres) if chosen else [],
+            "keywords": list(chosen.keywords) if chosen else [],
+        },
+    ).fetchall()
+    return [_card(row, _pick(row)) for row in rows]
+
+
+def load_user_state(conn: psycopg.Connection, user_id: str) -> UserState:
+    """Rating count, pick freshness and the state of the user's refresh jobs in one round trip (the queue is
+    read through `my_refresh_state`, which needs the user's claims: call inside a `user_transaction`)."""
+    row = conn.execute(
+        """
+        select
+          (select count(*) from public.ratings where user_id = %(user_id)s and source <> 'feedback') as rating_count,
+          (select count(*) from public.recommendations where user_id = %(user_id)s
+             and (feedback is null or feedback not in ('down', 'not_interested'))) as picks_available,
+          (select max(generated_at) from public.recommendations where user_id = %(user_id)s
+             and matcher is distinct from 'app') as picks_generated_at,
+          r.waiting as refresh_waiting, r.last_failed_at as refresh_failed_at
+        from public.my_refresh_state(%(user_id)s) r
+        """,
+        {"user_id": user_id},
+    ).fetchone()
+    return UserState(int(row["rating_count"]), int(row["picks_available"]), row["picks_generated_at"],
+                     bool(row["refresh_waiting"]), row["refresh_failed_at"])
+
+
+def _unseen_films(conn: psycopg.Connection, user_id: str, *, order_inner: str, order_outer: str, pool_size: int,
+                  limit: int, min_votes: int) -> list[Card]:
+    rows = conn.execute(
+        f"""
+        select m.*, {_MARK_COLUMNS}
+        from (
+          select c.* from public.movies c
+          where c.vote_count >= %(min_votes)s
+            and not exists (select 1 from public.ratings x where x.user_id = %(user_id)s and x.movie_id = c.id)
+            and not exists (select 1 from public.recommendations x where x.user_id = %(user_id)s
+                              and x.movie_id = c.id and x.feedback in ('down', 'not_interested'))
+          order by {order_inner}
+          limit %(pool_size)s
+        ) m
+        {_MARKS}
+        order by {order_outer}
+        limit %(limit)s
+        """,
+        {"user_id": user_id, "min_votes": min_votes, "pool_size": pool_size, "limit": limit},
+    ).fetchall()
+    return [_card(row) for row in rows]
+
+
+def list_fallback_films(conn: psycopg.Connection, user_id: str, *, limit: int = DASHBOARD_PICKS) -> list[Card]:
+    """The catalog's best-rated popular films the user has not rated or dismissed."""
+    return _unseen_films(conn, user_id, order_inner="c.popularity desc", order_outer="m.vote_average desc nulls last",
+                         pool_size=FALLBACK_POOL, limit=limit, min_votes=FALLBACK_MIN_VOTES)
+
+
+def list_onboarding_films(conn: psycopg.Connection, user_id: str, *, limit: int = 24) -> list[Card]:
+    """Well-known films (most votes) a new user is likely to have seen, not yet rated."""
+    return _unseen_films(conn, user_id, order_inner="c.vote_count desc", order_outer="m.vote_count desc",
+                         pool_size=limit, limit=limit, min_votes=0)
+
+
+def search_films(conn: psycopg.Connection, user_id: str, text: str, *, limit: int = 20) -> list[Card]:
+    """Films in the database whose title contains `text` (case-insensitive), prefix matches first."""
+    needle = text.strip().lower()
+    if not needle:
+        return []
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = conn.execute(
+        f"""
+        select m.*, {_MARK_COLUMNS}
+        from public.movies m
+        {_MARKS}
+        where m.title_search like %(contains)s
+        order by (m.title_search like %(prefix)s) desc, m.popularity desc
+        limit %(limit)s
+        """,
+        {"user_id": user_id, "contains": f"%{escaped}%", "prefix": f"{escaped}%", "limit": limit},
+    ).fetchall()
+    return [_card(row) for row in rows]
+
+
+def cards_for_movies(conn: psycopg.Connection, user_id: str, movie_ids: list[int]) -> list[Card]:
+    """Cards for specific films (e.g. the ones a chat message mentioned), in the given order."""
+    if not movie_ids:
+        return []
+    rows = conn.execute(
+        f"select m.*, {_MARK_COLUMNS} from public.movies m {_MARKS} where m.id = any(%(ids)s)",
+        {"user_id": user_id, "ids": list(movie_ids)},
+    ).fetchall()
+    by_id = {row["id"]: _card(row) for row in rows}
+    return [by_id[i] for i in movie_ids if i in by_id]
+
+
+def list_watchlist(conn: psycopg.Connection, user_id: str) -> list[Card]:
+    """The watchlist, unwatched first, newest first."""
+    rows = conn.execute(
+        f"""
+        select m.*, {_MARK_COLUMNS}
+        from public.watchlist wl
+        join public.movies m on m.id = wl.movie_id
+        {_MARKS}
+        where wl.user_id = %(user_id)s
+        order by wl.watched_at is not null, wl.added_at desc
+        """,
+        {"user_id": user_id},
+    ).fetchall()
+    return [_card(row) for row in rows]
+
+
+
+
+def load_taste_summary(conn: psycopg.Connection, user_id: str) -> TasteSummary:
+    """The learned profile in human words (one indexed read of taste_profile)."""
+    return summarize(load_profile(conn, user_id))
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """Everything the dashboard draws. `fallback` is filled only when no stored pick is left."""
+
+    state: UserState
+    picks: list[Card]
+    summary: TasteSummary
+    fallback: list[Card]
+
+
+def load_dashboard(conn: psycopg.Connection, user_id: str, *, mood: str | None = None,
+                   limit: int = DASHBOARD_PICKS) -> Dashboard:
+    """The dashboard's reads: state + picks with films + profile (3 indexed queries); the fallback
+    query runs only for a user without picks."""
+    state = load_user_state(conn, user_id)
+    picks = list_picks(conn, user_id, mood=mood, limit=limit) if state.picks_available else []
+    summary = load_taste_summary(conn, user_id)
+    fallback = [] if state.picks_available else list_fallback_films(conn, user_id, limit=limit)
+    return Dashboard(state, picks, summary, fallback)

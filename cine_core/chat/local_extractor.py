@@ -1,0 +1,262 @@
+"""The local insight extractor: lexicon and patterns, no network. Produces validated ChatInsights.
+
+The message is cut into clauses ("I loved Dune's visuals" | "it was too slow"); each clause gets a
+polarity from sentiment words (with negation), and what it names (films, people, genres, themes,
+visual styles) inherits that polarity.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from cine_core.chat import lexicon as lex
+from cine_core.chat.mentions import CatalogIndex, Found, catalog_index, find_names
+from cine_core.domain.insights import ChatInsights, FilmMention, PersonPreference, StylePreference
+from cine_core.domain.models import ConversationType, Movie, TasteProfile
+from cine_core.domain.vocabulary import MOOD_WORDS
+
+log = logging.getLogger(__name__)
+
+_CLAUSE_BREAK = re.compile(r"[.!?;\n]+|,?\s+\b(?:but|though|although|however|yet|whereas)\b")
+_LIKE_SUBJECTS = ("i", "we", "really", "do", "don't", "didn't", "also", "usually", "actually", "always", "generally")
+_FILM_SENTIMENT = {2: "loved", 1: "liked", 0: "neutral", -1: "disliked", -2: "hated"}
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    start: int
+    end: int
+    text: str  # lower-cased
+    polarity: int  # -2..2
+
+
+class LocalExtractor:
+    """Implements InsightExtractor with word lists and the catalog's titles and names."""
+
+    name = "local"
+
+    def __init__(self, index: CatalogIndex | None = None) -> None:
+        self._index = index
+
+    @property
+    def index(self) -> CatalogIndex:
+        if self._index is None:
+            self._index = catalog_index()
+        return self._index
+
+    def extract(self, message: str, *, profile: TasteProfile | None = None, movie: Movie | None = None) -> ChatInsights:
+        text = " ".join(message.split())
+        lower = text.lower()
+        clauses = _clauses(lower)
+        names = find_names(text, self.index)
+        request = bool(lex.MOOD_REQUEST.search(lower))
+        more_like = bool(lex.MORE_LIKE.search(lower))
+
+        films = _films(names, clauses, lower, movie)
+        people = _people(names, clauses, lower)
+        blocked = [(n.start, n.end) for n in names]
+        genres_liked, genres_disliked = _labelled(lex.GENRE_RE, clauses, blocked, request or more_like,
+                                                  lambda m: lex.GENRE_WORDS[m])
+        themes_liked, themes_disliked = _labelled(lex.THEME_RE, clauses, blocked, request or more_like,
+                                                  lambda m: (lex.THEMES[m],))
+        context, moods = _mood(lower, clauses, request, blocked)
+        styles = _styles(clauses, names, movie)
+        pacing = _pacing(clauses)
+
+        insights = dict(
+            genres_liked=genres_liked[:10], genres_disliked=genres_disliked[:10], visual_style=styles[:8],
+            pacing=pacing, themes_liked=themes_liked[:10], themes_disliked=themes_disliked[:10], mood=moods[:6],
+            mood_context=context, people=people[:10], films=films[:10],
+        )
+        kind = _conversation_type(films, context, request, more_like, clauses)
+        significance = _significance(insights, kind, lower)
+        return ChatInsights(conversation_type=kind, significance=significance, summary=summarize(insights), **insights)
+
+
+def _clauses(lower: str) -> list[Clause]:
+    clauses, start = [], 0
+    for brk in [*_CLAUSE_BREAK.finditer(lower), None]:
+        end = brk.start() if brk else len(lower)
+        if end > start:
+            clauses.append(Clause(start, end, lower[start:end], _polarity(lower[start:end])))
+        start = brk.end() if brk else end
+    return clauses or [Clause(0, len(lower), lower, 0)]
+
+
+def _polarity(clause: str) -> int:
+    best = 0
+    for m in lex.SENTIMENT_RE.finditer(clause):
+        word = m.group()
+        before = clause[: m.start()].split()[-3:]
+        if word == "like" and (not before or before[-1] not in _LIKE_SUBJECTS):
+            continue  # "films like Inception" is not a sentiment
+        strength = lex.SENTIMENT_WORDS[word]
+        if any(t in lex.NEGATORS or t.endswith("n't") for t in before) and word not in ("no more", "can't stand"):
+            strength = {2: -1, 1: -1, -1: 1, -2: 0}[strength]
+        if abs(strength) > abs(best) or (abs(strength) == abs(best) and strength < best):
+            best = strength
+    return best
+
+
+def _clause_at(clauses: list[Clause], pos: int) -> Clause:
+    return next((c for c in clauses if c.start <= pos < c.end + 1), clauses[-1])
+
+
+def _films(names: list[Found], clauses: list[Clause], lower: str, movie: Movie | None) -> list[FilmMention]:
+    films: dict[str, FilmMention] = {}
+    for found in (n for n in names if n.kind == "film"):
+        clause = _clause_at(clauses, found.start)
+        aspects = sorted({lex.ASPECTS[a.group()] for a in lex.ASPECT_RE.finditer(clause.text)})[:6]
+        mention = FilmMention(title=found.name[:80], sentiment=_FILM_SENTIMENT[clause.polarity], aspects=aspects,
+                              movie_id=found.movie.id if found.movie else None)
+        films.setdefault(found.name.lower(), mention)
+    if movie is not None and not films:
+        polarity = max((c.polarity for c in clauses), key=abs, default=0)
+        if polarity:
+            aspects = sorted({lex.ASPECTS[a.group()] for a in lex.ASPECT_RE.finditer(lower)})[:6]
+            films[movie.title.lower()] = FilmMention(title=movie.title[:80], sentiment=_FILM_SENTIMENT[polarity],
+                                                     aspects=aspects, movie_id=movie.id)
+    return list(films.values())
+
+
+def _people(names: list[Found], clauses: list[Clause], lower: str) -> list[PersonPreference]:
+    people: dict[str, PersonPreference] = {}
+    for found in (n for n in names if n.kind in ("director", "actor")):
+        clause = _clause_at(clauses, found.start)
+        by_pattern = re.search(r"\b(?:anything|everything|films|movies|more) (?:by|with|from)\s*$", lower[: found.start])
+        if clause.polarity == 0 and not by_pattern:
+            continue
+        sentiment = "dislike" if clause.polarity < 0 else "like"
+        people.setdefault(found.name.lower(), PersonPreference(name=found.name[:80], role=found.kind, sentiment=sentiment))
+    return list(people.values())
+
+
+def _labelled(pattern, clauses, blocked, wanted_by_default: bool, labels) -> tuple[list[str], list[str]]:
+    liked: list[str] = []
+    disliked: list[str] = []
+    for clause in clauses:
+        for m in pattern.finditer(clause.text):
+            pos = clause.start + m.start()
+            if any(s <= pos < e for s, e in blocked):
+                continue
+            polarity = clause.polarity or (1 if wanted_by_default else 0)
+            target = liked if polarity > 0 else disliked if polarity < 0 else None
+            if target is not None:
+                target.extend(label for label in labels(m.group()) if label not in target)
+    return liked, [d for d in disliked if d not in liked]
+
+
+def _mood(lower: str, clauses: list[Clause], request: bool, blocked) -> tuple[str | None, list[str]]:
+    context, moods = None, []
+    for pattern, label, implied in lex.SITUATION_RES:
+        if pattern.search(lower):
+            context = context or label
+            moods.extend(m for m in implied if m not in moods)
+    for clause in clauses:
+        if clause.polarity < 0 or not (request or context or clause.polarity > 0):
+            continue
+        for m in lex.MOOD_RE.finditer(clause.text):
+            if any(s <= clause.start + m.start() < e for s, e in blocked):
+                continue
+            mood = MOOD_WORDS[m.group()]
+            if mood not in moods:
+                moods.append(mood)
+    return context, moods
+
+
+def _styles(clauses: list[Clause], names: list[Found], movie: Movie | None) -> list[StylePreference]:
+    styles: dict[str, StylePreference] = {}
+    for clause in clauses:
+        if clause.polarity == 0 or not lex.VISUAL_RE.search(clause.text):
+            continue
+        sentiment = "positive" if clause.polarity > 0 else "negative"
+        named = [lex.STYLE_WORDS[m.group()] for m in lex.STYLE_RE.finditer(clause.text)]
+        if not named:
+            film = next((n.movie for n in names if n.movie and clause.start <= n.start <= clause.end), movie)
+            named = [_style_from_genres(film)]
+        for style in named:
+            styles.setdefault(style, StylePreference(style=style, sentiment=sentiment))
+    return list(styles.values())
+
+
+def _style_from_genres(film: Movie | None) -> str:
+    genres = {g.lower() for g in (film.genres if film else ())}
+    for wanted, style in lex.GENRE_STYLE:
+        if genres & set(wanted):
+            return style
+    return "striking"
+
+
+def _pacing(clauses: list[Clause]) -> str | None:
+    for clause in clauses:
+        if lex.TOO_SLOW_RE.search(clause.text):
+            return "faster"
+        if lex.TOO_FAST_RE.search(clause.text):
+            return "slower"
+        if lex.WANTS_FASTER_RE.search(clause.text):
+            return "slower" if clause.polarity < 0 else "faster"
+        if lex.WANTS_SLOWER_RE.search(clause.text):
+            return "faster" if clause.polarity < 0 else "slower"
+    return None
+
+
+def _conversation_type(films, context, request, more_like, clauses) -> ConversationType:
+    if more_like:
+        return ConversationType.WANT_MORE_LIKE_THIS
+    if context or request:
+        return ConversationType.MOOD_REQUEST
+    rated = [f for f in films if f.sentiment != "neutral"]
+    if rated:
+        loved = any(f.sentiment in ("loved", "liked") for f in rated)
+        return ConversationType.LOVED_IT if loved else ConversationType.HATED_IT
+    return ConversationType.GENERAL_PREFERENCE
+
+
+def _significance(insights: dict, kind: ConversationType, lower: str) -> float:
+    """How much this should move recommendations: lasting, strong statements score high, moods low."""
+    kinds = sum(bool(insights[k]) for k in ("genres_liked", "genres_disliked", "people", "pacing", "visual_style",
+                                            "themes_liked", "themes_disliked"))
+    strong_film = any(f.sentiment in ("loved", "hated") for f in insights["films"])
+    mild_film = any(f.sentiment in ("liked", "disliked") for f in insights["films"])
+    score = 0.15 + 0.3 * strong_film + 0.2 * (mild_film and not strong_film) + min(0.6, 0.2 * kinds)
+    if insights["mood"] or insights["mood_context"]:
+        score += 0.15
+    if kind is ConversationType.WANT_MORE_LIKE_THIS:
+        score += 0.1
+    learned = kinds or strong_film or mild_film
+    if learned and any(re.search(rf"\b{re.escape(cue)}\b", lower) for cue in lex.STRONG_CUES):
+        score += 0.1
+    if not learned and not insights["mood"]:
+        score = 0.05
+    return round(min(1.0, score), 2)
+
+
+def summarize(insights: dict) -> str:
+    """One short line of what was learned: 'prefers faster pacing; loves epic visuals; loved Dune'."""
+    parts = []
+    if insights["pacing"]:
+        parts.append(f"prefers {insights['pacing']} pacing")
+    for want in ("positive", "negative"):
+        styles = [s.style for s in insights["visual_style"] if s.sentiment == want]
+        if styles:
+            parts.append(f"{'loves' if want == 'positive' else 'dislikes'} {', '.join(styles)} visuals")
+    if insights["genres_liked"]:
+        parts.append("likes " + ", ".join(insights["genres_liked"]))
+    if insights["genres_disliked"]:
+        parts.append("avoids " + ", ".join(insights["genres_disliked"]))
+    if insights["themes_liked"]:
+        parts.append("into " + ", ".join(insights["themes_liked"]))
+    if insights["themes_disliked"]:
+        parts.append("not into " + ", ".join(insights["themes_disliked"]))
+    for person in insights["people"]:
+        parts.append(f"{'likes' if person.sentiment == 'like' else 'dislikes'} {person.name}")
+    for film in insights["films"]:
+        if film.sentiment != "neutral":
+            parts.append(f"{film.sentiment} {film.title}")
+    if insights["mood"] or insights["mood_context"]:
+        moods = ", ".join(insights["mood"]) or "fitting"
+        parts.append(f"wants {moods} films" + (f" for a {insights['mood_context']}" if insights["mood_context"] else ""))
+    summary = "; ".join(parts)
+    return summary if len(summary) <= 240 else summary[:237].rsplit(";", 1)[0] + "…"

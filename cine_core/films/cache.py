@@ -1,0 +1,200 @@
+"""MovieStore: the shared film cache in front of a MovieSource (TMDB or the catalog).
+
+A film's details are fetched once per TTL for all users (rows in `movies` with `fetched_at`); list
+endpoints (trending per window per day, similar, discover, search) are cached in `source_cache`.
+When the source fails, what is cached is served; the error is raised only if nothing is.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timedelta, timezone
+
+from psycopg_pool import ConnectionPool
+
+from cine_core.db import transaction
+from cine_core.domain.errors import TMDBError, TMDBNotFound
+from cine_core.domain.models import Movie
+from cine_core.domain.protocols import MovieSource
+from cine_core.domain.titles import normalize_title
+from cine_core.films.rows import movies_by_ids, upsert_movies
+from cine_core.metering.usage import UsageRecorder
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TTL = timedelta(days=7)
+SIMILAR_PER_ENDPOINT = 20
+
+
+class MovieStore:
+    """Films for everyone, fetched through `source` only when `movies` lacks them or they are stale."""
+
+    def __init__(
+        self,
+        pool: ConnectionPool,
+        source: MovieSource,
+        *,
+        ttl: timedelta = DEFAULT_TTL,
+        usage: UsageRecorder | None = None,
+        enrich: Callable[[Movie], Movie] | None = None,
+    ) -> None:
+        """`enrich` (e.g. wiki.WikipediaEnricher) is applied to freshly fetched films before they are stored;
+        `usage` is kept for callers that record calls made on the store's behalf."""
+        self.pool = pool
+        self.source = source
+        self.ttl = ttl
+        self.usage = usage or UsageRecorder(pool)
+        self._enrich = enrich
+        self._fetch_lock = threading.Lock()
+        self._logged_errors: set[str] = set()
+
+    # --- films ------------------------------------------------------------------------------------
+    def get(self, ids: Iterable[int]) -> dict[int, Movie]:
+        """Films by id; details fetched only for missing or stale rows. Unknown ids are absent."""
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+        with transaction(self.pool) as conn:
+            found = movies_by_ids(conn, wanted)
+        if not [i for i in wanted if self._needs_fetch(found.get(i))]:
+            return found
+        # One fetcher at a time in this process; re-read so a concurrent pass's fetches are reused.
+        with self._fetch_lock:
+            with transaction(self.pool) as conn:
+                found = movies_by_ids(conn, wanted)
+            fetched, error = self._fetch_details([i for i in wanted if self._needs_fetch(found.get(i))])
+            if fetched:
+                with transaction(self.pool) as conn:
+                    upsert_movies(conn, fetched)
+                    found.update(movies_by_ids(conn, [m.id for m in fetched]))
+        if error is not None and not found:
+            raise error
+        return found
+
+    def movie(self, movie_id: int) -> Movie | None:
+        return self.get([movie_id]).get(int(movie_id))
+
+    # --- lists ------------------------------------------------------------------------------------
+    def trending(self, window: str = "day", *, limit: int = 40, today: date | None = None) -> list[Movie]:
+        """Trending films, cached per source, window and day (ISO week for 'week')."""
+        today = today or date.today()
+        period = f"{today.isocalendar().year}-W{today.isocalendar().week:02d}" if window == "week" else today.isoformat()
+        prefix = f"trending:{self.source.name}:{window}:"
+        return self._cached_list(
+            prefix + period, lambda: self.source.trending(window, limit=limit, today=today), limit, fallback_prefix=prefix
+        )
+
+    def similar_to(self, movie_id: int, *, limit: int = 20) -> list[Movie]:
+        """Recommendations ∪ similar for one film (recommendations first), never the film itself."""
+
+        def fetch() -> list[Movie]:
+            merged: dict[int, Movie] = {}
+            errors = []
+            for endpoint in (self.source.recommendations, self.source.similar):
+                try:
+                    for film in endpoint(movie_id, limit=SIMILAR_PER_ENDPOINT):
+                        merged.setdefault(film.id, film)
+                except TMDBNotFound:
+                    continue
+                except TMDBError as exc:
+                    errors.append(exc)
+            if errors and not merged:
+                raise errors[0]
+            merged.pop(int(movie_id), None)
+            return list(merged.values())
+
+        return self._cached_list(f"similar:{self.source.name}:{int(movie_id)}", fetch, limit)
+
+    def discover(
+        self,
+        *,
+        genres: Sequence[str] = (),
+        year_from: int | None = None,
+        year_to: int | None = None,
+        runtime_max: int | None = None,
+        limit: int = 20,
+    ) -> list[Movie]:
+        args = {"genres": sorted(genres), "year_from": year_from, "year_to": year_to, "runtime_max": runtime_max}
+        key = f"discover:{self.source.name}:{json.dumps(args, sort_keys=True)}:{limit}"
+        return self._cached_list(key, lambda: self.source.discover(**{**args, "genres": tuple(genres)}, limit=limit),
+                                 limit)
+
+    def search(self, title: str, year: int | None = None, *, limit: int = 10) -> list[Movie]:
+        key = f"search:{self.source.name}:{normalize_title(title)}:{year or ''}:{limit}"
+        return self._cached_list(key, lambda: self.source.search(title, year, limit=limit), limit)
+
+    # --- internals --------------------------------------------------------------------------------
+    def _needs_fetch(self, movie: Movie | None) -> bool:
+        if movie is None:
+            return True
+        if self.source.name == "catalog":
+            return False  # the catalog is the freshest data there is offline
+        if movie.source != self.source.name:
+            return True  # live data wins over catalog rows
+        return movie.fetched_at is None or movie.fetched_at < datetime.now(timezone.utc) - self.ttl
+
+    def _fetch_details(self, ids: list[int]) -> tuple[list[Movie], TMDBError | None]:
+        fetched: list[Movie] = []
+        for movie_id in ids:
+            try:
+                movie = self.source.details(movie_id)
+            except TMDBNotFound:
+                log.debug("%s has no film %s", self.source.name, movie_id)
+                continue
+            except TMDBError as exc:
+                # The service is down or refusing us: stop asking, serve what is cached.
+                self._log_once(exc, "details")
+                return fetched, exc
+            fetched.append(self._enrich(movie) if self._enrich else movie)
+        return fetched, None
+
+    def _cached_list(self, key: str, fetch: Callable[[], list[Movie]], limit: int, *,
+                     fallback_prefix: str | None = None) -> list[Movie]:
+        with transaction(self.pool) as conn:
+            row = conn.execute(
+                "select movie_ids, fetched_at from public.source_cache where cache_key = %s", (key,)
+            ).fetchone()
+            if row and row["fetched_at"] >= datetime.now(timezone.utc) - self.ttl:
+                return _in_order(movies_by_ids(conn, row["movie_ids"]), row["movie_ids"])[:limit]
+        try:
+            films = fetch()
+        except TMDBError as exc:
+            self._log_once(exc, key.split(":", 1)[0])
+            stale = row["movie_ids"] if row else self._latest_ids(fallback_prefix)
+            if not stale:
+                raise
+            with transaction(self.pool) as conn:
+                return _in_order(movies_by_ids(conn, stale), stale)[:limit]
+        ids = [m.id for m in films]
+        with transaction(self.pool) as conn:
+            upsert_movies(conn, films, partial=True)  # new ids only; details come via get()
+            conn.execute(
+                "insert into public.source_cache (cache_key, movie_ids, fetched_at) values (%s, %s, now())"
+                " on conflict (cache_key) do update set movie_ids = excluded.movie_ids, fetched_at = now()",
+                (key, ids),
+            )
+            return _in_order(movies_by_ids(conn, ids), ids)[:limit]
+
+    def _latest_ids(self, prefix: str | None) -> list[int]:
+        if not prefix:
+            return []
+        with transaction(self.pool) as conn:
+            row = conn.execute(
+                "select movie_ids from public.source_cache where starts_with(cache_key, %s)"
+                " order by fetched_at desc limit 1",
+                (prefix,),
+            ).fetchone()
+        return list(row["movie_ids"]) if row else []
+
+    def _log_once(self, exc: TMDBError, what: str) -> None:
+        kind = type(exc).__name__
+        if kind in self._logged_errors:
+            log.debug("%s still failing (%s): %s", self.source.name, what, exc)
+            return
+        self._logged_errors.add(kind)
+        log.warning("%s failed (%s): %s; serving cached data", self.source.name, what, exc)
+
+
+def _in_order(by_id: dict[int, Movie], ids: Sequence[int]) -> list[Movie]:
+    return [by_id[i] for i in ids if i in by_id]

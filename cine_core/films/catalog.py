@@ -1,0 +1,54 @@
+"""The bundled offline catalog file (cine_core/films/data/catalog.jsonl.gz), read into Movie rows.
+
+Pure: no database here. Rebuild the file with `python scripts/build_catalog.py`; `CatalogSource`
+(catalog_source.py) serves it through the MovieSource interface when there is no TMDB key, and
+`rows.load_catalog_into_db` copies it into `movies`.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import logging
+from datetime import date
+from pathlib import Path
+
+from cine_core.domain.models import Movie
+
+log = logging.getLogger(__name__)
+
+CATALOG_FILE = Path(__file__).resolve().parent / "data" / "catalog.jsonl.gz"
+
+
+@functools.cache
+def catalog_movies() -> tuple[Movie, ...]:
+    """The bundled catalog as a tuple, sorted by id; read from disk on first use."""
+    with gzip.open(CATALOG_FILE, "rt", encoding="utf-8") as fh:
+        films = tuple(_record_to_movie(json.loads(line)) for line in fh if line.strip())
+    log.debug("Loaded %d catalog films from %s", len(films), CATALOG_FILE)
+    return films
+
+
+def _record_to_movie(record: dict) -> Movie:
+    release = record.get("release_date")
+    return Movie(
+        id=int(record["id"]),
+        title=record["title"],
+        year=record.get("year"),
+        release_date=date.fromisoformat(release) if release else None,
+        overview=record.get("overview", ""),
+        genres=tuple(record.get("genres", ())),
+        keywords=tuple(record.get("keywords", ())),
+        directors=tuple(record.get("directors", ())),
+        cast=tuple(record.get("cast", ())),
+        runtime=record.get("runtime"),
+        original_language=record.get("original_language"),
+        popularity=float(record.get("popularity", 0.0)),
+        vote_average=record.get("vote_average"),
+        vote_count=int(record.get("vote_count", 0)),
+        poster_path=record.get("poster_path"),
+        imdb_id=record.get("imdb_id"),
+        source="catalog",
+    )
+

@@ -1,0 +1,159 @@
+"""CatalogSource: the MovieSource served from the bundled catalog, with no network at all."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from rapidfuzz import fuzz, process
+
+from cine_core.domain.errors import TMDBNotFound
+from cine_core.domain.models import Movie
+from cine_core.domain.titles import normalize_title, title_key
+from cine_core.films.catalog import catalog_movies
+
+log = logging.getLogger(__name__)
+
+TRENDING_POOL_SIZE = 600  # films eligible for trending; a day's window is drawn from these
+RECENCY_HALF_LIFE_YEARS = 8.0
+SEARCH_MIN_SCORE = 80.0  # rapidfuzz 0..100
+# How much each kind of shared trait counts when relating two films.
+SIMILAR_WEIGHTS = {"genre": 1.0, "keyword": 1.5, "director": 2.5, "cast": 1.0}
+RECOMMEND_WEIGHTS = {"genre": 1.0, "keyword": 1.0, "director": 3.0, "cast": 2.0}
+
+
+class CatalogSource:
+    """Offline MovieSource over the bundled catalog (or any films passed in, for tests)."""
+
+    name = "catalog"
+
+    def __init__(self, movies: Sequence[Movie] | None = None) -> None:
+        self._movies = tuple(movies) if movies is not None else catalog_movies()
+        self._by_id = {m.id: m for m in self._movies}
+        self._by_imdb = {m.imdb_id: m for m in self._movies if m.imdb_id}
+        self._keys = [title_key(m.title) for m in self._movies]
+        self._index: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for m in self._movies:
+            for kind, values in _traits(m).items():
+                for value in values:
+                    self._index[(kind, value)].append(m.id)
+        self._latest_year = max((m.year for m in self._movies if m.year), default=date.today().year)
+        self._trending_pool = self._rank_trending_pool()
+
+    # --- MovieSource --------------------------------------------------------------------------
+    def trending(self, window: str = "day", *, limit: int = 40, today: date | None = None) -> list[Movie]:
+        """A popularity- and recency-weighted sample that changes every day (or ISO week); stable within it."""
+        today = today or date.today()
+        period = f"{today.isocalendar().year}-W{today.isocalendar().week}" if window == "week" else today.isoformat()
+        rng = random.Random(int.from_bytes(hashlib.sha256(f"{window}:{period}".encode()).digest()[:8], "big"))
+        # Weighted sampling without replacement (Efraimidis–Spirakis): key = u ** (1 / weight).
+        keyed = sorted(self._trending_pool, key=lambda mw: rng.random() ** (1.0 / mw[1]), reverse=True)
+        return [m for m, _ in keyed[:limit]]
+
+    def details(self, movie_id: int) -> Movie:
+        try:
+            return self._by_id[int(movie_id)]
+        except KeyError:
+            raise TMDBNotFound(f"Film {movie_id} is not in the offline catalog") from None
+
+    def recommendations(self, movie_id: int, *, limit: int = 20) -> list[Movie]:
+        return self._related(movie_id, RECOMMEND_WEIGHTS, limit)
+
+    def similar(self, movie_id: int, *, limit: int = 20) -> list[Movie]:
+        return self._related(movie_id, SIMILAR_WEIGHTS, limit)
+
+    def search(self, title: str, year: int | None = None, *, limit: int = 10) -> list[Movie]:
+        """Films whose title matches (accents/case ignored, fuzzy); with `year`, only year ±1."""
+        key = title_key(title)
+        if not key:
+            return []
+        hits = process.extract(key, self._keys, scorer=fuzz.ratio, score_cutoff=SEARCH_MIN_SCORE, limit=200)
+        scored = []
+        for _, score, idx in hits:
+            movie = self._movies[idx]
+            if year is not None and (movie.year is None or abs(movie.year - year) > 1):
+                continue
+            exact_year = year is not None and movie.year == year
+            scored.append(((score, exact_year, movie.popularity), movie))
+        scored.sort(key=lambda sm: sm[0], reverse=True)
+        return [m for _, m in scored[:limit]]
+
+    def discover(
+        self,
+        *,
+        genres: Sequence[str] = (),
+        year_from: int | None = None,
+        year_to: int | None = None,
+        runtime_max: int | None = None,
+        limit: int = 20,
+    ) -> list[Movie]:
+        """Films having every genre asked for, within the years and runtime, most popular first."""
+        wanted = {normalize_title(g) for g in genres}
+        found = [
+            m for m in self._movies
+            if wanted <= {normalize_title(g) for g in m.genres}
+            and (year_from is None or (m.year is not None and m.year >= year_from))
+            and (year_to is None or (m.year is not None and m.year <= year_to))
+            and (runtime_max is None or (m.runtime is not None and m.runtime <= runtime_max))
+        ]
+        found.sort(key=lambda m: (m.popularity, m.vote_count), reverse=True)
+        return found[:limit]
+
+    def find_imdb(self, imdb_id: str) -> Movie | None:
+        return self._by_imdb.get((imdb_id or "").strip())
+
+    # --- internals ----------------------------------------------------------------------------
+    def _rank_trending_pool(self) -> list[tuple[Movie, float]]:
+        weighted = []
+        for m in self._movies:
+            if not m.year or m.vote_count < 10:
+                continue
+            age = max(0, self._latest_year - m.year)
+            weight = math.log1p(m.popularity) * 0.5 ** (age / RECENCY_HALF_LIFE_YEARS)
+            if weight > 0:
+                weighted.append((m, weight))
+        weighted.sort(key=lambda mw: mw[1], reverse=True)
+        return weighted[:TRENDING_POOL_SIZE]
+
+    def _related(self, movie_id: int, weights: dict[str, float], limit: int) -> list[Movie]:
+        seed = self.details(movie_id)
+        scores: dict[int, float] = defaultdict(float)
+        for kind, values in _traits(seed).items():
+            for value in values:
+                postings = self._index.get((kind, value), ())
+                # Rare traits say more than common ones ("heist" vs "Drama").
+                weight = weights[kind] / math.log2(2 + len(postings) / 50)
+                for other in postings:
+                    if other != seed.id:
+                        scores[other] += weight
+        ranked = sorted(
+            scores.items(),
+            key=lambda item: (item[1] + 0.05 * math.log1p(self._by_id[item[0]].popularity), item[0]),
+            reverse=True,
+        )
+        return [self._by_id[i] for i, _ in ranked[:limit]]
+
+
+def _traits(movie: Movie) -> dict[str, set[str]]:
+    return {
+        "genre": {g.lower() for g in movie.genres},
+        "keyword": {k.lower() for k in movie.keywords},
+        "director": {d.lower() for d in movie.directors},
+        "cast": {c.lower() for c in movie.cast},
+    }
+
+
+_shared: CatalogSource | None = None
+
+
+def shared_catalog_source() -> CatalogSource:
+    """One CatalogSource per process over the bundled catalog (building its indexes takes ~1 s)."""
+    global _shared
+    if _shared is None:
+        _shared = CatalogSource()
+    return _shared

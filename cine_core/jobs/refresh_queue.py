@@ -1,0 +1,212 @@
+"""The refresh queue: the only code that touches `recommendation_refresh_queue`.
+
+Modelled on procrastinate (claim with `FOR UPDATE SKIP LOCKED`, one queued row per user via a partial
+unique index) and pgmq (a lease instead of heartbeats: a job whose worker died becomes claimable again
+when `locked_until` passes; `attempts` counts claims). The SQL lives in `refresh_queue.sql`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from cine_core.db.named_sql import load_named_queries
+from cine_core.domain.models import TriggerType
+
+log = logging.getLogger(__name__)
+
+NOTIFY_CHANNEL = "recommendation_refresh"
+QUERIES_FILE = Path(__file__).with_suffix(".sql")
+DEFAULT_LEASE_SECONDS = 300.0  # a refresh takes seconds; a dead worker's job is retried after this
+BACKOFF_BASE_SECONDS = 30.0  # first retry delay; doubles per attempt
+MAX_BACKOFF_SECONDS = 3600.0
+MAX_ERROR_CHARS = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A claimed refresh job; the claiming worker holds it until `locked_until`."""
+
+    id: int
+    user_id: str
+    trigger_type: str
+    attempts: int  # including this claim
+    max_attempts: int
+    created_at: datetime
+    locked_until: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QueueStats:
+    """Queue health for the Status page."""
+
+    pending: int  # waiting, including those backing off
+    due: int  # pending and claimable now
+    running: int  # claimed with a live lease
+    stale: int  # claimed, lease expired (worker died): claimable again
+    failed: int  # gave up after max_attempts; see list_failed()
+    oldest_pending_seconds: float | None
+
+
+def queries() -> dict[str, str]:
+    """The named queries of refresh_queue.sql (`-- name: x` headers)."""
+    return load_named_queries(QUERIES_FILE)
+
+
+def _one(conn: psycopg.Connection, name: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(queries()[name], params or {})
+        return cur.fetchone() if cur.description else None
+
+
+def _all(conn: psycopg.Connection, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(queries()[name], params or {})
+        return cur.fetchall()
+
+
+def notify(conn: psycopg.Connection, user_id: str) -> None:
+    """Wake listening workers (delivered when the caller's transaction commits)."""
+    _one(conn, "notify", {"channel": NOTIFY_CHANNEL, "payload": str(user_id)})
+
+
+def enqueue(conn: psycopg.Connection, user_id: str, trigger_type: TriggerType | str) -> bool:
+    """Ask for a refresh of one user's picks; True if a new pending job was created.
+
+    A pending job for the user already covers this request (bursts coalesce). Runs in the caller's
+    transaction with service rights (the queue has no grants for app roles).
+    """
+    row = _one(conn, "enqueue", {"user_id": user_id, "trigger_type": str(TriggerType(trigger_type))})
+    notify(conn, user_id)
+    return row is not None
+
+
+def request_refresh(conn: psycopg.Connection, trigger_type: TriggerType | str) -> bool:
+    """enqueue() for code running inside db.user_transaction (role authenticated, RLS claims set)."""
+    row = conn.execute("select public.request_refresh(%s) as created", (str(TriggerType(trigger_type)),)).fetchone()
+    return bool(row["created"] if isinstance(row, dict) else row[0])
+
+
+def claim_next(
+    conn: psycopg.Connection, worker_id: str, *, lease_seconds: float = DEFAULT_LEASE_SECONDS
+) -> Job | None:
+    """Claim the oldest due job (or one whose lease expired) for `worker_id`; None if nothing is due.
+
+    Commit right after: the lease is only visible to other workers once committed. Jobs whose workers
+    died `max_attempts` times are marked failed here rather than claimed again.
+    """
+    with conn.transaction():
+        with conn.cursor() as cur:
+            cur.execute(queries()["fail_exhausted_leases"])
+            if cur.rowcount:
+                log.warning("Marked %d job(s) failed: their workers died too often", cur.rowcount)
+        row = _one(conn, "claim_job", {"worker_id": worker_id, "lease_seconds": float(lease_seconds)})
+    return Job(**row) if row else None
+
+
+def complete(conn: psycopg.Connection, job: Job, worker_id: str) -> bool:
+    """Remove a finished job; False if this worker no longer held it (lease lost to another worker).
+
+    If a newer request for the same user is waiting, listening workers are woken for it now rather
+    than at their next poll.
+    """
+    with conn.transaction():
+        row = _one(conn, "complete_job", {"job_id": job.id, "worker_id": worker_id})
+        if row is None:
+            log.warning("Job %s was no longer held by %s when it finished", job.id, worker_id)
+            return False
+        if _one(conn, "has_pending", {"user_id": job.user_id})["pending"]:
+            notify(conn, job.user_id)
+    return True
+
+
+def backoff_seconds(
+    attempts: int, *, base: float = BACKOFF_BASE_SECONDS, cap: float = MAX_BACKOFF_SECONDS
+) -> float:
+    """Delay before retry number `attempts` (1-based): base, 2·base, 4·base … capped."""
+    return min(cap, base * 2 ** max(0, attempts - 1))
+
+
+def fail(
+    conn: psycopg.Connection,
+    job: Job,
+    worker_id: str,
+    error: str,
+    *,
+    backoff_base: float = BACKOFF_BASE_SECONDS,
+    max_backoff: float = MAX_BACKOFF_SECONDS,
+) -> str:
+    """Record a failed attempt. Returns what happened: 'retry', 'merged', 'failed' or 'lost'.
+
+    'retry': back to pending after a backoff. 'merged': a newer pending job for the same user exists
+    (the unique index allows only one), so this one is folded into it, carrying its attempt count.
+    'failed': max_attempts reached; the row stays with last_error. 'lost': the lease had passed to
+    another worker, nothing changed.
+    """
+    error = (error or "unknown error")[:MAX_ERROR_CHARS]
+    with conn.transaction():
+        own = _one(conn, "lock_own_job", {"job_id": job.id, "worker_id": worker_id})
+        if own is None:
+            log.warning("Job %s failed after its lease passed to another worker: %s", job.id, error)
+            return "lost"
+        if own["attempts"] >= own["max_attempts"]:
+            _one(conn, "mark_failed", {"job_id": job.id, "error": error})
+            log.error("Job %s for user %s failed for good after %d attempts: %s",
+                      job.id, job.user_id, own["attempts"], error)
+            return "failed"
+        delay = backoff_seconds(own["attempts"], base=backoff_base, cap=max_backoff)
+        # A trigger may insert a pending row between our check and the update: retry once via merge.
+        for _ in range(2):
+            pending = _one(conn, "lock_pending_for_user", {"user_id": job.user_id})
+            if pending is not None:
+                _one(conn, "merge_into_pending", {
+                    "pending_id": pending["id"], "attempts": own["attempts"], "error": error,
+                    "delay_seconds": delay,
+                })
+                _one(conn, "delete_job", {"job_id": job.id})
+                log.info("Job %s failed (%s); merged into pending job %s", job.id, error, pending["id"])
+                return "merged"
+            try:
+                with conn.transaction():
+                    _one(conn, "retry_later", {"job_id": job.id, "delay_seconds": delay, "error": error})
+            except psycopg.errors.UniqueViolation:
+                continue
+            log.info("Job %s failed (attempt %d/%d), retrying in %.0f s: %s",
+                     job.id, own["attempts"], own["max_attempts"], delay, error)
+            return "retry"
+    raise AssertionError("unreachable: the pending row vanished twice")  # pragma: no cover
+
+
+def extend_lease(
+    conn: psycopg.Connection, job: Job, worker_id: str, *, lease_seconds: float = DEFAULT_LEASE_SECONDS
+) -> bool:
+    """Push this worker's lease forward for a long job; False if the lease was already lost."""
+    with conn.transaction():
+        row = _one(conn, "extend_lease", {"job_id": job.id, "worker_id": worker_id, "lease_seconds": lease_seconds})
+    return row is not None
+
+
+def queue_stats(conn: psycopg.Connection) -> QueueStats:
+    """Counts by state and the age of the oldest pending job."""
+    return QueueStats(**_one(conn, "queue_stats"))
+
+
+def seconds_until_next_job(conn: psycopg.Connection) -> float | None:
+    """0 if a job is claimable now, else seconds until one will be; None if the queue is empty."""
+    return _one(conn, "next_due_in")["seconds"]
+
+
+def list_failed(conn: psycopg.Connection, *, limit: int = 20) -> list[dict[str, Any]]:
+    """Failed jobs, newest first, with their last error."""
+    return _all(conn, "list_failed", {"limit": limit})
+
+
+def retry_failed(conn: psycopg.Connection) -> int:
+    """Put failed jobs back in the queue (one per user); returns how many."""
+    return len(_all(conn, "retry_failed"))

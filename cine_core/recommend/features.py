@@ -1,0 +1,173 @@
+"""Film feature matrices for the local matcher: genres, keywords, people, decade, overview TF-IDF, quality.
+
+A FeatureSpace is fitted once on a corpus (the offline catalog) and cached; films outside the corpus
+are encoded on the fly with the same vocabulary, so TMDB films the catalog lacks can still be scored.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from cine_core.domain.models import Movie
+from cine_core.films.catalog import catalog_movies
+
+log = logging.getLogger(__name__)
+
+FAMILIES = ("genre", "keyword", "person")  # the token families; removal keys use the same prefixes
+CAST_PEOPLE = 3  # top-billed actors that count as "people" (further down the bill says little about taste)
+PRIOR_VOTES = 200  # Bayesian vote average: a film needs this many votes to move far from the mean
+MAX_TFIDF_FEATURES = 30_000
+
+
+def movie_tokens(movie: Movie, family: str) -> list[str]:
+    """Lower-case tokens of one family; the same normalisation as taste_build uses for profiles."""
+    if family == "genre":
+        names: Iterable[str] = movie.genres
+    elif family == "keyword":
+        names = movie.keywords
+    else:
+        names = (*movie.directors, *movie.cast[:CAST_PEOPLE])
+    return list(dict.fromkeys(n.strip().lower() for n in names if n and n.strip()))
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """Feature rows for a list of films, row i = films[i]."""
+
+    tokens: dict[str, sparse.csr_matrix]  # family -> binary rows
+    text: sparse.csr_matrix  # L2-normalised TF-IDF rows (all-zero for films without an overview)
+    decade: np.ndarray  # int, 0 = unknown
+    year: np.ndarray  # int, 0 = unknown
+    runtime: np.ndarray  # minutes, nan = unknown
+    quality: np.ndarray  # Bayesian vote average minus the corpus mean (0 = unknown)
+    votes: np.ndarray  # log1p(vote_count)
+    has_metadata: np.ndarray  # bool: any genre/keyword/person/overview at all
+
+
+class FeatureSpace:
+    """Vocabularies, base rates and cached rows of a film corpus."""
+
+    def __init__(self, corpus: Sequence[Movie]):
+        self.vocab: dict[str, dict[str, int]] = {}
+        for family in FAMILIES:
+            names = sorted({t for m in corpus for t in movie_tokens(m, family)})
+            self.vocab[family] = {name: i for i, name in enumerate(names)}
+        rated_votes = [(m.vote_average, m.vote_count) for m in corpus if m.vote_average and m.vote_count]
+        total = sum(c for _, c in rated_votes)
+        self.mean_vote = sum(a * c for a, c in rated_votes) / total if total else 6.0
+        texts = [m.overview or "" for m in corpus]
+        self.tfidf = TfidfVectorizer(
+            stop_words="english", sublinear_tf=True, min_df=2, max_df=0.5, max_features=MAX_TFIDF_FEATURES,
+            dtype=np.float32,
+        )
+        self._fitted_text = any(texts)
+        corpus_text = self.tfidf.fit_transform(texts).tocsr() if self._fitted_text else None
+        self.index = {m.id: i for i, m in enumerate(corpus)}
+        self.corpus = self._encode(corpus, corpus_text)
+        n = max(len(corpus), 1)
+        # Share of films carrying each token: what a profile must beat to count as a preference.
+        self.base_rate = {f: np.asarray(self.corpus.tokens[f].sum(axis=0)).ravel() / n for f in FAMILIES}
+        decades, counts = np.unique(self.corpus.decade[self.corpus.decade > 0], return_counts=True)
+        self.decade_base = {int(d): c / n for d, c in zip(decades, counts, strict=True)}
+        self.years, year_counts = np.unique(self.corpus.year[self.corpus.year > 0], return_counts=True)
+        self.year_shares = year_counts / n
+        self.mean_votes = float(self.corpus.votes.mean()) if len(corpus) else 0.0
+        self.std_votes = float(self.corpus.votes.std()) or 1.0 if len(corpus) else 1.0
+        log.info("feature space: %d films, %s tokens", len(corpus), {f: len(v) for f, v in self.vocab.items()})
+
+    def _encode(self, movies: Sequence[Movie], text: sparse.csr_matrix | None = None) -> Encoded:
+        tokens = {}
+        for family in FAMILIES:
+            vocab = self.vocab[family]
+            rows, cols = [], []
+            for r, movie in enumerate(movies):
+                for token in movie_tokens(movie, family):
+                    col = vocab.get(token)
+                    if col is not None:
+                        rows.append(r)
+                        cols.append(col)
+            data = np.ones(len(rows), dtype=np.float32)
+            tokens[family] = sparse.csr_matrix((data, (rows, cols)), shape=(len(movies), len(vocab)))
+        if text is None and self._fitted_text:
+            text = self.tfidf.transform([m.overview or "" for m in movies]).tocsr()
+        elif text is None:
+            text = sparse.csr_matrix((len(movies), 1), dtype=np.float32)
+        quality = np.array([self._bayes(m) for m in movies], dtype=np.float64)
+        has_tokens = sum((tokens[f].getnnz(axis=1) > 0).astype(int) for f in FAMILIES) > 0
+        return Encoded(
+            tokens=tokens,
+            text=text,
+            decade=np.array([m.decade or 0 for m in movies], dtype=np.int64),
+            year=np.array([m.year or 0 for m in movies], dtype=np.int64),
+            runtime=np.array([m.runtime if m.runtime else np.nan for m in movies], dtype=np.float64),
+            quality=quality,
+            votes=np.array([math.log1p(max(m.vote_count, 0)) for m in movies], dtype=np.float64),
+            has_metadata=np.asarray(has_tokens | (text.getnnz(axis=1) > 0)),
+        )
+
+    def _bayes(self, movie: Movie) -> float:
+        if movie.vote_average is None or movie.vote_count <= 0:
+            return 0.0
+        votes = movie.vote_count
+        return (votes * movie.vote_average + PRIOR_VOTES * self.mean_vote) / (votes + PRIOR_VOTES) - self.mean_vote
+
+    def encode(self, movies: Sequence[Movie]) -> Encoded:
+        """Rows for `movies`: cached rows for corpus films, fresh ones for the rest."""
+        known = [self.index.get(m.id) for m in movies]
+        if all(k is not None for k in known):
+            return _take(self.corpus, np.asarray(known, dtype=np.int64))
+        unknown_pos = [i for i, k in enumerate(known) if k is None]
+        fresh = self._encode([movies[i] for i in unknown_pos])
+        if len(unknown_pos) == len(movies):
+            return fresh
+        known_pos = [i for i, k in enumerate(known) if k is not None]
+        cached = _take(self.corpus, np.asarray([known[i] for i in known_pos], dtype=np.int64))
+        order = np.argsort(np.asarray(known_pos + unknown_pos))  # back to the caller's order
+        return _take(_stack(cached, fresh), order)
+
+    def year_base(self, years: np.ndarray, scale: float) -> np.ndarray:
+        """Catalog density of release years near each year (exp(-|Δyear| / scale) kernel)."""
+        if not len(self.years):
+            return np.zeros(len(years))
+        return np.exp(-np.abs(years[:, None] - self.years[None, :]) / scale) @ self.year_shares
+
+    def columns(self, family: str, names: Iterable[str]) -> np.ndarray:
+        vocab = self.vocab[family]
+        return np.asarray([vocab[n] for n in names if n in vocab], dtype=np.int64)
+
+
+def _take(enc: Encoded, rows: np.ndarray) -> Encoded:
+    return Encoded(
+        tokens={f: m[rows] for f, m in enc.tokens.items()}, text=enc.text[rows], decade=enc.decade[rows],
+        year=enc.year[rows], runtime=enc.runtime[rows], quality=enc.quality[rows], votes=enc.votes[rows],
+        has_metadata=enc.has_metadata[rows],
+    )
+
+
+def _stack(a: Encoded, b: Encoded) -> Encoded:
+    return Encoded(
+        tokens={f: sparse.vstack([a.tokens[f], b.tokens[f]]).tocsr() for f in a.tokens},
+        text=sparse.vstack([a.text, b.text]).tocsr(), decade=np.concatenate([a.decade, b.decade]),
+        year=np.concatenate([a.year, b.year]),
+        runtime=np.concatenate([a.runtime, b.runtime]), quality=np.concatenate([a.quality, b.quality]),
+        votes=np.concatenate([a.votes, b.votes]), has_metadata=np.concatenate([a.has_metadata, b.has_metadata]),
+    )
+
+
+@functools.cache
+def catalog_feature_space() -> FeatureSpace | None:
+    """The space fitted on the offline catalog, once per process; None if the catalog is unavailable."""
+    try:
+        films = catalog_movies()
+    except OSError:
+        log.warning("offline catalog not available; the local matcher fits on each call's films")
+        return None
+    return FeatureSpace(list(films))

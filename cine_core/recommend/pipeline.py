@@ -1,0 +1,169 @@
+"""The scout: keep one person's picks fresh. candidates → enrich → pre-rank → match → store.
+
+- Candidates come from the shared MovieStore (cache first); see candidates.py.
+- The local matcher pre-ranks everything; the top K go to the configured matcher (Claude when a key
+  is set: one call per user), unless neither the profile version nor that top-K set changed since
+  the last analysis — then the stored picks stand and no LLM call is made.
+- A quick refresh (queue jobs) re-scores the last candidate set and current picks with the changed
+  profile, plus films similar to the newest liked one; it never waits for trending.
+- When a source fails the pass finishes with what it has, records the error in `scout_state`
+  (the TMDB client records its own in `api_usage`), and keeps the existing picks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from psycopg_pool import ConnectionPool
+
+from cine_core.config import Settings
+from cine_core.db import transaction
+from cine_core.domain.models import Candidate, Match, TasteProfile
+from cine_core.domain.protocols import Matcher
+from cine_core.recommend import candidates as cands
+from cine_core.recommend import picks as picks_mod
+from cine_core.recommend import scout_state
+from cine_core.taste import store as taste_store
+
+log = logging.getLogger(__name__)
+
+MAX_ERROR_CHARS = 1000
+ENRICH_PER_TOP_K = 2  # films enriched (detail calls) per film the matcher will see
+MIN_ENRICHED = 40
+
+
+@dataclass(frozen=True, slots=True)
+class ScoutContext:
+    """What a scout needs; built once per worker process and shared by its threads."""
+
+    pool: ConnectionPool
+    settings: Settings
+    store: cands.CandidateStore
+    matcher: Matcher  # the configured one (Claude with local fallback, or local)
+    local: Matcher  # the pre-ranker
+
+
+@dataclass(frozen=True, slots=True)
+class ScoutResult:
+    """What one scout of one user did."""
+
+    user_id: str
+    quick: bool
+    candidates: int
+    picks: int  # stored at or above the threshold
+    below_threshold: int  # stored as fillers
+    removed: int
+    llm_called: bool
+    reused: bool  # nothing changed since the last analysis: stored picks kept as they are
+    errors: tuple[str, ...] = ()
+
+
+def build_scout_context(settings: Settings, pool: ConnectionPool, *, matcher: Matcher | None = None) -> ScoutContext:
+    """MovieStore over the configured source, the local pre-ranker and the configured matcher."""
+    from cine_core.films.cache import MovieStore
+    from cine_core.films.source import build_movie_source
+    from cine_core.films.wiki import build_enricher
+    from cine_core.metering.usage import UsageRecorder
+    from cine_core.recommend.local_scorer import LocalMatcher
+
+    store = MovieStore(pool, build_movie_source(settings, pool), ttl=timedelta(days=settings.tmdb_cache_ttl_days),
+                       usage=UsageRecorder(pool), enrich=build_enricher(settings, pool))
+    local = LocalMatcher()
+    if matcher is None:
+        from cine_core.recommend.engine import build_matcher
+
+        matcher = build_matcher(settings, pool, local=local)
+    return ScoutContext(pool=pool, settings=settings, store=store, matcher=matcher, local=local)
+
+
+def warm_up(ctx: ScoutContext) -> None:
+    """Load what the first scout would otherwise wait for: the film source's index and the matcher's
+    feature space (a worker calls this at start so the first refresh is as fast as the rest)."""
+    ctx.local.match(profile=TasteProfile(), rated=[], candidates=ctx.store.trending("day", limit=1))
+
+
+def candidate_hash(profile_version: int, movie_ids: list[int]) -> str:
+    """Identity of one analysis: the taste version and the set of films sent to the matcher."""
+    text = f"{profile_version}:" + ",".join(str(i) for i in sorted(movie_ids))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False) -> ScoutResult:
+    """Refresh one user's picks; see the module docstring. Raises only if the database fails."""
+    user_id = str(user_id)
+    with transaction(ctx.pool) as conn:
+        profile = taste_store.refresh_profile(conn, user_id)
+        rated = taste_store.load_rated(conn, user_id)
+        excluded = picks_mod.excluded_movie_ids(conn, user_id)
+        state = scout_state.load_state(conn, user_id)
+        current = picks_mod.current_picks(conn, user_id)
+
+    previous = list(zip(state.candidate_ids, state.candidate_sources, strict=True)) + current
+    if quick and previous:
+        found = cands.gather_quick(ctx.store, rated, previous)
+    else:
+        quick = False
+        found = cands.gather(ctx.store, profile, rated)
+    errors = found.errors
+    shortlist = found.without(excluded)
+    enrich_limit = max(ENRICH_PER_TOP_K * ctx.settings.llm_top_k, MIN_ENRICHED)
+    if len(shortlist) > enrich_limit:
+        # Rank on what the lists gave (cached rows, often complete) and fetch details only for the
+        # best: TMDB detail calls per user stay bounded however many lists a user's taste opens.
+        first = ctx.local.match(profile=profile, rated=rated, candidates=[c.movie for c in shortlist])
+        keep = {m.movie_id for m in first[:enrich_limit]}
+        shortlist = [c for c in shortlist if c.movie.id in keep]
+    candidates = cands.enrich(ctx.store, shortlist, errors)
+    sources = {c.movie.id: c.discovery_source for c in candidates}
+    films = {c.movie.id: c.movie for c in candidates}
+
+    ranked = ctx.local.match(profile=profile, rated=rated, candidates=[c.movie for c in candidates])
+    top = [m.movie_id for m in ranked[: ctx.settings.llm_top_k]]
+    analysis = candidate_hash(profile.version, top)
+    error_text = "; ".join(errors)[:MAX_ERROR_CHARS] or None
+    if state.candidate_hash == analysis and state.matcher == ctx.matcher.name:
+        with transaction(ctx.pool) as conn:
+            scout_state.save_visit(conn, user_id, last_error=error_text)
+        log.info("Scout %s: nothing changed (profile v%s), picks kept", user_id, profile.version)
+        return ScoutResult(user_id, quick, len(candidates), 0, 0, 0, llm_called=False, reused=True,
+                           errors=tuple(errors))
+
+    judged: dict[int, tuple[Match, str]] = {m.movie_id: (m, ctx.local.name) for m in ranked}
+    engine = ctx.local.name
+    llm_called = ctx.matcher.name != ctx.local.name and bool(top)
+    if llm_called:
+        verdicts = ctx.matcher.match(profile=profile, rated=rated, candidates=[films[i] for i in top])
+        # A FallbackMatcher says which engine answered; remembering it makes a pass that fell back
+        # to the local engine count as "not analysed by Claude", so the next pass asks Claude again.
+        engine = getattr(ctx.matcher, "last_engine", None) or ctx.matcher.name
+        for match in verdicts:
+            if match.movie_id in films:
+                judged[match.movie_id] = (match, engine)
+
+    chosen = picks_mod.select_picks(
+        list(judged.values()), sources, threshold=ctx.settings.pick_threshold, min_picks=ctx.settings.min_picks)
+    with transaction(ctx.pool) as conn:
+        # With a source down the candidate set is partial: add what was found, evict nothing.
+        removed = picks_mod.store_picks(conn, user_id, chosen, films, remove_stale=not errors)
+        scout_state.save_analysis(
+            conn, user_id, profile_version=profile.version,
+            candidate_hash=analysis,
+            candidates=_candidate_list(candidates), matcher=engine if llm_called else ctx.matcher.name,
+            last_error=error_text)
+    result = ScoutResult(
+        user_id, quick, len(candidates), sum(not p.below_threshold for p in chosen),
+        sum(p.below_threshold for p in chosen), removed, llm_called=llm_called, reused=False, errors=tuple(errors))
+    log.info("Scout %s%s: %d candidates, %d picks (+%d below threshold), %d removed%s", user_id,
+             " (quick)" if quick else "", result.candidates, result.picks, result.below_threshold, removed,
+             f", errors: {error_text}" if errors else "")
+    return result
+
+
+def _candidate_list(candidates: list[Candidate]) -> list[tuple[int, str]]:
+    return [(c.movie.id, str(c.discovery_source)) for c in candidates]
+
+
+__all__ = ["ScoutContext", "ScoutResult", "build_scout_context", "candidate_hash", "scout_user", "warm_up"]

@@ -1,0 +1,192 @@
+"""Pure construction of a TasteProfile from ratings and chat insights (no I/O).
+
+How ratings are weighted was decided by bench/quality.py, not by intuition: positive-only weights
+(a film rated below the pivot teaches nothing about what to recommend) beat "rating minus the user's mean"
+by a wide margin, and recency counted in ratings (the 10th-latest rating weighs half) beat a 90-day clock.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from cine_core.domain.insights import ChatInsights
+from cine_core.domain.models import RatedMovie, TasteProfile
+from cine_core.domain.vocabulary import canonical_genre
+
+log = logging.getLogger(__name__)
+
+CHAT_WEIGHT = 0.6  # how far one stated like/dislike moves an affinity (affinities live in [-1, 1])
+MAX_KEYWORDS = 150  # stored profile size bounds: the JSON stays small, the tail carries little signal
+MAX_PEOPLE = 150
+MAX_RECENT_LEARNING = 12
+MAX_MOOD_CONTEXTS = 5
+SECONDS_PER_DAY = 86_400.0
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileConfig:
+    """How ratings become weights. Defaults are the benchmark's winner on `--holdout second-last`."""
+
+    pivot: float = 3.0  # ratings above the pivot count positively, weight = (rating - pivot) ** power
+    power: float = 1.0
+    floor: float = 0.0  # added for every rating >= floor_from: having chosen a film is itself signal
+    floor_from: float = 0.0
+    half_life_days: float | None = None  # recency decay by clock, from the user's latest rating; None = off
+    # Recency by order: a rating counts 0.5 ** (ratings made after it / half-life). People rate in bursts, so
+    # "your last ten ratings" says more about what you watch now than "the last 90 days" (second-last NDCG@10:
+    # trending 0.543 -> 0.578, uniform 0.505 -> 0.539; 5 to 15 ratings all score about the same).
+    half_life_ratings: float | None = 10.0
+    negative_weight: float = 0.0  # >0: ratings <= negative_pivot push affinities below zero
+    negative_pivot: float = 2.5
+
+
+DEFAULT_PROFILE_CONFIG = ProfileConfig()
+
+
+def rating_weights(rated: Sequence[RatedMovie], config: ProfileConfig = DEFAULT_PROFILE_CONFIG) -> list[float]:
+    """Signed weight of each rating: > 0 teaches a like, < 0 a dislike, 0 nothing."""
+    latest = max((r.rated_at for r in rated if r.rated_at is not None), default=None)
+    newer = _newer_counts(rated) if config.half_life_ratings else None
+    weights = []
+    for i, item in enumerate(rated):
+        weight = config.floor if item.rating >= config.floor_from else 0.0
+        if item.rating > config.pivot:
+            weight += (item.rating - config.pivot) ** config.power
+        elif config.negative_weight > 0 and item.rating <= config.negative_pivot:
+            weight = -config.negative_weight * (config.negative_pivot - item.rating + 0.5)
+        if config.half_life_days and latest is not None and item.rated_at is not None:
+            age_days = (latest - item.rated_at).total_seconds() / SECONDS_PER_DAY
+            weight *= 0.5 ** (age_days / config.half_life_days)
+        if newer is not None:
+            weight *= 0.5 ** (newer[i] / config.half_life_ratings)
+        weights.append(weight)
+    return weights
+
+
+def _newer_counts(rated: Sequence[RatedMovie]) -> list[int]:
+    """Per rating, how many ratings are strictly newer (order of `rated` does not matter; ratings made at the
+    same moment, e.g. one import, rank together; undated ratings count as older than every dated one)."""
+    newest_first = sorted(-r.rated_at.timestamp() for r in rated if r.rated_at is not None)
+    dated = len(newest_first)
+    return [dated if r.rated_at is None else bisect.bisect_left(newest_first, -r.rated_at.timestamp()) for r in rated]
+
+
+def _shares(rated: Sequence[RatedMovie], weights: Sequence[float], features) -> dict:
+    """Share of the positive (and negative) weight carried by films having each feature, in [-1, 1]."""
+    positive_total = sum(w for w in weights if w > 0) or 1.0
+    negative_total = -sum(w for w in weights if w < 0) or 1.0
+    sums: dict = defaultdict(float)
+    for item, weight in zip(rated, weights, strict=True):
+        if weight == 0:
+            continue
+        total = positive_total if weight > 0 else negative_total
+        for feature in set(features(item)):
+            sums[feature] += weight / total
+    return {k: max(-1.0, min(1.0, v)) for k, v in sums.items() if v != 0}
+
+
+def _lower(names: Iterable[str]) -> list[str]:
+    return [n.strip().lower() for n in names if n and n.strip()]
+
+
+def _people(item: RatedMovie) -> list[str]:
+    return _lower(item.movie.directors) + _lower(item.movie.cast[:3])
+
+
+def _top(values: Mapping, limit: int) -> dict:
+    return dict(sorted(values.items(), key=lambda kv: -abs(kv[1]))[:limit])
+
+
+def _nudge(target: dict, key, liked: bool) -> None:
+    current = target.get(key, 0.0)
+    target[key] = min(1.0, max(current, 0.0) + CHAT_WEIGHT) if liked else max(-1.0, min(current, 0.0) - CHAT_WEIGHT)
+
+
+def _insight_keys(insight: ChatInsights) -> list[str]:
+    """The removable keys one message taught, in the order the dashboard lists them."""
+    keys = [f"genre:{canonical_genre(g)}" for g in insight.genres_liked + insight.genres_disliked]
+    keys += [f"person:{p.name.strip().lower()}" for p in insight.people]
+    keys += [f"style:{s.style}" for s in insight.visual_style]
+    keys += ["pacing"] if insight.pacing else []
+    keys += [f"theme:{t}" for t in insight.themes_liked + insight.themes_disliked]
+    keys += [f"mood:{m}" for m in insight.mood]
+    keys += [f"mood_context:{insight.mood_context}"] if insight.mood_context else []
+    return keys
+
+
+def build_profile(
+    rated: Sequence[RatedMovie],
+    insights: Sequence[ChatInsights] = (),
+    *,
+    removed: frozenset[str] = frozenset(),
+    user_id=None,
+    version: int = 0,
+    now: datetime | None = None,
+    config: ProfileConfig = DEFAULT_PROFILE_CONFIG,
+) -> TasteProfile:
+    """Ratings, then chat insights (oldest first), then the user's removals; deterministic and pure.
+
+    Rating-derived affinities are weight shares (a genre on every loved film scores 1.0); each stated
+    chat like/dislike moves an affinity by CHAT_WEIGHT, so what the user says outweighs a few ratings.
+    `recent_learning` holds removable keys ("genre:science fiction"), most recent first.
+    """
+    weights = rating_weights(rated, config)
+    genres = _shares(rated, weights, lambda r: _lower(r.movie.genres))
+    keywords = _shares(rated, weights, lambda r: _lower(r.movie.keywords))
+    people = _shares(rated, weights, _people)
+    decades = _shares(rated, weights, lambda r: [r.movie.decade] if r.movie.decade else [])
+    visual_style: dict[str, float] = {}
+    themes: dict[str, float] = {}
+    moods: dict[str, float] = {}
+    pacing = None
+    contexts: list[str] = []
+    recent: list[str] = []
+    for insight in insights:
+        for name in insight.genres_liked:
+            _nudge(genres, canonical_genre(name), True)
+        for name in insight.genres_disliked:
+            _nudge(genres, canonical_genre(name), False)
+        for person in insight.people:
+            _nudge(people, person.name.strip().lower(), person.sentiment == "like")
+        for style in insight.visual_style:
+            _nudge(visual_style, style.style, style.sentiment == "positive")
+        for theme in insight.themes_liked:
+            _nudge(themes, theme, True)
+        for theme in insight.themes_disliked:
+            _nudge(themes, theme, False)
+        for mood in insight.mood:
+            _nudge(moods, mood, True)
+        pacing = insight.pacing or pacing
+        if insight.mood_context:
+            contexts = [insight.mood_context] + [c for c in contexts if c != insight.mood_context]
+        new_keys = _insight_keys(insight)
+        recent = new_keys + [k for k in recent if k not in new_keys]
+
+    def keep(prefix: str, values: Mapping) -> dict:
+        return {k: round(v, 4) for k, v in values.items() if f"{prefix}:{k}" not in removed and round(v, 4) != 0}
+
+    ratings = [r.rating for r in rated]
+    return TasteProfile(
+        user_id=user_id,
+        version=version,
+        genres=keep("genre", genres),
+        keywords=keep("keyword", _top(keywords, MAX_KEYWORDS)),
+        people=keep("person", _top(people, MAX_PEOPLE)),
+        decades=keep("decade", decades),
+        visual_style=keep("style", visual_style),
+        themes=keep("theme", themes),
+        moods=keep("mood", moods),
+        pacing=None if "pacing" in removed else pacing,
+        mood_context=tuple(c for c in contexts if f"mood_context:{c}" not in removed)[:MAX_MOOD_CONTEXTS],
+        recent_learning=tuple(k for k in recent if k not in removed)[:MAX_RECENT_LEARNING],
+        removed=frozenset(removed),
+        rating_count=len(ratings),
+        mean_rating=round(math.fsum(ratings) / len(ratings), 4) if ratings else None,
+        updated_at=now,
+    )

@@ -1,0 +1,190 @@
+"""The taste profile: build it (pure, taste_build.py), store it in `taste_profile`, let the user correct it.
+
+Every function taking `conn` runs inside the caller's transaction (service or `db.user_transaction`,
+where RLS applies), and touches only ratings, movies, movie_conversations and taste_profile.
+The stored profile is always rebuildable: ratings + stored conversation insights + the `removed` set.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import pydantic
+from psycopg.rows import dict_row
+
+from cine_core.domain.insights import ChatInsights
+from cine_core.domain.models import RatedMovie, TasteProfile
+from cine_core.films.rows import row_to_movie
+from cine_core.taste.profile import DEFAULT_PROFILE_CONFIG, ProfileConfig, build_profile, rating_weights
+from cine_core.taste.summary import SummaryItem, TasteSummary, label_for, summarize
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "DEFAULT_PROFILE_CONFIG", "ProfileConfig", "SummaryItem", "TasteSummary", "apply_insights", "build_profile",
+    "label_for", "load_insights", "load_profile", "load_rated", "profile_from_json", "profile_to_json",
+    "rating_weights", "refresh_profile", "remove_preference", "restore_preference", "summarize",
+]
+
+PROFILE_FORMAT = 1  # bump when the JSON shape changes incompatibly
+_MAPS = ("genres", "keywords", "people", "visual_style", "themes", "moods")
+
+
+def profile_to_json(profile: TasteProfile) -> dict:
+    """The `taste_profile.preferences` document (no user id, version or timestamps: those are columns)."""
+    return {
+        "format": PROFILE_FORMAT,
+        **{name: dict(sorted(getattr(profile, name).items())) for name in _MAPS},
+        "decades": {str(k): v for k, v in sorted(profile.decades.items())},
+        "pacing": profile.pacing,
+        "mood_context": list(profile.mood_context),
+        "recent_learning": list(profile.recent_learning),
+        "removed": sorted(profile.removed),
+        "rating_count": profile.rating_count,
+        "mean_rating": profile.mean_rating,
+    }
+
+
+def _affinities(value: Any, *, int_keys: bool = False) -> dict:
+    """Tolerant reader: a hand-edited or older document must not break the dashboard."""
+    out: dict = {}
+    if not isinstance(value, Mapping):
+        return out
+    for key, raw in value.items():
+        try:
+            out[int(key) if int_keys else str(key).lower()] = max(-1.0, min(1.0, float(raw)))
+        except (TypeError, ValueError):
+            log.warning("ignoring malformed affinity %r=%r", key, raw)
+    return out
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+
+def profile_from_json(data: Mapping | None, *, user_id, version: int, updated_at: datetime | None = None) -> TasteProfile:
+    """Inverse of profile_to_json; unknown or malformed fields are ignored."""
+    data = data or {}
+    pacing = data.get("pacing")
+    mean = data.get("mean_rating")
+    return TasteProfile(
+        user_id=str(user_id) if user_id is not None else None,
+        version=int(version),
+        **{name: _affinities(data.get(name)) for name in _MAPS},
+        decades=_affinities(data.get("decades"), int_keys=True),
+        pacing=pacing if pacing in ("faster", "slower") else None,
+        mood_context=_strings(data.get("mood_context")),
+        recent_learning=_strings(data.get("recent_learning")),
+        removed=frozenset(_strings(data.get("removed"))),
+        rating_count=int(data.get("rating_count") or 0),
+        mean_rating=float(mean) if isinstance(mean, int | float) else None,
+        updated_at=updated_at,
+    )
+
+
+def load_rated(conn, user_id) -> list[RatedMovie]:
+    """The user's ratings joined with their films, oldest first."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(
+            """select m.*, r.rating as user_rating, r.rated_at as user_rated_at, r.source as rating_source
+                 from public.ratings r join public.movies m on m.id = r.movie_id
+                where r.user_id = %s order by r.rated_at, r.movie_id""",
+            (user_id,),
+        ).fetchall()
+    return [
+        RatedMovie(row_to_movie(row), float(row["user_rating"]), row["user_rated_at"], row["rating_source"])
+        for row in rows
+    ]
+
+
+def load_insights(conn, user_id) -> list[ChatInsights]:
+    """Validated insights of the user's stored conversations, oldest first; invalid rows are skipped."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(
+            """select id, ai_learned from public.movie_conversations
+                where user_id = %s order by created_at, id""",
+            (user_id,),
+        ).fetchall()
+    insights = []
+    for row in rows:
+        try:
+            insights.append(ChatInsights.model_validate(row["ai_learned"]))
+        except pydantic.ValidationError:
+            log.warning("conversation %s has no valid insights; skipped", row["id"])
+    return insights
+
+
+def load_profile(conn, user_id) -> TasteProfile:
+    """The stored profile, or an empty one (version 0) if the user has none yet."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(
+            "select preferences, version, updated_at from public.taste_profile where user_id = %s", (user_id,)
+        ).fetchone()
+    if row is None:
+        return TasteProfile(user_id=str(user_id))
+    return profile_from_json(row["preferences"], user_id=user_id, version=row["version"], updated_at=row["updated_at"])
+
+
+def _store(conn, user_id, stored: TasteProfile, fresh: TasteProfile, *, force_bump: bool = False) -> TasteProfile:
+    """Write `fresh` if its preferences differ from `stored` (or when forced); returns what is now stored."""
+    document = profile_to_json(fresh)
+    if not force_bump and stored.updated_at is not None and document == profile_to_json(stored):
+        return stored
+    version = stored.version + 1
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(
+            """insert into public.taste_profile (user_id, preferences, version, updated_at)
+               values (%s, %s::jsonb, %s, now())
+               on conflict (user_id) do update
+                  set preferences = excluded.preferences, version = excluded.version, updated_at = now()
+               returning version, updated_at""",
+            (user_id, json.dumps(document), version),
+        ).fetchone()
+    log.info("taste profile of %s now at version %s", user_id, row["version"])
+    return profile_from_json(document, user_id=user_id, version=row["version"], updated_at=row["updated_at"])
+
+
+def _rebuild(conn, user_id, removed: frozenset[str], extra: ChatInsights | None = None) -> TasteProfile:
+    insights = load_insights(conn, user_id)
+    if extra is not None and (not insights or insights[-1] != extra):
+        insights.append(extra)  # the caller may not have stored the row (yet); never count it twice
+    return build_profile(
+        load_rated(conn, user_id), insights, removed=removed, user_id=str(user_id), now=datetime.now(UTC)
+    )
+
+
+def refresh_profile(conn, user_id) -> TasteProfile:
+    """Rebuild from ratings + stored insights + the stored `removed` set; bump the version only on change."""
+    stored = load_profile(conn, user_id)
+    return _store(conn, user_id, stored, _rebuild(conn, user_id, stored.removed))
+
+
+def apply_insights(conn, user_id, insights: ChatInsights) -> TasteProfile:
+    """Merge one chat message's insights (its conversation row usually already stored) and store.
+
+    Implemented as a rebuild so that the stored profile always equals what refresh_profile would
+    produce; the version bumps whenever the message taught something (and not for an empty one).
+    """
+    stored = load_profile(conn, user_id)
+    return _store(conn, user_id, stored, _rebuild(conn, user_id, stored.removed, extra=insights))
+
+
+def remove_preference(conn, user_id, key: str) -> TasteProfile:
+    """The user deletes a learned item ("genre:horror"): gone from the profile and from matching, and
+    kept out of later rebuilds until restore_preference."""
+    key = key.strip().lower()
+    stored = load_profile(conn, user_id)
+    removed = stored.removed | {key}
+    return _store(conn, user_id, stored, _rebuild(conn, user_id, removed), force_bump=key not in stored.removed)
+
+
+def restore_preference(conn, user_id, key: str) -> TasteProfile:
+    """Undo remove_preference: the item comes back on this rebuild if ratings or chat still support it."""
+    key = key.strip().lower()
+    stored = load_profile(conn, user_id)
+    removed = stored.removed - {key}
+    return _store(conn, user_id, stored, _rebuild(conn, user_id, removed), force_bump=key in stored.removed)

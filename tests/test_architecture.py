@@ -1,0 +1,44 @@
+"""The layout's rules: import-linter contracts (pyproject.toml), no import cycles, small modules."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import grimp
+from importlinter.cli import lint_imports
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("cine_core", "worker", "ui", "pages")
+MAX_MODULE_LINES = 300
+UI_ALLOWED = ("cine_core.app", "cine_core.domain", "cine_core.config")
+
+
+def test_import_contracts_hold():
+    assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True) == 0
+
+
+def test_no_module_level_import_cycles():
+    graph = grimp.build_graph(*PACKAGES)
+    cycles = set()
+    for module in graph.modules:
+        for imported in graph.find_modules_directly_imported_by(module):
+            if graph.chain_exists(importer=imported, imported=module):
+                cycles.add(tuple(sorted((module, imported))))
+    assert not cycles, f"import cycles: {sorted(cycles)}"
+
+
+def test_app_script_reaches_the_library_only_through_app_domain_and_config():
+    tree = ast.parse((ROOT / "app.py").read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    library = {name for name in imported if name.startswith("cine_core")}
+    assert library, "app.py should use the library"
+    assert all(name.startswith(UI_ALLOWED) for name in library), sorted(library)
+
+
+def test_modules_stay_small_and_there_is_no_grab_bag():
+    sources = [p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")]
+    too_long = {str(p.relative_to(ROOT)): n for p in sources if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES}
+    assert not too_long
+    assert not [p for p in sources if p.stem in {"utils", "helpers", "misc", "common"}]
