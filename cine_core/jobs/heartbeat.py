@@ -1,4 +1,7 @@
-"""Worker heartbeats: one `worker_heartbeat` row per worker process, so the app can tell it is alive."""
+"""Worker heartbeats: one `worker_heartbeat` row per worker process, so the app can tell it is alive.
+
+The SQL lives in `heartbeat.sql`.
+"""
 
 from __future__ import annotations
 
@@ -10,41 +13,25 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from cine_core.db import transaction
+from cine_core.db.named_sql import load_named_queries
 
 log = logging.getLogger(__name__)
 
 BEAT_SECONDS = 15.0  # the app treats a worker unseen for 120 s as dead
 FORGET_DEAD_AFTER_DAYS = 7  # a worker unseen this long is forgotten (every restart adds a row)
 
-UPSERT_SQL = """
-insert into public.worker_heartbeat (worker_id, hostname, pid, started_at, last_seen)
-values (%(worker_id)s, %(hostname)s, %(pid)s, now(), now())
-on conflict (worker_id) do update
-   set hostname = excluded.hostname, pid = excluded.pid, started_at = now(), last_seen = now(),
-       jobs_done = 0, jobs_failed = 0, last_scout_at = null
-"""
-PRUNE_SQL = """
-delete from public.worker_heartbeat
- where last_seen < now() - make_interval(days => %(forget_days)s) and worker_id <> %(worker_id)s
-"""
-BEAT_SQL = "update public.worker_heartbeat set last_seen = now() where worker_id = %(worker_id)s"
-JOB_SQL = """
-update public.worker_heartbeat
-   set last_seen = now(), jobs_done = jobs_done + %(done)s, jobs_failed = jobs_failed + %(failed)s
- where worker_id = %(worker_id)s
-"""
-SCOUT_SQL = "update public.worker_heartbeat set last_seen = now(), last_scout_at = now() where worker_id = %(worker_id)s"
-LIST_SQL = """
-select worker_id, hostname, pid, started_at, last_seen, last_scout_at, jobs_done, jobs_failed,
-       last_seen >= now() - make_interval(secs => %(alive_seconds)s) as alive
-  from public.worker_heartbeat
- order by last_seen desc
-"""
+QUERIES_FILE = Path(__file__).with_suffix(".sql")
+
+
+def _sql(name: str) -> str:
+    """One named query of heartbeat.sql."""
+    return load_named_queries(QUERIES_FILE)[name]
 
 
 def new_worker_id() -> str:
@@ -79,19 +66,19 @@ class Heartbeat:
 
     def start(self) -> None:
         """Create (or reset) the row for this worker, and forget workers that have been gone for days."""
-        self._write(UPSERT_SQL, {"hostname": socket.gethostname(), "pid": os.getpid()})
-        self._write(PRUNE_SQL, {"forget_days": FORGET_DEAD_AFTER_DAYS})
+        self._write(_sql("upsert"), {"hostname": socket.gethostname(), "pid": os.getpid()})
+        self._write(_sql("prune"), {"forget_days": FORGET_DEAD_AFTER_DAYS})
 
     def beat(self, *, force: bool = False) -> None:
         """Refresh last_seen, at most once per beat_seconds unless forced."""
         if force or time.monotonic() - self._last_beat >= self._beat_seconds:
-            self._write(BEAT_SQL, {})
+            self._write(_sql("beat"), {})
 
     def job_finished(self, *, ok: bool) -> None:
-        self._write(JOB_SQL, {"done": 1 if ok else 0, "failed": 0 if ok else 1})
+        self._write(_sql("job_finished"), {"done": 1 if ok else 0, "failed": 0 if ok else 1})
 
     def scouted(self) -> None:
-        self._write(SCOUT_SQL, {})
+        self._write(_sql("scouted"), {})
 
     def _write(self, sql: str, params: dict) -> None:
         try:
@@ -105,5 +92,5 @@ class Heartbeat:
 def list_workers(conn, *, alive_seconds: float = 120.0) -> list[WorkerHeartbeat]:
     """Every worker that ever beat, most recently seen first."""
     with conn.cursor(row_factory=dict_row) as cur:
-        rows = cur.execute(LIST_SQL, {"alive_seconds": float(alive_seconds)}).fetchall()
+        rows = cur.execute(_sql("list"), {"alive_seconds": float(alive_seconds)}).fetchall()
     return [WorkerHeartbeat(**row) for row in rows]

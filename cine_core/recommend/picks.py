@@ -1,14 +1,19 @@
-"""The scout's last stage: choose which matches become picks, and store them in `recommendations`."""
+"""The scout's last stage: choose which matches become picks, and store them in `recommendations`.
+
+The SQL lives in `picks.sql`.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 from psycopg.rows import tuple_row
 
+from cine_core.db.named_sql import load_named_queries
 from cine_core.domain.models import DiscoverySource, Match, Movie
 from cine_core.films.rows import upsert_movies
 
@@ -16,32 +21,12 @@ log = logging.getLogger(__name__)
 
 MAX_PICKS = 30  # stored per user; the dashboard shows the top 12
 
-# Serialise pick writes per user: a scheduled scout and a queue job may finish at the same moment.
-LOCK_USER_SQL = "select pg_advisory_xact_lock(hashtextextended('recommendations:' || %(user_id)s, 0))"
-UPSERT_PICK_SQL = """
-insert into public.recommendations
-       (user_id, movie_id, score, reason, discovery_source, confidence, below_threshold, matcher, generated_at)
-values (%(user_id)s, %(movie_id)s, %(score)s, %(reason)s, %(discovery_source)s, %(confidence)s,
-        %(below_threshold)s, %(matcher)s, now())
-on conflict (user_id, movie_id) do update
-   set score = excluded.score, reason = excluded.reason, discovery_source = excluded.discovery_source,
-       confidence = excluded.confidence, below_threshold = excluded.below_threshold,
-       matcher = excluded.matcher, generated_at = excluded.generated_at
-"""
-# Picks the user acted on (feedback) stay; every other pick that no longer qualifies goes.
-DELETE_STALE_SQL = """
-delete from public.recommendations
- where user_id = %(user_id)s and feedback is null and not (movie_id = any(%(keep)s))
-"""
-EXCLUDED_IDS_SQL = """
-select movie_id from public.ratings where user_id = %(user_id)s
-union select movie_id from public.recommendations where user_id = %(user_id)s and feedback = 'not_interested'
-union select movie_id from public.watchlist where user_id = %(user_id)s and watched_at is not null
-"""
-CURRENT_PICKS_SQL = """
-select movie_id, discovery_source from public.recommendations
- where user_id = %(user_id)s and coalesce(feedback, '') <> 'not_interested'
-"""
+QUERIES_FILE = Path(__file__).with_suffix(".sql")
+
+
+def _sql(name: str) -> str:
+    """One named query of picks.sql."""
+    return load_named_queries(QUERIES_FILE)[name]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +76,12 @@ def _confidence(match: Match) -> float:
 def excluded_movie_ids(conn: psycopg.Connection, user_id: str) -> set[int]:
     """Films never to pick: rated, dismissed ("not interested") or watched from the watchlist."""
     with conn.cursor(row_factory=tuple_row) as cur:
-        return {int(row[0]) for row in cur.execute(EXCLUDED_IDS_SQL, {"user_id": user_id}).fetchall()}
+        return {int(row[0]) for row in cur.execute(_sql("excluded_ids"), {"user_id": user_id}).fetchall()}
 
 
 def current_picks(conn: psycopg.Connection, user_id: str) -> list[tuple[int, str]]:
     with conn.cursor(row_factory=tuple_row) as cur:
-        rows = cur.execute(CURRENT_PICKS_SQL, {"user_id": user_id}).fetchall()
+        rows = cur.execute(_sql("current_picks"), {"user_id": user_id}).fetchall()
     return [(int(row[0]), str(row[1])) for row in rows]
 
 
@@ -110,11 +95,11 @@ def store_picks(
 ) -> int:
     """Upsert `picks` (generated_at = now) in the caller's transaction; with remove_stale, delete the
     user's other picks unless they carry feedback. Returns how many picks were removed."""
-    conn.execute(LOCK_USER_SQL, {"user_id": str(user_id)})
+    conn.execute(_sql("lock_user"), {"user_id": str(user_id)})
     upsert_movies(conn, [films[p.movie_id] for p in picks if p.movie_id in films], partial=True)
     ordered = sorted(picks, key=lambda p: p.movie_id)  # one lock order for every writer
     with conn.cursor() as cur:
-        cur.executemany(UPSERT_PICK_SQL, [
+        cur.executemany(_sql("upsert_pick"), [
             {"user_id": user_id, "movie_id": p.movie_id, "score": p.score, "reason": p.reason,
              "discovery_source": str(p.discovery_source), "confidence": p.confidence,
              "below_threshold": p.below_threshold, "matcher": p.matcher}
@@ -122,5 +107,5 @@ def store_picks(
         ])
         if not remove_stale:
             return 0
-        cur.execute(DELETE_STALE_SQL, {"user_id": user_id, "keep": [p.movie_id for p in picks]})
+        cur.execute(_sql("delete_stale"), {"user_id": user_id, "keep": [p.movie_id for p in picks]})
         return cur.rowcount
