@@ -2,17 +2,19 @@
 
 Each action is one `user_transaction` (role authenticated, RLS claims) with an explicit user_id
 filter. A rating insert enqueues a refresh through the ratings trigger; other actions that change
-what CineAI should pick call `queue.request_refresh` themselves.
+what CineAI should pick call `queue.request_refresh` themselves. The SQL lives in `actions.sql`.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from pathlib import Path
 
 from psycopg_pool import ConnectionPool
 
 from cine_core.db import user_transaction
+from cine_core.db.named_sql import load_named_queries
 from cine_core.domain.errors import DataError
 from cine_core.domain.models import Feedback, RatingSource, TriggerType, is_valid_rating
 from cine_core.jobs.refresh_queue import request_refresh
@@ -24,6 +26,12 @@ INVALID_RATING_MESSAGE = "a rating must be between 0.5 and 5 stars in half-star 
 # 👍/👎 become a rating *signal* (source 'feedback'): the taste model learns from it, but it never
 # overwrites a rating the user gave and pages showing "your ratings" leave it out.
 FEEDBACK_SIGNAL_RATING = {Feedback.UP: 4.0, Feedback.DOWN: 2.0}
+QUERIES_FILE = Path(__file__).with_suffix(".sql")
+
+
+def _sql(name: str) -> str:
+    """One named query of actions.sql."""
+    return load_named_queries(QUERIES_FILE)[name]
 
 
 def validate_rating(rating: float) -> float:
@@ -42,18 +50,13 @@ def rate(pool: ConnectionPool, user_id: str, movie_id: int, rating: float,
     """Store (or change) the user's rating; the DB trigger enqueues a refresh of their picks."""
     value = validate_rating(rating)
     with user_transaction(pool, user_id) as conn:
-        conn.execute(
-            "insert into public.ratings (user_id, movie_id, rating, source) values (%s, %s, %s, %s)"
-            " on conflict (user_id, movie_id) do update"
-            " set rating = excluded.rating, source = excluded.source, rated_at = now()",
-            (user_id, movie_id, value, str(RatingSource(source))),
-        )
+        conn.execute(_sql("rate"), (user_id, movie_id, value, str(RatingSource(source))))
     log.info("User %s rated film %s: %s", user_id, movie_id, value)
 
 
 def remove_rating(pool: ConnectionPool, user_id: str, movie_id: int) -> None:
     with user_transaction(pool, user_id) as conn:
-        conn.execute("delete from public.ratings where user_id = %s and movie_id = %s", (user_id, movie_id))
+        conn.execute(_sql("remove_rating"), (user_id, movie_id))
         request_refresh(conn, TriggerType.NEW_RATING)
 
 
@@ -66,17 +69,8 @@ def give_feedback(pool: ConnectionPool, user_id: str, movie_id: int, feedback: F
     if kind is Feedback.NOT_INTERESTED:
         return dismiss(pool, user_id, movie_id)
     with user_transaction(pool, user_id) as conn:
-        conn.execute(
-            "update public.recommendations set feedback = %s, feedback_at = now()"
-            " where user_id = %s and movie_id = %s",
-            (str(kind), user_id, movie_id),
-        )
-        conn.execute(
-            "insert into public.ratings (user_id, movie_id, rating, source) values (%s, %s, %s, 'feedback')"
-            " on conflict (user_id, movie_id) do update set rating = excluded.rating, rated_at = now()"
-            " where public.ratings.source = 'feedback'",
-            (user_id, movie_id, FEEDBACK_SIGNAL_RATING[kind]),
-        )
+        conn.execute(_sql("feedback_on_pick"), (str(kind), user_id, movie_id))
+        conn.execute(_sql("feedback_signal"), (user_id, movie_id, FEEDBACK_SIGNAL_RATING[kind]))
         queued = request_refresh(conn, TriggerType.FEEDBACK)
     log.info("User %s gave %s on film %s", user_id, kind, movie_id)
     return queued
@@ -85,13 +79,9 @@ def give_feedback(pool: ConnectionPool, user_id: str, movie_id: int, feedback: F
 def dismiss(pool: ConnectionPool, user_id: str, movie_id: int) -> bool:
     """"Not interested": hide the film for good (a pick or any other film); enqueues a refresh."""
     with user_transaction(pool, user_id) as conn:
-        updated = conn.execute(
-            "update public.recommendations set feedback = 'not_interested', feedback_at = now()"
-            " where user_id = %s and movie_id = %s",
-            (user_id, movie_id),
-        ).rowcount
+        updated = conn.execute(_sql("dismiss_pick"), (user_id, movie_id)).rowcount
         if not updated:  # not a pick (e.g. a fallback film): users cannot insert picks, the function can
-            conn.execute("select public.dismiss_movie(%s)", (movie_id,))
+            conn.execute(_sql("dismiss_movie"), (movie_id,))
         queued = request_refresh(conn, TriggerType.FEEDBACK)
     log.info("User %s dismissed film %s", user_id, movie_id)
     return queued
@@ -99,34 +89,22 @@ def dismiss(pool: ConnectionPool, user_id: str, movie_id: int) -> bool:
 
 def add_to_watchlist(pool: ConnectionPool, user_id: str, movie_id: int) -> None:
     with user_transaction(pool, user_id) as conn:
-        conn.execute(
-            "insert into public.watchlist (user_id, movie_id) values (%s, %s) on conflict do nothing",
-            (user_id, movie_id),
-        )
+        conn.execute(_sql("add_to_watchlist"), (user_id, movie_id))
         request_refresh(conn, TriggerType.FEEDBACK)  # a watchlisted film is a liked signal for the scout
 
 
 def remove_from_watchlist(pool: ConnectionPool, user_id: str, movie_id: int) -> None:
     with user_transaction(pool, user_id) as conn:
-        conn.execute("delete from public.watchlist where user_id = %s and movie_id = %s", (user_id, movie_id))
+        conn.execute(_sql("remove_from_watchlist"), (user_id, movie_id))
 
 
 def mark_watched(pool: ConnectionPool, user_id: str, movie_id: int, rating: float | None = None) -> None:
     """Mark a watchlist film as watched (adding it if needed), optionally rating it in the same step."""
     value = validate_rating(rating) if rating is not None else None
     with user_transaction(pool, user_id) as conn:
-        conn.execute(
-            "insert into public.watchlist (user_id, movie_id, watched_at) values (%s, %s, now())"
-            " on conflict (user_id, movie_id) do update set watched_at = now()",
-            (user_id, movie_id),
-        )
+        conn.execute(_sql("mark_watched"), (user_id, movie_id))
         if value is not None:
-            conn.execute(
-                "insert into public.ratings (user_id, movie_id, rating, source) values (%s, %s, %s, 'app')"
-                " on conflict (user_id, movie_id) do update set rating = excluded.rating, source = 'app',"
-                " rated_at = now()",
-                (user_id, movie_id, value),
-            )
+            conn.execute(_sql("rate_watched"), (user_id, movie_id, value))
 
 
 def request_manual_refresh(pool: ConnectionPool, user_id: str,

@@ -3,7 +3,7 @@
 Every function takes a connection from `db.user_transaction` (RLS claims set) AND the `user_id`, and
 filters by it explicitly: RLS is the safety net, not the filter. The dashboard needs two of them
 (`load_user_state`, `list_picks`) plus the profile, all index range scans on `user_id`. History and
-status reads live in history_queries.py and status_queries.py.
+status reads live in history.py and status.py. The SQL lives in `dashboard.sql`.
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import psycopg
 
+from cine_core.db.named_sql import load_named_queries
 from cine_core.domain.models import Movie, Pick
 from cine_core.domain.vocabulary import DASHBOARD_MOODS, MOODS
 from cine_core.films.rows import row_to_movie
@@ -27,6 +29,7 @@ DASHBOARD_PICKS = 12
 FALLBACK_POOL = 120  # most popular films considered for the fallback, then ranked by vote average
 FALLBACK_MIN_VOTES = 200  # "best-rated" needs enough votes to mean something
 HIDDEN_FEEDBACK = ("down", "not_interested")  # picks the user rejected never show again
+QUERIES_FILE = Path(__file__).with_suffix(".sql")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +60,9 @@ class UserState:
                 and (self.picks_generated_at is None or self.refresh_failed_at > self.picks_generated_at))
 
 
-# The user's own marks on a film, joined onto any film list (`m` = movies).
-_MARKS = """
-  left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id and ur.source <> 'feedback'
-  left join public.watchlist w on w.user_id = %(user_id)s and w.movie_id = m.id
-"""
-_MARK_COLUMNS = "ur.rating as user_rating, w.added_at as watchlist_added_at, w.watched_at as watchlist_watched_at"
+def _sql(name: str) -> str:
+    """One named query of dashboard.sql."""
+    return load_named_queries(QUERIES_FILE)[name]
 
 
 def _card(row: dict[str, Any], pick: Pick | None = None) -> Card:
@@ -96,20 +96,8 @@ def list_picks(conn: psycopg.Connection, user_id: str, *, mood: str | None = Non
     `mood` (one of DASHBOARD_MOODS) filters the stored picks; unknown moods are ignored.
     """
     chosen = MOODS.get(mood) if mood in DASHBOARD_MOODS else None
-    mood_filter = "and (m.genres && %(genres)s or m.keywords && %(keywords)s)" if chosen else ""
     rows = conn.execute(
-        f"""
-        select m.*, r.confidence, r.reason, r.discovery_source, r.generated_at, r.score, r.feedback,
-               r.below_threshold, r.matcher, {_MARK_COLUMNS}
-        from public.recommendations r
-        join public.movies m on m.id = r.movie_id
-        {_MARKS}
-        where r.user_id = %(user_id)s
-          and (r.feedback is null or r.feedback not in ('down', 'not_interested'))
-          {mood_filter}
-        order by r.confidence desc, r.movie_id
-        limit %(limit)s
-        """,
+        _sql("picks_for_mood" if chosen else "picks"),
         {
             "user_id": user_id,
             "limit": limit,
@@ -123,56 +111,28 @@ def list_picks(conn: psycopg.Connection, user_id: str, *, mood: str | None = Non
 def load_user_state(conn: psycopg.Connection, user_id: str) -> UserState:
     """Rating count, pick freshness and the state of the user's refresh jobs in one round trip (the queue is
     read through `my_refresh_state`, which needs the user's claims: call inside a `user_transaction`)."""
-    row = conn.execute(
-        """
-        select
-          (select count(*) from public.ratings where user_id = %(user_id)s and source <> 'feedback') as rating_count,
-          (select count(*) from public.recommendations where user_id = %(user_id)s
-             and (feedback is null or feedback not in ('down', 'not_interested'))) as picks_available,
-          (select max(generated_at) from public.recommendations where user_id = %(user_id)s
-             and matcher is distinct from 'app') as picks_generated_at,
-          r.waiting as refresh_waiting, r.last_failed_at as refresh_failed_at
-        from public.my_refresh_state(%(user_id)s) r
-        """,
-        {"user_id": user_id},
-    ).fetchone()
+    row = conn.execute(_sql("user_state"), {"user_id": user_id}).fetchone()
     return UserState(int(row["rating_count"]), int(row["picks_available"]), row["picks_generated_at"],
                      bool(row["refresh_waiting"]), row["refresh_failed_at"])
 
 
-def _unseen_films(conn: psycopg.Connection, user_id: str, *, order_inner: str, order_outer: str, pool_size: int,
-                  limit: int, min_votes: int) -> list[Card]:
+def _unseen_films(conn: psycopg.Connection, user_id: str, query: str, *, pool_size: int, limit: int,
+                  min_votes: int) -> list[Card]:
     rows = conn.execute(
-        f"""
-        select m.*, {_MARK_COLUMNS}
-        from (
-          select c.* from public.movies c
-          where c.vote_count >= %(min_votes)s
-            and not exists (select 1 from public.ratings x where x.user_id = %(user_id)s and x.movie_id = c.id)
-            and not exists (select 1 from public.recommendations x where x.user_id = %(user_id)s
-                              and x.movie_id = c.id and x.feedback in ('down', 'not_interested'))
-          order by {order_inner}
-          limit %(pool_size)s
-        ) m
-        {_MARKS}
-        order by {order_outer}
-        limit %(limit)s
-        """,
-        {"user_id": user_id, "min_votes": min_votes, "pool_size": pool_size, "limit": limit},
+        _sql(query), {"user_id": user_id, "min_votes": min_votes, "pool_size": pool_size, "limit": limit}
     ).fetchall()
     return [_card(row) for row in rows]
 
 
 def list_fallback_films(conn: psycopg.Connection, user_id: str, *, limit: int = DASHBOARD_PICKS) -> list[Card]:
     """The catalog's best-rated popular films the user has not rated or dismissed."""
-    return _unseen_films(conn, user_id, order_inner="c.popularity desc", order_outer="m.vote_average desc nulls last",
-                         pool_size=FALLBACK_POOL, limit=limit, min_votes=FALLBACK_MIN_VOTES)
+    return _unseen_films(conn, user_id, "fallback_films", pool_size=FALLBACK_POOL, limit=limit,
+                         min_votes=FALLBACK_MIN_VOTES)
 
 
 def list_onboarding_films(conn: psycopg.Connection, user_id: str, *, limit: int = 24) -> list[Card]:
     """Well-known films (most votes) a new user is likely to have seen, not yet rated."""
-    return _unseen_films(conn, user_id, order_inner="c.vote_count desc", order_outer="m.vote_count desc",
-                         pool_size=limit, limit=limit, min_votes=0)
+    return _unseen_films(conn, user_id, "onboarding_films", pool_size=limit, limit=limit, min_votes=0)
 
 
 def search_films(conn: psycopg.Connection, user_id: str, text: str, *, limit: int = 20) -> list[Card]:
@@ -182,14 +142,7 @@ def search_films(conn: psycopg.Connection, user_id: str, text: str, *, limit: in
         return []
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rows = conn.execute(
-        f"""
-        select m.*, {_MARK_COLUMNS}
-        from public.movies m
-        {_MARKS}
-        where m.title_search like %(contains)s
-        order by (m.title_search like %(prefix)s) desc, m.popularity desc
-        limit %(limit)s
-        """,
+        _sql("search_films"),
         {"user_id": user_id, "contains": f"%{escaped}%", "prefix": f"{escaped}%", "limit": limit},
     ).fetchall()
     return [_card(row) for row in rows]
@@ -199,27 +152,14 @@ def cards_for_movies(conn: psycopg.Connection, user_id: str, movie_ids: list[int
     """Cards for specific films (e.g. the ones a chat message mentioned), in the given order."""
     if not movie_ids:
         return []
-    rows = conn.execute(
-        f"select m.*, {_MARK_COLUMNS} from public.movies m {_MARKS} where m.id = any(%(ids)s)",
-        {"user_id": user_id, "ids": list(movie_ids)},
-    ).fetchall()
+    rows = conn.execute(_sql("cards_for_movies"), {"user_id": user_id, "ids": list(movie_ids)}).fetchall()
     by_id = {row["id"]: _card(row) for row in rows}
     return [by_id[i] for i in movie_ids if i in by_id]
 
 
 def list_watchlist(conn: psycopg.Connection, user_id: str) -> list[Card]:
     """The watchlist, unwatched first, newest first."""
-    rows = conn.execute(
-        f"""
-        select m.*, {_MARK_COLUMNS}
-        from public.watchlist wl
-        join public.movies m on m.id = wl.movie_id
-        {_MARKS}
-        where wl.user_id = %(user_id)s
-        order by wl.watched_at is not null, wl.added_at desc
-        """,
-        {"user_id": user_id},
-    ).fetchall()
+    rows = conn.execute(_sql("watchlist"), {"user_id": user_id}).fetchall()
     return [_card(row) for row in rows]
 
 
