@@ -2,6 +2,7 @@
 
 The (possibly slow) extraction runs outside any transaction; storing the row, merging the profile
 and queueing the refresh happen together in one user-scoped transaction, so nothing half-lands.
+The SQL lives in `service.sql`.
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from cine_core.chat.resolve import resolve_films
 from cine_core.db import user_transaction
+from cine_core.db.named_sql import load_named_queries
 from cine_core.domain.errors import DataError
 from cine_core.domain.insights import ChatInsights
 from cine_core.domain.models import ConversationType, Movie, TriggerType
@@ -28,6 +31,12 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 2000
 REFRESH_SIGNIFICANCE = 0.7  # refresh picks only for messages that matter more than this
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # keeps \t \n \r
+QUERIES_FILE = Path(__file__).with_suffix(".sql")
+
+
+def _sql(name: str) -> str:
+    """One named query of service.sql."""
+    return load_named_queries(QUERIES_FILE)[name]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +84,7 @@ def learn_from_conversation(
     with user_transaction(pool, user_id) as conn:
         insights = resolve_films(conn, insights)
         row = conn.execute(
-            "insert into public.movie_conversations (user_id, movie_id, conversation_type, what_you_said, ai_learned)"
-            " values (%s, %s, %s, %s, %s) returning id::text as id",
+            _sql("store_conversation"),
             (user_id, movie_id, str(insights.conversation_type), text, Jsonb(insights.model_dump(mode="json"))),
         ).fetchone()
         taste_store.apply_insights(conn, user_id, insights)

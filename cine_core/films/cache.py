@@ -3,6 +3,7 @@
 A film's details are fetched once per TTL for all users (rows in `movies` with `fetched_at`); list
 endpoints (trending per window per day, similar, discover, search) are cached in `source_cache`.
 When the source fails, what is cached is served; the error is raised only if nothing is.
+The SQL lives in `cache.sql`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 from psycopg_pool import ConnectionPool
 
 from cine_core.db import transaction
+from cine_core.db.named_sql import load_named_queries
 from cine_core.domain.errors import TMDBError, TMDBNotFound
 from cine_core.domain.models import Movie
 from cine_core.domain.protocols import MovieSource
@@ -27,6 +30,12 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TTL = timedelta(days=7)
 SIMILAR_PER_ENDPOINT = 20
+QUERIES_FILE = Path(__file__).with_suffix(".sql")
+
+
+def _sql(name: str) -> str:
+    """One named query of cache.sql."""
+    return load_named_queries(QUERIES_FILE)[name]
 
 
 class MovieStore:
@@ -152,9 +161,7 @@ class MovieStore:
     def _cached_list(self, key: str, fetch: Callable[[], list[Movie]], limit: int, *,
                      fallback_prefix: str | None = None) -> list[Movie]:
         with transaction(self.pool) as conn:
-            row = conn.execute(
-                "select movie_ids, fetched_at from public.source_cache where cache_key = %s", (key,)
-            ).fetchone()
+            row = conn.execute(_sql("cached_list"), (key,)).fetchone()
             if row and row["fetched_at"] >= datetime.now(timezone.utc) - self.ttl:
                 return _in_order(movies_by_ids(conn, row["movie_ids"]), row["movie_ids"])[:limit]
         try:
@@ -169,22 +176,14 @@ class MovieStore:
         ids = [m.id for m in films]
         with transaction(self.pool) as conn:
             upsert_movies(conn, films, partial=True)  # new ids only; details come via get()
-            conn.execute(
-                "insert into public.source_cache (cache_key, movie_ids, fetched_at) values (%s, %s, now())"
-                " on conflict (cache_key) do update set movie_ids = excluded.movie_ids, fetched_at = now()",
-                (key, ids),
-            )
+            conn.execute(_sql("store_list"), (key, ids))
             return _in_order(movies_by_ids(conn, ids), ids)[:limit]
 
     def _latest_ids(self, prefix: str | None) -> list[int]:
         if not prefix:
             return []
         with transaction(self.pool) as conn:
-            row = conn.execute(
-                "select movie_ids from public.source_cache where starts_with(cache_key, %s)"
-                " order by fetched_at desc limit 1",
-                (prefix,),
-            ).fetchone()
+            row = conn.execute(_sql("latest_list"), (prefix,)).fetchone()
         return list(row["movie_ids"]) if row else []
 
     def _log_once(self, exc: TMDBError, what: str) -> None:

@@ -1,6 +1,7 @@
 """Reading and writing `movies` rows: the one mapping between the table and the Movie dataclass.
 
 Column names differ in two places: `Movie.cast` is `top_cast`, `Movie.enrichment` is `web_enrichment`.
+The static SQL lives in `rows.sql`; the merges stay here, built from MOVIE_COLUMNS so they cannot drift from it.
 """
 
 from __future__ import annotations
@@ -8,12 +9,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from cine_core.db.named_sql import load_named_queries
 from cine_core.domain.models import Movie
 
 log = logging.getLogger(__name__)
@@ -29,13 +32,7 @@ MOVIE_COLUMNS = (
 _COLUMN_LIST = ", ".join(MOVIE_COLUMNS)
 _UPDATED = ", ".join(f"{c} = excluded.{c}" for c in MOVIE_COLUMNS if c not in ("id", "web_enrichment"))
 
-_STAGE_SQL = (
-    "create temp table _movies_stage (id bigint, title text, year int, release_date date, overview text,"
-    " genres text[], keywords text[], directors text[], top_cast text[], runtime int, original_language text,"
-    " popularity double precision, vote_average double precision, vote_count int, poster_path text,"
-    " imdb_id text, watch_providers jsonb, web_enrichment jsonb, fetched_at timestamptz, source text)"
-    " on commit drop"
-)
+QUERIES_FILE = Path(__file__).with_suffix(".sql")
 # A catalog row never replaces live TMDB data; enrichment survives a refetch that has none.
 _MERGE_FULL_SQL = (
     f"insert into public.movies ({_COLUMN_LIST}) select distinct on (id) {_COLUMN_LIST} from _movies_stage"
@@ -47,6 +44,11 @@ _MERGE_PARTIAL_SQL = (
     f"insert into public.movies ({_COLUMN_LIST}) select distinct on (id) {_COLUMN_LIST} from _movies_stage"
     " order by id on conflict (id) do nothing"
 )
+
+
+def _sql(name: str) -> str:
+    """One named query of rows.sql."""
+    return load_named_queries(QUERIES_FILE)[name]
 
 
 def row_to_movie(row: Mapping[str, Any]) -> Movie:
@@ -97,12 +99,12 @@ def upsert_movies(conn: psycopg.Connection, movies: Iterable[Movie], *, partial:
     rows = [movie_to_row(m, fetched_at=PARTIAL_FETCHED_AT if partial else None) for m in movies]
     if not rows:
         return 0
-    conn.execute(_STAGE_SQL)
+    conn.execute(_sql("create_stage"))
     with conn.cursor().copy(f"copy _movies_stage ({_COLUMN_LIST}) from stdin") as copy:
         for row in rows:
             copy.write_row(row)
     conn.execute(_MERGE_PARTIAL_SQL if partial else _MERGE_FULL_SQL)
-    conn.execute("drop table _movies_stage")
+    conn.execute(_sql("drop_stage"))
     return len(rows)
 
 
@@ -112,7 +114,7 @@ def movies_by_ids(conn: psycopg.Connection, ids: Iterable[int]) -> dict[int, Mov
     if not wanted:
         return {}
     with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute("select * from public.movies where id = any(%s)", (wanted,))
+        cur.execute(_sql("movies_by_ids"), (wanted,))
         return {int(row["id"]): row_to_movie(row) for row in cur.fetchall()}
 
 

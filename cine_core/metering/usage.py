@@ -1,15 +1,24 @@
-"""Cost accounting: one `api_usage` row per external call (TMDB, Anthropic, Wikipedia)."""
+"""Cost accounting: one `api_usage` row per external call (TMDB, Anthropic, Wikipedia); SQL in `usage.sql`."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from psycopg_pool import ConnectionPool
 
 from cine_core.db import transaction
+from cine_core.db.named_sql import load_named_queries
 
 log = logging.getLogger(__name__)
+
+QUERIES_FILE = Path(__file__).with_suffix(".sql")
+
+
+def _sql(name: str) -> str:
+    """One named query of usage.sql."""
+    return load_named_queries(QUERIES_FILE)[name]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +48,7 @@ class UsageRecorder:
         try:
             with transaction(self._pool) as conn:
                 conn.execute(
-                    "insert into public.api_usage (service, operation, model, user_id, tokens_in, tokens_out,"
-                    " cache_read_tokens, cache_write_tokens, estimated_cost_usd, ok, error)"
-                    " values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    _sql("record"),
                     (
                         event.service, event.operation, event.model, event.user_id, event.tokens_in,
                         event.tokens_out, event.cache_read_tokens, event.cache_write_tokens,

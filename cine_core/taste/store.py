@@ -3,6 +3,7 @@
 Every function taking `conn` runs inside the caller's transaction (service or `db.user_transaction`,
 where RLS applies), and touches only ratings, movies, movie_conversations and taste_profile.
 The stored profile is always rebuildable: ratings + stored conversation insights + the `removed` set.
+The SQL lives in `store.sql`.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import json
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pydantic
 from psycopg.rows import dict_row
 
+from cine_core.db.named_sql import load_named_queries
 from cine_core.domain.insights import ChatInsights
 from cine_core.domain.models import RatedMovie, TasteProfile
 from cine_core.films.rows import row_to_movie
@@ -32,6 +35,12 @@ __all__ = [
 
 PROFILE_FORMAT = 1  # bump when the JSON shape changes incompatibly
 _MAPS = ("genres", "keywords", "people", "visual_style", "themes", "moods")
+QUERIES_FILE = Path(__file__).with_suffix(".sql")
+
+
+def _sql(name: str) -> str:
+    """One named query of store.sql."""
+    return load_named_queries(QUERIES_FILE)[name]
 
 
 def profile_to_json(profile: TasteProfile) -> dict:
@@ -89,12 +98,7 @@ def profile_from_json(data: Mapping | None, *, user_id, version: int, updated_at
 def load_rated(conn, user_id) -> list[RatedMovie]:
     """The user's ratings joined with their films, oldest first."""
     with conn.cursor(row_factory=dict_row) as cur:
-        rows = cur.execute(
-            """select m.*, r.rating as user_rating, r.rated_at as user_rated_at, r.source as rating_source
-                 from public.ratings r join public.movies m on m.id = r.movie_id
-                where r.user_id = %s order by r.rated_at, r.movie_id""",
-            (user_id,),
-        ).fetchall()
+        rows = cur.execute(_sql("rated"), (user_id,)).fetchall()
     return [
         RatedMovie(row_to_movie(row), float(row["user_rating"]), row["user_rated_at"], row["rating_source"])
         for row in rows
@@ -104,11 +108,7 @@ def load_rated(conn, user_id) -> list[RatedMovie]:
 def load_insights(conn, user_id) -> list[ChatInsights]:
     """Validated insights of the user's stored conversations, oldest first; invalid rows are skipped."""
     with conn.cursor(row_factory=dict_row) as cur:
-        rows = cur.execute(
-            """select id, ai_learned from public.movie_conversations
-                where user_id = %s order by created_at, id""",
-            (user_id,),
-        ).fetchall()
+        rows = cur.execute(_sql("insights"), (user_id,)).fetchall()
     insights = []
     for row in rows:
         try:
@@ -121,9 +121,7 @@ def load_insights(conn, user_id) -> list[ChatInsights]:
 def load_profile(conn, user_id) -> TasteProfile:
     """The stored profile, or an empty one (version 0) if the user has none yet."""
     with conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(
-            "select preferences, version, updated_at from public.taste_profile where user_id = %s", (user_id,)
-        ).fetchone()
+        row = cur.execute(_sql("profile"), (user_id,)).fetchone()
     if row is None:
         return TasteProfile(user_id=str(user_id))
     return profile_from_json(row["preferences"], user_id=user_id, version=row["version"], updated_at=row["updated_at"])
@@ -136,14 +134,7 @@ def _store(conn, user_id, stored: TasteProfile, fresh: TasteProfile, *, force_bu
         return stored
     version = stored.version + 1
     with conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(
-            """insert into public.taste_profile (user_id, preferences, version, updated_at)
-               values (%s, %s::jsonb, %s, now())
-               on conflict (user_id) do update
-                  set preferences = excluded.preferences, version = excluded.version, updated_at = now()
-               returning version, updated_at""",
-            (user_id, json.dumps(document), version),
-        ).fetchone()
+        row = cur.execute(_sql("store_profile"), (user_id, json.dumps(document), version)).fetchone()
     log.info("taste profile of %s now at version %s", user_id, row["version"])
     return profile_from_json(document, user_id=user_id, version=row["version"], updated_at=row["updated_at"])
 

@@ -1,0 +1,20 @@
+-- Named queries for cine_core.taste.store (ratings and chat insights in, the stored taste profile out).
+
+-- name: rated
+select m.*, r.rating as user_rating, r.rated_at as user_rated_at, r.source as rating_source
+  from public.ratings r join public.movies m on m.id = r.movie_id
+ where r.user_id = %s order by r.rated_at, r.movie_id;
+
+-- name: insights
+select id, ai_learned from public.movie_conversations
+ where user_id = %s order by created_at, id;
+
+-- name: profile
+select preferences, version, updated_at from public.taste_profile where user_id = %s;
+
+-- name: store_profile
+insert into public.taste_profile (user_id, preferences, version, updated_at)
+values (%s, %s::jsonb, %s, now())
+on conflict (user_id) do update
+   set preferences = excluded.preferences, version = excluded.version, updated_at = now()
+returning version, updated_at;
