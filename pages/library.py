@@ -124,4 +124,4 @@ with history_tab:
         )
 
 with import_tab:
-    render_import(pool=pool, user_id=user.id, settings=settings, key="library-import")
+    render_import(pool=pool, user_id=user.id, key="library-import")

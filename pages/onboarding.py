@@ -35,4 +35,4 @@ if state is not None:
                    "Skip the ones you have not seen.")
         render_grid(films, scope="onboard", pool=pool, user_id=user.id, columns=4)
     with import_tab:
-        render_import(pool=pool, user_id=user.id, settings=context.settings(), key="onboard-import")
+        render_import(pool=pool, user_id=user.id, key="onboard-import")

@@ -14,8 +14,9 @@ listed oldest snapshot first; parsing lives in scripts/catalog_sources.py:
 - tmdb_recent/tnvsng27_tmdb_movie_details.csv (~Jul 2025) director, top-5 cast, genres, imdb_id, runtime
 
 Selection: every film of the old four files (the catalog before 2025), every film of the 2025 popular list, and
-any other film with vote_count >= 20 in some source; films flagged `adult` anywhere are dropped.
---drop-stale-popular also drops popular-list-only films released before 2024 with < 20 votes (mostly softcore).
+any other film with vote_count >= 10 in some source; films flagged `adult` anywhere are dropped.
+Popular-list-only films released before 2024 with < 10 votes are dropped too (mostly softcore the list carries);
+--keep-stale-popular keeps them.
 Merge: vote_count/vote_average come from the source with the most votes (the freshest); popularity from the
 freshest source that has it, rescaled to the TMDB 5000 scale by the median ratio over shared films; dates,
 titles, genres, runtime and posters from the freshest source; the longest overview; keywords, directors and cast
@@ -48,7 +49,7 @@ DEFAULT_OUT = PROJECT_ROOT / "cine_core" / "films" / "data" / "catalog.jsonl.gz"
 MAX_KEYWORDS = 20
 MAX_CAST = 5
 MAX_OVERVIEW = 600
-MIN_VOTES = 20
+MIN_VOTES = 10
 LEGACY = ("big", "uda", "credits", "meta")  # the pre-2025 catalog: kept whole
 REFERENCE = "big"  # popularity is put on the TMDB 5000 scale, as before
 
@@ -154,7 +155,7 @@ def is_stale_popular(parts: dict[str, dict], max_votes: int) -> bool:
     return parts.keys() == {"pop"} and max_votes < MIN_VOTES and bool(release) and release < "2024-01-01"
 
 
-def build(src: Path, recent: Path, *, drop_stale_popular: bool = False) -> list[dict]:
+def build(src: Path, recent: Path, *, drop_stale_popular: bool = True) -> list[dict]:
     sources = load_sources(src, recent)
     for name, rows in sources.items():
         log.info("%-8s %6d films", name, len(rows))
@@ -197,12 +198,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--src", type=Path, default=DEFAULT_SRC, help="the tmdb/ folder")
     parser.add_argument("--recent", type=Path, default=DEFAULT_RECENT, help="the tmdb_recent/ folder")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--drop-stale-popular", action="store_true",
-                        help="also drop popular-list films released before 2024 with < 20 votes and no other source")
+    parser.add_argument("--keep-stale-popular", action="store_true",
+                        help="keep popular-list-only films released before 2024 with few votes")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     started = time.perf_counter()
-    films = build(args.src, args.recent, drop_stale_popular=args.drop_stale_popular)
+    films = build(args.src, args.recent, drop_stale_popular=not args.keep_stale_popular)
     write(films, args.out)
     log.info("wrote %d films to %s (%.1f MB) in %.1f s", len(films), args.out, args.out.stat().st_size / 1e6,
              time.perf_counter() - started)

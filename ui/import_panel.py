@@ -1,41 +1,78 @@
-"""Import a Letterboxd / IMDb / Trakt export with a progress bar and the unmatched-rows report."""
+"""Import a Letterboxd / IMDb / Trakt export: the worker does it in the background; this panel shows
+progress while it runs (the person may leave the page) and the result, with the unmatched rows as CSV."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+from datetime import timedelta
 
 import streamlit as st
 from psycopg_pool import ConnectionPool
 
-from cine_core.app.services import import_export_file
-from cine_core.config import Settings
+from cine_core.app.services import ImportStatus, latest_import, submit_import
 from ui.context import guarded
+from ui.format import time_ago
 
 ACCEPTED_TYPES = ["csv", "zip", "json"]
+PROGRESS_REFRESH = timedelta(seconds=1)
+SHOWN_REASONS = 50
 
 
-def render_import(*, pool: ConnectionPool, user_id: str, settings: Settings, key: str = "import") -> None:
-    """File uploader + Import button; the import runs in this rerun (the user asked for it)."""
-    st.markdown("**Import your history** — Letterboxd export (.zip or ratings.csv), IMDb ratings.csv, "
-                "or a Trakt JSON export.")
+def render_import(*, pool: ConnectionPool, user_id: str, key: str = "import") -> None:
+    """File uploader + Import button, then the latest import's progress or result."""
+    st.markdown("**Import your history** — the Letterboxd export (.zip or any of its CSVs), IMDb ratings or "
+                "watchlist CSV, or Trakt's export (.zip or JSON).")
     upload = st.file_uploader("Export file", type=ACCEPTED_TYPES, key=f"{key}-file")
-    if upload is None or not st.button("Import", key=f"{key}-run", type="primary"):
+    if upload is not None and st.button("Import", key=f"{key}-run", type="primary"):
+        with guarded("The import"):
+            submit_import(pool, user_id, upload.name, upload.getvalue())
+    status = None
+    with guarded("Loading your last import"):
+        status = latest_import(pool, user_id)
+    if status is None:
         return
-    progress = st.progress(0.0, text="Reading the file…")
+    if status.open:
+        _live_progress(pool, user_id, key)
+    else:
+        _result(status, key)
 
-    def on_progress(done: int, total: int) -> None:
-        progress.progress(done / total if total else 1.0, text=f"Matching films: {done} / {total}")
 
-    with guarded("The import"), tempfile.TemporaryDirectory(prefix="cine-import-") as folder:
-        path = Path(folder) / Path(upload.name).name  # the parser picks the format by name and content
-        path.write_bytes(upload.getvalue())
-        report = import_export_file(pool, settings, user_id, path, progress=on_progress)
-        progress.progress(1.0, text="Done")
-        st.success(report.summary() if report.changed else f"Nothing new to import. {report.summary()}")
-        if report.unmatched:
-            with st.expander(f"{len(report.unmatched)} row(s) could not be matched to a film"):
-                st.dataframe({"Title (year)": list(report.unmatched)}, hide_index=True)
-        if report.skipped_reasons:
-            with st.expander(f"{report.skipped} row(s) skipped"):
-                st.write("\n".join(f"- {reason}" for reason in report.skipped_reasons[:50]))
+def _live_progress(pool: ConnectionPool, user_id: str, key: str) -> None:
+    @st.fragment(run_every=PROGRESS_REFRESH)
+    def progress() -> None:
+        status = latest_import(pool, user_id)
+        if status is None:
+            return
+        if not status.open:
+            st.rerun()  # the whole page, so the result and the refreshed library show
+        if status.status == "queued":
+            st.progress(0.0, text=f"{status.file_name}: waiting for the worker…")
+        else:
+            total = status.rows_total or 0
+            st.progress(status.rows_done / total if total else 0.0,
+                        text=f"{status.file_name}: matching films, {status.rows_done:,} / {total:,} rows")
+        st.caption("You can leave this page: the import carries on, and your picks refresh when it is done.")
+
+    progress()
+
+
+def _result(status: ImportStatus, key: str) -> None:
+    st.caption(f"Last import: {status.file_name}, {time_ago(status.finished_at or status.created_at)}")
+    if status.status == "failed":
+        st.error(f"The import of {status.file_name} failed: {status.error}", icon="⚠️")
+        return
+    report = status.report or {}
+    changed = any(report.get(k) for k in ("ratings_added", "ratings_updated", "watched_written",
+                                          "watchlist_written", "reviews_written"))
+    summary = report.get("summary", "")
+    st.success(summary if changed else f"Nothing new to import. {summary}")
+    unmatched = report.get("unmatched") or []
+    if unmatched:
+        with st.expander(f"{len(unmatched)} row(s) could not be matched to a film"):
+            st.dataframe({"Title (year)": unmatched}, hide_index=True)
+            st.download_button("Download the unmatched rows (CSV)", report.get("unmatched_csv", ""),
+                               file_name=f"unmatched-{status.file_name.rsplit('.', 1)[0]}.csv", mime="text/csv",
+                               key=f"{key}-unmatched-{status.id}")
+    reasons = report.get("skipped_reasons") or []
+    if reasons:
+        with st.expander(f"{len(reasons)} row(s) skipped"):
+            st.write("\n".join(f"- {reason}" for reason in reasons[:SHOWN_REASONS]))

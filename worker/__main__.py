@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         handlers = build_handlers(settings, pool, handler_spec=args.handler)
         handlers.warm_up()  # the first refresh should not pay for imports and indexing
         worker = Worker(pool, url, refresh_job=handlers.refresh_job, scout_user=handlers.scout_user,
-                        options=options, stop=stop)
+                        run_imports=handlers.run_imports, options=options, stop=stop)
         if args.once:
             report = worker.run_once(all_users=args.all)
             print(f"worker: {report.jobs_done} job(s) done, {report.jobs_failed} failed, "

@@ -30,6 +30,7 @@ class Handlers:
     refresh_job: JobHandler  # a queue job: quick refresh of one user
     scout_user: UserHandler  # the scheduled full scout of one user
     warm_up: Callable[[], None]  # build the scout context now rather than on the first job
+    run_imports: Callable[[str], int] | None = None  # settle queued import jobs (worker id) -> how many
 
 
 def build_handlers(settings: Settings, pool: ConnectionPool, *, handler_spec: str | None = None) -> Handlers:
@@ -64,9 +65,15 @@ def build_handlers(settings: Settings, pool: ConnectionPool, *, handler_spec: st
         except Exception:  # e.g. TMDB down at start: the first job will try again
             log.warning("Warm-up failed; continuing", exc_info=True)
 
+    def run_imports(worker_id: str) -> int:
+        from cine_core.films.source import build_movie_source
+        from cine_core.imports.background import run_pending_imports
+
+        return run_pending_imports(pool, worker_id, build_movie_source(settings, pool))
+
     if handler_spec:
-        return Handlers(load_handler(handler_spec)(pool, refresh_job), scout_user, lambda: None)
-    return Handlers(refresh_job, scout_user, warm_up)
+        return Handlers(load_handler(handler_spec)(pool, refresh_job), scout_user, lambda: None, run_imports)
+    return Handlers(refresh_job, scout_user, warm_up, run_imports)
 
 
 def load_handler(spec: str) -> Callable[[ConnectionPool, JobHandler], JobHandler]:

@@ -75,6 +75,7 @@ class Worker:
         *,
         refresh_job: JobHandler,
         scout_user: UserHandler,
+        run_imports: Callable[[str], int] | None = None,
         options: WorkerOptions = WorkerOptions(),
         heartbeat: Heartbeat | None = None,
         stop: threading.Event | None = None,
@@ -84,6 +85,7 @@ class Worker:
         self.options = options
         self.refresh_job = refresh_job
         self.scout_user = scout_user
+        self.run_imports = run_imports
         self.heartbeat = heartbeat or Heartbeat(pool)
         self.stop = stop or threading.Event()
         self.report = PassReport()
@@ -96,7 +98,12 @@ class Worker:
     # --- queue -------------------------------------------------------------------------------
 
     def drain(self) -> int:
-        """Process jobs until none is claimable (or stop); returns how many were processed."""
+        """Settle queued imports, then process refresh jobs until none is claimable (or stop)."""
+        if self.run_imports is not None:
+            try:
+                self.run_imports(self.worker_id)  # an import enqueues the refresh this drain then runs
+            except Exception:  # each job settles itself; this guards the claim, e.g. a database hiccup
+                log.exception("Running import jobs failed; retrying on the next pass")
         lanes = max(1, self.options.concurrency)
         if lanes == 1:
             return self._drain_lane()

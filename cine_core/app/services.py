@@ -7,8 +7,6 @@ import-linter contract in pyproject.toml), so everything they need from deeper p
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from pathlib import Path
 
 from psycopg_pool import ConnectionPool
 
@@ -17,15 +15,18 @@ from cine_core.config import Settings
 from cine_core.db import database_url, open_pool, user_transaction
 from cine_core.films.cache import MovieStore
 from cine_core.films.source import build_movie_source
-from cine_core.imports.service import ImportReport, import_file
+from cine_core.imports.report import ImportReport
+from cine_core.imports.text import check_size
+from cine_core.jobs import import_jobs
+from cine_core.jobs.import_jobs import ImportStatus
 from cine_core.taste.store import load_profile
 from cine_core.taste.summary import SummaryItem, TasteSummary
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "ChatResult", "ImportReport", "SummaryItem", "TasteSummary", "import_export_file", "learn_from_conversation",
-    "learned_line", "load_profile", "open_app_pool", "search_film_ids", "user_transaction",
+    "ChatResult", "ImportReport", "ImportStatus", "SummaryItem", "TasteSummary", "latest_import", "learn_from_conversation", "learned_line", "load_profile", "open_app_pool", "search_film_ids",
+    "submit_import", "user_transaction",
 ]
 
 
@@ -34,12 +35,20 @@ def open_app_pool(settings: Settings, *, max_size: int) -> ConnectionPool:
     return open_pool(database_url(settings), min_size=1, max_size=max_size, name="app")
 
 
-def import_export_file(
-    pool: ConnectionPool, settings: Settings, user_id: str, path: Path,
-    *, progress: Callable[[int, int], None] | None = None,
-) -> ImportReport:
-    """Import one Letterboxd / IMDb / Trakt export for `user_id` (see imports.service.import_file)."""
-    return import_file(pool, path, user_id, source=build_movie_source(settings, pool), progress=progress)
+def submit_import(pool: ConnectionPool, user_id: str, file_name: str, content: bytes) -> int:
+    """Queue an uploaded export for the worker (in the user's own transaction); returns the job id.
+
+    Too-large files are refused here with the importer's own message, before anything is stored.
+    """
+    check_size(len(content), file_name)
+    with user_transaction(pool, user_id) as conn:
+        return import_jobs.submit(conn, user_id, file_name, content)
+
+
+def latest_import(pool: ConnectionPool, user_id: str) -> ImportStatus | None:
+    """The user's most recent import job: progress while it runs, the report when it is done."""
+    with user_transaction(pool, user_id) as conn:
+        return import_jobs.latest_for_user(conn, user_id)
 
 
 def search_film_ids(pool: ConnectionPool, settings: Settings, text: str, *, limit: int) -> list[int]:

@@ -76,6 +76,9 @@ class Movie:
     vote_count: int = 0
     poster_path: str | None = None
     imdb_id: str | None = None
+    original_title: str | None = None  # only when it differs from `title`
+    certification: str | None = None  # US rating: "PG-13", "R"
+    popular_rank: int | None = None  # place on the bundled catalog's mid-2025 popular list (offline trending)
     watch_providers: Mapping[str, Any] | None = None
     enrichment: Mapping[str, Any] | None = None  # e.g. {"wikipedia": {...}}
     source: str = "catalog"  # 'tmdb' | 'catalog'

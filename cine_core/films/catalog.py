@@ -1,14 +1,15 @@
-"""The bundled offline catalog file (cine_core/films/data/catalog.jsonl.gz), read into Movie rows.
+"""The bundled offline catalog (cine_core/films/data/catalog.jsonl.gz, ~34k films through mid-2025) as Movies.
 
 Pure: no database here. Rebuild the file with `python scripts/build_catalog.py`; `CatalogSource`
 (catalog_source.py) serves it through the MovieSource interface when there is no TMDB key, and
-`rows.load_catalog_into_db` copies it into `movies`.
+`catalog_loader.load_catalog_into_db` copies it into `movies`.
 """
 
 from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
 import json
 import logging
 from datetime import date
@@ -21,12 +22,26 @@ log = logging.getLogger(__name__)
 CATALOG_FILE = Path(__file__).resolve().parent / "data" / "catalog.jsonl.gz"
 
 
+def catalog_version(path: Path = CATALOG_FILE) -> str:
+    """A short content hash of the catalog file: setup records it and skips a reload of the same file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
 @functools.cache
 def catalog_movies() -> tuple[Movie, ...]:
     """The bundled catalog as a tuple, sorted by id; read from disk on first use."""
-    with gzip.open(CATALOG_FILE, "rt", encoding="utf-8") as fh:
+    return read_catalog(CATALOG_FILE)
+
+
+def read_catalog(path: Path) -> tuple[Movie, ...]:
+    """Every film of a catalog file (gzip JSON lines, one film per line)."""
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
         films = tuple(_record_to_movie(json.loads(line)) for line in fh if line.strip())
-    log.debug("Loaded %d catalog films from %s", len(films), CATALOG_FILE)
+    log.debug("Loaded %d catalog films from %s", len(films), path)
     return films
 
 
@@ -49,6 +64,9 @@ def _record_to_movie(record: dict) -> Movie:
         vote_count=int(record.get("vote_count", 0)),
         poster_path=record.get("poster_path"),
         imdb_id=record.get("imdb_id"),
+        original_title=record.get("original_title"),
+        certification=record.get("certification"),
+        popular_rank=record.get("popular_rank"),
         source="catalog",
     )
 

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 TRENDING_POOL_SIZE = 600  # films eligible for trending; a day's window is drawn from these
 RECENCY_HALF_LIFE_YEARS = 8.0
+TRENDING_MIN_VOTES = 50  # keeps the popular list's obscure tail (and its junk) off the trending shelf
 SEARCH_MIN_SCORE = 80.0  # rapidfuzz 0..100
 # How much each kind of shared trait counts when relating two films.
 SIMILAR_WEIGHTS = {"genre": 1.0, "keyword": 1.5, "director": 2.5, "cast": 1.0}
@@ -37,6 +38,10 @@ class CatalogSource:
         self._by_id = {m.id: m for m in self._movies}
         self._by_imdb = {m.imdb_id: m for m in self._movies if m.imdb_id}
         self._keys = [title_key(m.title) for m in self._movies]
+        self._exact: dict[str, list[int]] = defaultdict(list)  # title and original title keys -> positions
+        for position, m in enumerate(self._movies):
+            for key in {self._keys[position], title_key(m.original_title or "")} - {""}:
+                self._exact[key].append(position)
         self._index: dict[tuple[str, str], list[int]] = defaultdict(list)
         for m in self._movies:
             for kind, values in _traits(m).items():
@@ -68,18 +73,28 @@ class CatalogSource:
         return self._related(movie_id, SIMILAR_WEIGHTS, limit)
 
     def search(self, title: str, year: int | None = None, *, limit: int = 10) -> list[Movie]:
-        """Films whose title matches (accents/case ignored, fuzzy); with `year`, only year ±1."""
+        """Films whose title or original title matches (accents/case ignored); with `year`, only year ±1.
+
+        Exact (normalised) titles answer from an index; only when none fits is the fuzzy scan run.
+        """
         key = title_key(title)
         if not key:
             return []
+        exact = [(100.0, i) for i in self._exact.get(key, ())]
+        found = self._rank(exact, year, limit)
+        if found:
+            return found
         hits = process.extract(key, self._keys, scorer=fuzz.ratio, score_cutoff=SEARCH_MIN_SCORE, limit=200)
+        return self._rank([(score, idx) for _, score, idx in hits], year, limit)
+
+    def _rank(self, hits: list[tuple[float, int]], year: int | None, limit: int) -> list[Movie]:
         scored = []
-        for _, score, idx in hits:
+        for score, idx in hits:
             movie = self._movies[idx]
             if year is not None and (movie.year is None or abs(movie.year - year) > 1):
                 continue
             exact_year = year is not None and movie.year == year
-            scored.append(((score, exact_year, movie.popularity), movie))
+            scored.append(((score, exact_year, movie.vote_count, movie.popularity), movie))
         scored.sort(key=lambda sm: sm[0], reverse=True)
         return [m for _, m in scored[:limit]]
 
@@ -109,12 +124,20 @@ class CatalogSource:
 
     # --- internals ----------------------------------------------------------------------------
     def _rank_trending_pool(self) -> list[tuple[Movie, float]]:
+        """This year's films when the catalog carries TMDB's popular list, else popularity × recency."""
+        newest = max((m.year for m in self._movies if m.popular_rank and m.year and m.vote_count >= TRENDING_MIN_VOTES),
+                     default=None)
         weighted = []
         for m in self._movies:
-            if not m.year or m.vote_count < 10:
+            if not m.year or not m.genres or m.vote_count < TRENDING_MIN_VOTES:
                 continue
-            age = max(0, self._latest_year - m.year)
-            weight = math.log1p(m.popularity) * 0.5 ** (age / RECENCY_HALF_LIFE_YEARS)
+            if newest is not None:
+                if not m.popular_rank or m.year < newest - 1:
+                    continue
+                weight = m.popular_rank ** -0.75  # the top of the list dominates, the tail still rotates in
+            else:
+                age = max(0, self._latest_year - m.year)
+                weight = math.log1p(m.popularity) * 0.5 ** (age / RECENCY_HALF_LIFE_YEARS)
             if weight > 0:
                 weighted.append((m, weight))
         weighted.sort(key=lambda mw: mw[1], reverse=True)

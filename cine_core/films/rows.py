@@ -27,10 +27,15 @@ PARTIAL_FETCHED_AT = datetime(1970, 1, 1, tzinfo=timezone.utc)
 MOVIE_COLUMNS = (
     "id", "title", "year", "release_date", "overview", "genres", "keywords", "directors", "top_cast",
     "runtime", "original_language", "popularity", "vote_average", "vote_count", "poster_path", "imdb_id",
-    "watch_providers", "web_enrichment", "fetched_at", "source",
+    "watch_providers", "web_enrichment", "fetched_at", "source", "original_title", "certification", "popular_rank",
 )
+# Only some sources know these (the catalog, TMDB details): a source without them keeps the stored value.
+_KEPT_WHEN_MISSING = ("original_title", "certification", "popular_rank")
 _COLUMN_LIST = ", ".join(MOVIE_COLUMNS)
-_UPDATED = ", ".join(f"{c} = excluded.{c}" for c in MOVIE_COLUMNS if c not in ("id", "web_enrichment"))
+_UPDATED = ", ".join(
+    f"{c} = coalesce(excluded.{c}, public.movies.{c})" if c in _KEPT_WHEN_MISSING else f"{c} = excluded.{c}"
+    for c in MOVIE_COLUMNS if c not in ("id", "web_enrichment")
+)
 
 QUERIES_FILE = Path(__file__).with_suffix(".sql")
 # A catalog row never replaces live TMDB data; enrichment survives a refetch that has none.
@@ -70,6 +75,9 @@ def row_to_movie(row: Mapping[str, Any]) -> Movie:
         vote_count=int(row.get("vote_count") or 0),
         poster_path=row.get("poster_path"),
         imdb_id=row.get("imdb_id"),
+        original_title=row.get("original_title"),
+        certification=row.get("certification"),
+        popular_rank=row.get("popular_rank"),
         watch_providers=row.get("watch_providers"),
         enrichment=row.get("web_enrichment"),
         source=row.get("source") or "catalog",
@@ -84,7 +92,8 @@ def movie_to_row(movie: Movie, *, fetched_at: datetime | None = None) -> tuple:
         list(movie.keywords), list(movie.directors), list(movie.cast), movie.runtime, movie.original_language,
         float(movie.popularity or 0.0), movie.vote_average, int(movie.vote_count or 0), movie.poster_path,
         movie.imdb_id, _jsonb(movie.watch_providers), _jsonb(movie.enrichment),
-        fetched_at or movie.fetched_at or datetime.now(timezone.utc), movie.source,
+        fetched_at or movie.fetched_at or datetime.now(timezone.utc), movie.source, movie.original_title,
+        movie.certification, movie.popular_rank,
     )
 
 

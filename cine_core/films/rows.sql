@@ -5,7 +5,8 @@
 create temp table _movies_stage (id bigint, title text, year int, release_date date, overview text,
   genres text[], keywords text[], directors text[], top_cast text[], runtime int, original_language text,
   popularity double precision, vote_average double precision, vote_count int, poster_path text,
-  imdb_id text, watch_providers jsonb, web_enrichment jsonb, fetched_at timestamptz, source text)
+  imdb_id text, watch_providers jsonb, web_enrichment jsonb, fetched_at timestamptz, source text,
+  original_title text, certification text, popular_rank int)
 on commit drop;
 
 -- name: drop_stage

@@ -1,84 +1,77 @@
-"""Letterboxd exports: the ZIP (ratings, diary, watched, watchlist) and its single CSV files."""
+"""Letterboxd exports: ratings, diary (with rewatches), watched, watchlist and reviews CSVs.
+
+Files come alone or inside the export ZIP (archive.py). Old (`letterboxd.com/<user>/film/<slug>/`) and new
+(`boxd.it/…`) URIs both work; a missing Year is taken from an old URI's `-YYYY` slug when it has one.
+"""
 
 from __future__ import annotations
 
-import io
 import logging
-import zipfile
-from pathlib import Path
+import re
+from pathlib import PurePosixPath
 
-from cine_core.domain.errors import ImportFileError
 from cine_core.imports.rows import ImportRow, ParsedFile, RowKind
-from cine_core.imports.text import decode_text, read_csv
-from cine_core.imports.values import parse_when, parse_year, rating_from_five
+from cine_core.imports.values import day_first_for, is_unrated, parse_when, parse_year, rating_from_five
 
 log = logging.getLogger(__name__)
 
-LETTERBOXD_FILES = ("ratings.csv", "diary.csv", "watched.csv", "watchlist.csv")
+LETTERBOXD_FILES = ("ratings.csv", "diary.csv", "reviews.csv", "watched.csv", "watchlist.csv")
 LETTERBOXD_COLUMNS = {"Date", "Name", "Year", "Letterboxd URI"}
+MAX_REVIEW_CHARS = 2000
+_SLUG_YEAR = re.compile(r"/film/[^/]*-((?:18|19|20)\d\d)/?$")
+# Which row wins when one film appears in several files: an explicit rating beats a diary entry.
+_PRIORITY = {"ratings": 2, "reviews": 1, "diary": 1, "watched": 0, "watchlist": 0}
 
 
 def is_letterboxd_header(header: list[str]) -> bool:
-    return LETTERBOXD_COLUMNS <= set(header)
-
-
-def parse_letterboxd_csv(header: list[str], rows: list[dict[str, str]], name: str) -> ParsedFile:
-    parsed, skipped = letterboxd_rows(rows, letterboxd_kind(name, header), name)
-    return ParsedFile("letterboxd", tuple(parsed), tuple(skipped))
-
-
-def parse_letterboxd_zip(data: bytes, name: str) -> ParsedFile:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = {Path(n).name.lower(): n for n in archive.namelist() if "/" not in n.strip("/")}
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ImportFileError(f"{name} is not a valid zip file") from exc
-    found = [f for f in LETTERBOXD_FILES if f in members]
-    if not found:
-        raise ImportFileError(f"{name} has none of {', '.join(LETTERBOXD_FILES)}: is it a Letterboxd export?")
-    rows: list[ImportRow] = []
-    skipped: list[str] = []
-    for member in found:
-        try:
-            text = decode_text(archive.read(members[member]), f"{name}:{member}")
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise ImportFileError(f"{name}: cannot read {member}") from exc
-        header, csv_rows = read_csv(text, member)
-        if not LETTERBOXD_COLUMNS <= set(header):
-            raise ImportFileError(f"{name}:{member} lacks the Letterboxd columns Date,Name,Year,Letterboxd URI")
-        more, why = letterboxd_rows(csv_rows, letterboxd_kind(member, header), member)
-        rows += more
-        skipped += why
-    return ParsedFile("letterboxd", tuple(rows), tuple(skipped))
+    return {"Name", "Letterboxd URI"} <= set(header) or LETTERBOXD_COLUMNS <= set(header)
 
 
 def letterboxd_kind(name: str, header: list[str]) -> str:
-    lowered = Path(name).name.lower()
-    for kind in ("watchlist", "diary", "ratings", "watched"):
+    """ratings | diary | reviews | watched | watchlist, from the file name, else from the columns."""
+    lowered = PurePosixPath(name).name.lower()
+    for kind in ("watchlist", "reviews", "diary", "ratings", "watched"):
         if kind in lowered:
             return kind
+    if "Review" in header:
+        return "reviews"
     if "Watched Date" in header:
         return "diary"
     return "ratings" if "Rating" in header else "watched"
 
 
-def letterboxd_rows(rows: list[dict[str, str]], kind: str, name: str) -> tuple[list[ImportRow], list[str]]:
+def parse_letterboxd_csv(header: list[str], rows: list[dict[str, str]], name: str) -> ParsedFile:
+    kind = letterboxd_kind(name, header)
+    day_first = day_first_for([r.get("Watched Date") or r.get("Date") for r in rows])
     parsed, skipped = [], []
     for line, row in enumerate(rows, start=2):
-        title = row.get("Name", "")
-        if not title:
-            skipped.append(f"{name} line {line}: no film name")
-            continue
-        year = parse_year(row.get("Year"))
-        when = parse_when(row.get("Watched Date") or row.get("Date"))
-        rating = rating_from_five(row.get("Rating"))
-        if kind == "watchlist":
-            parsed.append(ImportRow(RowKind.WATCHLIST, title, year, when=when))
-        elif rating is not None:
-            priority = 2 if kind == "ratings" else 1
-            parsed.append(ImportRow(RowKind.RATING, title, year, rating=rating, when=when, priority=priority))
-        elif row.get("Rating"):
-            skipped.append(f"{name} line {line}: rating {row['Rating']!r} is not 0.5–5")
+        entry, why = _row(row, kind, day_first)
+        if entry is None:
+            skipped.append(f"{PurePosixPath(name).name} line {line}: {why}")
         else:
-            parsed.append(ImportRow(RowKind.WATCHED, title, year, when=when))
-    return parsed, skipped
+            parsed.append(entry)
+    return ParsedFile("letterboxd", tuple(parsed), tuple(skipped))
+
+
+def _row(row: dict[str, str], kind: str, day_first: bool | None) -> tuple[ImportRow | None, str]:
+    title = row.get("Name", "")
+    if not title:
+        return None, "no film name"
+    year = parse_year(row.get("Year")) or _year_from_uri(row.get("Letterboxd URI", ""))
+    when = parse_when(row.get("Watched Date") or row.get("Date"), day_first=day_first)
+    if kind == "watchlist":
+        return ImportRow(RowKind.WATCHLIST, title, year, when=when), ""
+    review = (row.get("Review") or "").strip()[:MAX_REVIEW_CHARS] or None
+    raw = row.get("Rating")
+    rating = rating_from_five(raw)
+    common = dict(title=title, year=year, when=when, priority=_PRIORITY[kind], review=review)
+    if rating is not None:
+        return ImportRow(RowKind.RATING, rating=rating, **common), ""
+    if not is_unrated(raw):
+        return None, f"{title}: rating {raw!r} is not 0.5–5 stars"
+    return ImportRow(RowKind.WATCHED, **common), ""
+
+
+def _year_from_uri(uri: str) -> int | None:
+    match = _SLUG_YEAR.search(uri.strip())
+    return parse_year(match.group(1)) if match else None

@@ -1,47 +1,51 @@
 """Recognise an export file by its content and hand it to the parser for its format.
 
-Nothing here touches the database. Every problem with the file itself is an ImportFileError.
+Nothing here touches the database. Every problem with the file itself is an ImportFileError with one
+clear line; no other exception escapes (tests feed random and mutated files to `parse_bytes`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from cine_core.domain.errors import ImportFileError
+from cine_core.imports.archive import is_zip, parse_archive
 from cine_core.imports.imdb import is_imdb_header, parse_imdb_csv
-from cine_core.imports.letterboxd import is_letterboxd_header, parse_letterboxd_csv, parse_letterboxd_zip
+from cine_core.imports.letterboxd import is_letterboxd_header, parse_letterboxd_csv
 from cine_core.imports.rows import ParsedFile
-from cine_core.imports.text import decode_text, read_csv
+from cine_core.imports.text import check_size, decode_text, read_csv
 from cine_core.imports.trakt import parse_trakt
 
 log = logging.getLogger(__name__)
 
 
 def parse_file(path: str | Path) -> ParsedFile:
-    """Recognise the export by content (zip, JSON, or CSV header) and parse it."""
+    """Read and parse one export file (CSV, JSON or ZIP) from disk."""
     path = Path(path)
     try:
+        check_size(path.stat().st_size, path.name)
         data = path.read_bytes()
     except OSError as exc:
         raise ImportFileError(f"Cannot read {path.name}: {exc.strerror or exc}") from exc
+    return parse_bytes(data, path.name)
+
+
+def parse_bytes(data: bytes, name: str) -> ParsedFile:
+    """Parse an export held in memory; `name` is the file name (it helps tell watched.csv from watchlist.csv)."""
+    name = PurePosixPath(name).name or "the file"
     if not data.strip():
-        raise ImportFileError(f"{path.name} is empty")
-    if data[:4] == b"PK\x03\x04" or path.suffix.lower() == ".zip":
-        return parse_letterboxd_zip(data, path.name)
-    text = decode_text(data, path.name)
-    if text.lstrip().startswith(("[", "{")):
-        try:
-            payload = json.loads(text)
-        except ValueError as exc:
-            raise ImportFileError(f"{path.name} is not valid JSON: {exc}") from exc
-        rows, skipped = parse_trakt(payload, path.name)
-        return ParsedFile("trakt", tuple(rows), tuple(skipped))
-    return _parse_csv(text, path.name)
+        raise ImportFileError(f"{name} is empty")
+    if is_zip(data, name):
+        return parse_archive(data, name, _parse_single)
+    return _parse_single(data, name)
 
 
-def _parse_csv(text: str, name: str) -> ParsedFile:
+def _parse_single(data: bytes, name: str) -> ParsedFile:
+    text = decode_text(data, name)
+    if text.lstrip("\ufeff \t\r\n").startswith(("[", "{")):
+        return parse_trakt(_json(text, name), name)
     header, rows = read_csv(text, name)
     if is_letterboxd_header(header):
         return parse_letterboxd_csv(header, rows, name)
@@ -49,5 +53,14 @@ def _parse_csv(text: str, name: str) -> ParsedFile:
         return parse_imdb_csv(header, rows)
     raise ImportFileError(
         f"{name} is not a Letterboxd, IMDb or Trakt export (columns: {', '.join(header[:8]) or 'none'}). "
-        "Expected Letterboxd 'Date,Name,Year,Letterboxd URI…' or IMDb 'Const,Your Rating,…'."
+        "Expected Letterboxd 'Date,Name,Year,Letterboxd URI…', IMDb 'Const,Your Rating,…' or Trakt JSON."
     )
+
+
+def _json(text: str, name: str):
+    try:
+        return json.loads(text)
+    except RecursionError as exc:
+        raise ImportFileError(f"{name} is JSON nested too deeply to be an export") from exc
+    except ValueError as exc:
+        raise ImportFileError(f"{name} is not valid JSON: {str(exc).splitlines()[0][:120]}") from exc

@@ -1,4 +1,4 @@
-"""Match import rows to films: by TMDB id, by IMDb id, else by title + year (fuzzy, year ±1).
+"""Match import rows to films: by TMDB id, by IMDb id, else by (original) title + year (fuzzy, year ±1).
 
 A doubtful match is no match: the best candidate must be clearly similar and not tied with another film.
 """
@@ -6,6 +6,7 @@ A doubtful match is no match: the best candidate must be clearly similar and not
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from psycopg_pool import ConnectionPool
 
@@ -21,42 +22,67 @@ log = logging.getLogger(__name__)
 
 MIN_TITLE_SIMILARITY = 90.0  # 0..100; below this a title is a different film
 MIN_TITLE_SIMILARITY_NO_YEAR = 100.0  # without a year only an exact (normalised) title will do
+CLEAR_FAVOURITE_VOTES = 50  # a same-title film wins a tie only with this many TMDB votes…
+CLEAR_FAVOURITE_RATIO = 5.0  # …and this many times the runner-up's
 
 
 class RowMatcher:
-    """Remembers what it matched (one lookup per title/year) and which films are not yet stored."""
+    """Remembers what it matched (one lookup per id or title/year) and which films are not yet stored.
+
+    Order: TMDB id, then IMDb id, then original title + year, then title + year; each step falls
+    through to the next when it finds nothing. `prefetch` loads every id-carrying row's film in two queries.
+    """
 
     def __init__(self, pool: ConnectionPool, source: MovieSource) -> None:
         self._pool = pool
         self._source = source
         self._cache: dict[tuple, Movie | None] = {}
         self._to_store: dict[int, Movie] = {}
+        self._stored_by_id: dict[int, Movie] = {}
+        self._stored_by_imdb: dict[str, Movie] = {}
 
     def films_to_store(self) -> list[Movie]:
         return list(self._to_store.values())
 
+    def prefetch(self, rows: Iterable[ImportRow]) -> None:
+        """Load the stored films of every TMDB / IMDb id in `rows` (two indexed queries, not one per row)."""
+        rows = list(rows)
+        tmdb_ids = sorted({r.tmdb_id for r in rows if r.tmdb_id})
+        imdb_ids = sorted({r.imdb_id for r in rows if r.imdb_id})
+        with transaction(self._pool) as conn:
+            self._stored_by_id.update(movies_by_ids(conn, tmdb_ids))
+            if imdb_ids:
+                found = conn.execute("select * from public.movies where imdb_id = any(%s) order by vote_count desc",
+                                     (imdb_ids,)).fetchall()
+                for row in reversed(found):  # the most-voted film wins a shared imdb id
+                    self._stored_by_imdb[row["imdb_id"]] = row_to_movie(row)
+
     def match(self, row: ImportRow) -> Movie | None:
-        key = (row.tmdb_id, row.imdb_id, title_key(row.title), row.year)
+        key = (row.tmdb_id, row.imdb_id, title_key(row.title), title_key(row.original_title or ""), row.year)
         if key not in self._cache:
             self._cache[key] = self._match(row)
         return self._cache[key]
 
     def _match(self, row: ImportRow) -> Movie | None:
         if row.tmdb_id:
-            return self._by_tmdb_id(row.tmdb_id)
+            found = self._by_tmdb_id(row.tmdb_id)
+            if found is not None:
+                return found
         if row.imdb_id:
             found = self._by_imdb_id(row.imdb_id)
             if found is not None:
                 return found
-        for title in dict.fromkeys(t for t in (row.title, row.original_title) if t):
+        for title in dict.fromkeys(t for t in (row.original_title, row.title) if t):
             found = self._by_title(title, row.year)
             if found is not None:
                 return found
         return None
 
     def _by_tmdb_id(self, tmdb_id: int) -> Movie | None:
-        with transaction(self._pool) as conn:
-            stored = movies_by_ids(conn, [tmdb_id]).get(tmdb_id)
+        stored = self._stored_by_id.get(tmdb_id)
+        if stored is None:
+            with transaction(self._pool) as conn:
+                stored = movies_by_ids(conn, [tmdb_id]).get(tmdb_id)
         if stored is not None:
             return stored
         try:
@@ -66,8 +92,11 @@ class RowMatcher:
         return self._remember(movie)
 
     def _by_imdb_id(self, imdb_id: str) -> Movie | None:
+        if imdb_id in self._stored_by_imdb:
+            return self._stored_by_imdb[imdb_id]
         with transaction(self._pool) as conn:
-            row = conn.execute("select * from public.movies where imdb_id = %s limit 1", (imdb_id,)).fetchone()
+            row = conn.execute("select * from public.movies where imdb_id = %s order by vote_count desc limit 1",
+                               (imdb_id,)).fetchone()
         if row is not None:
             return row_to_movie(row)
         movie = self._source.find_imdb(imdb_id)
@@ -89,7 +118,7 @@ def choose_match(title: str, year: int | None, candidates: list[Movie]) -> Movie
     """The one candidate that is clearly this film, or None when none is (or two are equally likely)."""
     scored = []
     for movie in candidates:
-        similarity = title_similarity(title, movie.title)
+        similarity = max(title_similarity(title, t) for t in (movie.title, movie.original_title) if t)
         if year is not None:
             if movie.year is None or abs(movie.year - year) > 1:
                 continue
@@ -103,8 +132,12 @@ def choose_match(title: str, year: int | None, candidates: list[Movie]) -> Movie
         scored.append(((similarity, -year_gap), movie))
     if not scored:
         return None
-    scored.sort(key=lambda sm: sm[0], reverse=True)
+    scored.sort(key=lambda sm: (sm[0], sm[1].vote_count), reverse=True)
     if len(scored) > 1 and scored[0][0] == scored[1][0] and scored[0][1].id != scored[1][1].id:
+        first, second = scored[0][1], scored[1][1]
+        # Two films of one title and year: people log the one everybody saw, when it clearly is one.
+        if first.vote_count >= CLEAR_FAVOURITE_VOTES and first.vote_count >= CLEAR_FAVOURITE_RATIO * second.vote_count:
+            return first
         log.info("Import: %r (%s) is ambiguous between %d films; not matched", title, year, len(scored))
         return None
     return scored[0][1]

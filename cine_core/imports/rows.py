@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from types import MappingProxyType
+
+SERVICE_NAMES = {"letterboxd": "Letterboxd", "imdb": "IMDb", "trakt": "Trakt"}
 
 
 class RowKind(StrEnum):
@@ -26,6 +31,7 @@ class ImportRow:
     imdb_id: str | None = None
     original_title: str | None = None
     priority: int = 0  # among rows for one film: higher wins (ratings.csv over diary.csv)
+    review: str | None = None  # what the person wrote about the film (Letterboxd reviews)
 
     @property
     def label(self) -> str:
@@ -36,4 +42,23 @@ class ImportRow:
 class ParsedFile:
     service: str  # 'letterboxd' | 'imdb' | 'trakt' (the ratings.source value)
     rows: tuple[ImportRow, ...]
-    skipped: tuple[str, ...] = field(default_factory=tuple)  # why each skipped row was skipped
+    skipped: tuple[str, ...] = ()  # why each skipped row was skipped
+    not_films: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))  # 'TV Series' -> 12
+
+    @property
+    def service_name(self) -> str:
+        return SERVICE_NAMES.get(self.service, self.service)
+
+
+def merge_parsed(service: str, parts: Iterable[ParsedFile]) -> ParsedFile:
+    """One ParsedFile from the members of an archive."""
+    parts = list(parts)
+    not_films: Counter[str] = Counter()
+    for part in parts:
+        not_films.update(part.not_films)
+    return ParsedFile(
+        service,
+        tuple(row for part in parts for row in part.rows),
+        tuple(reason for part in parts for reason in part.skipped),
+        MappingProxyType(dict(not_films)),
+    )

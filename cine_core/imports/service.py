@@ -1,14 +1,17 @@
-"""Import what a user has already watched: Letterboxd (zip or CSV), IMDb ratings CSV, Trakt JSON.
+"""Import what a person has already watched: Letterboxd (ZIP or CSV), IMDb (ratings, watchlist), Trakt.
 
-Flow: parse the whole file (import_parsers; a bad file raises ImportFileError before anything is
-written) → match each row to a TMDB id (import_matching) → write films, ratings and watchlist rows in ONE
-transaction, so the ratings trigger leaves one pending refresh.
+Flow: parse the whole file (reader.py; a bad file raises ImportFileError before anything is written) →
+match each row to a film (resolve.py) → store films new to the shared cache (service transaction) →
+write ratings, watched marks, the watchlist and reviews in ONE transaction scoped to the user (RLS
+applies), so the ratings trigger and this module leave one pending refresh.
 
 Decisions:
-- Watched without a rating (Letterboxd watched.csv / diary rows without stars, Trakt watched): no rating is
-  invented; the film goes into `watchlist` with `watched_at` set, which marks it as seen (excluded from picks).
-- Several rows for one film (diary rewatches): ratings.csv wins, else the latest dated diary rating.
-- An existing rating newer than the imported one (e.g. changed in the app later) is kept.
+- Watched without a rating (Letterboxd watched / diary rows without stars, IMDb 0, Trakt watched): no
+  rating is invented; the film goes into `watchlist` with `watched_at` set. That marks it as seen: it is
+  never recommended, and the taste profile learns nothing else from it (a view is not a verdict).
+- Several rows for one film (diary rewatches): ratings.csv wins, else the latest dated rating.
+- An existing rating newer than the imported one (changed in the app after the export) is kept.
+- Letterboxd reviews are kept as what the person said about the film (movie_conversations).
 - Re-importing the same file writes nothing and enqueues nothing.
 """
 
@@ -16,18 +19,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from cine_core.db import transaction
-from cine_core.domain.models import Movie, TriggerType
+from cine_core.db import load_named_queries, transaction, user_transaction
+from cine_core.domain.models import ConversationType, Movie, TriggerType
 from cine_core.domain.protocols import MovieSource
 from cine_core.films.rows import upsert_movies
-from cine_core.imports.reader import parse_file
+from cine_core.imports.reader import parse_bytes, parse_file
+from cine_core.imports.report import ImportReport
 from cine_core.imports.resolve import RowMatcher
 from cine_core.imports.rows import ImportRow, ParsedFile, RowKind
 from cine_core.jobs import refresh_queue
@@ -35,146 +38,127 @@ from cine_core.jobs import refresh_queue
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[int, int], None]  # (rows done, rows total)
+QUERIES_FILE = Path(__file__).with_suffix(".sql")
+_OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+
+__all__ = ["ImportReport", "import_bytes", "import_file", "import_parsed"]
 
 
-@dataclass(frozen=True, slots=True)
-class ImportReport:
-    """What an import did. `unmatched` lists 'Title (Year)' of rows no film could be matched to."""
-
-    service: str
-    matched: int
-    unmatched: tuple[str, ...]
-    skipped: int
-    ratings_written: int = 0
-    watchlist_written: int = 0
-    watched_written: int = 0
-    skipped_reasons: tuple[str, ...] = ()
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.ratings_written or self.watchlist_written or self.watched_written)
-
-    def summary(self) -> str:
-        text = (
-            f"{self.service.capitalize()} import: {self.matched} matched, {len(self.unmatched)} unmatched, "
-            f"{self.skipped} skipped; wrote {self.ratings_written} rating(s), {self.watched_written} watched, "
-            f"{self.watchlist_written} watchlist film(s)."
-        )
-        if self.unmatched:
-            shown = ", ".join(self.unmatched[:10])
-            more = f" and {len(self.unmatched) - 10} more" if len(self.unmatched) > 10 else ""
-            text += f" Not found: {shown}{more}."
-        return text
+def import_file(pool: ConnectionPool, path: str | Path, user_id: str, *, source: MovieSource,
+                progress: ProgressFn | None = None) -> ImportReport:
+    """Import one export file from disk for `user_id`; see the module docstring for the rules."""
+    return import_parsed(pool, parse_file(path), user_id, source=source, progress=progress)
 
 
-def import_file(
-    pool: ConnectionPool,
-    path: str | Path,
-    user_id: str,
-    *,
-    source: MovieSource,
-    progress: ProgressFn | None = None,
-) -> ImportReport:
-    """Import one export file for `user_id`; see the module docstring for the rules."""
-    parsed = parse_file(path)
+def import_bytes(pool: ConnectionPool, data: bytes, name: str, user_id: str, *, source: MovieSource,
+                 progress: ProgressFn | None = None) -> ImportReport:
+    """Import an export held in memory (an uploaded file, an import job's stored content)."""
+    return import_parsed(pool, parse_bytes(data, name), user_id, source=source, progress=progress)
+
+
+def import_parsed(pool: ConnectionPool, parsed: ParsedFile, user_id: str, *, source: MovieSource,
+                  progress: ProgressFn | None = None) -> ImportReport:
     matcher = RowMatcher(pool, source)
+    matcher.prefetch(parsed.rows)
     matched: list[tuple[ImportRow, Movie]] = []
-    unmatched: list[str] = []
+    unmatched: list[ImportRow] = []
     total = len(parsed.rows)
     for done, row in enumerate(parsed.rows, start=1):
         movie = matcher.match(row)
         if movie is None:
-            unmatched.append(row.label)
+            unmatched.append(row)
         else:
             matched.append((row, movie))
         if progress:
             progress(done, total)
-    with transaction(pool) as conn:
-        written = _write(conn, user_id, parsed, matched, matcher.films_to_store())
+    new_films = matcher.films_to_store()
+    if new_films:
+        with transaction(pool) as conn:  # the film cache is shared, server-owned data
+            upsert_movies(conn, [m for m in new_films if m.source == "tmdb" and m.fetched_at], partial=False)
+            upsert_movies(conn, new_films, partial=True)
+    with user_transaction(pool, user_id) as conn:
+        counts = _write(conn, user_id, parsed.service, matched)
+    unmatched_labels = tuple(dict.fromkeys(r.label for r in unmatched))
     report = ImportReport(
-        service=parsed.service, matched=len(matched), unmatched=tuple(unmatched), skipped=len(parsed.skipped),
-        skipped_reasons=parsed.skipped, **written,
+        service=parsed.service, matched=len(matched), unmatched=unmatched_labels,
+        skipped=len(parsed.skipped) + sum(parsed.not_films.values()), skipped_reasons=parsed.skipped,
+        not_films=parsed.not_films, unmatched_rows=tuple(unmatched), **counts,
     )
-    log.info("%s", report.summary())
+    log.info("Import for %s: %s", user_id, report.summary())
     return report
 
 
-def _write(conn: psycopg.Connection, user_id: str, parsed: ParsedFile, matched: list[tuple[ImportRow, Movie]],
-           new_films: list[Movie]) -> dict[str, int]:
-    upsert_movies(conn, [m for m in new_films if m.source == "tmdb" and m.fetched_at], partial=False)
-    upsert_movies(conn, new_films, partial=True)
+def _write(conn: psycopg.Connection, user_id: str, service: str,
+           matched: list[tuple[ImportRow, Movie]]) -> dict[str, int]:
     ratings = _best_per_film([(r, m) for r, m in matched if r.kind is RowKind.RATING])
-    rated_ids = set(ratings)
-    watched = _best_per_film([(r, m) for r, m in matched if r.kind is RowKind.WATCHED and m.id not in rated_ids])
-    listed = _best_per_film([(r, m) for r, m in matched if r.kind is RowKind.WATCHLIST])
-    counts = {
-        "ratings_written": _write_ratings(conn, user_id, parsed.service, ratings),
-        "watched_written": _write_watched(conn, user_id, watched),
-        "watchlist_written": _write_watchlist(conn, user_id, {k: v for k, v in listed.items() if k not in watched}),
-    }
-    if counts["watched_written"] or counts["watchlist_written"]:
-        refresh_queue.enqueue(conn, user_id, TriggerType.IMPORT)  # coalesces with the trigger's pending job
+    watched = _best_per_film([(r, m) for r, m in matched if r.kind is RowKind.WATCHED and m.id not in ratings])
+    listed = _best_per_film([(r, m) for r, m in matched if r.kind is RowKind.WATCHLIST and m.id not in watched])
+    counts = _write_ratings(conn, user_id, service, ratings)
+    counts["watched_written"], already_watched = _write_marks(conn, "mark_watched", user_id, watched)
+    counts["watchlist_written"], already_listed = _write_marks(conn, "add_to_watchlist", user_id, listed)
+    counts["already_known"] = already_watched + already_listed
+    counts["reviews_written"] = _write_reviews(conn, user_id, [(r, m) for r, m in matched if r.review])
+    if counts["watched_written"] or counts["watchlist_written"] or counts["reviews_written"]:
+        refresh_queue.request_refresh(conn, TriggerType.IMPORT)  # coalesces with the ratings trigger's job
     return counts
 
 
 def _best_per_film(pairs: list[tuple[ImportRow, Movie]]) -> dict[int, ImportRow]:
     best: dict[int, ImportRow] = {}
-    oldest = datetime.min.replace(tzinfo=timezone.utc)
     for row, movie in pairs:
         current = best.get(movie.id)
-        if current is None or (row.priority, row.when or oldest) > (current.priority, current.when or oldest):
+        if current is None or (row.priority, row.when or _OLDEST) > (current.priority, current.when or _OLDEST):
             best[movie.id] = row
     return best
 
 
-def _write_ratings(conn: psycopg.Connection, user_id: str, service: str, rows: dict[int, ImportRow]) -> int:
-    existing = {
-        r["movie_id"]: r for r in conn.execute(
-            "select movie_id, rating, rated_at from public.ratings where user_id = %s and movie_id = any(%s)",
-            (user_id, list(rows)),
-        ).fetchall()
-    }
+def _write_ratings(conn: psycopg.Connection, user_id: str, service: str, rows: dict[int, ImportRow]) -> dict[str, int]:
+    sql = load_named_queries(QUERIES_FILE)
+    existing = {r["movie_id"]: r for r in conn.execute(sql["existing_ratings"],
+                                                       {"user_id": user_id, "ids": list(rows)}).fetchall()}
+    counts = {"ratings_added": 0, "ratings_updated": 0, "ratings_unchanged": 0, "ratings_kept": 0}
     writes = []
     for movie_id, row in rows.items():
         old = existing.get(movie_id)
-        if old is not None:
-            if float(old["rating"]) == row.rating:
-                continue  # nothing new (re-import)
-            if row.when is not None and old["rated_at"] > row.when:
-                continue  # the user rated it again later; keep that
-        writes.append((user_id, movie_id, row.rating, row.when or datetime.now(timezone.utc), service))
+        if old is not None and float(old["rating"]) == row.rating:
+            counts["ratings_unchanged"] += 1
+            continue
+        if old is not None and row.when is not None and old["rated_at"] > row.when:
+            counts["ratings_kept"] += 1  # the person rated it again after the export; keep that
+            continue
+        counts["ratings_added" if old is None else "ratings_updated"] += 1
+        writes.append({"user_id": user_id, "movie_id": movie_id, "rating": row.rating,
+                       "rated_at": row.when or datetime.now(timezone.utc), "source": service})
     if writes:
         with conn.cursor() as cur:
-            cur.executemany(
-                "insert into public.ratings (user_id, movie_id, rating, rated_at, source) values (%s, %s, %s, %s, %s)"
-                " on conflict (user_id, movie_id) do update set rating = excluded.rating,"
-                " rated_at = excluded.rated_at, source = excluded.source",
-                writes,
-            )
-    return len(writes)
+            cur.executemany(sql["upsert_rating"], writes)
+    return counts
 
 
-def _write_watched(conn: psycopg.Connection, user_id: str, rows: dict[int, ImportRow]) -> int:
+def _write_marks(conn: psycopg.Connection, query: str, user_id: str, rows: dict[int, ImportRow]) -> tuple[int, int]:
+    """(rows written, rows already there) for mark_watched / add_to_watchlist."""
+    sql = load_named_queries(QUERIES_FILE)[query]
     written = 0
     for movie_id, row in rows.items():
-        when = row.when or datetime.now(timezone.utc)
-        cur = conn.execute(
-            "insert into public.watchlist (user_id, movie_id, added_at, watched_at) values (%s, %s, %s, %s)"
-            " on conflict (user_id, movie_id) do update set watched_at = excluded.watched_at"
-            " where public.watchlist.watched_at is null",
-            (user_id, movie_id, when, when),
-        )
-        written += cur.rowcount
+        when = row.when or (datetime.now(timezone.utc) if query == "mark_watched" else None)
+        written += conn.execute(sql, {"user_id": user_id, "movie_id": movie_id, "when": when}).rowcount
+    return written, len(rows) - written
+
+
+def _write_reviews(conn: psycopg.Connection, user_id: str, reviewed: list[tuple[ImportRow, Movie]]) -> int:
+    sql = load_named_queries(QUERIES_FILE)["add_review"]
+    written = 0
+    for row, movie in reviewed:
+        written += conn.execute(sql, {
+            "user_id": user_id, "movie_id": movie.id, "conversation_type": _review_type(row.rating),
+            "text": row.review, "when": row.when,
+        }).rowcount
     return written
 
 
-def _write_watchlist(conn: psycopg.Connection, user_id: str, rows: dict[int, ImportRow]) -> int:
-    written = 0
-    for movie_id, row in rows.items():
-        cur = conn.execute(
-            "insert into public.watchlist (user_id, movie_id, added_at) values (%s, %s, coalesce(%s, now()))"
-            " on conflict (user_id, movie_id) do nothing",
-            (user_id, movie_id, row.when),
-        )
-        written += cur.rowcount
-    return written
+def _review_type(rating: float | None) -> str:
+    if rating is not None and rating >= 4:
+        return ConversationType.LOVED_IT.value
+    if rating is not None and rating <= 2:
+        return ConversationType.HATED_IT.value
+    return ConversationType.GENERAL_PREFERENCE.value

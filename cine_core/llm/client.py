@@ -19,7 +19,14 @@ import pydantic
 from psycopg_pool import ConnectionPool
 
 from cine_core.config import Settings
-from cine_core.domain.errors import ConfigError, LLMAuthError, LLMError, LLMOutputInvalid, LLMRateLimited, LLMUnavailable
+from cine_core.domain.errors import (
+    ConfigError,
+    LLMAuthError,
+    LLMError,
+    LLMOutputInvalid,
+    LLMRateLimited,
+    LLMUnavailable,
+)
 from cine_core.llm.prices import estimate_cost
 from cine_core.metering.usage import UsageEvent, UsageRecorder
 

@@ -77,8 +77,12 @@ class FeatureSpace:
         self.base_rate = {f: np.asarray(self.corpus.tokens[f].sum(axis=0)).ravel() / n for f in FAMILIES}
         decades, counts = np.unique(self.corpus.decade[self.corpus.decade > 0], return_counts=True)
         self.decade_base = {int(d): c / n for d, c in zip(decades, counts, strict=True)}
-        self.years, year_counts = np.unique(self.corpus.year[self.corpus.year > 0], return_counts=True)
-        self.year_shares = year_counts / n
+        # Era density as people watch it (films weighted by their votes), not as TMDB lists it: the catalog
+        # holds every obscure 2000s-2020s film, which would otherwise make any recent era look "common".
+        dated = self.corpus.year > 0
+        self.years, where = np.unique(self.corpus.year[dated], return_inverse=True)
+        weights = np.bincount(where, weights=np.expm1(self.corpus.votes[dated]), minlength=len(self.years))
+        self.year_shares = weights / weights.sum() if weights.sum() > 0 else weights
         self.mean_votes = float(self.corpus.votes.mean()) if len(corpus) else 0.0
         self.std_votes = float(self.corpus.votes.std()) or 1.0 if len(corpus) else 1.0
         log.info("feature space: %d films, %s tokens", len(corpus), {f: len(v) for f, v in self.vocab.items()})

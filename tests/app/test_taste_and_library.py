@@ -7,6 +7,8 @@ import pytest
 from cine_core.app import actions
 from cine_core.db import transaction, user_transaction
 from cine_core.domain.errors import DataError
+from cine_core.films.catalog_source import shared_catalog_source
+from cine_core.imports.background import run_pending_imports
 from cine_core.taste import store as taste_store
 from tests.app.conftest import insert_picks, queue_rows
 
@@ -119,17 +121,39 @@ LETTERBOXD_RATINGS = (
 )
 
 
-def test_import_shows_progress_the_summary_and_the_unmatched_rows(app, pool, local_user):
+def test_import_runs_in_the_worker_and_shows_progress_then_the_summary(app, pool, local_user):
     app.switch_page("pages/library.py").run()
     app.get("file_uploader")[-1].upload("ratings.csv", LETTERBOXD_RATINGS.encode(), "text/csv")
     app.run()
     app.button(key="library-import-run").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    assert app.get("progress")[0].proto.text == "Done"
-    assert any("2 matched, 1 unmatched" in s.value for s in app.success)
+    assert "waiting for the worker" in app.get("progress")[0].proto.text
+    assert not _rows(pool, "select 1 from ratings where user_id = %s", local_user)  # nothing imported in the page
+
+    assert run_pending_imports(pool, "test-worker", shared_catalog_source()) == 1  # what the worker runs
+    app.run()
+    assert not app.get("progress")
+    assert any("Letterboxd import: 2 matched, 1 unmatched" in s.value for s in app.success)
     assert any("could not be matched" in e.label for e in app.expander)
+    assert app.get("download_button")
     titles = {r["title"]: float(r["rating"]) for r in _rows(
         pool, "select m.title, r.rating from ratings r join movies m on m.id = r.movie_id where r.user_id = %s",
         local_user)}
     assert titles == {"Inception": 4.5, "The Matrix": 5.0}
     assert [r["trigger_type"] for r in queue_rows(pool, local_user)] in (["new_rating"], ["import"])
+    with transaction(pool) as conn:
+        job = conn.execute("select status, rows_done, rows_total, content from import_jobs").fetchone()
+    assert (job["status"], job["rows_done"], job["rows_total"], job["content"]) == ("done", 3, 3, None)
+
+
+def test_a_broken_import_file_shows_one_clear_error(app, pool, local_user):
+    app.switch_page("pages/library.py").run()
+    app.get("file_uploader")[-1].upload("ratings.csv", b"\x00\x01binary junk" * 50, "text/csv")
+    app.run()
+    app.button(key="library-import-run").click().run()
+    run_pending_imports(pool, "test-worker", shared_catalog_source())
+    app.run()
+    assert not app.exception
+    assert [e.value for e in app.error] == [
+        "The import of ratings.csv failed: ratings.csv looks like a binary file, not a CSV or JSON export"]
+    assert not app.get("progress")

@@ -36,10 +36,54 @@ def test_setup_loads_at_least_3000_films(pool):
 def test_catalog_has_the_fields_the_scout_needs():
     films = catalog_movies()
     assert sum(bool(m.overview) for m in films) > 0.9 * len(films)
-    assert sum(bool(m.directors) for m in films) > 0.7 * len(films)
-    assert sum(bool(m.keywords) for m in films) > 0.5 * len(films)
-    assert sum(bool(m.poster_path) for m in films) > 1000
+    assert sum(bool(m.genres) for m in films) > 0.9 * len(films)
+    assert sum(bool(m.imdb_id) for m in films) > 0.9 * len(films)
+    assert sum(bool(m.poster_path) for m in films) > 0.85 * len(films)
+    # Credits and keywords exist in the shared data for films up to 2015 (and ~3,800 recent ones).
+    older = [m for m in films if m.year and m.year <= 2015 and m.vote_count >= 100]
+    assert sum(bool(m.directors) for m in older) > 0.7 * len(older)
+    assert sum(bool(m.keywords) for m in older) > 0.5 * len(older)
+    assert sum(bool(m.directors) for m in films if m.year and m.year >= 2024) > 200
     assert not any("Ã" in name for m in films for name in m.directors + m.cast)
+
+
+def test_catalog_runs_through_2025(pool):
+    with transaction(pool) as conn:
+        recent = conn.execute("select count(*) as n from public.movies where release_date >= '2018-01-01'").fetchone()
+        newest = conn.execute("select max(extract(year from release_date))::int as y from public.movies"
+                              " where release_date <= '2025-12-31' and vote_count >= 50").fetchone()
+    assert recent["n"] > 5000
+    assert newest["y"] == 2025
+    assert {"La La Land", "Arrival", "Get Out", "Moonlight", "Blade Runner 2049", "Parasite", "Oppenheimer"} <= {
+        m.title for m in catalog_movies() if m.year and m.year >= 2016}
+
+
+def test_offline_trending_shows_this_years_films(source):
+    shelf = source.trending(limit=20, today=date(2025, 7, 1))
+    assert len(shelf) == 20 and all(m.year >= 2024 for m in shelf)
+
+
+def test_setup_upgrades_an_existing_catalog_in_place_and_keeps_user_data(pool, make_user, tmp_path):
+    import gzip
+    import json
+
+    user = make_user()
+    with transaction(pool) as conn:
+        conn.execute("insert into public.ratings (user_id, movie_id, rating) values (%s, %s, 4.5)", (user, MATRIX))
+        conn.execute("update public.movies set overview = 'stale' where id = %s", (DARK_KNIGHT,))
+    upgraded = tmp_path / "catalog.jsonl.gz"
+    with gzip.open(upgraded, "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": 999_999_001, "title": "A Film Added Later", "year": 2025, "genres": ["Drama"]}) + "\n")
+        fh.write(json.dumps({"id": DARK_KNIGHT, "title": "The Dark Knight", "year": 2008, "overview": "Fresh."}) + "\n")
+    assert load_catalog_into_db(pool, path=upgraded) == 2
+    assert load_catalog_into_db(pool, path=upgraded) == 2  # recorded: the second run reads nothing
+    with transaction(pool) as conn:
+        films = movies_by_ids(conn, [999_999_001, DARK_KNIGHT])
+        rating = conn.execute("select rating from public.ratings where user_id = %s", (user,)).fetchone()
+        versions = conn.execute("select count(*) as n from public.catalog_versions").fetchone()["n"]
+    assert films[999_999_001].title == "A Film Added Later" and films[DARK_KNIGHT].overview == "Fresh."
+    assert float(rating["rating"]) == 4.5
+    assert versions == 2
 
 
 def test_loading_twice_changes_nothing(pool):
@@ -53,7 +97,7 @@ def test_catalog_never_overwrites_live_tmdb_row(pool):
                  fetched_at=datetime.now(timezone.utc))
     with transaction(pool) as conn:
         upsert_movies(conn, [live])
-    load_catalog_into_db(pool)
+    load_catalog_into_db(pool, force=True)
     with transaction(pool) as conn:
         stored = movies_by_ids(conn, [MATRIX])[MATRIX]
     assert (stored.title, stored.source) == ("The Matrix (live)", "tmdb")

@@ -66,15 +66,16 @@ def test_out_of_range_ten_point_rating_is_rejected():
 def test_letterboxd_zip_with_diary_rewatches(pool, local_user, source):
     report = run(pool, local_user, "letterboxd-export.zip", source)
     assert report.service == "letterboxd"
-    assert report.unmatched == ("Parasite (2019)", "Zzyzx Road Nonexistent Picture (2031)")
+    assert report.unmatched == ("Zzyzx Road Nonexistent Picture (2031)",)  # Parasite: in the catalog since 2025
     got = ratings(pool, local_user)
     # ratings.csv wins over diary rows; Blade Runner is rated only in the diary: the latest rewatch counts.
     assert got == {603: (4.5, "letterboxd"), 194: (5.0, "letterboxd"), 550: (3.5, "letterboxd"),
-                   948: (4.0, "letterboxd"), 78: (4.0, "letterboxd")}
+                   948: (4.0, "letterboxd"), 78: (4.0, "letterboxd"), 496243: (5.0, "letterboxd")}
     # Watched without a rating: marked as seen on the watchlist, no rating invented.
     assert watchlist(pool, local_user) == {578: True, 949: True, 129: False, 670: False}
-    assert (report.ratings_written, report.watched_written, report.watchlist_written) == (5, 2, 2)
-    assert "2 unmatched" in report.summary() and "Parasite (2019)" in report.summary()
+    assert (report.ratings_written, report.watched_written, report.watchlist_written) == (6, 2, 2)
+    assert report.summary().startswith("Letterboxd import: 16 matched, 1 unmatched")
+    assert "Zzyzx Road Nonexistent Picture (2031)" in report.summary()
 
 
 def test_reimporting_the_same_file_changes_nothing(pool, local_user, source):
@@ -84,7 +85,8 @@ def test_reimporting_the_same_file_changes_nothing(pool, local_user, source):
         conn.execute("delete from public.recommendation_refresh_queue")
     again = run(pool, local_user, "letterboxd-export.zip", source)
     assert snapshot(pool, local_user) == before
-    assert not again.changed and again.matched == 15
+    assert not again.changed and again.matched == 16
+    assert again.ratings_unchanged == 6 and again.already_known == 4
     assert pending_refreshes(pool, local_user) == 0
 
 
@@ -97,7 +99,7 @@ def test_one_import_leaves_one_pending_refresh(pool, make_user, source):
 def test_single_letterboxd_csvs(pool, local_user, source):
     rated = run(pool, local_user, "letterboxd-ratings.csv", source)
     listed = run(pool, local_user, "letterboxd-watchlist.csv", source)
-    assert (rated.matched, rated.unmatched) == (4, ("Parasite (2019)",))
+    assert (rated.matched, rated.unmatched) == (5, ())
     assert (listed.matched, listed.watchlist_written) == (2, 2)
 
 
@@ -152,7 +154,6 @@ def test_newer_app_rating_is_not_overwritten(pool, local_user, source):
 @pytest.mark.parametrize(("name", "message"), [
     ("broken-not-a-zip.zip", "not a valid zip"),
     ("broken-wrong-columns.csv", "not a Letterboxd, IMDb or Trakt export"),
-    ("broken-latin1.csv", "not UTF-8"),
     ("broken-truncated.json", "not valid JSON"),
     ("broken-not-trakt.json", "not a Trakt export"),
     ("does-not-exist.csv", "Cannot read"),

@@ -187,10 +187,24 @@ class TMDBClient:
             vote_count=d.vote_count,
             poster_path=d.poster_path,
             imdb_id=d.imdb_id or None,
+            original_title=d.original_title if d.original_title and d.original_title != d.title else None,
+            certification=_us_certification(d.release_dates),
             watch_providers={self.region: providers} if providers else None,
             source="tmdb",
             fetched_at=datetime.now(timezone.utc),
         )
+
+
+def _us_certification(release_dates: dict[str, Any] | None) -> str | None:
+    """The first non-empty US certification of appended `release_dates` ('PG-13'), if any."""
+    results = release_dates.get("results") if isinstance(release_dates, dict) else None
+    for country in results if isinstance(results, list) else ():
+        if isinstance(country, dict) and country.get("iso_3166_1") == "US":
+            for entry in country.get("release_dates") or ():
+                cert = entry.get("certification") if isinstance(entry, dict) else None
+                if isinstance(cert, str) and cert.strip():
+                    return cert.strip()[:10]
+    return None
 
 
 def _parse(model: type[BaseModel], body: dict[str, Any], operation: str):

@@ -108,6 +108,8 @@ class MovieDetails(_TMDBModel):
     """TMDB id."""
     title: str
     """Display title."""
+    original_title: str | None = None
+    """Title in the original language ('Låt den rätte komma in')."""
     release_date: date | None = None
     """First release date; '' becomes None."""
     overview: str | None = ""

@@ -1,0 +1,92 @@
+"""What an import did, counted exactly: added, updated, left alone, not found, not a film."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from cine_core.imports.rows import SERVICE_NAMES, ImportRow
+
+SHOWN_UNMATCHED = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """Counts per kind of write. `unmatched` lists 'Title (Year)' of rows no film could be matched to."""
+
+    service: str
+    matched: int
+    unmatched: tuple[str, ...]
+    skipped: int  # rows that are not films or could not be read
+    ratings_added: int = 0
+    ratings_updated: int = 0  # the file's value replaced an older one
+    ratings_unchanged: int = 0  # already rated with the same value
+    ratings_kept: int = 0  # rated again in CineAI after the export: yours kept
+    watched_written: int = 0
+    watchlist_written: int = 0
+    reviews_written: int = 0
+    already_known: int = 0  # watched / watchlist films already there
+    skipped_reasons: tuple[str, ...] = ()
+    not_films: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    unmatched_rows: tuple[ImportRow, ...] = ()
+
+    @property
+    def ratings_written(self) -> int:
+        return self.ratings_added + self.ratings_updated
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.ratings_written or self.watchlist_written or self.watched_written or self.reviews_written)
+
+    @property
+    def service_name(self) -> str:
+        return SERVICE_NAMES.get(self.service, self.service)
+
+    def summary(self) -> str:
+        parts = [f"{self.service_name} import: {self.matched} matched, {len(self.unmatched)} unmatched, "
+                 f"{self.skipped} skipped."]
+        ratings = [f"{self.ratings_added} added"]
+        if self.ratings_updated:
+            ratings.append(f"{self.ratings_updated} updated to the file's value")
+        if self.ratings_unchanged:
+            ratings.append(f"{self.ratings_unchanged} already rated the same")
+        if self.ratings_kept:
+            ratings.append(f"{self.ratings_kept} kept as you rated them later in CineAI")
+        parts.append(f"Ratings: {', '.join(ratings)}.")
+        parts.append(f"Marked {self.watched_written} film(s) watched and added {self.watchlist_written} to the "
+                     f"watchlist" + (f" ({self.already_known} already there)." if self.already_known else "."))
+        if self.reviews_written:
+            parts.append(f"Kept {self.reviews_written} review(s) as what you said about those films.")
+        if self.not_films:
+            kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.not_films.items(), key=lambda kv: -kv[1]))
+            parts.append(f"Not films, skipped: {kinds}.")
+        if self.unmatched:
+            shown = ", ".join(self.unmatched[:SHOWN_UNMATCHED])
+            more = f" and {len(self.unmatched) - SHOWN_UNMATCHED} more" if len(self.unmatched) > SHOWN_UNMATCHED else ""
+            parts.append(f"Not found: {shown}{more}.")
+        return " ".join(parts)
+
+    def unmatched_csv(self) -> str:
+        """The rows no film was found for, as CSV (title, year, kind, rating, imdb id, tmdb id)."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["Title", "Year", "Kind", "Rating", "IMDb id", "TMDB id"])
+        for row in self.unmatched_rows:
+            writer.writerow([row.title, row.year or "", row.kind.value, row.rating or "", row.imdb_id or "",
+                             row.tmdb_id or ""])
+        return out.getvalue()
+
+    def to_json(self) -> dict:
+        """Plain data for the import job's stored result."""
+        return {
+            "service": self.service, "matched": self.matched, "unmatched": list(self.unmatched),
+            "skipped": self.skipped, "ratings_added": self.ratings_added, "ratings_updated": self.ratings_updated,
+            "ratings_unchanged": self.ratings_unchanged, "ratings_kept": self.ratings_kept,
+            "watched_written": self.watched_written, "watchlist_written": self.watchlist_written,
+            "reviews_written": self.reviews_written, "already_known": self.already_known,
+            "skipped_reasons": list(self.skipped_reasons[:200]), "not_films": dict(self.not_films),
+            "summary": self.summary(), "unmatched_csv": self.unmatched_csv(),
+        }

@@ -1,0 +1,42 @@
+-- Import jobs: submitted in the user's scope, claimed and settled by the worker (service rights).
+
+-- name: submit
+insert into public.import_jobs (user_id, file_name, content) values (%(user_id)s, %(file_name)s, %(content)s)
+returning id
+
+-- name: latest_for_user
+select id, file_name, status, rows_done, rows_total, report, error, created_at, finished_at
+from public.import_jobs where user_id = %(user_id)s order by created_at desc, id desc limit 1
+
+-- name: claim_next
+-- The oldest queued job, or a running one whose worker stopped renewing its lease.
+with next_job as (
+  select id from public.import_jobs
+  where (status = 'queued' or (status = 'running' and locked_until < now()))
+    and attempts < %(max_attempts)s
+  order by created_at, id
+  limit 1
+  for update skip locked
+)
+update public.import_jobs j
+set status = 'running', attempts = j.attempts + 1, locked_by = %(worker_id)s,
+    locked_until = now() + make_interval(secs => %(lease_seconds)s)
+from next_job where j.id = next_job.id
+returning j.id, j.user_id::text as user_id, j.file_name, j.content, j.attempts
+
+-- name: progress
+update public.import_jobs
+set rows_done = %(done)s, rows_total = %(total)s, locked_until = now() + make_interval(secs => %(lease_seconds)s)
+where id = %(id)s and locked_by = %(worker_id)s
+
+-- name: finish
+update public.import_jobs
+set status = %(status)s, report = %(report)s, error = %(error)s, finished_at = now(), locked_until = null,
+    content = case when %(status)s = 'done' then null else content end
+where id = %(id)s
+
+-- name: give_up_exhausted
+-- A job whose worker died max_attempts times ends visibly failed instead of being retried forever.
+update public.import_jobs
+set status = 'failed', error = 'The import stopped ' || attempts || ' times; please try again', finished_at = now()
+where status = 'running' and locked_until < now() and attempts >= %(max_attempts)s
