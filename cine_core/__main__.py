@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("pgserver").setLevel(max(logging.WARNING, logging.getLogger().level))  # initdb chatter
     try:
         if args.command == "migrate":
             from cine_core.cli.commands import run_migrate
