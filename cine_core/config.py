@@ -22,7 +22,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=PROJECT_ROOT / ".env", extra="ignore", case_sensitive=False)
 
-    database_url: str | None = None
+    database_url: SecretStr | None = None  # may hold a password: printing the settings must not show it
     cine_data_dir: Path = PROJECT_ROOT / ".cine"
 
     tmdb_api_key: SecretStr | None = None
@@ -62,7 +62,8 @@ class Settings(BaseSettings):
         if not self.database_url:
             return embedded
         # `python -m cine_core run` hands its embedded server to the worker and app as DATABASE_URL.
-        return embedded if str(Path(self.cine_data_dir).resolve()) in self.database_url else "DATABASE_URL"
+        url = self.database_url.get_secret_value()
+        return embedded if str(Path(self.cine_data_dir).resolve()) in url else "DATABASE_URL"
 
     def describe_sources(self) -> dict[str, str]:
         """Which real service or offline default each part uses (no secrets)."""

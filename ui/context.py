@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import sys
 from collections.abc import Callable, Iterator
@@ -25,7 +26,7 @@ _open_pools: list[ConnectionPool] = []  # so tests (and a clean shutdown) can cl
 
 
 @st.cache_resource(show_spinner=False)
-def _pool_for(configured_url: str | None, data_dir: str) -> ConnectionPool:
+def _pool_for(configured_url_digest: str | None, data_dir: str) -> ConnectionPool:
     """One pool per database for the whole server process (shared by all sessions)."""
     settings = get_settings()
     log.info("Opening the app's connection pool (data dir %s)", data_dir)
@@ -48,7 +49,10 @@ def settings() -> Settings:
 def pool() -> ConnectionPool:
     """The process-wide pool; raises DatabaseUnavailable (a CineError) if the DB cannot be reached."""
     current = get_settings()
-    return _pool_for(current.database_url, str(current.cine_data_dir))
+    # The cache key is a digest: the URL may hold a password, and cache keys can reach debug output.
+    url = current.database_url.get_secret_value() if current.database_url else None
+    digest = hashlib.sha256(url.encode()).hexdigest() if url else None
+    return _pool_for(digest, str(current.cine_data_dir))
 
 
 def current_user() -> AppUser:

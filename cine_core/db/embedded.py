@@ -23,7 +23,7 @@ _embedded_servers: dict[Path, object] = {}
 def database_url(settings: Settings) -> str:
     """DATABASE_URL if set, else the URL of the embedded server (started if needed)."""
     if settings.database_url:
-        return settings.database_url
+        return settings.database_url.get_secret_value()
     return embedded_database_url(settings.cine_data_dir)
 
 

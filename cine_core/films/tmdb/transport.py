@@ -9,6 +9,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -31,6 +32,29 @@ MAX_RETRY_DELAY = 8.0  # seconds
 MAX_RETRY_AFTER = 60.0  # seconds; a longer Retry-After is not waited for
 DEFAULT_REQUESTS_PER_SECOND = 20.0  # TMDB allows ~50/s per IP; stay well below
 RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+# TMDB v3 keys travel in the query string, and httpx logs every request URL at INFO.
+_SECRET_QUERY = re.compile(r"(?i)([?&](?:api_key|apikey|access_token|key)=)[^&\s\"']+")
+
+
+class RedactSecrets(logging.Filter):
+    """Rewrites a record's message with query-string secrets replaced by `***` (never drops the record)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = _SECRET_QUERY.sub(r"\1***", message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+def install_log_redaction() -> None:
+    """Put RedactSecrets on the `httpx` logger once (idempotent; safe to call from several clients)."""
+    logger = logging.getLogger("httpx")
+    if not any(isinstance(f, RedactSecrets) for f in logger.filters):
+        logger.addFilter(RedactSecrets())
+
+
+install_log_redaction()
 
 
 class RateLimiter:
