@@ -103,10 +103,11 @@ with watchlist_tab:
                     args=(actions.remove_from_watchlist, pool, user.id, movie.id))
 
 with history_tab:
-    rated = []
+    rated, said = [], []
     with context.guarded("Loading your ratings"):
         with user_transaction(pool, user.id) as conn:
-            rated = history.list_rated(conn, user.id, limit=HISTORY_ROWS, include_signals=True)
+            rated = history.list_rated(conn, user.id, limit=HISTORY_ROWS)
+            said = history.list_feedback(conn, user.id, limit=HISTORY_ROWS)
     if not rated:
         st.caption("No ratings yet.")
     else:
@@ -114,13 +115,24 @@ with history_tab:
             {
                 "Film": [r.movie.title for r in rated],
                 "Year": [r.movie.year for r in rated],
-                "Rating": [rating_label(r.rating) if r.source != "feedback" else ("👍" if r.rating >= 3 else "👎")
-                           for r in rated],
+                "Rating": [rating_label(r.rating) for r in rated],
                 "Rated": [r.rated_at.strftime("%Y-%m-%d %H:%M") if r.rated_at else "" for r in rated],
                 "From": [r.source for r in rated],
             },
             hide_index=True,
             key="history-table",
+        )
+    if said:
+        st.subheader("What you told CineAI about films")
+        st.dataframe(
+            {
+                "Film": [f.movie.title for f in said],
+                "Year": [f.movie.year for f in said],
+                "You said": [f.label for f in said],
+                "When": [f.at.strftime("%Y-%m-%d %H:%M") for f in said],
+            },
+            hide_index=True,
+            key="feedback-table",
         )
 
 with import_tab:

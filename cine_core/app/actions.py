@@ -23,9 +23,6 @@ log = logging.getLogger(__name__)
 
 # Same words as the DB's CHECK message (db._CONSTRAINT_MESSAGES), so the UI and the DB agree.
 INVALID_RATING_MESSAGE = "a rating must be between 0.5 and 5 stars in half-star steps"
-# 👍/👎 become a rating *signal* (source 'feedback'): the taste model learns from it, but it never
-# overwrites a rating the user gave and pages showing "your ratings" leave it out.
-FEEDBACK_SIGNAL_RATING = {Feedback.UP: 4.0, Feedback.DOWN: 2.0}
 QUERIES_FILE = Path(__file__).with_suffix(".sql")
 
 
@@ -61,30 +58,37 @@ def remove_rating(pool: ConnectionPool, user_id: str, movie_id: int) -> None:
 
 
 def give_feedback(pool: ConnectionPool, user_id: str, movie_id: int, feedback: Feedback | str) -> bool:
-    """👍 / 👎 on a film: stored on the pick (if it is one) and as a rating signal; enqueues a refresh.
+    """👍 / 👎 / not interested / seen it on any film: one `film_feedback` row (never a rating), marked on
+    the pick too if the film is one; enqueues a refresh. True if a new refresh job was queued.
 
-    Returns True if a new refresh job was queued (False: one was already pending).
+    A film the user already rated keeps its rating; 👍/👎 then only says what they think of the pick.
     """
     kind = Feedback(feedback)
-    if kind is Feedback.NOT_INTERESTED:
-        return dismiss(pool, user_id, movie_id)
     with user_transaction(pool, user_id) as conn:
-        conn.execute(_sql("feedback_on_pick"), (str(kind), user_id, movie_id))
-        conn.execute(_sql("feedback_signal"), (user_id, movie_id, FEEDBACK_SIGNAL_RATING[kind]))
+        conn.execute(_sql("give_feedback"), (user_id, movie_id, str(kind)))
+        if kind is not Feedback.SEEN:  # the pick's own column knows up / down / not_interested
+            conn.execute(_sql("feedback_on_pick"), (str(kind), user_id, movie_id))
         queued = request_refresh(conn, TriggerType.FEEDBACK)
     log.info("User %s gave %s on film %s", user_id, kind, movie_id)
     return queued
 
 
 def dismiss(pool: ConnectionPool, user_id: str, movie_id: int) -> bool:
-    """"Not interested": hide the film for good (a pick or any other film); enqueues a refresh."""
+    """"Not interested": hide the film for good (a pick or any other film, no pick row is invented)."""
+    return give_feedback(pool, user_id, movie_id, Feedback.NOT_INTERESTED)
+
+
+def mark_seen(pool: ConnectionPool, user_id: str, movie_id: int) -> bool:
+    """"Seen it" without stars: out of the picks at once; a later rating says what they thought of it."""
+    return give_feedback(pool, user_id, movie_id, Feedback.SEEN)
+
+
+def withdraw_feedback(pool: ConnectionPool, user_id: str, movie_id: int) -> None:
+    """Undo 👍 / 👎 / not interested / seen it on a film (History); enqueues a refresh."""
     with user_transaction(pool, user_id) as conn:
-        updated = conn.execute(_sql("dismiss_pick"), (user_id, movie_id)).rowcount
-        if not updated:  # not a pick (e.g. a fallback film): users cannot insert picks, the function can
-            conn.execute(_sql("dismiss_movie"), (movie_id,))
-        queued = request_refresh(conn, TriggerType.FEEDBACK)
-    log.info("User %s dismissed film %s", user_id, movie_id)
-    return queued
+        conn.execute(_sql("withdraw_feedback"), (user_id, movie_id))
+        conn.execute(_sql("clear_pick_feedback"), (user_id, movie_id))
+        request_refresh(conn, TriggerType.FEEDBACK)
 
 
 def add_to_watchlist(pool: ConnectionPool, user_id: str, movie_id: int) -> None:

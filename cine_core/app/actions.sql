@@ -8,22 +8,22 @@ on conflict (user_id, movie_id) do update
 -- name: remove_rating
 delete from public.ratings where user_id = %s and movie_id = %s;
 
+-- name: give_feedback
+-- One verdict per film: the latest replaces the earlier one. Never touches `ratings`.
+insert into public.film_feedback (user_id, movie_id, kind) values (%s, %s, %s)
+on conflict (user_id, movie_id) do update set kind = excluded.kind, created_at = now();
+
 -- name: feedback_on_pick
+-- Only when the film is one of the user's picks: users cannot insert picks, and need not.
 update public.recommendations set feedback = %s, feedback_at = now()
  where user_id = %s and movie_id = %s;
 
--- name: feedback_signal
--- A thumbs signal replaces an earlier signal, never a rating the user gave.
-insert into public.ratings (user_id, movie_id, rating, source) values (%s, %s, %s, 'feedback')
-on conflict (user_id, movie_id) do update set rating = excluded.rating, rated_at = now()
- where public.ratings.source = 'feedback';
+-- name: withdraw_feedback
+delete from public.film_feedback where user_id = %s and movie_id = %s;
 
--- name: dismiss_pick
-update public.recommendations set feedback = 'not_interested', feedback_at = now()
+-- name: clear_pick_feedback
+update public.recommendations set feedback = null, feedback_at = null
  where user_id = %s and movie_id = %s;
-
--- name: dismiss_movie
-select public.dismiss_movie(%s);
 
 -- name: add_to_watchlist
 insert into public.watchlist (user_id, movie_id) values (%s, %s) on conflict do nothing;

@@ -1,5 +1,6 @@
 -- Named queries for cine_core.app.dashboard (the pages' film lists, each filtered by user_id).
--- Every film list left-joins the user's own marks: `ur` (a rating, never a thumbs signal) and `w` (watchlist).
+-- Every film list left-joins the user's own marks: `ur` (their rating) and `w` (watchlist). 👍/👎, not interested
+-- and seen-it live in `film_feedback`: a film with 'down', 'not_interested' or 'seen' is never offered again.
 
 -- name: picks
 select m.*, r.confidence, r.reason, r.discovery_source, r.generated_at, r.score, r.feedback,
@@ -7,10 +8,12 @@ select m.*, r.confidence, r.reason, r.discovery_source, r.generated_at, r.score,
        ur.rating as user_rating, w.added_at as watchlist_added_at, w.watched_at as watchlist_watched_at
 from public.recommendations r
 join public.movies m on m.id = r.movie_id
-left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id and ur.source <> 'feedback'
+left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id
 left join public.watchlist w on w.user_id = %(user_id)s and w.movie_id = m.id
 where r.user_id = %(user_id)s
   and (r.feedback is null or r.feedback not in ('down', 'not_interested'))
+  and not exists (select 1 from public.film_feedback f where f.user_id = %(user_id)s and f.movie_id = r.movie_id
+                    and f.kind in ('down', 'not_interested', 'seen'))
 order by r.confidence desc, r.movie_id
 limit %(limit)s;
 
@@ -21,10 +24,12 @@ select m.*, r.confidence, r.reason, r.discovery_source, r.generated_at, r.score,
        ur.rating as user_rating, w.added_at as watchlist_added_at, w.watched_at as watchlist_watched_at
 from public.recommendations r
 join public.movies m on m.id = r.movie_id
-left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id and ur.source <> 'feedback'
+left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id
 left join public.watchlist w on w.user_id = %(user_id)s and w.movie_id = m.id
 where r.user_id = %(user_id)s
   and (r.feedback is null or r.feedback not in ('down', 'not_interested'))
+  and not exists (select 1 from public.film_feedback f where f.user_id = %(user_id)s and f.movie_id = r.movie_id
+                    and f.kind in ('down', 'not_interested', 'seen'))
   and (m.genres && %(genres)s or m.keywords && %(keywords)s)
 order by r.confidence desc, r.movie_id
 limit %(limit)s;
@@ -32,11 +37,12 @@ limit %(limit)s;
 -- name: user_state
 -- The queue is read through my_refresh_state, which needs the user's claims (a user_transaction).
 select
-  (select count(*) from public.ratings where user_id = %(user_id)s and source <> 'feedback') as rating_count,
-  (select count(*) from public.recommendations where user_id = %(user_id)s
-     and (feedback is null or feedback not in ('down', 'not_interested'))) as picks_available,
-  (select max(generated_at) from public.recommendations where user_id = %(user_id)s
-     and matcher is distinct from 'app') as picks_generated_at,
+  (select count(*) from public.ratings where user_id = %(user_id)s) as rating_count,
+  (select count(*) from public.recommendations r where r.user_id = %(user_id)s
+     and (r.feedback is null or r.feedback not in ('down', 'not_interested'))
+     and not exists (select 1 from public.film_feedback f where f.user_id = %(user_id)s and f.movie_id = r.movie_id
+                       and f.kind in ('down', 'not_interested', 'seen'))) as picks_available,
+  (select max(generated_at) from public.recommendations where user_id = %(user_id)s) as picks_generated_at,
   r.waiting as refresh_waiting, r.last_failed_at as refresh_failed_at
 from public.my_refresh_state(%(user_id)s) r;
 
@@ -47,12 +53,12 @@ from (
   select c.* from public.movies c
   where c.vote_count >= %(min_votes)s
     and not exists (select 1 from public.ratings x where x.user_id = %(user_id)s and x.movie_id = c.id)
-    and not exists (select 1 from public.recommendations x where x.user_id = %(user_id)s
-                      and x.movie_id = c.id and x.feedback in ('down', 'not_interested'))
+    and not exists (select 1 from public.film_feedback x where x.user_id = %(user_id)s
+                      and x.movie_id = c.id and x.kind in ('down', 'not_interested', 'seen'))
   order by c.popularity desc
   limit %(pool_size)s
 ) m
-left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id and ur.source <> 'feedback'
+left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id
 left join public.watchlist w on w.user_id = %(user_id)s and w.movie_id = m.id
 order by m.vote_average desc nulls last
 limit %(limit)s;
@@ -64,12 +70,12 @@ from (
   select c.* from public.movies c
   where c.vote_count >= %(min_votes)s
     and not exists (select 1 from public.ratings x where x.user_id = %(user_id)s and x.movie_id = c.id)
-    and not exists (select 1 from public.recommendations x where x.user_id = %(user_id)s
-                      and x.movie_id = c.id and x.feedback in ('down', 'not_interested'))
+    and not exists (select 1 from public.film_feedback x where x.user_id = %(user_id)s
+                      and x.movie_id = c.id and x.kind in ('down', 'not_interested', 'seen'))
   order by c.vote_count desc
   limit %(pool_size)s
 ) m
-left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id and ur.source <> 'feedback'
+left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id
 left join public.watchlist w on w.user_id = %(user_id)s and w.movie_id = m.id
 order by m.vote_count desc
 limit %(limit)s;
@@ -77,7 +83,7 @@ limit %(limit)s;
 -- name: search_films
 select m.*, ur.rating as user_rating, w.added_at as watchlist_added_at, w.watched_at as watchlist_watched_at
 from public.movies m
-left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id and ur.source <> 'feedback'
+left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id
 left join public.watchlist w on w.user_id = %(user_id)s and w.movie_id = m.id
 where m.title_search like %(contains)s
 order by (m.title_search like %(prefix)s) desc, m.popularity desc
@@ -86,7 +92,7 @@ limit %(limit)s;
 -- name: cards_for_movies
 select m.*, ur.rating as user_rating, w.added_at as watchlist_added_at, w.watched_at as watchlist_watched_at
 from public.movies m
-left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id and ur.source <> 'feedback'
+left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id
 left join public.watchlist w on w.user_id = %(user_id)s and w.movie_id = m.id
 where m.id = any(%(ids)s);
 
@@ -94,7 +100,7 @@ where m.id = any(%(ids)s);
 select m.*, ur.rating as user_rating, w.added_at as watchlist_added_at, w.watched_at as watchlist_watched_at
 from public.watchlist wl
 join public.movies m on m.id = wl.movie_id
-left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id and ur.source <> 'feedback'
+left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id
 left join public.watchlist w on w.user_id = %(user_id)s and w.movie_id = m.id
 where wl.user_id = %(user_id)s
 order by wl.watched_at is not null, wl.added_at desc;

@@ -15,7 +15,7 @@ from typing import Any
 import psycopg
 
 from cine_core.db.named_sql import load_named_queries
-from cine_core.domain.models import RatedMovie
+from cine_core.domain.models import Feedback, Movie, RatedMovie
 from cine_core.films.rows import row_to_movie
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,23 @@ class Conversation:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedbackEntry:
+    """What the person said about a film without rating it."""
+
+    movie: Movie
+    kind: Feedback
+    at: datetime
+
+    @property
+    def label(self) -> str:
+        return FEEDBACK_LABELS[self.kind]
+
+
+FEEDBACK_LABELS = {Feedback.UP: "👍 more like this", Feedback.DOWN: "👎 less like this",
+                   Feedback.NOT_INTERESTED: "🚫 not interested", Feedback.SEEN: "👁 seen it"}
+
+
+@dataclass(frozen=True, slots=True)
 class CalibrationPoint:
     """A film CineAI recommended that the user later rated."""
 
@@ -48,14 +65,16 @@ def _sql(name: str) -> str:
     return load_named_queries(QUERIES_FILE)[name]
 
 
-def list_rated(conn: psycopg.Connection, user_id: str, *, limit: int | None = None,
-               include_signals: bool = False) -> list[RatedMovie]:
-    """The user's ratings with their films, newest first; 👍/👎 signals only if asked."""
-    rows = conn.execute(
-        _sql("rated"),
-        {"user_id": user_id, "signals": include_signals, "limit": limit},
-    ).fetchall()
+def list_rated(conn: psycopg.Connection, user_id: str, *, limit: int | None = None) -> list[RatedMovie]:
+    """The user's ratings with their films, newest first (👍/👎 are not ratings: see list_feedback)."""
+    rows = conn.execute(_sql("rated"), {"user_id": user_id, "limit": limit}).fetchall()
     return [RatedMovie(row_to_movie(row), float(row["rating"]), row["rated_at"], row["rating_source"]) for row in rows]
+
+
+def list_feedback(conn: psycopg.Connection, user_id: str, *, limit: int | None = None) -> list[FeedbackEntry]:
+    """The user's 👍 / 👎 / not interested / seen-it verdicts with their films, newest first."""
+    rows = conn.execute(_sql("feedback"), {"user_id": user_id, "limit": limit}).fetchall()
+    return [FeedbackEntry(row_to_movie(row), Feedback(row["kind"]), row["created_at"]) for row in rows]
 
 
 def list_calibration(conn: psycopg.Connection, user_id: str) -> list[CalibrationPoint]:

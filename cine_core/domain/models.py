@@ -29,8 +29,7 @@ class DiscoverySource(StrEnum):
 
 
 class RatingSource(StrEnum):
-    APP = "app"
-    FEEDBACK = "feedback"
+    APP = "app"  # 👍 / 👎 are not ratings: they live in `film_feedback` (see Feedback)
     LETTERBOXD = "letterboxd"
     IMDB = "imdb"
     TRAKT = "trakt"
@@ -49,6 +48,7 @@ class Feedback(StrEnum):
     UP = "up"
     DOWN = "down"
     NOT_INTERESTED = "not_interested"
+    SEEN = "seen"  # watched, no stars: out of the picks at once, teaches nothing about taste
 
 
 def is_valid_rating(value: float) -> bool:

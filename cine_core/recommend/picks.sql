@@ -20,8 +20,12 @@ delete from public.recommendations
  where user_id = %(user_id)s and feedback is null and not (movie_id = any(%(keep)s));
 
 -- name: excluded_ids
+-- 👍 does not exclude: a liked pick stays a pick until rated or seen.
 select movie_id from public.ratings where user_id = %(user_id)s
-union select movie_id from public.recommendations where user_id = %(user_id)s and feedback = 'not_interested'
+union select movie_id from public.film_feedback where user_id = %(user_id)s
+                                               and kind in ('down', 'not_interested', 'seen')
+union select movie_id from public.recommendations where user_id = %(user_id)s
+                                                 and feedback in ('down', 'not_interested')
 union select movie_id from public.watchlist where user_id = %(user_id)s and watched_at is not null;
 
 -- name: current_picks

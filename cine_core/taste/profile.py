@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cine_core.domain.insights import ChatInsights
-from cine_core.domain.models import RatedMovie, TasteProfile
+from cine_core.domain.models import Movie, RatedMovie, TasteProfile
 from cine_core.domain.vocabulary import canonical_genre
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,17 @@ MAX_PEOPLE = 150
 MAX_RECENT_LEARNING = 12
 MAX_MOOD_CONTEXTS = 5
 SECONDS_PER_DAY = 86_400.0
+# 👍 / 👎 weigh like a fresh 4.5★ / a fresh dislike of the same strength. They teach genres, topics and people
+# (what a film is), never release years: a thumbs says nothing about the era someone watches.
+FEEDBACK_WEIGHT = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class FilmFeedback:
+    """👍 ('up') or 👎 ('down') on a film: a like or a dislike without a rating."""
+
+    movie: Movie
+    kind: str  # 'up' | 'down'
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,16 +88,17 @@ def _newer_counts(rated: Sequence[RatedMovie]) -> list[int]:
     return [dated if r.rated_at is None else bisect.bisect_left(newest_first, -r.rated_at.timestamp()) for r in rated]
 
 
-def _shares(rated: Sequence[RatedMovie], weights: Sequence[float], features) -> dict:
-    """Share of the positive (and negative) weight carried by films having each feature, in [-1, 1]."""
+def _shares(movies: Sequence[Movie], weights: Sequence[float], features) -> dict:
+    """Share of the positive weight carried by films having each feature, in [-1, 1]; negative weights
+    (dislikes) subtract their share of max(positive, negative) weight, so one 👎 cannot outweigh many likes."""
     positive_total = sum(w for w in weights if w > 0) or 1.0
-    negative_total = -sum(w for w in weights if w < 0) or 1.0
+    negative_total = max(-sum(w for w in weights if w < 0), positive_total) or 1.0
     sums: dict = defaultdict(float)
-    for item, weight in zip(rated, weights, strict=True):
+    for movie, weight in zip(movies, weights, strict=True):
         if weight == 0:
             continue
         total = positive_total if weight > 0 else negative_total
-        for feature in set(features(item)):
+        for feature in set(features(movie)):
             sums[feature] += weight / total
     return {k: max(-1.0, min(1.0, v)) for k, v in sums.items() if v != 0}
 
@@ -95,8 +107,8 @@ def _lower(names: Iterable[str]) -> list[str]:
     return [n.strip().lower() for n in names if n and n.strip()]
 
 
-def _people(item: RatedMovie) -> list[str]:
-    return _lower(item.movie.directors) + _lower(item.movie.cast[:3])
+def _people(movie: Movie) -> list[str]:
+    return _lower(movie.directors) + _lower(movie.cast[:3])
 
 
 def _top(values: Mapping, limit: int) -> dict:
@@ -124,23 +136,28 @@ def build_profile(
     rated: Sequence[RatedMovie],
     insights: Sequence[ChatInsights] = (),
     *,
+    feedback: Sequence[FilmFeedback] = (),
     removed: frozenset[str] = frozenset(),
     user_id=None,
     version: int = 0,
     now: datetime | None = None,
     config: ProfileConfig = DEFAULT_PROFILE_CONFIG,
 ) -> TasteProfile:
-    """Ratings, then chat insights (oldest first), then the user's removals; deterministic and pure.
+    """Ratings and 👍/👎, then chat insights (oldest first), then the user's removals; deterministic and pure.
 
     Rating-derived affinities are weight shares (a genre on every loved film scores 1.0); each stated
     chat like/dislike moves an affinity by CHAT_WEIGHT, so what the user says outweighs a few ratings.
     `recent_learning` holds removable keys ("genre:science fiction"), most recent first.
     """
     weights = rating_weights(rated, config)
-    genres = _shares(rated, weights, lambda r: _lower(r.movie.genres))
-    keywords = _shares(rated, weights, lambda r: _lower(r.movie.keywords))
-    people = _shares(rated, weights, _people)
-    decades = _shares(rated, weights, lambda r: [r.movie.decade] if r.movie.decade else [])
+    films = [r.movie for r in rated]
+    thumbs = [f for f in feedback if f.kind in ("up", "down") and f.movie.id not in {m.id for m in films}]
+    liked = [*films, *(f.movie for f in thumbs)]
+    signed = [*weights, *(FEEDBACK_WEIGHT if f.kind == "up" else -FEEDBACK_WEIGHT for f in thumbs)]
+    genres = _shares(liked, signed, lambda m: _lower(m.genres))
+    keywords = _shares(liked, signed, lambda m: _lower(m.keywords))
+    people = _shares(liked, signed, _people)
+    decades = _shares(films, weights, lambda m: [m.decade] if m.decade else [])
     visual_style: dict[str, float] = {}
     themes: dict[str, float] = {}
     moods: dict[str, float] = {}

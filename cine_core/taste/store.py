@@ -1,8 +1,9 @@
 """The taste profile: build it (pure, taste_build.py), store it in `taste_profile`, let the user correct it.
 
 Every function taking `conn` runs inside the caller's transaction (service or `db.user_transaction`,
-where RLS applies), and touches only ratings, movies, movie_conversations and taste_profile.
-The stored profile is always rebuildable: ratings + stored conversation insights + the `removed` set.
+where RLS applies), and touches only ratings, film_feedback, movies, movie_conversations and taste_profile.
+The stored profile is always rebuildable: ratings + 👍/👎 (film_feedback) + stored conversation insights + the
+`removed` set.
 The SQL lives in `store.sql`.
 """
 
@@ -22,14 +23,20 @@ from cine_core.db.named_sql import load_named_queries
 from cine_core.domain.insights import ChatInsights
 from cine_core.domain.models import RatedMovie, TasteProfile
 from cine_core.films.rows import row_to_movie
-from cine_core.taste.profile import DEFAULT_PROFILE_CONFIG, ProfileConfig, build_profile, rating_weights
+from cine_core.taste.profile import (
+    DEFAULT_PROFILE_CONFIG,
+    FilmFeedback,
+    ProfileConfig,
+    build_profile,
+    rating_weights,
+)
 from cine_core.taste.summary import SummaryItem, TasteSummary, label_for, summarize
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_PROFILE_CONFIG", "ProfileConfig", "SummaryItem", "TasteSummary", "apply_insights", "build_profile",
-    "label_for", "load_insights", "load_profile", "load_rated", "profile_from_json", "profile_to_json",
+    "label_for", "load_feedback", "load_insights", "load_profile", "load_rated", "profile_from_json", "profile_to_json",
     "rating_weights", "refresh_profile", "remove_preference", "restore_preference", "summarize",
 ]
 
@@ -105,6 +112,13 @@ def load_rated(conn, user_id) -> list[RatedMovie]:
     ]
 
 
+def load_feedback(conn, user_id) -> list[FilmFeedback]:
+    """The user's 👍 / 👎 with their films, oldest first (not interested / seen it teach no taste)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(_sql("thumbs"), (user_id,)).fetchall()
+    return [FilmFeedback(row_to_movie(row), row["feedback_kind"]) for row in rows]
+
+
 def load_insights(conn, user_id) -> list[ChatInsights]:
     """Validated insights of the user's stored conversations, oldest first; invalid rows are skipped."""
     with conn.cursor(row_factory=dict_row) as cur:
@@ -144,7 +158,8 @@ def _rebuild(conn, user_id, removed: frozenset[str], extra: ChatInsights | None 
     if extra is not None and (not insights or insights[-1] != extra):
         insights.append(extra)  # the caller may not have stored the row (yet); never count it twice
     return build_profile(
-        load_rated(conn, user_id), insights, removed=removed, user_id=str(user_id), now=datetime.now(UTC)
+        load_rated(conn, user_id), insights, feedback=load_feedback(conn, user_id), removed=removed,
+        user_id=str(user_id), now=datetime.now(UTC),
     )
 
 

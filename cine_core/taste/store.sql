@@ -5,6 +5,11 @@ select m.*, r.rating as user_rating, r.rated_at as user_rated_at, r.source as ra
   from public.ratings r join public.movies m on m.id = r.movie_id
  where r.user_id = %s order by r.rated_at, r.movie_id;
 
+-- name: thumbs
+-- 👍 / 👎 (film_feedback 'up' / 'down') with their films, oldest first; never ratings.
+select m.*, f.kind as feedback_kind from public.film_feedback f join public.movies m on m.id = f.movie_id
+ where f.user_id = %s and f.kind in ('up', 'down') order by f.created_at, f.movie_id;
+
 -- name: insights
 select id, ai_learned from public.movie_conversations
  where user_id = %s order by created_at, id;

@@ -33,7 +33,7 @@ def _rows(pool, sql: str, *args) -> list[dict]:
         return conn.execute(sql, args).fetchall()
 
 
-def test_thumbs_up_stores_feedback_and_a_rating_signal_and_enqueues(app, pool, local_user):
+def test_thumbs_up_stores_feedback_never_a_rating_and_enqueues(app, pool, local_user):
     films = popular_ids(pool, 12)
     insert_picks(pool, local_user, films)
     app.run()
@@ -41,8 +41,8 @@ def test_thumbs_up_stores_feedback_and_a_rating_signal_and_enqueues(app, pool, l
     assert not app.exception
     assert _rows(pool, "select feedback from recommendations where user_id = %s and movie_id = %s",
                  local_user, films[2]) == [{"feedback": "up"}]
-    signal = _rows(pool, "select rating, source from ratings where user_id = %s and movie_id = %s", local_user, films[2])
-    assert [(float(r["rating"]), r["source"]) for r in signal] == [(4.0, "feedback")]
+    assert _rows(pool, "select kind from film_feedback where user_id = %s", local_user) == [{"kind": "up"}]
+    assert _rows(pool, "select * from ratings where user_id = %s", local_user) == []
     assert [r["status"] for r in queue_rows(pool, local_user)] == ["pending"]
     assert any("noted for" in s.value for s in app.success)
     assert any("You liked this pick" in c.value for c in app.caption)
@@ -54,6 +54,8 @@ def test_thumbs_down_hides_the_pick_and_enqueues(app, pool, local_user):
     app.run()
     app.button(key=f"pick-down-{films[0]}").click().run()
     assert _rows(pool, "select feedback from recommendations where movie_id = %s", films[0]) == [{"feedback": "down"}]
+    assert _rows(pool, "select kind from film_feedback where movie_id = %s", films[0]) == [{"kind": "down"}]
+    assert _rows(pool, "select * from ratings where user_id = %s", local_user) == []
     keys = {b.key for b in app.button}
     assert f"pick-up-{films[0]}" not in keys and f"pick-up-{films[12]}" in keys
     assert queue_rows(pool, local_user)
@@ -108,8 +110,8 @@ def test_dismissing_a_fallback_film_hides_it_for_good(app, pool, local_user):
     first = int(next(b.key for b in app.button if b.key and b.key.startswith("fallback-hide-")).rsplit("-", 1)[1])
     app.button(key=f"fallback-hide-{first}").click().run()
     assert f"fallback-hide-{first}" not in {b.key for b in app.button}
-    assert _rows(pool, "select feedback, matcher from recommendations where movie_id = %s", first) == [
-        {"feedback": "not_interested", "matcher": "app"}]
+    assert _rows(pool, "select kind from film_feedback where movie_id = %s", first) == [{"kind": "not_interested"}]
+    assert _rows(pool, "select * from recommendations where user_id = %s", local_user) == []  # no fake pick row
     # a dismissed fallback film is not mistaken for a stored pick
     assert any("being prepared" in w.value for w in app.warning)
 

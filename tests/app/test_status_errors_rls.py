@@ -62,6 +62,7 @@ def test_page_queries_never_return_another_users_rows(pool, make_user, local_use
     with transaction(pool) as conn:
         conn.execute("insert into ratings (user_id, movie_id, rating) values (%s, %s, 4)", (other, films[0]))
         conn.execute("insert into watchlist (user_id, movie_id) values (%s, %s)", (other, films[1]))
+        conn.execute("insert into film_feedback (user_id, movie_id, kind) values (%s, %s, 'up')", (other, films[2]))
         conn.execute("insert into movie_conversations (user_id, conversation_type, what_you_said)"
                      " values (%s, 'loved_it', 'secret of B')", (other,))
         conn.execute("insert into recommendation_refresh_queue (user_id, trigger_type, status, processed_at)"
@@ -72,7 +73,7 @@ def test_page_queries_never_return_another_users_rows(pool, make_user, local_use
         leaked_picks = dashboard.list_picks(conn, other, limit=50)
         leaked_state = dashboard.load_user_state(conn, other)
         leaked_chat = history.list_conversations(conn, other)
-        leaked_rated = history.list_rated(conn, other, include_signals=True)
+        leaked_rated = history.list_rated(conn, other) + history.list_feedback(conn, other)
         leaked_watch = dashboard.list_watchlist(conn, other)
         marks = dashboard.cards_for_movies(conn, other, films[:2])
     assert {c.movie.id for c in own} == set(films[:6])
