@@ -11,6 +11,7 @@ from types import MappingProxyType
 from cine_core.imports.rows import SERVICE_NAMES, ImportRow
 
 SHOWN_UNMATCHED = 10
+CATALOG_ENDS_YEAR = 2025  # the bundled catalog runs to mid-2025 (TMDB, when configured, knows newer films)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,7 @@ class ImportReport:
     watchlist_written: int = 0
     reviews_written: int = 0
     already_known: int = 0  # watched / watchlist films already there
+    repeated_rows: int = 0  # matched rows for a film the file already listed (diary rewatches, duplicates)
     skipped_reasons: tuple[str, ...] = ()
     not_films: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     unmatched_rows: tuple[ImportRow, ...] = ()
@@ -46,27 +48,39 @@ class ImportReport:
         return SERVICE_NAMES.get(self.service, self.service)
 
     def summary(self) -> str:
-        parts = [f"{self.service_name} import: {self.matched} matched, {len(self.unmatched)} unmatched, "
-                 f"{self.skipped} skipped."]
-        ratings = [f"{self.ratings_added} added"]
+        parts = [f"{self.service_name} import: {self.matched:,} matched, {len(self.unmatched):,} unmatched, "
+                 f"{self.skipped:,} skipped."]
+        ratings = [f"{self.ratings_added:,} added"]
         if self.ratings_updated:
-            ratings.append(f"{self.ratings_updated} updated to the file's value")
+            ratings.append(f"{self.ratings_updated:,} updated to the file's value")
         if self.ratings_unchanged:
-            ratings.append(f"{self.ratings_unchanged} already rated the same")
+            ratings.append(f"{self.ratings_unchanged:,} already rated the same")
         if self.ratings_kept:
-            ratings.append(f"{self.ratings_kept} kept as you rated them later in CineAI")
+            ratings.append(f"{self.ratings_kept:,} kept as you rated them later in CineAI")
         parts.append(f"Ratings: {', '.join(ratings)}.")
-        parts.append(f"Marked {self.watched_written} film(s) watched and added {self.watchlist_written} to the "
-                     f"watchlist" + (f" ({self.already_known} already there)." if self.already_known else "."))
+        marks = [f"marked {self.watched_written:,} film(s) watched"] if self.watched_written else []
+        marks += [f"added {self.watchlist_written:,} to your watchlist"] if self.watchlist_written else []
+        if marks or self.already_known:
+            already = f" ({self.already_known:,} already there)" if self.already_known else ""
+            parts.append(f"{' and '.join(marks).capitalize() or 'Nothing new for the watchlist'}{already}.")
+        if self.repeated_rows:
+            parts.append(f"{self.repeated_rows:,} row(s) repeat a film the file lists more than once "
+                         "(the latest or explicit rating counts).")
         if self.reviews_written:
-            parts.append(f"Kept {self.reviews_written} review(s) as what you said about those films.")
+            parts.append(f"Kept {self.reviews_written:,} review(s) as what you said about those films.")
         if self.not_films:
-            kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.not_films.items(), key=lambda kv: -kv[1]))
+            kinds = ", ".join(f"{n:,} {kind}" for kind, n in sorted(self.not_films.items(), key=lambda kv: -kv[1]))
             parts.append(f"Not films, skipped: {kinds}.")
         if self.unmatched:
-            shown = ", ".join(self.unmatched[:SHOWN_UNMATCHED])
-            more = f" and {len(self.unmatched) - SHOWN_UNMATCHED} more" if len(self.unmatched) > SHOWN_UNMATCHED else ""
-            parts.append(f"Not found: {shown}{more}.")
+            parts.append(self._not_found())
+        return " ".join(parts)
+
+    def _not_found(self) -> str:
+        newer = tuple(dict.fromkeys(r.label for r in self.unmatched_rows if r.year and r.year > CATALOG_ENDS_YEAR))
+        others = tuple(label for label in self.unmatched if label not in newer)
+        parts = [f"Not found: {_listed(others)}."] if others else []
+        if newer:
+            parts.append(f"Newer than the film catalog (it ends in {CATALOG_ENDS_YEAR}): {_listed(newer)}.")
         return " ".join(parts)
 
     def unmatched_csv(self) -> str:
@@ -87,6 +101,12 @@ class ImportReport:
             "ratings_unchanged": self.ratings_unchanged, "ratings_kept": self.ratings_kept,
             "watched_written": self.watched_written, "watchlist_written": self.watchlist_written,
             "reviews_written": self.reviews_written, "already_known": self.already_known,
+            "repeated_rows": self.repeated_rows,
             "skipped_reasons": list(self.skipped_reasons[:200]), "not_films": dict(self.not_films),
             "summary": self.summary(), "unmatched_csv": self.unmatched_csv(),
         }
+
+
+def _listed(labels: tuple[str, ...]) -> str:
+    shown = ", ".join(labels[:SHOWN_UNMATCHED])
+    return shown + (f" and {len(labels) - SHOWN_UNMATCHED:,} more" if len(labels) > SHOWN_UNMATCHED else "")

@@ -98,6 +98,7 @@ def _write(conn: psycopg.Connection, user_id: str, service: str,
     counts["watchlist_written"], already_listed = _write_marks(conn, "add_to_watchlist", user_id, listed)
     counts["already_known"] = already_watched + already_listed
     counts["reviews_written"] = _write_reviews(conn, user_id, [(r, m) for r, m in matched if r.review])
+    counts["repeated_rows"] = len(matched) - len({m.id for _, m in matched})
     if counts["watched_written"] or counts["watchlist_written"] or counts["reviews_written"]:
         refresh_queue.request_refresh(conn, TriggerType.IMPORT)  # coalesces with the ratings trigger's job
     return counts

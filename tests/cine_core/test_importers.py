@@ -75,7 +75,7 @@ def test_letterboxd_zip_with_diary_rewatches(pool, local_user, source):
     assert watchlist(pool, local_user) == {578: True, 949: True, 129: False, 670: False}
     assert (report.ratings_written, report.watched_written, report.watchlist_written) == (6, 2, 2)
     assert report.summary().startswith("Letterboxd import: 16 matched, 1 unmatched")
-    assert "Zzyzx Road Nonexistent Picture (2031)" in report.summary()
+    assert "Newer than the film catalog (it ends in 2025): Zzyzx Road Nonexistent Picture (2031)." in report.summary()
 
 
 def test_reimporting_the_same_file_changes_nothing(pool, local_user, source):
