@@ -45,6 +45,15 @@ class Settings(BaseSettings):
     min_picks: int = 12  # the dashboard grid shows 12; top up with marked long shots
     log_level: str = "INFO"
 
+    # Where to watch and the weekly discovery email (issue 17).
+    cine_region: str | None = None  # default region of a person's settings; else tmdb_region
+    smtp_url: SecretStr | None = None  # smtp://user:pass@host:port or smtps:// (TLS); holds a password
+    cine_mail_from: str | None = None  # the digest's From address
+    cine_secret_key: SecretStr | None = None  # signs unsubscribe links (HMAC); required to send digests
+    cine_public_url: str = "http://localhost:8501"  # the app's address, for links in emails
+    digest_weekday: int = Field(4, ge=0, le=6)  # default send day, 0 = Monday
+    digest_hour: int = Field(18, ge=0, le=23)  # default send hour, UTC
+
     @property
     def tmdb_online(self) -> bool:
         return bool(self.tmdb_api_key or self.tmdb_read_access_token)
@@ -52,6 +61,15 @@ class Settings(BaseSettings):
     @property
     def claude_online(self) -> bool:
         return bool(self.anthropic_api_key)
+
+    @property
+    def default_region(self) -> str:
+        return (self.cine_region or self.tmdb_region).upper()
+
+    @property
+    def digest_enabled(self) -> bool:
+        """SMTP, a sender address and a signing secret are all set: the weekly email may be offered."""
+        return bool(self.smtp_url and self.cine_mail_from and self.cine_secret_key)
 
     @property
     def supabase_auth(self) -> bool:
