@@ -21,7 +21,7 @@ import numpy as np
 
 from bench.baselines import ItemKNNScorer, RandomScorer, TopPopScorer, training_interactions
 from bench.quality_data import Case, Dataset, load_dataset, make_cases
-from cine_core.recommend.config import CATALOG_MATCHER_CONFIG, DEFAULT_MATCHER_CONFIG, MatcherConfig
+from cine_core.recommend.config import CATALOG_MATCHER_CONFIG, PROTOCOL_SOURCE, MatcherConfig, config_for_source
 from cine_core.recommend.features import FeatureSpace, catalog_feature_space
 from cine_core.recommend.local_scorer import (
     LocalMatcher,
@@ -41,8 +41,9 @@ METRICS = ("hr@5", "hr@10", "ndcg@10", "coverage@10")
 
 
 def protocol_config(protocol: str) -> MatcherConfig:
-    """`local` faces what the app would: trending lists (scout default) or the whole catalog (prior on)."""
-    return DEFAULT_MATCHER_CONFIG if protocol == "trending" else CATALOG_MATCHER_CONFIG
+    """Exactly what the scout runs on such candidates: `config_for_source` of a trending list (`trending`) or
+    of a catalog-wide source such as similar/discover (`uniform`)."""
+    return config_for_source(PROTOCOL_SOURCE[protocol])
 
 
 def local_family_scores(cases: Sequence[Case], dataset: Dataset, matcher: LocalMatcher) -> list[FamilyScores]:

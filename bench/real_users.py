@@ -7,7 +7,8 @@ Then, per person, for each of their last 30 ratings ≥ 4★ (by date, films in 
 ratings dated before it and rank the held-out film among 100 unrated catalog films sampled uniformly
 among films with ≥ 50 votes (`uniform`) or 19 sampled by popularity (`trending`). Methods on the same
 candidates: random, TopPop (TMDB vote count) and the local matcher exactly as the app runs it
-(`build_profile` + `LocalMatcher()` with the default config, as the scout does).
+(`build_profile` + `LocalMatcher(config_for_source(...))`: the configuration the scout runs on candidates
+found that way — a trending list for `trending`, catalog-wide for `uniform`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from cine_core.films.catalog import catalog_movies
 from cine_core.films.catalog_source import shared_catalog_source
 from cine_core.imports.reader import parse_file
 from cine_core.imports.service import import_file
+from cine_core.recommend.config import PROTOCOL_SOURCE, config_for_source
 from cine_core.recommend.local_scorer import LocalMatcher
 from cine_core.taste.profile import build_profile
 from cine_core.taste.store import load_rated
@@ -114,7 +116,7 @@ def evaluate(people: dict[str, list[RatedMovie]], protocol: str, seed: int) -> d
     pool_films = [m for m in catalog_movies() if m.vote_count >= MIN_VOTES]
     popularity = np.array([m.vote_count for m in pool_films], dtype=float)
     weights = popularity / popularity.sum()
-    matcher = LocalMatcher()  # the scout's matcher: default config
+    matcher = LocalMatcher(config_for_source(PROTOCOL_SOURCE[protocol]))  # what the scout runs on such films
     ranks: dict[str, list[int]] = {"local": [], "toppop": [], "random": []}
     cases = 0
     for rated in people.values():

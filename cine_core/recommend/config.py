@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from cine_core.domain.models import DiscoverySource
 from cine_core.taste.profile import DEFAULT_PROFILE_CONFIG, ProfileConfig
 
 CONTENT_FAMILIES = ("genre", "keyword", "person", "text", "decade", "year", "similar", "pacing", "stated")
@@ -60,3 +61,16 @@ CATALOG_MATCHER_CONFIG = MatcherConfig(
     popularity_taste=0.5333,
     confidence_slope=1.628, confidence_intercept=-1.701, score_mean=0.3379, score_std=0.9701,  # uniform cases
 )
+
+# Where a candidate was found decides which measured configuration scores it: films from a popular/trending
+# list are what `bench.quality --protocol trending` measures (DEFAULT), films drawn from the whole catalog by
+# content (similar to a rated film, genre/mood discover, the popular fallback) are what `--protocol uniform`
+# measures (CATALOG). The benchmark and the scout both call `config_for_source`, so they run the same thing.
+CATALOG_WIDE_SOURCES = frozenset({DiscoverySource.SIMILAR_TO_RATED, DiscoverySource.MOOD_MATCH,
+                                  DiscoverySource.POPULAR_FALLBACK})
+PROTOCOL_SOURCE = {"trending": DiscoverySource.TRENDING, "uniform": DiscoverySource.MOOD_MATCH}
+
+
+def config_for_source(source: DiscoverySource | str) -> MatcherConfig:
+    """The measured configuration for candidates found by `source` (see CATALOG_WIDE_SOURCES)."""
+    return CATALOG_MATCHER_CONFIG if DiscoverySource(source) in CATALOG_WIDE_SOURCES else DEFAULT_MATCHER_CONFIG

@@ -1,7 +1,8 @@
 """The scout: keep one person's picks fresh. candidates → enrich → pre-rank → match → store.
 
 - Candidates come from the shared MovieStore (cache first); see candidates.py.
-- The local matcher pre-ranks everything; the top K go to the configured matcher (Claude when a key
+- The local matcher pre-ranks everything, each film with the configuration the benchmark measured for where
+  it was found (trending list vs catalog-wide: `config_for_source`); the top K go to the configured matcher (Claude when a key
   is set: one call per user), unless neither the profile version nor that top-K set changed since
   the last analysis — then the stored picks stand and no LLM call is made.
 - A quick refresh (queue jobs) re-scores the last candidate set and current picks with the changed
@@ -21,11 +22,13 @@ from psycopg_pool import ConnectionPool
 
 from cine_core.config import Settings
 from cine_core.db import transaction
-from cine_core.domain.models import Candidate, Match, TasteProfile
+from cine_core.domain.models import Candidate, DiscoverySource, Match, Movie, TasteProfile
 from cine_core.domain.protocols import Matcher
 from cine_core.recommend import candidates as cands
 from cine_core.recommend import picks as picks_mod
 from cine_core.recommend import scout_state
+from cine_core.recommend.config import CATALOG_WIDE_SOURCES, config_for_source
+from cine_core.recommend.verdicts import align_to_local
 from cine_core.taste import store as taste_store
 
 log = logging.getLogger(__name__)
@@ -43,7 +46,8 @@ class ScoutContext:
     settings: Settings
     store: cands.CandidateStore
     matcher: Matcher  # the configured one (Claude with local fallback, or local)
-    local: Matcher  # the pre-ranker
+    local: Matcher  # the pre-ranker for films from trending lists (and for all films when catalog_local is None)
+    catalog_local: Matcher | None = None  # the pre-ranker for films found across the catalog (config_for_source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,18 +75,34 @@ def build_scout_context(settings: Settings, pool: ConnectionPool, *, matcher: Ma
 
     store = MovieStore(pool, build_movie_source(settings, pool), ttl=timedelta(days=settings.tmdb_cache_ttl_days),
                        usage=UsageRecorder(pool), enrich=build_enricher(settings, pool))
-    local = LocalMatcher()
+    local = LocalMatcher(config_for_source(DiscoverySource.TRENDING))
+    catalog_local = LocalMatcher(config_for_source(DiscoverySource.SIMILAR_TO_RATED))
     if matcher is None:
         from cine_core.recommend.engine import build_matcher
 
         matcher = build_matcher(settings, pool, local=local)
-    return ScoutContext(pool=pool, settings=settings, store=store, matcher=matcher, local=local)
+    return ScoutContext(pool=pool, settings=settings, store=store, matcher=matcher, local=local,
+                        catalog_local=catalog_local)
 
 
 def warm_up(ctx: ScoutContext) -> None:
     """Load what the first scout would otherwise wait for: the film source's index and the matcher's
     feature space (a worker calls this at start so the first refresh is as fast as the rest)."""
     ctx.local.match(profile=TasteProfile(), rated=[], candidates=ctx.store.trending("day", limit=1))
+
+
+def rank_locally(ctx: ScoutContext, profile: TasteProfile, rated: list, candidates: list[Candidate]) -> list[Match]:
+    """Local matches, best (highest calibrated confidence) first: each candidate scored by the configuration
+    measured for where it was found (`config_for_source`), within the list of films found the same way."""
+    groups: dict[bool, list[Movie]] = {}
+    for c in candidates:
+        wide = ctx.catalog_local is not None and c.discovery_source in CATALOG_WIDE_SOURCES
+        groups.setdefault(wide, []).append(c.movie)
+    matches: list[Match] = []
+    for wide, films in groups.items():
+        matcher = ctx.catalog_local if wide and ctx.catalog_local is not None else ctx.local
+        matches += matcher.match(profile=profile, rated=rated, candidates=films)
+    return sorted(matches, key=lambda m: -m.confidence)  # stable: each group keeps its score order
 
 
 def candidate_hash(profile_version: int, movie_ids: list[int]) -> str:
@@ -113,14 +133,14 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False) -> Scout
     if len(shortlist) > enrich_limit:
         # Rank on what the lists gave (cached rows, often complete) and fetch details only for the
         # best: TMDB detail calls per user stay bounded however many lists a user's taste opens.
-        first = ctx.local.match(profile=profile, rated=rated, candidates=[c.movie for c in shortlist])
+        first = rank_locally(ctx, profile, rated, shortlist)
         keep = {m.movie_id for m in first[:enrich_limit]}
         shortlist = [c for c in shortlist if c.movie.id in keep]
     candidates = cands.enrich(ctx.store, shortlist, errors)
     sources = {c.movie.id: c.discovery_source for c in candidates}
     films = {c.movie.id: c.movie for c in candidates}
 
-    ranked = ctx.local.match(profile=profile, rated=rated, candidates=[c.movie for c in candidates])
+    ranked = rank_locally(ctx, profile, rated, candidates)
     top = [m.movie_id for m in ranked[: ctx.settings.llm_top_k]]
     analysis = candidate_hash(profile.version, top)
     error_text = "; ".join(errors)[:MAX_ERROR_CHARS] or None
@@ -139,7 +159,10 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False) -> Scout
         # A FallbackMatcher says which engine answered; remembering it makes a pass that fell back
         # to the local engine count as "not analysed by Claude", so the next pass asks Claude again.
         engine = getattr(ctx.matcher, "last_engine", None) or ctx.matcher.name
-        for match in verdicts:
+        # One confidence scale: Claude re-orders the shortlist and explains; the numbers stay the local
+        # calibrated probabilities (verdicts.py). A local fallback's own numbers are already on that scale
+        # but come from a call on the shortlist alone, so they are realigned the same way.
+        for match in align_to_local(verdicts, [judged[i][0] for i in top if i in judged]):
             if match.movie_id in films:
                 judged[match.movie_id] = (match, engine)
 

@@ -237,3 +237,36 @@ def test_claude_path_through_the_stub_one_call_per_user_then_none(pool, db_url, 
     with pool.connection() as conn:
         calls = conn.execute("select count(*) as n from api_usage where service = 'anthropic'").fetchone()["n"]
     assert calls == len(users)
+
+
+def test_claude_verdicts_carry_the_local_calibrated_confidence(pool, db_url, local_user, fake_tmdb, anthropic_stub):
+    from cine_core.recommend.engine import build_matcher
+    from tests.anthropic_stub import stub_sdk_client
+    from tests.claude_replies import score_every_candidate
+
+    anthropic_stub.default = score_every_candidate  # self-reported 0.55-0.99, most over the 0.7 line
+    local = LocalMatcher()
+    settings = _settings(db_url, anthropic_api_key="test-key", anthropic_base_url=anthropic_stub.base_url)
+    matcher = build_matcher(settings, pool, local=local, client=stub_sdk_client(anthropic_stub))
+    ctx = pipeline.ScoutContext(pool=pool, settings=settings, matcher=matcher, local=local,
+                                store=MovieStore(pool, fake_tmdb.client(), ttl=timedelta(days=7)))
+    rate(pool, local_user, popular_ids(pool, 4))
+    pipeline.scout_user(ctx, local_user)
+    claude = [p for p in stored_picks(pool, local_user) if p["matcher"] == "claude"]
+    assert claude
+    reported = {round(0.55 + (p["movie_id"] * 7919 % 45) / 100, 2) for p in claude}
+    stored = sorted((float(p["confidence"]) for p in claude), reverse=True)
+    assert stored != sorted(reported, reverse=True)[:len(stored)]  # not Claude's own numbers
+    with transaction(pool) as conn:
+        state = conn.execute("select candidate_ids, candidate_sources from scout_state where user_id = %s",
+                             (local_user,)).fetchone()
+    from cine_core.domain.models import Candidate, DiscoverySource
+    from cine_core.taste.store import build_profile, load_rated
+
+    with transaction(pool) as conn:
+        rated = load_rated(conn, local_user)
+    films = ctx.store.get(state["candidate_ids"])
+    candidates = [Candidate(films[i], DiscoverySource(s)) for i, s in
+                  zip(state["candidate_ids"], state["candidate_sources"], strict=True) if i in films]
+    local_scale = {round(m.confidence, 2) for m in pipeline.rank_locally(ctx, build_profile(rated), rated, candidates)}
+    assert set(stored) <= local_scale
