@@ -1,5 +1,7 @@
 # CineAI: `make run` starts everything, `make test` runs the whole suite. Both bootstrap .venv first.
 PYTHON ?= python3
+PORT ?= 8501
+HOST ?= 127.0.0.1
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -15,7 +17,7 @@ $(STAMP): requirements.txt
 install: $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m cine_core run
+	$(PY) -m cine_core run --port $(PORT) --host $(HOST)
 
 test: $(STAMP)
 	@$(PY) scripts/ensure_browser.py || true

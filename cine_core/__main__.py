@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--user", default=None, help="user id (default: the local user)")
     run = sub.add_parser("run", help="start the database, the worker and the Streamlit app")
     run.add_argument("--port", type=int, default=8501)
+    run.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: reachable from the LAN)")
     args = parser.parse_args(argv)
 
     from cine_core.config import get_settings
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "run":
             from cine_core.cli.launcher import run_all
 
-            return run_all(settings, port=args.port)
+            return run_all(settings, port=args.port, host=args.host)
     except CineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
