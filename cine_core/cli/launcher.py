@@ -76,7 +76,7 @@ def run_all(settings: Settings, *, port: int = 8501, host: str = "127.0.0.1") ->
         [
             sys.executable, "-m", "streamlit", "run", "app.py",
             "--server.headless", "true", "--server.port", str(port), "--server.address", host,
-            "--browser.gatherUsageStats", "false",
+            "--browser.gatherUsageStats", "false", "--logger.hideWelcomeMessage", "true",  # ours says it when ready
         ],
         cwd=PROJECT_ROOT,
         env=env,
