@@ -45,6 +45,7 @@ APP_PAGES = [
     ("pages/chat.py", "Chat", "💬"),
     ("pages/taste.py", "Your taste", "📊"),
     ("pages/library.py", "Library", "📚"),
+    ("pages/settings.py", "Settings", "⚙️"),
     ("pages/status.py", "Status", "🩺"),
 ]
 

@@ -1,0 +1,42 @@
+"""What the Settings page and the dashboard call: a person's region, streaming services, weekly email opt-in."""
+
+from __future__ import annotations
+
+import logging
+
+from psycopg_pool import ConnectionPool
+
+from cine_core.config import Settings
+from cine_core.db import user_transaction
+from cine_core.domain.watch import UserSettings
+from cine_core.settings import store
+
+log = logging.getLogger(__name__)
+
+# Offered in the region picker (TMDB has providers for these and more); the configured default is always added.
+COMMON_REGIONS = ("US", "GB", "CA", "AU", "NZ", "IE", "DE", "AT", "CH", "FR", "BE", "NL", "ES", "PT", "IT", "SE",
+                  "NO", "DK", "FI", "PL", "BR", "MX", "AR", "IN", "JP", "KR")
+
+
+def region_choices(settings: Settings, current: str | None = None) -> list[str]:
+    """The picker's regions: the configured default first, then the person's own, then the common ones."""
+    first = [settings.default_region] + ([current.upper()] if current else [])
+    return list(dict.fromkeys(first + list(COMMON_REGIONS)))
+
+
+def load_user_settings(pool: ConnectionPool, user_id: str, settings: Settings) -> UserSettings:
+    """The person's saved settings, or the defaults (region from CINE_REGION / TMDB_REGION)."""
+    with user_transaction(pool, user_id) as conn:
+        return store.load_settings(conn, user_id, default_region=settings.default_region)
+
+
+def save_user_settings(pool: ConnectionPool, user_settings: UserSettings) -> None:
+    """Store the person's settings in their own transaction (RLS: nobody else's row)."""
+    with user_transaction(pool, user_settings.user_id) as conn:
+        store.save_settings(conn, user_settings)
+
+
+def region_providers(pool: ConnectionPool, user_id: str, region: str) -> list[str]:
+    """Streaming services known in `region` from stored films (empty offline: no provider data)."""
+    with user_transaction(pool, user_id) as conn:
+        return store.known_providers(conn, region)

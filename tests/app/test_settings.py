@@ -1,0 +1,72 @@
+"""The Settings page: region, my streaming services, the weekly email opt-in (only with SMTP configured)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cine_core.config import get_settings
+from cine_core.db import transaction
+from tests.providers_data import MAX, NETFLIX, region_offers, store_providers
+
+
+def _row(pool, user_id: str) -> dict | None:
+    with transaction(pool) as conn:
+        return conn.execute("select * from user_settings where user_id = %s", (user_id,)).fetchone()
+
+
+def test_offline_the_page_shows_the_default_region_no_services_and_no_email_option(app, pool, local_user):
+    app.switch_page("pages/settings.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.selectbox(key="settings-region").value == "US"
+    assert not app.multiselect  # no empty picker without provider data
+    assert any("No streaming services are known" in c.value for c in app.caption)
+    assert not app.toggle  # no SMTP: no weekly email
+    app.button(key="settings-save").click().run()
+    assert _row(pool, local_user)["region"] == "US"
+
+
+def test_region_defaults_to_cine_region(app, monkeypatch):
+    monkeypatch.setenv("CINE_REGION", "gb")
+    get_settings.cache_clear()
+    app.switch_page("pages/settings.py").run()
+    assert app.selectbox(key="settings-region").value == "GB"
+
+
+def test_my_services_offer_the_regions_providers_and_are_saved(app, pool, local_user):
+    store_providers(pool, {27205: region_offers(27205, flatrate=[NETFLIX, MAX])})
+    app.switch_page("pages/settings.py").run()
+    picker = app.multiselect(key="settings-services")
+    assert set(picker.options) == {"Netflix", "Max"}
+    picker.set_value(["Netflix"]).run()
+    app.button(key="settings-save").click().run()
+    assert not app.exception
+    assert _row(pool, local_user)["streaming_services"] == ["Netflix"]
+    assert any("Settings saved" in s.value for s in app.success)
+
+
+@pytest.fixture
+def smtp_configured(monkeypatch):
+    monkeypatch.setenv("SMTP_URL", "smtp://user:secret@127.0.0.1:2525")
+    monkeypatch.setenv("CINE_MAIL_FROM", "CineAI <cine@example.com>")
+    monkeypatch.setenv("CINE_SECRET_KEY", "test-secret")
+    get_settings.cache_clear()
+
+
+def test_with_smtp_the_weekly_email_can_be_switched_on(app, pool, local_user, smtp_configured):
+    app.switch_page("pages/settings.py").run()
+    app.toggle(key="settings-digest").set_value(True).run()
+    assert app.text_input(key="settings-email").value == "me@cineai.local"
+    app.selectbox(key="settings-day").set_value(0).run()
+    app.button(key="settings-save").click().run()
+    assert not app.exception
+    row = _row(pool, local_user)
+    assert (row["weekly_digest"], row["digest_email"], row["digest_day"]) == (True, "me@cineai.local", 0)
+
+
+def test_an_invalid_email_is_refused_with_a_message(app, pool, local_user, smtp_configured):
+    app.switch_page("pages/settings.py").run()
+    app.toggle(key="settings-digest").set_value(True).run()
+    app.text_input(key="settings-email").set_value("not an email").run()
+    app.button(key="settings-save").click().run()
+    assert any("Saving your settings failed" in e.value for e in app.error)
+    assert _row(pool, local_user) is None
