@@ -121,10 +121,14 @@ def request_manual_refresh(pool: ConnectionPool, user_id: str,
 
 def remove_taste_item(pool: ConnectionPool, user_id: str, key: str) -> bool:
     """Delete one learned preference ("genre:horror") for good; enqueues a refresh of the picks."""
+    from cine_core.db import transaction
+    from cine_core.jobs.refresh_queue import enqueue
     from cine_core.taste.store import remove_preference
 
-    with user_transaction(pool, user_id) as conn:
+    # The profile is server-owned (users have no write grant on taste_profile): a service transaction,
+    # every statement filtered by this user's id.
+    with transaction(pool) as conn:
         remove_preference(conn, user_id, key)
-        queued = request_refresh(conn, TriggerType.FEEDBACK)
+        queued = enqueue(conn, user_id, TriggerType.FEEDBACK)
     log.info("User %s removed taste item %s", user_id, key)
     return queued

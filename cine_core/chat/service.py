@@ -16,7 +16,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from cine_core.chat.resolve import resolve_films
-from cine_core.db import user_transaction
+from cine_core.db import transaction, user_transaction
 from cine_core.db.named_sql import load_named_queries
 from cine_core.domain.errors import DataError
 from cine_core.domain.insights import ChatInsights
@@ -81,7 +81,9 @@ def learn_from_conversation(
     insights = extractor.extract(text, profile=profile, movie=movie)  # may call Claude: no transaction open
     insights = ChatInsights.model_validate(insights.model_dump())  # whatever produced it, store only valid data
 
-    with user_transaction(pool, user_id) as conn:
+    # What CineAI learned and the profile are server-owned (no user grants on ai_learned or taste_profile):
+    # a service transaction, every statement filtered by this user's id.
+    with transaction(pool) as conn:
         insights = resolve_films(conn, insights)
         row = conn.execute(
             _sql("store_conversation"),
@@ -90,7 +92,7 @@ def learn_from_conversation(
         taste_store.apply_insights(conn, user_id, insights)
         refresh = insights.significance > REFRESH_SIGNIFICANCE
         if refresh:
-            refresh_queue.request_refresh(conn, TriggerType.CHAT)
+            refresh_queue.enqueue(conn, user_id, TriggerType.CHAT)
     conversation_id = row["id"] if isinstance(row, dict) else row[0]
     log.info("chat %s for %s: %s, significance %.2f%s", conversation_id, user_id, insights.conversation_type,
              insights.significance, ", refresh queued" if refresh else "")
