@@ -48,6 +48,7 @@ APP_PAGES = [
     ("pages/settings.py", "Settings", "⚙️"),
     ("pages/status.py", "Status", "🩺"),
 ]
+HIDDEN_PAGES = [("pages/film.py", "Film", "🎞️")]  # reached from a film's title, not from the menu
 
 database_problem: CineError | None = None
 try:
@@ -70,6 +71,7 @@ elif user is None:
 else:
     pages = [st.Page(path, title=title, icon=icon, default=index == 0)
              for index, (path, title, icon) in enumerate(APP_PAGES)]
+    pages += [st.Page(path, title=title, icon=icon, visibility="hidden") for path, title, icon in HIDDEN_PAGES]
     with st.sidebar:
         sources = settings.describe_sources()
         offline = [value for value in (sources["movies"], sources["llm"]) if value in ("offline catalog", "local engine")]

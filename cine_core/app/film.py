@@ -1,0 +1,86 @@
+"""One film's page: the film, the viewer's own rating and marks, why it was picked, what they said about it,
+and more like it. Read in the viewer's user-scoped transaction, like every page query."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import psycopg
+from psycopg.rows import dict_row
+
+from cine_core.app.dashboard import Card
+from cine_core.db import load_named_queries
+from cine_core.domain.models import Movie
+from cine_core.films.rows import row_to_movie
+
+log = logging.getLogger(__name__)
+
+QUERIES_FILE = Path(__file__).with_suffix(".sql")
+MORE_LIKE_THIS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class PickNote:
+    """Why CineAI picked this film for the viewer."""
+
+    confidence: float
+    reason: str
+    discovery_source: str
+    generated_at: datetime
+    matcher: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SaidNote:
+    """Something the viewer said about the film (chat, an imported review)."""
+
+    text: str
+    kind: str
+    said_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FilmPage:
+    movie: Movie
+    user_rating: float | None
+    rated_at: datetime | None
+    rating_source: str | None  # 'app' | 'letterboxd' | 'imdb' | 'trakt'
+    on_watchlist: bool
+    watched_at: datetime | None
+    pick: PickNote | None
+    said: tuple[SaidNote, ...]
+    more_like_this: tuple[Card, ...]
+
+
+def _sql(name: str) -> str:
+    return load_named_queries(QUERIES_FILE)[name]
+
+
+def load_film_page(conn: psycopg.Connection, user_id: str, movie_id: int) -> FilmPage | None:
+    """Everything the film page shows, or None when the catalog has no such film."""
+    params = {"user_id": user_id, "movie_id": movie_id}
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(_sql("film"), params).fetchone()
+        if row is None:
+            return None
+        movie = row_to_movie(row)
+        pick = cur.execute(_sql("pick"), params).fetchone()
+        said = cur.execute(_sql("said"), params).fetchall()
+        similar = cur.execute(_sql("more_like_this"), {
+            **params, "directors": list(movie.directors), "keywords": list(movie.keywords),
+            "genres": list(movie.genres[:2]) or ["—"], "limit": MORE_LIKE_THIS,
+        }).fetchall()
+    return FilmPage(
+        movie=movie,
+        user_rating=float(row["user_rating"]) if row["user_rating"] is not None else None,
+        rated_at=row["user_rated_at"], rating_source=row["user_rating_source"],
+        on_watchlist=row["watchlist_added_at"] is not None and row["watchlist_watched_at"] is None,
+        watched_at=row["watchlist_watched_at"],
+        pick=PickNote(float(pick["confidence"]), pick["reason"], pick["discovery_source"], pick["generated_at"],
+                      pick["matcher"]) if pick else None,
+        said=tuple(SaidNote(s["what_you_said"], s["conversation_type"], s["created_at"]) for s in said),
+        more_like_this=tuple(Card(movie=row_to_movie(r)) for r in similar),
+    )

@@ -1,0 +1,114 @@
+"""A film's own page (`/film?id=603`): synopsis, people, runtime, certification, your rating and history,
+why CineAI picked it, what you said about it, and more like it."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from cine_core.app import actions
+from cine_core.app.film import FilmPage, load_film_page
+from cine_core.app.services import user_transaction
+from ui import context
+from ui.cards import render_grid
+from ui.format import RATING_OPTIONS, SOURCE_BADGES, poster_html, rating_label, time_ago
+
+SOURCE_NAMES = {"app": "in CineAI", "letterboxd": "imported from Letterboxd", "imdb": "imported from IMDb",
+                "trakt": "imported from Trakt"}
+
+pool, user = context.page_setup()
+context.show_flashes()
+
+
+def _film_id() -> int | None:
+    raw = st.query_params.get("id", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _runtime(minutes: int | None) -> str | None:
+    if not minutes:
+        return None
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
+def _facts(page: FilmPage) -> None:
+    movie = page.movie
+    facts = [x for x in (str(movie.year) if movie.year else None, movie.certification, _runtime(movie.runtime),
+                         ", ".join(movie.genres[:3]) or None) if x]
+    st.caption(" · ".join(facts))
+    if movie.original_title:
+        st.caption(f"Original title: *{html.escape(movie.original_title)}*")
+    st.write(movie.overview or "No synopsis yet.")
+    if movie.directors:
+        st.markdown(f"**Directed by** {html.escape(', '.join(movie.directors))}")
+    if movie.cast:
+        st.markdown(f"**Starring** {html.escape(', '.join(movie.cast))}")
+    if movie.vote_average is not None and movie.vote_count:
+        st.caption(f"TMDB {movie.vote_average:.1f}/10 from {movie.vote_count:,} votes")
+
+
+def _your_marks(page: FilmPage) -> None:
+    movie = page.movie
+    st.subheader("You and this film")
+    if page.user_rating is not None:
+        source = SOURCE_NAMES.get(page.rating_source or "", "")
+        st.markdown(f"You rated it **{rating_label(page.user_rating)}** {source}, {time_ago(page.rated_at)}.")
+    elif page.watched_at is not None:
+        st.markdown(f"You watched it {time_ago(page.watched_at)} and have not rated it.")
+    rating = st.select_slider("Your rating", options=RATING_OPTIONS, format_func=rating_label, key="film-rating",
+                              value=page.user_rating or 4.0)
+    save, remove, listed = st.columns(3)
+    save.button("Save rating", type="primary", key="film-rate", on_click=context.run_action,
+                args=(actions.rate, pool, user.id, movie.id, rating),
+                kwargs={"success": f"Rated {movie.title}: {rating_label(rating)}"})
+    if page.user_rating is not None:
+        remove.button("Remove my rating", key="film-unrate", on_click=context.run_action,
+                      args=(actions.remove_rating, pool, user.id, movie.id),
+                      kwargs={"success": f"Your rating of {movie.title} is removed"})
+    if page.on_watchlist:
+        listed.button("On your watchlist ✓ (remove)", key="film-unlist", on_click=context.run_action,
+                      args=(actions.remove_from_watchlist, pool, user.id, movie.id),
+                      kwargs={"success": f"Removed {movie.title} from your watchlist"})
+    elif page.user_rating is None and page.watched_at is None:
+        listed.button("📌 Add to watchlist", key="film-list", on_click=context.run_action,
+                      args=(actions.add_to_watchlist, pool, user.id, movie.id),
+                      kwargs={"success": f"Added {movie.title} to your watchlist"})
+
+
+def _why(page: FilmPage) -> None:
+    if page.pick is not None:
+        label, _ = SOURCE_BADGES.get(page.pick.discovery_source, (page.pick.discovery_source, "gray"))
+        st.subheader("Why CineAI picked it")
+        st.markdown(f"{html.escape(page.pick.reason)}  \n**{page.pick.confidence:.0%}** confidence · found in "
+                    f"{label.lower()} · {time_ago(page.pick.generated_at)}")
+    if page.said:
+        st.subheader("What you said about it")
+        for note in page.said:
+            st.markdown(f"> {html.escape(note.text)}\n\n<small>{time_ago(note.said_at)}</small>",
+                        unsafe_allow_html=True)
+
+
+film_id = _film_id()
+page = None
+if film_id is not None:
+    with context.guarded("Loading the film"):
+        with user_transaction(pool, user.id) as conn:
+            page = load_film_page(conn, user.id, film_id)
+if page is None:
+    st.title("🎞️ Film")
+    st.info("This film is not in the catalog. Open a film from your picks, the library or the chat.")
+    st.page_link("pages/dashboard.py", label="Back to today's picks", icon="🎬")
+    st.stop()
+
+st.title(page.movie.title)
+poster, details = st.columns([1, 2], gap="large")
+with poster:
+    st.markdown(poster_html(page.movie.poster_url("w500"), page.movie.title, page.movie.year), unsafe_allow_html=True)
+with details:
+    _facts(page)
+    _why(page)
+_your_marks(page)
+if page.more_like_this:
+    st.subheader("More like this")
+    render_grid(list(page.more_like_this), scope="film-more", pool=pool, user_id=user.id, columns=3)
