@@ -10,6 +10,7 @@ from cine_core.app import settings as user_settings
 from cine_core.config import get_settings
 from cine_core.domain.watch import UserSettings
 from ui import context
+from ui.providers import remember_viewer_settings
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -61,4 +62,5 @@ if current is not None:
                           digest_email=email, digest_day=day, digest_hour=hour)
         with context.guarded("Saving your settings"):
             user_settings.save_user_settings(pool, updated)
+            remember_viewer_settings(updated)
             st.success("Settings saved.")

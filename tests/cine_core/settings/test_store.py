@@ -40,9 +40,8 @@ def test_a_person_can_neither_read_nor_write_another_persons_settings(pool, make
     with user_transaction(pool, b) as conn:
         assert conn.execute("select * from user_settings").fetchall() == []
         assert settings_of_users(conn, [a], default_region="US") == {}
-    with pytest.raises(DataError, match="Not allowed"):
-        with user_transaction(pool, b) as conn:
-            save_settings(conn, UserSettings(a, "US", ()))
+    with pytest.raises(DataError, match="Not allowed"), user_transaction(pool, b) as conn:
+        save_settings(conn, UserSettings(a, "US", ()))
     with user_transaction(pool, b) as conn:
         conn.execute("update user_settings set weekly_digest = false where user_id = %s", (a,))
     with transaction(pool) as conn:
@@ -50,7 +49,6 @@ def test_a_person_can_neither_read_nor_write_another_persons_settings(pool, make
 
 
 def test_anonymous_visitors_cannot_touch_settings(pool, local_user):
-    with pytest.raises(DataError, match="Not allowed"):
-        with transaction(pool) as conn:
-            conn.execute("set local role anon")
-            conn.execute("select * from user_settings")
+    with pytest.raises(DataError, match="Not allowed"), transaction(pool) as conn:
+        conn.execute("set local role anon")
+        conn.execute("select * from user_settings")
