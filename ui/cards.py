@@ -12,6 +12,7 @@ from cine_core.app import actions
 from cine_core.app.dashboard import Card
 from ui.context import run_action
 from ui.format import RATING_OPTIONS, SOURCE_BADGES, poster_html, rating_label
+from ui.providers import render_where_to_watch
 
 GRID_COLUMNS = 4
 DEFAULT_STAR_RATING = 4.0
@@ -38,6 +39,7 @@ def render_card(card: Card, *, scope: str, pool: ConnectionPool, user_id: str, a
             st.markdown(f"<small>{html.escape(pick.reason)}</small>", unsafe_allow_html=True)
         elif movie.vote_average is not None:
             st.caption(f"TMDB {movie.vote_average:.1f}/10 · {', '.join(movie.genres[:2])}")
+        render_where_to_watch(movie, pool=pool, user_id=user_id)
         if card.user_rating is not None:
             st.caption(f"You rated {rating_label(card.user_rating)}")
         if pick is not None and pick.feedback == "up":
