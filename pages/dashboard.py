@@ -17,6 +17,7 @@ from cine_core.domain.vocabulary import DASHBOARD_MOODS, MOODS
 from ui import context
 from ui.cards import render_grid
 from ui.format import time_ago
+from ui.providers import only_streamable, render_streamable_toggle
 from ui.taste_panel import render_taste_panel
 
 STALE_AFTER = timedelta(hours=24)  # the scout runs every 2 h; a day-old set means the worker is behind
@@ -66,6 +67,7 @@ context.show_flashes()
 mood = st.segmented_control(
     "In the mood for", options=list(DASHBOARD_MOODS), format_func=lambda key: MOODS[key].label, key="mood",
 )
+render_streamable_toggle(pool, user.id)
 
 data: dashboard.Dashboard | None = None
 with context.guarded("Loading your picks"):
@@ -86,7 +88,8 @@ if data is not None:
                 _auto_refresh(pool, user.id)
                 st.warning("Your personal picks are being prepared in the background. Meanwhile, here are the "
                            "catalog's best-rated popular films you have not rated yet.", icon="⏳")
-            render_grid(data.fallback, scope="fallback", pool=pool, user_id=user.id, columns=PICK_COLUMNS)
+            render_grid(only_streamable(data.fallback, pool=pool, user_id=user.id), scope="fallback", pool=pool,
+                        user_id=user.id, columns=PICK_COLUMNS)
         else:
             freshness = f"Picks updated {time_ago(data.state.picks_generated_at)}"
             line, button = st.columns([4, 1], vertical_alignment="center")
@@ -97,7 +100,8 @@ if data is not None:
                 st.warning("These picks are more than a day old; fresh ones have been requested and will "
                            "appear on your next visit.", icon="⏳")
             if data.picks:
-                render_grid(data.picks, scope="pick", pool=pool, user_id=user.id, columns=PICK_COLUMNS)
+                render_grid(only_streamable(data.picks, pool=pool, user_id=user.id), scope="pick", pool=pool,
+                            user_id=user.id, columns=PICK_COLUMNS)
             else:
                 st.info("None of your current picks fit that mood. Try another one, or ask for it in the chat.")
     with taste_column:
