@@ -13,6 +13,7 @@ from cine_core.app.services import user_transaction
 from ui import context
 from ui.cards import render_grid
 from ui.format import RATING_OPTIONS, SOURCE_BADGES, poster_html, rating_label, time_ago
+from ui.providers import render_where_to_watch
 
 SOURCE_NAMES = {"app": "in CineAI", "letterboxd": "imported from Letterboxd", "imdb": "imported from IMDb",
                 "trakt": "imported from Trakt"}
@@ -107,6 +108,7 @@ with poster:
     st.markdown(poster_html(page.movie.poster_url("w500"), page.movie.title, page.movie.year), unsafe_allow_html=True)
 with details:
     _facts(page)
+    render_where_to_watch(page.movie, pool=pool, user_id=user.id, detailed=True)
     _why(page)
 _your_marks(page)
 if page.more_like_this:

@@ -70,3 +70,16 @@ def test_offline_no_provider_boxes_and_no_toggle(app, pool, local_user):
     assert not app.exception
     assert "JustWatch" not in _html(app) and "cine-where-to-watch" not in _html(app)
     assert not app.toggle  # no services chosen: nothing to filter by
+
+
+def test_the_film_page_lists_every_offer_under_where_to_watch(app, pool, local_user):
+    films = _setup(pool, local_user, ("Netflix",))
+    app.run()
+    app.query_params["id"] = str(films[0])
+    app.switch_page("pages/film.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert "Where to watch" in [s.value for s in app.subheader]
+    assert 'alt="Netflix"' in _html(app) and "data by JustWatch" in _html(app)
+    app.query_params["id"] = str(films[3])  # no offers: no heading, no box
+    app.switch_page("pages/film.py").run()
+    assert "Where to watch" not in [s.value for s in app.subheader]
