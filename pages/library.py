@@ -7,10 +7,10 @@ import html
 import streamlit as st
 
 from cine_core.app import actions, dashboard, history
-from cine_core.app.services import search_film_ids, user_transaction
+from cine_core.app.services import search_catalog_ids, search_film_ids, user_transaction
 from ui import context
 from ui.context import run_action
-from ui.format import rating_label
+from ui.format import RATING_OPTIONS, rating_label
 from ui.import_panel import render_import
 
 SEARCH_RESULTS = 20
@@ -24,7 +24,20 @@ settings = context.settings()
 
 def _rate_from_widget(movie_id: int, title: str, widget_key: str) -> None:
     value = st.session_state.get(widget_key)
-    run_action(actions.rate, pool, user.id, movie_id, value, success=f"Rated {title}: {value:g} ★")
+    run_action(actions.rate, pool, user.id, movie_id, value, success=f"Rated {title}: {rating_label(value)}")
+
+
+def _film_link(column, movie, *, note: str = "") -> None:
+    """The film's title (a link to its page), year and a small note."""
+    year = f" ({movie.year})" if movie.year else ""
+    column.page_link("pages/film.py", label=f"{movie.title}{year}", query_params={"id": str(movie.id)})
+    if note:
+        column.markdown(f"<small>{html.escape(note)}</small>", unsafe_allow_html=True)
+
+
+def _stars(column, key: str, value: float | None) -> None:
+    column.select_slider("Your rating", options=RATING_OPTIONS, key=key, format_func=rating_label,
+                         value=value or 4.0, label_visibility="collapsed")
 
 
 def _watched_from_widget(movie_id: int, title: str, widget_key: str) -> None:
@@ -35,16 +48,11 @@ def _watched_from_widget(movie_id: int, title: str, widget_key: str) -> None:
 def render_film_row(card: dashboard.Card, *, scope: str) -> None:
     """Title line, half-star rating input and watchlist buttons for one film."""
     movie = card.movie
-    info, rating, rate, keep = st.columns([5, 2, 1, 1], vertical_alignment="bottom")
-    year = f" ({movie.year})" if movie.year else ""
-    genres = ", ".join(movie.genres[:3])
+    info, rating, rate, keep = st.columns([5, 3, 1, 1], vertical_alignment="center")
     mine = f" · you: {rating_label(card.user_rating)}" if card.user_rating is not None else ""
-    info.markdown(f"**{html.escape(movie.title)}**{year}  \n<small>{html.escape(genres)}{mine}</small>",
-                  unsafe_allow_html=True)
+    _film_link(info, movie, note=", ".join(movie.genres[:3]) + mine)
     rating_key = f"{scope}-rating-{movie.id}"
-    # Half stars 0.5–5: the browser enforces the range but not the step, so actions.rate re-checks both.
-    rating.number_input("Stars", min_value=0.5, max_value=5.0, step=0.5, key=rating_key,
-                        value=card.user_rating or 4.0, label_visibility="collapsed")
+    _stars(rating, rating_key, card.user_rating)
     rate.button("Rate", key=f"{scope}-rate-{movie.id}", on_click=_rate_from_widget,
                 args=(movie.id, movie.title, rating_key))
     if card.on_watchlist:
@@ -61,6 +69,33 @@ def _search_online(text: str) -> list[int]:
     return search_film_ids(pool, settings, text, limit=SEARCH_RESULTS)
 
 
+def _edit_history(rated) -> None:
+    """Your ratings as an editable table: change a rating or tick Remove, then save once."""
+    labels = [rating_label(v) for v in RATING_OPTIONS]
+    by_label = dict(zip(labels, RATING_OPTIONS, strict=True))
+    table = {
+        "Film": [r.movie.title for r in rated], "Year": [r.movie.year for r in rated],
+        "Rating": [rating_label(r.rating) for r in rated], "Remove": [False] * len(rated),
+        "Rated": [r.rated_at.strftime("%Y-%m-%d") if r.rated_at else "" for r in rated],
+        "From": [r.source for r in rated],
+    }
+    edited = st.data_editor(
+        table, hide_index=True, key="history-table", disabled=["Film", "Year", "Rated", "From"],
+        column_config={"Rating": st.column_config.SelectboxColumn("Rating", options=labels, required=True),
+                       "Remove": st.column_config.CheckboxColumn("Remove", help="Delete this rating")},
+    )
+    changes = [(r, by_label[new], drop) for r, new, drop in zip(rated, edited["Rating"], edited["Remove"], strict=True)
+               if drop or by_label[new] != r.rating]
+    if st.button(f"Save {len(changes)} change(s)", key="history-save", disabled=not changes, type="primary"):
+        for r, value, drop in changes:
+            if drop:
+                run_action(actions.remove_rating, pool, user.id, r.movie.id)
+            else:
+                run_action(actions.rate, pool, user.id, r.movie.id, value)
+        context.flash("success", f"Saved {len(changes)} change(s) to your ratings")
+        st.rerun()
+
+
 search_tab, watchlist_tab, history_tab, import_tab = st.tabs(["Search", "Watchlist", "History", "Import"])
 
 with search_tab:
@@ -70,6 +105,9 @@ with search_tab:
         with context.guarded("Searching"):
             with user_transaction(pool, user.id) as conn:
                 results = dashboard.search_films(conn, user.id, text, limit=SEARCH_RESULTS)
+                known = {c.movie.id for c in results}
+                forgiving = [i for i in search_catalog_ids(text, limit=SEARCH_RESULTS) if i not in known]
+                results += dashboard.cards_for_movies(conn, user.id, forgiving)[: SEARCH_RESULTS - len(results)]
             if settings.tmdb_online and st.button("Search TMDB too", key="library-search-online"):
                 online_ids = _search_online(text)
                 with user_transaction(pool, user.id) as conn:
@@ -90,13 +128,10 @@ with watchlist_tab:
         st.caption("Your watchlist is empty: use 📌 on any film.")
     for card in watchlist:
         movie = card.movie
-        info, rating, seen, drop = st.columns([5, 2, 2, 1], vertical_alignment="bottom")
-        state = "watched" if card.watched_at else "to watch"
-        info.markdown(f"**{html.escape(movie.title)}** ({movie.year or '?'}) · <small>{state}</small>",
-                      unsafe_allow_html=True)
+        info, rating, seen, drop = st.columns([5, 3, 2, 1], vertical_alignment="center")
+        _film_link(info, movie, note="watched" if card.watched_at else "to watch")
         key = f"wl-rating-{movie.id}"
-        rating.number_input("Stars", min_value=0.5, max_value=5.0, step=0.5, key=key,
-                            value=card.user_rating or 4.0, label_visibility="collapsed")
+        _stars(rating, key, card.user_rating)
         seen.button("Watched ✓", key=f"wl-seen-{movie.id}", on_click=_watched_from_widget,
                     args=(movie.id, movie.title, key), disabled=card.watched_at is not None)
         drop.button("🗑️", key=f"wl-remove-{movie.id}", help="Remove", on_click=run_action,
@@ -111,17 +146,7 @@ with history_tab:
     if not rated:
         st.caption("No ratings yet.")
     else:
-        st.dataframe(
-            {
-                "Film": [r.movie.title for r in rated],
-                "Year": [r.movie.year for r in rated],
-                "Rating": [rating_label(r.rating) for r in rated],
-                "Rated": [r.rated_at.strftime("%Y-%m-%d %H:%M") if r.rated_at else "" for r in rated],
-                "From": [r.source for r in rated],
-            },
-            hide_index=True,
-            key="history-table",
-        )
+        _edit_history(rated)
     if said:
         st.subheader("What you told CineAI about films")
         st.dataframe(

@@ -14,6 +14,7 @@ from cine_core.chat.service import ChatResult, learn_from_conversation, learned_
 from cine_core.config import Settings
 from cine_core.db import database_url, open_pool, user_transaction
 from cine_core.films.cache import MovieStore
+from cine_core.films.catalog_source import shared_catalog_source
 from cine_core.films.source import build_movie_source
 from cine_core.imports.report import ImportReport
 from cine_core.imports.text import check_size
@@ -25,8 +26,9 @@ from cine_core.taste.summary import SummaryItem, TasteSummary
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "ChatResult", "ImportReport", "ImportStatus", "SummaryItem", "TasteSummary", "latest_import", "learn_from_conversation", "learned_line", "load_profile", "open_app_pool", "search_film_ids",
-    "submit_import", "user_transaction",
+    "ChatResult", "ImportReport", "ImportStatus", "SummaryItem", "TasteSummary", "latest_import",
+    "learn_from_conversation", "learned_line", "load_profile", "open_app_pool", "search_catalog_ids",
+    "search_film_ids", "submit_import", "user_transaction",
 ]
 
 
@@ -49,6 +51,12 @@ def latest_import(pool: ConnectionPool, user_id: str) -> ImportStatus | None:
     """The user's most recent import job: progress while it runs, the report when it is done."""
     with user_transaction(pool, user_id) as conn:
         return import_jobs.latest_for_user(conn, user_id)
+
+
+def search_catalog_ids(text: str, *, limit: int) -> list[int]:
+    """Ids of catalog films whose title or original title matches `text`, accents and small typos forgiven
+    ("amelie" finds Amélie); in-process, no network."""
+    return [m.id for m in shared_catalog_source().search(text, None, limit=limit)]
 
 
 def search_film_ids(pool: ConnectionPool, settings: Settings, text: str, *, limit: int) -> list[int]:
