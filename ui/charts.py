@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
@@ -15,6 +16,12 @@ from cine_core.domain.models import RatedMovie
 TOP_GENRES = 12
 TOP_PEOPLE = 10
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 320}
+
+
+def _whole_films(fig: go.Figure, most: int) -> go.Figure:
+    """A count axis ticks whole films only (no '0.5 films'), about five ticks whatever the largest count."""
+    step = max(1, math.ceil(int(most or 0) / 5))
+    return fig.update_yaxes(tick0=0, dtick=step, tickformat=",d", rangemode="tozero")
 
 
 def genre_affinity(genres: Mapping[str, float]) -> go.Figure:
@@ -34,7 +41,7 @@ def rating_distribution(rated: Sequence[RatedMovie]) -> go.Figure:
     values = [x / 2 for x in range(1, 11)]
     frame = pd.DataFrame({"stars": [f"{v:g}" for v in values], "films": [counts.get(v, 0) for v in values]})
     fig = px.bar(frame, x="stars", y="films", title="How you rate", color_discrete_sequence=["#e9c46a"])
-    return fig.update_layout(**_LAYOUT)
+    return _whole_films(fig.update_layout(**_LAYOUT), frame["films"].max())
 
 
 def ratings_over_time(rated: Sequence[RatedMovie]) -> go.Figure:
@@ -64,7 +71,7 @@ def decades(rated: Sequence[RatedMovie]) -> go.Figure:
                           "average": [sum(totals[d]) / len(totals[d]) for d in ordered]})
     fig = px.bar(frame, x="decade", y="films", color="average", range_color=[0.5, 5], title="Decades",
                  color_continuous_scale="Viridis", hover_data={"average": ":.1f"})
-    return fig.update_layout(**_LAYOUT)
+    return _whole_films(fig.update_layout(**_LAYOUT), frame["films"].max() if len(frame) else 0)
 
 
 def favourite_people(people: Mapping[str, float]) -> go.Figure:
