@@ -1,66 +1,47 @@
-"""Chat: tell CineAI about films and moods; every message is stored and teaches the profile."""
+"""Chat: tell CineAI what you loved or hated, or ask for something; it answers, learns and suggests films."""
 
 from __future__ import annotations
 
-import pydantic
 import streamlit as st
 
-from cine_core.app import dashboard, history
-from cine_core.app.services import learn_from_conversation, learned_line, user_transaction
-from cine_core.domain.insights import ChatInsights
+from cine_core.app import companion, dashboard
+from cine_core.app.services import user_transaction
 from ui import context
 from ui.cards import render_grid
+from ui.chat_view import render_turn
 
 HISTORY_MESSAGES = 30
-_LAST_RESULT_KEY = "chat_last_result"
 
 pool, user = context.page_setup()
 st.title("💬 Chat")
-st.caption("Tell me what you loved or hated, or what you feel like tonight. "
-           "I learn from every message and refresh your picks when it matters.")
+st.caption("Tell me what you loved or hated, or ask for something (“something uplifting”, “a film like Heat but "
+           "shorter”). I answer with films from the catalog, learn from what you say and refresh your picks.")
 context.show_flashes()
-
-
-def _learned_text(ai_learned: dict) -> str:
-    """'Learned: prefers faster pacing; …' or the chat module's line for a message that taught nothing."""
-    try:
-        insights = ChatInsights.model_validate(ai_learned)
-    except pydantic.ValidationError:
-        return "Noted."
-    return f"**Learned:** {insights.summary}" if insights.summary else learned_line(insights)
-
 
 message = st.chat_input("e.g. I loved Arrival, but it was a bit slow", key="chat-input")
 if message:
-    with context.guarded("Learning from your message"), st.spinner("Thinking about that…"):
-        st.session_state[_LAST_RESULT_KEY] = learn_from_conversation(pool, user.id, message)
+    with context.guarded("Answering your message"), st.spinner("Thinking about that…"):
+        companion.talk(pool, user.id, message)
 
-conversation: list[history.Conversation] = []
+items: list[companion.ChatItem] = []
 with context.guarded("Loading the conversation"):
-    with user_transaction(pool, user.id) as conn:
-        conversation = history.list_conversations(conn, user.id, limit=HISTORY_MESSAGES)
+    items = companion.load_chat(pool, user.id, limit=HISTORY_MESSAGES)
 
-if not conversation:
-    st.info("No messages yet. Try: “Something uplifting for a rainy Sunday” or “I hated how slow Tenet felt”.")
-for item in conversation:
-    with st.chat_message("user"):
-        st.write(item.what_you_said)
-        if item.movie_title:
-            st.caption(f"About {item.movie_title}")
-    learned = _learned_text(item.ai_learned)
-    with st.chat_message("assistant", avatar="🎬"):
-        st.markdown(learned)
+if not items:
+    st.info("No messages yet. Try: “Something uplifting for a rainy Sunday”, “a film like Heat but shorter” or "
+            "“I hated how slow Tenet felt”.")
+for index, item in enumerate(items):
+    render_turn(item, pool=pool, user_id=user.id, latest=index == len(items) - 1)
 
-result = st.session_state.get(_LAST_RESULT_KEY)
-if result is not None and conversation and conversation[-1].id == result.conversation_id:
-    if result.refresh_queued:
+last = items[-1] if items else None
+if last is not None and last.reply is not None and not last.reply.undone:
+    if last.reply.refresh_queued:
         st.success("That changes things: your picks are being refreshed.", icon="🔄")
-    else:
-        st.caption("Noted. Your picks will take this into account at the next refresh.")
-    if result.mentioned:
+    mentioned = [f.movie_id for f in last.turn.insights.films if f.movie_id is not None]
+    if mentioned:
         st.markdown("**Films you mentioned**")
         cards: list[dashboard.Card] = []
         with context.guarded("Loading the films you mentioned"):
             with user_transaction(pool, user.id) as conn:
-                cards = dashboard.cards_for_movies(conn, user.id, [movie_id for movie_id, _ in result.mentioned])
+                cards = dashboard.cards_for_movies(conn, user.id, mentioned)
         render_grid(cards, scope="chat", pool=pool, user_id=user.id, columns=4)

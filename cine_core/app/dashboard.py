@@ -9,23 +9,26 @@ status reads live in history.py and status.py. The SQL lives in `dashboard.sql`.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
 from cine_core.db.named_sql import load_named_queries
+from cine_core.domain.chat_turn import RequestSpec
 from cine_core.domain.models import Movie, Pick
 from cine_core.domain.vocabulary import DASHBOARD_MOODS, MOODS
 from cine_core.films.rows import row_to_movie
-from cine_core.taste.store import load_profile
+from cine_core.taste.store import load_profile, load_rated
 from cine_core.taste.summary import TasteSummary, summarize
 
 log = logging.getLogger(__name__)
 
 DASHBOARD_PICKS = 12
+MOOD_MIN_PICKS = 3  # fewer stored picks fit the chosen mood: the catalog fills in (never an empty mood)
+MOOD_FILL = 8  # how many films a filled mood shows
 FALLBACK_POOL = 120  # most popular films considered for the fallback, then ranked by vote average
 FALLBACK_MIN_VOTES = 200  # "best-rated" needs enough votes to mean something
 HIDDEN_FEEDBACK = ("down", "not_interested")  # picks the user rejected never show again
@@ -103,6 +106,8 @@ def list_picks(conn: psycopg.Connection, user_id: str, *, mood: str | None = Non
             "limit": limit,
             "genres": list(chosen.genres) if chosen else [],
             "keywords": list(chosen.keywords) if chosen else [],
+            "excludes": list(chosen.excludes) if chosen else [],
+            "needs_keyword": chosen.needs_keyword if chosen else False,
         },
     ).fetchall()
     return [_card(row, _pick(row)) for row in rows]
@@ -170,6 +175,20 @@ def load_taste_summary(conn: psycopg.Connection, user_id: str) -> TasteSummary:
     return summarize(load_profile(conn, user_id))
 
 
+def list_mood_films(conn: psycopg.Connection, user_id: str, mood: str, *, exclude: list[int] = (),
+                    limit: int = MOOD_FILL) -> list[Card]:
+    """Catalog films that fit the mood, scored for the user by the local matcher (Postgres only, no TMDB/LLM)."""
+    from cine_core.recommend.suggest import suggest_films  # the scorer's imports load only when a mood needs it
+
+    found = suggest_films(conn, user_id, RequestSpec(moods=[mood], exclude_ids=list(exclude)),
+                          profile=load_profile(conn, user_id), rated=load_rated(conn, user_id), limit=limit)
+    by_id = {c.movie.id: c for c in cards_for_movies(conn, user_id, [s.movie.id for s in found])}
+    now = datetime.now(UTC)
+    return [replace(by_id[s.movie.id], pick=Pick(movie=s.movie, confidence=s.confidence, reason=s.reason,
+                                                 discovery_source="mood_match", generated_at=now, matcher="local"))
+            for s in found if s.movie.id in by_id]
+
+
 @dataclass(frozen=True, slots=True)
 class Dashboard:
     """Everything the dashboard draws. `fallback` is filled only when no stored pick is left."""
@@ -187,5 +206,11 @@ def load_dashboard(conn: psycopg.Connection, user_id: str, *, mood: str | None =
     state = load_user_state(conn, user_id)
     picks = list_picks(conn, user_id, mood=mood, limit=limit) if state.picks_available else []
     summary = load_taste_summary(conn, user_id)
+    if mood in DASHBOARD_MOODS and len(picks) < MOOD_MIN_PICKS:
+        filled = list_mood_films(conn, user_id, mood, exclude=[c.movie.id for c in picks],
+                                 limit=MOOD_FILL - len(picks))
+        if state.picks_available:
+            return Dashboard(state, picks + filled, summary, [])
+        return Dashboard(state, [], summary, filled)
     fallback = [] if state.picks_available else list_fallback_films(conn, user_id, limit=limit)
     return Dashboard(state, picks, summary, fallback)

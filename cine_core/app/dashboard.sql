@@ -18,7 +18,9 @@ order by r.confidence desc, r.movie_id
 limit %(limit)s;
 
 -- name: picks_for_mood
--- The picks query plus the mood filter; a separate statement so the unfiltered one stays as simple.
+-- The picks query plus the mood filter (cine_core.domain.vocabulary.MOODS: genres or keywords that carry the mood,
+-- genres that rule it out, a keyword required for moods like mind-bending); a separate statement so the
+-- unfiltered one stays as simple.
 select m.*, r.confidence, r.reason, r.discovery_source, r.generated_at, r.score, r.feedback,
        r.below_threshold, r.matcher,
        ur.rating as user_rating, w.added_at as watchlist_added_at, w.watched_at as watchlist_watched_at
@@ -30,7 +32,8 @@ where r.user_id = %(user_id)s
   and (r.feedback is null or r.feedback not in ('down', 'not_interested'))
   and not exists (select 1 from public.film_feedback f where f.user_id = %(user_id)s and f.movie_id = r.movie_id
                     and f.kind in ('down', 'not_interested', 'seen'))
-  and (m.genres && %(genres)s or m.keywords && %(keywords)s)
+  and not m.genres && %(excludes)s
+  and (m.keywords && %(keywords)s or (not %(needs_keyword)s and m.genres && %(genres)s))
 order by r.confidence desc, r.movie_id
 limit %(limit)s;
 

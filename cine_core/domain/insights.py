@@ -6,6 +6,9 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
+
+from cine_core.domain.chat_turn import ChatReply
 
 from cine_core.domain.models import ConversationType
 
@@ -53,3 +56,5 @@ class ChatInsights(_Strict):
     summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=240)] = Field(
         default="", description="one short line: what was learned, e.g. 'prefers faster pacing; loves epic visuals'"
     )
+    # CineAI's answer, stored with the message; never part of a model's tool schema (models do not write it).
+    reply: SkipJsonSchema[ChatReply | None] = None

@@ -1,8 +1,10 @@
-"""The one vocabulary of genres and moods: chat labels onto TMDB genre names, and what each mood means."""
+"""The one vocabulary of genres and moods: chat labels onto TMDB genre names, and what each mood means
+(which genres and keywords carry it, which genres rule it out)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
@@ -28,48 +30,88 @@ TMDB_GENRES = frozenset({
 
 @dataclass(frozen=True, slots=True)
 class Mood:
-    """A mood: the TMDB genres and keywords that carry it, and the chat words that name it."""
+    """A mood: the TMDB genres and keywords that carry it, the genres that rule it out, and the chat words
+    that name it. `needs_keyword`: a genre alone is not enough (Science Fiction is not mind-bending)."""
 
     name: str
     label: str  # as a filter chip says it: "something uplifting"
     genres: tuple[str, ...]  # TMDB genre names, spelled as `movies.genres` stores them
     keywords: tuple[str, ...] = ()  # TMDB keywords, lower-case
     words: tuple[str, ...] = ()  # other chat words for it ("cosy", "lighthearted")
+    excludes: tuple[str, ...] = ()  # TMDB genre names a film of this mood never has (uplifting: no Horror)
+    needs_keyword: bool = False
+
+    def fit(self, genres: Sequence[str], keywords: Iterable[str]) -> float:
+        """How well a film carries the mood, 0..1: its genres (the first one most), then its keywords.
+
+        0 when it has a genre the mood rules out, when the mood needs a keyword and it has none, or when
+        only one keyword (no genre) links it to a mood that is mostly about genres.
+        """
+        if set(genres) & set(self.excludes):
+            return 0.0
+        shared = [g for g in genres if g in self.genres]
+        matched = len(set(keywords) & set(self.keywords))
+        if (self.needs_keyword and not matched) or (not shared and matched < (1 if self.needs_keyword else 2)):
+            return 0.0
+        primary = 0.15 if genres and genres[0] in self.genres else 0.0
+        return round(min(1.0, 0.3 * bool(shared) + 0.15 * min(len(shared), 2) + primary + 0.2 * min(matched, 2)), 4)
 
 
-def _mood(name: str, genres: tuple[str, ...], keywords: tuple[str, ...] = (), words: tuple[str, ...] = ()) -> Mood:
-    return Mood(name, f"something {name}", genres, keywords, words)
+def _mood(name: str, genres: tuple[str, ...], keywords: tuple[str, ...] = (), words: tuple[str, ...] = (),
+          *, excludes: tuple[str, ...] = (), needs_keyword: bool = False) -> Mood:
+    return Mood(name, f"something {name}", genres, keywords, words, excludes, needs_keyword)
 
 
-# The one mood vocabulary: the dashboard's chips, the chat extractor, candidate discovery and scoring.
+_GRIM = ("Horror", "Thriller", "War", "Crime")  # what a light or uplifting evening never holds
+_CHEERFUL = ("Family", "Animation", "Comedy", "Music")  # what a dark evening never holds
+
+# The one mood vocabulary: the dashboard's chips, the chat extractor, chat requests, candidate discovery and
+# scoring. The first two genres of each mood are what the scout's discovery asks TMDB for.
 MOODS: dict[str, Mood] = {m.name: m for m in (
     _mood("uplifting", ("Comedy", "Family", "Animation", "Music", "Romance"),
-          ("friendship", "feel-good", "underdog", "hope", "coming of age")),
+          ("feel-good ending", "feel good", "underdog", "coming of age", "sport", "inspiring", "inspiring story",
+           "inspiration", "unlikely friendship", "dream come true", "musician", "dance", "friendship"),
+          ("upbeat", "inspiring", "inspirational", "hopeful", "cheerful", "joyful", "cheer me up"),
+          excludes=_GRIM),
     _mood("dark", ("Crime", "Thriller", "Horror", "War"),
-          ("murder", "revenge", "serial killer", "dystopia", "corruption", "neo-noir")),
-    _mood("light", ("Comedy", "Animation", "Family", "Romance"), ("holiday", "wedding", "party"),
-          ("lighthearted", "light-hearted")),
-    _mood("mind-bending", ("Science Fiction", "Mystery"),
-          ("time travel", "dream", "twist ending", "nonlinear timeline", "alternate reality", "parallel world",
-           "memory", "simulation")),
-    _mood("cozy", ("Comedy", "Family", "Romance", "Animation"), ("small town", "holiday", "christmas"), ("cosy",)),
-    _mood("comforting", ("Comedy", "Family", "Romance", "Animation")),
-    _mood("feel-good", ("Comedy", "Family", "Romance", "Music"), ("friendship", "feel-good"), ("feel good",)),
-    _mood("heartwarming", ("Family", "Romance", "Comedy"), ("friendship", "family relationships")),
-    _mood("fun", ("Comedy", "Adventure", "Animation")),
-    _mood("relaxing", ("Comedy", "Family", "Animation")),
-    _mood("funny", ("Comedy",)),
-    _mood("romantic", ("Romance",)),
+          ("murder", "revenge", "serial killer", "corruption", "neo-noir", "film noir", "noir", "psychopath", "mafia",
+           "war crimes", "nihilism", "torture", "drug addiction", "police corruption", "mass murder"),
+          ("bleak", "grim", "disturbing", "darker"), excludes=_CHEERFUL),
+    _mood("light", ("Comedy", "Animation", "Family", "Romance"),
+          ("holiday", "wedding", "party", "road trip", "best friend", "summer vacation"),
+          ("lighthearted", "light-hearted", "easygoing", "breezy", "silly", "undemanding", "lighter"),
+          excludes=(*_GRIM, "Drama", "History", "Documentary", "Science Fiction")),
+    _mood("mind-bending", ("Science Fiction", "Mystery", "Thriller", "Fantasy"),
+          ("time travel", "time machine", "time loop", "time warp", "leap in time", "time paradox", "paradox",
+           "dream", "dreams", "lucid dreaming", "subconsciousness", "memory", "memory loss", "false memory",
+           "implanted memory", "amnesia", "deja vu", "alternate reality", "alternative reality", "parallel world",
+           "parallel universe", "virtual reality", "simulation", "simulated reality", "loss of sense of reality",
+           "hallucination", "surrealism", "surreal", "twist ending", "plot twist", "surprise ending",
+           "nonlinear timeline", "unreliable narrator", "mind control", "mind game", "mind games", "identity crisis",
+           "existentialism", "psychological thriller", "puzzle"),
+          ("mind bending", "mindbending", "mind-blowing", "mind blowing", "trippy", "twisty", "cerebral", "puzzling",
+           "brain teaser"), needs_keyword=True),
+    _mood("cozy", ("Comedy", "Family", "Romance", "Animation"), ("small town", "holiday", "christmas"), ("cosy",),
+          excludes=_GRIM),
+    _mood("comforting", ("Comedy", "Family", "Romance", "Animation"), excludes=_GRIM),
+    _mood("feel-good", ("Comedy", "Family", "Romance", "Music"), ("friendship", "feel-good ending", "feel good"),
+          ("feel good",), excludes=_GRIM),
+    _mood("heartwarming", ("Family", "Romance", "Comedy"), ("friendship", "family relationships"), excludes=_GRIM),
+    _mood("fun", ("Comedy", "Adventure", "Animation"), excludes=("Horror", "War")),
+    _mood("relaxing", ("Comedy", "Family", "Animation"), excludes=_GRIM),
+    _mood("funny", ("Comedy",), ("dark comedy", "black comedy", "parody", "spoof", "satire")),
+    _mood("romantic", ("Romance",), ("love", "love story", "romantic comedy")),
     _mood("atmospheric", ("Mystery", "Drama", "Fantasy")),
-    _mood("tense", ("Thriller", "Mystery"), ("suspense",)),
+    _mood("tense", ("Thriller", "Mystery"), ("suspense",), excludes=("Comedy", "Family", "Animation")),
     _mood("scary", ("Horror",)),
     _mood("spooky", ("Horror", "Mystery"), ("haunted house", "ghost", "halloween")),
     _mood("thrilling", ("Action", "Thriller", "Adventure")),
     _mood("exciting", ("Action", "Adventure")),
     _mood("epic", ("Adventure", "Fantasy", "History", "War")),
-    _mood("thoughtful", ("Drama", "Documentary", "Science Fiction"), (), ("thought-provoking",)),
-    _mood("melancholy", ("Drama",)),
-    _mood("sad", ("Drama",)),
+    _mood("thoughtful", ("Drama", "Documentary", "Science Fiction"), ("philosophy", "existentialism"),
+          ("thought-provoking",)),
+    _mood("melancholy", ("Drama",), ("bittersweet", "loneliness", "grief")),
+    _mood("sad", ("Drama",), ("tragedy", "grief", "loss of loved one")),
 )}
 
 DASHBOARD_MOODS = ("uplifting", "dark", "light", "mind-bending")  # the chips above the picks
@@ -85,3 +127,9 @@ def canonical_genre(label: str) -> str:
     """Lower-case TMDB genre name for a chat label ("Sci-Fi" -> "science fiction")."""
     key = label.strip().lower()
     return GENRE_ALIASES.get(key, key)
+
+
+def mood_fit(mood: str, genres: Sequence[str], keywords: Iterable[str]) -> float:
+    """`Mood.fit` by name; 0 for an unknown mood."""
+    chosen = MOODS.get(mood)
+    return chosen.fit(genres, keywords) if chosen else 0.0

@@ -1,0 +1,67 @@
+"""Spotting chat text that tries to instruct CineAI instead of talking about films.
+
+Such a message is answered politely and teaches nothing. The patterns aim at the shapes of prompt
+injection (orders to the model, fake roles and markup, schema or score manipulation, SQL), not at words
+a film lover uses: "I loved every film by Nolan" or "the twist ignores the rules" stay ordinary.
+Pure: no database, network or LLM.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+
+log = logging.getLogger(__name__)
+
+_PATTERNS = [
+    # orders about the instructions themselves
+    r"\b(?:ignore|disregard|override|bypass)\b[^.!?\n]{0,40}\b(?:instructions?|prompts?|rules|schema|"
+    r"guidelines|system|directives?|above|previous|constraints)\b",
+    r"\bforget (?:your|all|everything|the (?:schema|instructions|previous|above))\b",
+    r"\b(?:new|updated|real|hidden|secret) (?:instructions?|system prompt|rules|task)\b",
+    r"\bsystem prompt\b", r"\bapi[ _-]?key\b", r"\bjailbreak\w*\b", r"\bprompt injection\b",
+    r"\b(?:you are|you're) (?:now|no longer|actually|an? (?:ai|assistant|bot|language model))\b",
+    r"\bfrom now on\b[^.!?\n]{0,30}\b(?:you|always|only|every)\b",
+    r"\b(?:act|behave|respond|reply|answer) (?:as|like) (?:an?|the|my) \w+(?: \w+)? (?:who|that|and|with)\b",
+    r"\b(?:pretend|imagine) (?:that |you|to be|the (?:previous|last|above))\b",
+    r"\brole[- ]?play\b", r"\bdeveloper mode\b", r"\bdo anything now\b", r"\byou are dan\b", r"\breply as\b",
+    # fake roles, markup and tool text
+    r"(?:^|\n|\s)(?:system|assistant|developer|admin|tool)\s*:", r"#{2,}\s*(?:end|new|system)",
+    r"</?\s*(?:user_message|system|instructions?|tool_use|tool_result|script|prompt|im_start|im_end)\b",
+    r"\\u003c", r"\[/?(?:inst|system)\]", r"<\|", r"\brecord_insights\b", r"\bscore_candidates\b",
+    r"\btool[_ ]?(?:call|use|choice)\b",
+    # score and schema manipulation
+    r"\b(?:confidence|significance|score|weight|rating)s?\b[^.!?\n]{0,25}(?:[=:]|\bto\b|\bof\b|\bwith\b)\s*"
+    r"(?:1(?:\.0+)?|100 ?%|[2-9]\d*(?:\.\d+)?|10+)\b",
+    r"\brate (?:every|each|all) (?:film|movie)s?\b",
+    r"\b(?:every|each|all) (?:film|movie)s? (?:1(?:\.0)?|10/10|five stars|5 stars)\b",
+    r"\brecommend (?:only|nothing but|exclusively)\b", r"\bonly recommend\b",
+    r"\b(?:conversation_type|genres_liked|movie_id|ai_learned|taste_profile)\b", r"\{\s*\"\w+\"\s*:",
+    r"\b(?:set|change|make) (?:the |my |every |all )?(?:\w+ ){0,2}(?:to|=) (?:1(?:\.0)?|true|admin|max)\b",
+    r"\badmin(?:istrator)?\b[^.!?\n]{0,20}\b(?:mode|access|true|rights)\b",
+    # SQL and script
+    r";\s*(?:drop|delete|update|insert|alter|truncate)\b", r"\b(?:drop|truncate) table\b", r"--\s*$",
+    r"\bdelete from\b", r"\bunion select\b", r"<script\b", r"javascript:",
+    # the same in other languages people paste
+    r"\bignor(?:ez|ieren|iere|a|e) (?:vos|tus|sus|alle|le|las|i)\b", r"\banweisungen\b", r"忽略", r"指令", r"игнорир",
+]
+_HOSTILE = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
+
+
+def normalised(text: str) -> str:
+    """NFKC, zero-width characters removed, whitespace collapsed: homoglyph and spacing tricks undone."""
+    folded = unicodedata.normalize("NFKC", text)
+    folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    return " ".join(folded.split())
+
+
+def hostile_phrase(text: str) -> str | None:
+    """The first instruction-like phrase in `text`, or None for an ordinary message."""
+    found = _HOSTILE.search(normalised(text))
+    return found.group().strip() if found else None
+
+
+def is_hostile(text: str) -> bool:
+    """True when the message tries to instruct the model or tamper with scores, schema or storage."""
+    return hostile_phrase(text) is not None

@@ -1,0 +1,162 @@
+"""What a chat message wants, understood locally: a preference, a request for films, a question about a
+film, small talk, or an attempt to instruct the model (guard.py). A request becomes a RequestSpec
+(moods, genres, runtime, era, "like X"); a follow-up ("something shorter") builds on the previous one.
+Pure: no database, network or LLM.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from cine_core.chat import lexicon as lex
+from cine_core.chat.guard import hostile_phrase
+from cine_core.chat.mentions import Found
+from cine_core.domain.chat_turn import Intent, RequestSpec
+from cine_core.domain.insights import ChatInsights
+from cine_core.domain.vocabulary import MOOD_WORDS, MOODS, canonical_genre
+
+log = logging.getLogger(__name__)
+
+SHORT_RUNTIME = 100  # minutes: what "short" means without a reference film
+SHORTER_BY = 20  # minutes shorter than the reference ("like Heat but shorter")
+MIN_SHORTER = 85  # "shorter" still means a feature film
+RECENT_YEARS = 8
+
+_ASK = re.compile(
+    r"\b(?:recommend|suggest|suggestions?|ideas?|give me|show me|find me|got anything|any (?:good )?(?:films?|movies?)|"
+    r"anything|something|what (?:should|can|could|shall) (?:i|we) watch|what to watch|watch tonight|tonight|"
+    r"pick (?:me )?(?:a|one|something)|in the mood for|looking for|need a (?:film|movie)|options|another one|"
+    r"one more|more like|more please|similar|(?:a |one )?(?:film|movie)s? like|like .{1,40} but)\b")
+_FOLLOW_UP = re.compile(
+    r"\b(?:shorter|longer|older|newer|more recent|lighter|darker|funnier|scarier|another|other|else|different|"
+    r"more|less)\b")
+_QUESTION = re.compile(
+    r"\b(?:what(?:'s| is) .{1,60} about|who (?:directed|made|is in|stars in|starred in)|is .{1,60} (?:good|worth)|"
+    r"tell me about|have you seen|how long is|when (?:did|was) .{1,60} (?:come out|released|made)|"
+    r"should i (?:watch|see) )")
+_SMALL_TALK = re.compile(
+    r"^(?:hi|hello|hey|hiya|yo|thanks|thank you|thx|cheers|great|cool|ok(?:ay)?|good (?:morning|evening|night)|"
+    r"how are you|who are you|what can you do|help)\b")
+_MINUTES = re.compile(r"\b(?:under|less than|at most|max(?:imum)?|shorter than|no longer than|below)\s+"
+                      r"(\d+(?:\.\d+)?|an?|one|two|three)\s*(h|hours?|hrs?|m|mins?|minutes?)\b")
+_DECADE = re.compile(r"\b(?:the )?(?:(19|20)?(\d)0)'?s\b")
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    intent: Intent
+    request: RequestSpec | None = None
+    about: Found | None = None  # the film a question is about
+    hostile: str | None = None
+
+
+def understand(text: str, insights: ChatInsights, names: list[Found], *, previous: RequestSpec | None = None,
+               previous_runtimes: tuple[int, ...] = (), today: date | None = None) -> Understanding:
+    """The intent and, for a request, what it asks for."""
+    hostile = hostile_phrase(text)
+    if hostile:
+        return Understanding("injection", hostile=hostile)
+    lower = " ".join(text.lower().split())
+    films = [n for n in names if n.kind == "film" and n.movie is not None]
+    if _QUESTION.search(lower) and films and not lex.MORE_LIKE.search(lower):
+        return Understanding("question", about=films[0])
+    moods = _moods(lower, insights)
+    asks = bool(_ASK.search(lower) or lex.MOOD_REQUEST.search(lower) or lex.MORE_LIKE.search(lower))
+    follow_up = previous is not None and bool(_FOLLOW_UP.search(lower)) and not films
+    learned = _learned_something(insights)
+    if asks or follow_up or (moods and not learned) or (_limits_only(lower) and previous is not None):
+        spec = request_spec(lower, insights, films, moods, previous=previous if follow_up else None,
+                            previous_runtimes=previous_runtimes, today=today)
+        return Understanding("request", request=spec)
+    if learned:
+        return Understanding("preference")
+    if _SMALL_TALK.search(lower) and len(lower.split()) <= 8:
+        return Understanding("small_talk")
+    return Understanding("unclear")
+
+
+def _learned_something(insights: ChatInsights) -> bool:
+    return bool(insights.genres_liked or insights.genres_disliked or insights.people or insights.pacing
+                or insights.visual_style or insights.themes_liked or insights.themes_disliked
+                or any(f.sentiment != "neutral" for f in insights.films))
+
+
+def _limits_only(lower: str) -> bool:
+    return bool(_MINUTES.search(lower) or _DECADE.search(lower) or re.search(r"\b(?:short|quick|recent|old)\b", lower))
+
+
+def _moods(lower: str, insights: ChatInsights) -> list[str]:
+    found = [MOOD_WORDS[m.group()] for m in lex.MOOD_RE.finditer(lower)]
+    if re.search(r"\bdarker\b", lower):
+        found.append("dark")
+    if re.search(r"\b(?:lighter|cheer me up)\b", lower):
+        found.append("light" if "lighter" in lower else "uplifting")
+    out: list[str] = []
+    for mood in [*found, *insights.mood]:
+        if mood in MOODS and mood not in out:
+            out.append(mood)
+    return out[:4]
+
+
+def request_spec(lower: str, insights: ChatInsights, films: list[Found], moods: list[str], *,
+                 previous: RequestSpec | None = None, previous_runtimes: tuple[int, ...] = (),
+                 today: date | None = None) -> RequestSpec:
+    """The request's limits; a follow-up starts from `previous` and excludes what was already suggested."""
+    base = previous or RequestSpec()
+    like = [f.movie for f in films if f.movie is not None][:3]
+    genres = [canonical_genre(g) for g in insights.genres_liked]
+    avoid = [canonical_genre(g) for g in insights.genres_disliked]
+    data = base.model_dump()
+    if moods:
+        data["moods"] = moods
+    if genres:
+        data["genres"] = genres[:2]
+    if avoid:
+        data["avoid_genres"] = sorted({*base.avoid_genres, *avoid})[:6]
+    if like:
+        data["like_ids"] = [m.id for m in like]
+    reference = [m.runtime for m in like if m.runtime] or list(previous_runtimes)
+    runtime_max, runtime_min = _runtime(lower, reference)
+    if runtime_max:
+        data["runtime_max"], data["runtime_min"] = runtime_max, None
+    if runtime_min:
+        data["runtime_min"], data["runtime_max"] = runtime_min, None
+    year_from, year_to = _era(lower, [m.year for m in like if m.year], today or date.today())
+    if year_from or year_to:
+        data["year_from"], data["year_to"] = year_from, year_to
+    return RequestSpec.model_validate(data)
+
+
+def _runtime(lower: str, reference: list[int]) -> tuple[int | None, int | None]:
+    match = _MINUTES.search(lower)
+    if match:
+        amount = _NUMBERS.get(match.group(1)) or float(match.group(1))
+        minutes = amount * 60 if match.group(2).startswith("h") else amount
+        return max(30, min(400, int(minutes))), None
+    ref = sorted(reference)[len(reference) // 2] if reference else None
+    if re.search(r"\b(?:shorter|not (?:so|too) long|less long)\b", lower):
+        return max(MIN_SHORTER, (ref or SHORT_RUNTIME + SHORTER_BY) - SHORTER_BY), None
+    if re.search(r"\b(?:short|quick|brief)\b", lower) and not re.search(r"\bshort(?:s| film)\b", lower):
+        return SHORT_RUNTIME, None
+    if re.search(r"\blonger\b", lower) and ref:
+        return None, min(400, ref + SHORTER_BY)
+    return None, None
+
+
+def _era(lower: str, years: list[int], today: date) -> tuple[int | None, int | None]:
+    match = _DECADE.search(lower)
+    if match:
+        century = match.group(1) or ("20" if match.group(2) in "012" else "19")
+        start = int(f"{century}{match.group(2)}0")
+        return start, start + 9
+    if re.search(r"\b(?:newer|more recent)\b", lower) and years:
+        return min(years) + 5, None
+    if re.search(r"\b(?:recent|new|newer|latest|modern)\b", lower):
+        return today.year - RECENT_YEARS, None
+    if re.search(r"\b(?:older|old|classic|classics)\b", lower):
+        return None, (min(years) - 5) if years else 1990
+    return None, None

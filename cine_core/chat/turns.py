@@ -1,0 +1,94 @@
+"""Chat turns as stored: the message, what it taught (ChatInsights) and CineAI's reply (`reply` inside it).
+
+A turn is rewritten, never updated in place (the app role may insert and delete its own conversations,
+not update them): answering CineAI's question or undoing a message deletes the row and inserts the new
+version with the same `created_at`, in the caller's transaction. The SQL lives in `turns.sql`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pydantic
+from psycopg.types.json import Jsonb
+
+from cine_core.db.named_sql import load_named_queries
+from cine_core.domain.chat_turn import Choice
+from cine_core.domain.errors import DataError
+from cine_core.domain.insights import ChatInsights
+
+log = logging.getLogger(__name__)
+
+AMBIGUOUS_MIN_VOTES = 100  # a namesake nobody has seen is not worth a question
+AMBIGUOUS_SHARE = 0.05  # ... nor one with under 5% of the best-known film's votes
+QUERIES_FILE = Path(__file__).with_suffix(".sql")
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    id: str
+    text: str
+    insights: ChatInsights
+    created_at: datetime
+    movie_id: int | None = None
+
+
+def _sql(name: str) -> str:
+    """One named query of turns.sql."""
+    return load_named_queries(QUERIES_FILE)[name]
+
+
+def _turn(row) -> Turn | None:
+    try:
+        insights = ChatInsights.model_validate(row["ai_learned"])
+    except pydantic.ValidationError:
+        log.warning("conversation %s has no valid insights; shown without a reply", row["id"])
+        insights = ChatInsights(conversation_type=row["conversation_type"], significance=0.0)
+    return Turn(row["id"], row["what_you_said"], insights, row["created_at"], row["movie_id"])
+
+
+def store_turn(conn, user_id: str, text: str, insights: ChatInsights, *, movie_id: int | None = None,
+               created_at: datetime | None = None) -> Turn:
+    row = conn.execute(_sql("store_turn"), {
+        "user_id": user_id, "movie_id": movie_id, "kind": str(insights.conversation_type), "text": text,
+        "learned": Jsonb(insights.model_dump(mode="json")), "created_at": created_at,
+    }).fetchone()
+    return Turn(row["id"], text, insights, row["created_at"], movie_id)
+
+
+def latest_turns(conn, user_id: str, *, limit: int = 30) -> list[Turn]:
+    """The latest turns, oldest first (the order a chat shows them)."""
+    rows = conn.execute(_sql("latest_turns"), {"user_id": user_id, "limit": limit}).fetchall()
+    return [t for t in (_turn(r) for r in reversed(rows)) if t is not None]
+
+
+def load_turn(conn, user_id: str, turn_id: str) -> Turn:
+    try:
+        row = conn.execute(_sql("turn"), {"user_id": user_id, "id": turn_id}).fetchone()
+    except Exception as exc:  # a malformed uuid from a stale button
+        raise DataError("That message no longer exists") from exc
+    if row is None:
+        raise DataError("That message no longer exists")
+    return _turn(row)
+
+
+def rewrite_turn(conn, user_id: str, turn: Turn, insights: ChatInsights) -> Turn:
+    """Replace a stored turn by a new version that keeps its text and place in the conversation."""
+    conn.execute(_sql("delete_turn"), {"user_id": user_id, "id": turn.id})
+    return store_turn(conn, user_id, turn.text, insights, movie_id=turn.movie_id, created_at=turn.created_at)
+
+
+def namesakes(conn, title: str) -> list[Choice]:
+    """Two or more well-known films with exactly this title ("Dune (2021)", "Dune (1984)"), else []."""
+    rows = conn.execute(_sql("same_title"), {"title": title, "min_votes": AMBIGUOUS_MIN_VOTES}).fetchall()
+    if len(rows) < 2:
+        return []
+    floor = rows[0]["vote_count"] * AMBIGUOUS_SHARE
+    kept = [r for r in rows if r["vote_count"] >= floor]
+    if len(kept) < 2 or len({r["year"] for r in kept}) < len(kept):
+        return []
+    return [Choice(movie_id=int(r["id"]), label=f"{r['title']} ({r['year']})" if r["year"] else r["title"])
+            for r in sorted(kept, key=lambda r: -(r["year"] or 0))]
