@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 import streamlit as st
@@ -30,7 +31,8 @@ def render_card(card: Card, *, scope: str, pool: ConnectionPool, user_id: str, a
     with st.container(border=True, key=f"card-{scope}-{movie.id}"):
         st.markdown(poster_html(movie.poster_url(), movie.title, movie.year), unsafe_allow_html=True)
         year = f" ({movie.year})" if movie.year else ""
-        st.markdown(f"**{html.escape(movie.title)}**{year}")
+        shown_title = re.sub(r"([\\`*_\[\]<>#])", r"\\\1", movie.title)  # a title is text, not Markdown
+        st.page_link("pages/film.py", label=f"**{shown_title}**{year}", query_params={"id": str(movie.id)})
         if pick is not None:
             label, colour = SOURCE_BADGES.get(pick.discovery_source, (pick.discovery_source, "gray"))
             st.badge(label, color=colour)
