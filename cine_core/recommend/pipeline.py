@@ -29,6 +29,8 @@ from cine_core.recommend import picks as picks_mod
 from cine_core.recommend import scout_state
 from cine_core.recommend.config import CATALOG_WIDE_SOURCES, config_for_source
 from cine_core.recommend.verdicts import align_to_local
+from cine_core.settings import nudge as streaming_nudge
+from cine_core.settings import store as settings_store
 from cine_core.taste import store as taste_store
 
 log = logging.getLogger(__name__)
@@ -120,6 +122,7 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False) -> Scout
         excluded = picks_mod.excluded_movie_ids(conn, user_id)
         state = scout_state.load_state(conn, user_id)
         current = picks_mod.current_picks(conn, user_id)
+        region, services = settings_store.streaming_services(conn, user_id, default_region=ctx.settings.default_region)
 
     previous = list(zip(state.candidate_ids, state.candidate_sources, strict=True)) + current
     if quick and previous:
@@ -166,8 +169,11 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False) -> Scout
             if match.movie_id in films:
                 judged[match.movie_id] = (match, engine)
 
+    # People who chose their services: films streaming there win close calls (their confidence is restored).
+    judged, true_confidence = streaming_nudge.nudge_streamable(judged, films, region, services)
     chosen = picks_mod.select_picks(
         list(judged.values()), sources, threshold=ctx.settings.pick_threshold, min_picks=ctx.settings.min_picks)
+    chosen = streaming_nudge.restore_confidence(chosen, true_confidence, threshold=ctx.settings.pick_threshold)
     with transaction(ctx.pool) as conn:
         # With a source down the candidate set is partial: add what was found, evict nothing.
         removed = picks_mod.store_picks(conn, user_id, chosen, films, remove_stale=not errors)
