@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.bench_db import bench_database
+from bench.quality_grid import grid_figures
 from cine_core.db import open_pool, transaction
 from cine_core.domain.models import Movie, RatedMovie
 from cine_core.films.catalog import catalog_movies
@@ -147,6 +148,9 @@ def run(args: argparse.Namespace) -> dict:
     with bench_database(args.database_url) as url:
         figures, people = import_people(url, exports)
     result = evaluate(people, args.protocol, args.seed)
+    pool_films = [m for m in catalog_movies() if m.vote_count >= MIN_VOTES]
+    grid = {"diversified": grid_figures(people, pool_films),
+            "undiversified": grid_figures(people, pool_films, diversified=False)}
     rows = sum(f["rows"] for f in figures)
     covered = sum(f["rows_by_band"].get("covered", 0) for f in figures)
     covered_missed = sum(round(f["rows_by_band"].get("covered", 0) * (1 - f.get("match_rate_covered", 1.0)))
@@ -154,7 +158,7 @@ def run(args: argparse.Namespace) -> dict:
     return {"protocol": args.protocol, "people": len(people), "cases": result["cases"],
             "match_rate": round(sum(f["matched"] for f in figures) / rows, 3) if rows else 0.0,
             "match_rate_covered": round(1 - covered_missed / covered, 3) if covered else None,
-            "methods": result["methods"], "imports": figures, "seed": args.seed}
+            "methods": result["methods"], "imports": figures, "seed": args.seed, "grid": grid}
 
 
 def markdown(result: dict) -> str:
@@ -165,6 +169,12 @@ def markdown(result: dict) -> str:
              "", "| method | NDCG@10 | HR@10 |", "|---|---:|---:|"]
     for name, m in result["methods"].items():
         lines.append(f"| {name} | {m['ndcg@10']:.3f} | {m['hr@10']:.3f} |")
+    lines += ["", "Each person's grid of 12 from the whole catalog (`bench/quality_grid.py`):", "",
+              "| grid | franchise repeats / 12 | share ≥ 0.7 | mean TMDB vote | intra-list similarity | coverage |",
+              "|---|---:|---:|---:|---:|---:|"]
+    for name, g in result.get("grid", {}).items():
+        lines.append(f"| {name} | {g['franchise_repeats_per_12']:.2f} | {g['share_at_least_0.7']:.2f} | "
+                     f"{g['mean_vote_average']:.2f} | {g['intra_list_similarity']:.3f} | {g['catalog_coverage']:.4f} |")
     lines += ["", f"| export | rows | matched | {COVERED_YEARS[0]}–{COVERED_YEARS[1]} | older | newer | import s |",
               "|---|---:|---:|---:|---:|---:|---:|"]
     for f in result["imports"]:
@@ -190,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> dict:
     logging.basicConfig(level=logging.WARNING)
     args = parse_args(argv)
     result = run(args)
-    keys = ("protocol", "people", "cases", "match_rate", "methods", "match_rate_covered")
+    keys = ("protocol", "people", "cases", "match_rate", "methods", "match_rate_covered", "grid")
     print(json.dumps({k: result[k] for k in keys}) if args.json else markdown(result))
     return result
 

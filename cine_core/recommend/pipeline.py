@@ -28,6 +28,7 @@ from cine_core.recommend import candidates as cands
 from cine_core.recommend import picks as picks_mod
 from cine_core.recommend import scout_state
 from cine_core.recommend.config import CATALOG_WIDE_SOURCES, config_for_source
+from cine_core.recommend.franchise import diversify
 from cine_core.recommend.verdicts import align_to_local
 from cine_core.settings import nudge as streaming_nudge
 from cine_core.settings import store as settings_store
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 MAX_ERROR_CHARS = 1000
 ENRICH_PER_TOP_K = 2  # films enriched (detail calls) per film the matcher will see
 MIN_ENRICHED = 40
+ROTATE_SHOWN = 12  # a manual refresh with an unchanged taste replaces the picks the dashboard showed
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,12 @@ def warm_up(ctx: ScoutContext) -> None:
     ctx.local.match(profile=TasteProfile(), rated=[], candidates=ctx.store.trending("day", limit=1))
 
 
+def has_stated_taste(profile: TasteProfile) -> bool:
+    """Something to match against besides ratings: a 👍, or a like said in chat."""
+    maps = (profile.genres, profile.keywords, profile.people, profile.themes, profile.moods, profile.visual_style)
+    return any(v > 0 for values in maps for v in values.values())
+
+
 def rank_locally(ctx: ScoutContext, profile: TasteProfile, rated: list, candidates: list[Candidate]) -> list[Match]:
     """Local matches, best (highest calibrated confidence) first: each candidate scored by the configuration
     measured for where it was found (`config_for_source`), within the list of films found the same way."""
@@ -113,8 +121,12 @@ def candidate_hash(profile_version: int, movie_ids: list[int]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False) -> ScoutResult:
-    """Refresh one user's picks; see the module docstring. Raises only if the database fails."""
+def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: bool = False) -> ScoutResult:
+    """Refresh one user's picks; see the module docstring. Raises only if the database fails.
+
+    `manual` (the Refresh button) always produces a new set: a full scout that never reuses the last
+    analysis, and, when the taste has not changed since, the picks already shown make room for the next best.
+    """
     user_id = str(user_id)
     with transaction(ctx.pool) as conn:
         profile = taste_store.refresh_profile(conn, user_id)
@@ -124,7 +136,16 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False) -> Scout
         current = picks_mod.current_picks(conn, user_id)
         region, services = settings_store.streaming_services(conn, user_id, default_region=ctx.settings.default_region)
 
+    if not rated and not has_stated_taste(profile):
+        # Cold start: nothing to match against. The dashboard's fallback (acclaimed popular films) is a
+        # better shelf than trending films ranked by a prior, so no picks are stored until there is a taste.
+        log.info("Scout %s: no ratings or stated taste yet; the fallback shelf stays", user_id)
+        return ScoutResult(user_id, quick, 0, 0, 0, 0, llm_called=False, reused=False)
     previous = list(zip(state.candidate_ids, state.candidate_sources, strict=True)) + current
+    if manual:
+        quick = False
+        if state.profile_version == profile.version:  # same taste: rotate, the person has seen these
+            excluded = excluded | {movie_id for movie_id, _ in current[:ROTATE_SHOWN]}
     if quick and previous:
         found = cands.gather_quick(ctx.store, rated, previous)
     else:
@@ -147,7 +168,7 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False) -> Scout
     top = [m.movie_id for m in ranked[: ctx.settings.llm_top_k]]
     analysis = candidate_hash(profile.version, top)
     error_text = "; ".join(errors)[:MAX_ERROR_CHARS] or None
-    if state.candidate_hash == analysis and state.matcher == ctx.matcher.name:
+    if not manual and state.candidate_hash == analysis and state.matcher == ctx.matcher.name:
         with transaction(ctx.pool) as conn:
             scout_state.save_visit(conn, user_id, last_error=error_text)
         log.info("Scout %s: nothing changed (profile v%s), picks kept", user_id, profile.version)
@@ -171,8 +192,12 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False) -> Scout
 
     # People who chose their services: films streaming there win close calls (their confidence is restored).
     judged, true_confidence = streaming_nudge.nudge_streamable(judged, films, region, services)
+    # One film per franchise, and no later instalment of a series the person has not started.
+    ordered = sorted(judged.values(), key=lambda pair: (-pair[0].confidence, pair[0].movie_id))
+    keep = set(diversify([m.movie_id for m, _ in ordered], films, [r.movie for r in rated]))
     chosen = picks_mod.select_picks(
-        list(judged.values()), sources, threshold=ctx.settings.pick_threshold, min_picks=ctx.settings.min_picks)
+        [pair for pair in ordered if pair[0].movie_id in keep], sources, threshold=ctx.settings.pick_threshold,
+        min_picks=ctx.settings.min_picks)
     chosen = streaming_nudge.restore_confidence(chosen, true_confidence, threshold=ctx.settings.pick_threshold)
     with transaction(ctx.pool) as conn:
         # With a source down the candidate set is partial: add what was found, evict nothing.

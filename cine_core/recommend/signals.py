@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 SIMILARITY_WEIGHTS = {"genre": 0.5, "keyword": 1.0, "person": 1.0}  # genres alone make weak neighbours
 DECADE_SPILL = 0.5  # loving the 1990s says something about 1980s and 2000s films too
 PACE_PIVOT_MINUTES = 105.0
+CITE_PIVOT = 3.5  # a reason cites only films rated 4★ or more ("Like X, which you rated 4★")
 PACE_SPAN_MINUTES = 45.0
 
 
@@ -174,8 +175,12 @@ def score_families(
         k = min(config.neighbours, len(liked))
         top = np.partition(weighted, len(liked) - k, axis=1)[:, len(liked) - k:]
         similar = top.mean(axis=1)
-        best = weighted.argmax(axis=1)
-        has_neighbour = weighted[np.arange(n), best] > 0
+        # The film a reason cites: the closest film the person rated highly, imported or rated today alike
+        # (recency decides what counts for the score, not which of their films a pick resembles most).
+        citable = np.asarray([max(rated[j].rating - CITE_PIVOT, 0.0) for j in liked])
+        cited = sims * citable[None, :]
+        best = cited.argmax(axis=1)
+        has_neighbour = cited[np.arange(n), best] > 0
         neighbour = np.where(has_neighbour, liked[best], -1)
     popularity = (cand.votes - space.mean_votes) / space.std_votes
     # How mainstream this person's choices are (every rated film counts, as in the year kernel): the
