@@ -24,6 +24,7 @@ STALE_AFTER = timedelta(hours=24)  # the scout runs every 2 h; a day-old set mea
 AUTO_REFRESH_EVERY_SECONDS = 600.0  # ask at most this often per session, so an empty result cannot loop
 ONBOARDING_RATINGS = 5
 PICK_COLUMNS = 3
+REFRESH_REQUESTED = "refresh_requested_at"
 
 
 def _load(pool, user_id: str, mood: str | None) -> dashboard.Dashboard:
@@ -45,10 +46,28 @@ def _auto_refresh(pool, user_id: str) -> None:
         actions.request_manual_refresh(pool, user_id, trigger=TriggerType.SCHEDULED)
 
 
+def _request_refresh(pool, user_id: str) -> None:
+    st.session_state[REFRESH_REQUESTED] = datetime.now(UTC)
+    context.run_action(actions.request_manual_refresh, pool, user_id,
+                       success="Refresh requested: CineAI is picking a new set now (the ones on screen make room).")
+
+
 def _refresh_button(container, label: str, key: str, pool, user_id: str) -> None:
-    """Ask the worker for new picks now (the Refresh and Try again buttons)."""
-    container.button(label, key=key, on_click=context.run_action, args=(actions.request_manual_refresh, pool, user_id),
-                     kwargs={"success": "Refresh requested: new picks will appear shortly."})
+    """Ask the worker for new picks now (the Refresh and Try again buttons): the worker always delivers a new
+    set for a manual request, so the page can say when it is in."""
+    container.button(label, key=key, on_click=_request_refresh, args=(pool, user_id))
+
+
+def _refresh_progress(state: dashboard.UserState) -> None:
+    """Say what the Refresh button is doing: still working, or the new picks are in."""
+    requested = st.session_state.get(REFRESH_REQUESTED)
+    if requested is None:
+        return
+    if state.picks_generated_at is not None and state.picks_generated_at >= requested:
+        st.session_state.pop(REFRESH_REQUESTED, None)
+        st.success(f"Your new picks are in ({time_ago(state.picks_generated_at)}).", icon="✨")
+    elif state.refresh_waiting:
+        st.caption("🔄 Picking a new set… it replaces these as soon as it is ready (reload in a few seconds).")
 
 
 def _refresh_failed_notice(pool, user_id: str, state: dashboard.UserState) -> None:
@@ -86,8 +105,13 @@ if data is not None:
         if not data.state.picks_available:
             if not data.state.refresh_gave_up:
                 _auto_refresh(pool, user.id)
-                st.warning("Your personal picks are being prepared in the background. Meanwhile, here are the "
-                           "catalog's best-rated popular films you have not rated yet.", icon="⏳")
+                if data.state.rating_count:
+                    st.warning("Your personal picks are being prepared in the background. Meanwhile, here are the "
+                               "catalog's best-rated popular films you have not rated yet.", icon="⏳")
+                else:  # the worker stores no picks before it knows something of the person's taste
+                    st.info("Your personal picks start with your first ratings, a 👍, or a word in the chat. "
+                            "Meanwhile, here are the catalog's best-rated popular films you have not rated yet.",
+                            icon="🎬")
             render_grid(only_streamable(data.fallback, pool=pool, user_id=user.id), scope="fallback", pool=pool,
                         user_id=user.id, columns=PICK_COLUMNS)
         else:
@@ -95,6 +119,7 @@ if data is not None:
             line, button = st.columns([4, 1], vertical_alignment="center")
             line.caption(freshness)
             _refresh_button(button, "🔄 Refresh", "refresh-picks", pool, user.id)
+            _refresh_progress(data.state)
             if _is_stale(data.state) and not data.state.refresh_gave_up:
                 _auto_refresh(pool, user.id)
                 st.warning("These picks are more than a day old; fresh ones have been requested and will "

@@ -52,7 +52,7 @@ def build_handlers(settings: Settings, pool: ConnectionPool, *, handler_spec: st
 
     def refresh_job(job: Job) -> None:
         pipeline, ctx = context()
-        pipeline.scout_user(ctx, job.user_id, quick=True)
+        pipeline.scout_user(ctx, job.user_id, quick=True, manual=job.trigger_type == "manual")
 
     def scout_user(user_id: str) -> None:
         pipeline, ctx = context()

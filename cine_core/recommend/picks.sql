@@ -29,5 +29,7 @@ union select movie_id from public.recommendations where user_id = %(user_id)s
 union select movie_id from public.watchlist where user_id = %(user_id)s and watched_at is not null;
 
 -- name: current_picks
+-- Best first, as the dashboard shows them (a manual refresh rotates out the ones on screen).
 select movie_id, discovery_source from public.recommendations
- where user_id = %(user_id)s and coalesce(feedback, '') <> 'not_interested';
+ where user_id = %(user_id)s and coalesce(feedback, '') <> 'not_interested'
+ order by confidence desc, movie_id;

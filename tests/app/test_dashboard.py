@@ -99,7 +99,9 @@ def test_seen_it_rating_is_stored_shown_on_next_rerun_and_enqueues(app, pool, lo
 def test_no_picks_enqueues_a_refresh_and_shows_the_fallback(app, pool, local_user):
     app.run()
     assert not app.exception
-    assert any("being prepared" in w.value for w in app.warning)
+    # no ratings yet: the page promises no picks the worker will not make, it says what starts them
+    assert any("start with your first ratings" in i.value for i in app.info)
+    assert not any("being prepared" in w.value for w in app.warning)
     assert [r["trigger_type"] for r in queue_rows(pool, local_user)] == ["scheduled"]
     fallback_keys = [b.key for b in app.button if b.key and b.key.startswith("fallback-up-")]
     assert len(fallback_keys) == 12
@@ -113,7 +115,7 @@ def test_dismissing_a_fallback_film_hides_it_for_good(app, pool, local_user):
     assert _rows(pool, "select kind from film_feedback where movie_id = %s", first) == [{"kind": "not_interested"}]
     assert _rows(pool, "select * from recommendations where user_id = %s", local_user) == []  # no fake pick row
     # a dismissed fallback film is not mistaken for a stored pick
-    assert any("being prepared" in w.value for w in app.warning)
+    assert any("start with your first ratings" in i.value for i in app.info)
 
 
 def test_stale_picks_show_with_a_notice_and_enqueue(app, pool, local_user):
@@ -151,6 +153,10 @@ def test_manual_refresh_button_enqueues(app, pool, local_user):
     app.button(key="refresh-picks").click().run()
     assert [r["trigger_type"] for r in queue_rows(pool, local_user)] == ["manual"]
     assert any("Refresh requested" in s.value for s in app.success)
+    assert any("Picking a new set" in c.value for c in app.caption)
+    insert_picks(pool, local_user, popular_ids(pool, 12, offset=12), age=timedelta(seconds=-5))  # the worker's set
+    app.run()
+    assert any("Your new picks are in" in s.value for s in app.success)
 
 
 def _fail_refresh(pool, user_id: str, *, ago: timedelta) -> None:
