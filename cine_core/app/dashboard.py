@@ -171,8 +171,11 @@ def list_watchlist(conn: psycopg.Connection, user_id: str) -> list[Card]:
 
 
 def load_taste_summary(conn: psycopg.Connection, user_id: str) -> TasteSummary:
-    """The learned profile in human words (one indexed read of taste_profile)."""
-    return summarize(load_profile(conn, user_id))
+    """The learned profile in human words: one indexed read of taste_profile, one of the people of the films
+    the user rated or liked (so names keep the catalog's spelling: "Leonardo DiCaprio", not "Leonardo Dicaprio")."""
+    profile = load_profile(conn, user_id)
+    names = {row["name"].lower(): row["name"] for row in conn.execute(_sql("people_names"), {"user_id": user_id})}
+    return summarize(profile, names)
 
 
 def list_mood_films(conn: psycopg.Connection, user_id: str, mood: str, *, exclude: list[int] = (),

@@ -107,3 +107,11 @@ left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id
 left join public.watchlist w on w.user_id = %(user_id)s and w.movie_id = m.id
 where wl.user_id = %(user_id)s
 order by wl.watched_at is not null, wl.added_at desc;
+
+-- name: people_names
+-- The directors and top-billed actors of the films the user rated or gave a 👍, as the catalog spells them.
+select distinct n as name
+from (select movie_id from public.ratings where user_id = %(user_id)s
+      union select movie_id from public.film_feedback where user_id = %(user_id)s and kind = 'up') f
+join public.movies m on m.id = f.movie_id
+cross join lateral unnest(m.directors || m.top_cast[1:3]) n;

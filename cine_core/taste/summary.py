@@ -43,8 +43,12 @@ class TasteSummary:
                     or self.people or self.themes or self.recent_learning)
 
 
-def _title(name: str) -> str:
-    return " ".join(word[:1].upper() + word[1:] for word in name.split(" "))
+def _title(name: str, names: Mapping[str, str] | None = None) -> str:
+    """The name as the catalog spells it ("Leonardo DiCaprio") when known, else capitalised word by word
+    and after hyphens ("Joseph Gordon-Levitt"), never lower-casing what is already capitalised."""
+    if names and name.lower() in names:
+        return names[name.lower()]
+    return " ".join("-".join(part[:1].upper() + part[1:] for part in word.split("-")) for word in name.split(" "))
 
 
 def _ranked(values: Mapping, *, positive: bool, limit: int) -> list[tuple]:
@@ -52,7 +56,7 @@ def _ranked(values: Mapping, *, positive: bool, limit: int) -> list[tuple]:
     return sorted(picked, key=lambda kv: -abs(kv[1]))[:limit]
 
 
-def label_for(key: str, profile: TasteProfile) -> str:
+def label_for(key: str, profile: TasteProfile, names: Mapping[str, str] | None = None) -> str:
     """Human label of a removable key, phrased by the sign of what was learned."""
     kind, _, name = key.partition(":")
     if kind == "pacing":
@@ -69,16 +73,17 @@ def label_for(key: str, profile: TasteProfile) -> str:
         return f"{'Loves' if value >= 0 else 'Dislikes'} {name} visuals"
     if kind == "mood":
         return f"In the mood for {name}"
-    subject = _title(name)
+    subject = _title(name, names)
     return subject if value >= 0 else f"Not a fan of {subject}"
 
 
-def summarize(profile: TasteProfile) -> TasteSummary:
-    """What the dashboard lists; never shows removed keys (build_profile already dropped them)."""
+def summarize(profile: TasteProfile, names: Mapping[str, str] | None = None) -> TasteSummary:
+    """What the dashboard lists; never shows removed keys (build_profile already dropped them). `names` maps
+    lower-case person keys to the catalog's spelling."""
 
     def items(prefix: str, values: Mapping, *, positive: bool = True, limit: int = 10) -> tuple[SummaryItem, ...]:
         return tuple(
-            SummaryItem(f"{prefix}:{k}", label_for(f"{prefix}:{k}", profile), float(v))
+            SummaryItem(f"{prefix}:{k}", label_for(f"{prefix}:{k}", profile, names), float(v))
             for k, v in _ranked(values, positive=positive, limit=limit)
             if f"{prefix}:{k}" not in profile.removed
         )
@@ -105,6 +110,6 @@ def summarize(profile: TasteProfile) -> TasteSummary:
         eras=eras,
         mood_contexts=tuple(SummaryItem(f"mood_context:{c}", label_for(f"mood_context:{c}", profile))
                             for c in profile.mood_context),
-        recent_learning=tuple(SummaryItem(k, label_for(k, profile)) for k in profile.recent_learning),
+        recent_learning=tuple(SummaryItem(k, label_for(k, profile, names)) for k in profile.recent_learning),
         rating_count=profile.rating_count,
     )
