@@ -72,6 +72,7 @@ else:
     pages = [st.Page(path, title=title, icon=icon, default=index == 0)
              for index, (path, title, icon) in enumerate(APP_PAGES)]
     pages += [st.Page(path, title=title, icon=icon, visibility="hidden") for path, title, icon in HIDDEN_PAGES]
+    context.warm_search_index()
     with st.sidebar:
         sources = settings.describe_sources()
         offline = [value for value in (sources["movies"], sources["llm"]) if value in ("offline catalog", "local engine")]
@@ -86,7 +87,8 @@ navigation = st.navigation(pages, position="sidebar" if user else "hidden")
 # now that navigation exists, go back to the page the user asked for.
 wanted = st.session_state.pop(context.WANTED_PAGE, None)
 if wanted and user is not None:
+    wanted_file, wanted_query = wanted
     for page in pages:
-        if page.url_path and page.url_path == Path(wanted).stem:
-            st.switch_page(page)
+        if page.url_path and page.url_path == Path(wanted_file).stem:
+            st.switch_page(page, query_params=wanted_query)
 navigation.run()

@@ -57,9 +57,10 @@ def _your_marks(page: FilmPage) -> None:
         st.markdown(f"You rated it **{rating_label(page.user_rating)}** {source}, {time_ago(page.rated_at)}.")
     elif page.watched_at is not None:
         st.markdown(f"You watched it {time_ago(page.watched_at)} and have not rated it.")
-    rating = st.select_slider("Your rating", options=RATING_OPTIONS, format_func=rating_label, key="film-rating",
-                              value=page.user_rating or 4.0)
-    save, remove, listed = st.columns(3)
+    slider, _ = st.columns([2, 1])
+    rating = slider.select_slider("Your rating", options=RATING_OPTIONS, format_func=rating_label, key="film-rating",
+                                  value=page.user_rating or 4.0)
+    save, remove, listed, _ = st.columns([1, 1, 1.4, 1.6])
     save.button("Save rating", type="primary", key="film-rate", on_click=context.run_action,
                 args=(actions.rate, pool, user.id, movie.id, rating),
                 kwargs={"success": f"Rated {movie.title}: {rating_label(rating)}"})
@@ -105,7 +106,8 @@ if page is None:
 st.title(page.movie.title)
 poster, details = st.columns([1, 2], gap="large")
 with poster:
-    st.markdown(poster_html(page.movie.poster_url("w500"), page.movie.title, page.movie.year), unsafe_allow_html=True)
+    poster_box = poster_html(page.movie.poster_url("w500"), page.movie.title, page.movie.year)
+    st.markdown(f'<div style="max-width:300px;margin:0 auto">{poster_box}</div>', unsafe_allow_html=True)
 with details:
     _facts(page)
     render_where_to_watch(page.movie, pool=pool, user_id=user.id, detailed=True)

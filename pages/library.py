@@ -14,6 +14,7 @@ from ui.format import RATING_OPTIONS, rating_label
 from ui.import_panel import render_import
 
 SEARCH_RESULTS = 20
+SOURCE_NAMES = {"app": "CineAI", "letterboxd": "Letterboxd", "imdb": "IMDb", "trakt": "Trakt"}
 HISTORY_ROWS = 500
 
 pool, user = context.page_setup()
@@ -77,7 +78,7 @@ def _edit_history(rated) -> None:
         "Film": [r.movie.title for r in rated], "Year": [r.movie.year for r in rated],
         "Rating": [rating_label(r.rating) for r in rated], "Remove": [False] * len(rated),
         "Rated": [r.rated_at.strftime("%Y-%m-%d") if r.rated_at else "" for r in rated],
-        "From": [r.source for r in rated],
+        "From": [SOURCE_NAMES.get(r.source, r.source) for r in rated],
     }
     edited = st.data_editor(
         table, hide_index=True, key="history-table", disabled=["Film", "Year", "Rated", "From"],
@@ -86,7 +87,8 @@ def _edit_history(rated) -> None:
     )
     changes = [(r, by_label[new], drop) for r, new, drop in zip(rated, edited["Rating"], edited["Remove"], strict=True)
                if drop or by_label[new] != r.rating]
-    if st.button(f"Save {len(changes)} change(s)", key="history-save", disabled=not changes, type="primary"):
+    label = f"Save {len(changes)} change(s)" if changes else "Change a rating or tick Remove, then save"
+    if st.button(label, key="history-save", disabled=not changes, type="primary"):
         for r, value, drop in changes:
             if drop:
                 run_action(actions.remove_rating, pool, user.id, r.movie.id)

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import logging
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -13,7 +14,7 @@ import streamlit as st
 from psycopg_pool import ConnectionPool
 
 from cine_core.app.auth import LOCAL_USER, AppUser
-from cine_core.app.services import open_app_pool
+from cine_core.app.services import open_app_pool, search_catalog_ids
 from cine_core.config import Settings, get_settings
 from cine_core.domain.errors import CineError
 
@@ -33,6 +34,16 @@ def _pool_for(configured_url_digest: str | None, data_dir: str) -> ConnectionPoo
     opened = open_app_pool(settings, max_size=APP_POOL_MAX_SIZE)
     _open_pools.append(opened)
     return opened
+
+
+@st.cache_resource(show_spinner=False)
+def warm_search_index() -> threading.Thread:
+    """Build the catalog's title index in the background, once per server process (about a second), so the
+    first library search of the day does not pay for it."""
+    thread = threading.Thread(target=search_catalog_ids, args=("warm-up",), kwargs={"limit": 1}, daemon=True,
+                              name="warm-search-index")
+    thread.start()
+    return thread
 
 
 def close_pools() -> None:
@@ -118,7 +129,8 @@ def page_setup() -> tuple[ConnectionPool, AppUser]:
     builds the real navigation and comes back to this page.
     """
     if not st.session_state.get(NAVIGATION_READY):
-        st.session_state[WANTED_PAGE] = sys._getframe(1).f_code.co_filename
+        # The page and its query (e.g. /film?id=603, a link from an email) survive the hand-over.
+        st.session_state[WANTED_PAGE] = (sys._getframe(1).f_code.co_filename, st.query_params.to_dict())
         st.switch_page("app.py")
     try:
         shared_pool = pool()
