@@ -7,7 +7,9 @@ import logging
 from psycopg_pool import ConnectionPool
 
 from cine_core.config import Settings
-from cine_core.db import user_transaction
+from cine_core.db import transaction, user_transaction
+from cine_core.digest import sent_log
+from cine_core.digest.tokens import verify_unsubscribe_token
 from cine_core.domain.watch import UserSettings
 from cine_core.settings import store
 
@@ -40,3 +42,18 @@ def region_providers(pool: ConnectionPool, user_id: str, region: str) -> list[st
     """Streaming services known in `region` from stored films (empty offline: no provider data)."""
     with user_transaction(pool, user_id) as conn:
         return store.known_providers(conn, region)
+
+
+def unsubscribe(pool: ConnectionPool, token: str, settings: Settings) -> bool | None:
+    """Switch the weekly email off from a signed link, no sign-in: True when switched off now, False when it
+    already was, None when the link is not valid (or no secret is configured)."""
+    if settings.cine_secret_key is None:
+        return None
+    user_id = verify_unsubscribe_token(token, settings.cine_secret_key.get_secret_value())
+    if user_id is None:
+        return None
+    with transaction(pool) as conn:  # the service connection: the visitor is not signed in
+        switched_off = sent_log.unsubscribe(conn, user_id)
+    log.info("Weekly email %s for %s from an unsubscribe link", "switched off" if switched_off else "already off",
+             user_id)
+    return switched_off
