@@ -1,4 +1,4 @@
-"""CLI: `python -m cine_core migrate | setup | import FILE --user ID | run`."""
+"""CLI: `python -m cine_core migrate | setup | import FILE --user ID | digest --send|--dry-run | run`."""
 
 from __future__ import annotations
 
@@ -19,6 +19,11 @@ def main(argv: list[str] | None = None) -> int:
     imp = sub.add_parser("import", help="import a Letterboxd / IMDb / Trakt export")
     imp.add_argument("file")
     imp.add_argument("--user", default=None, help="user id (default: the local user)")
+    digest = sub.add_parser("digest", help="send the weekly discovery email now (due day or not)")
+    how = digest.add_mutually_exclusive_group(required=True)
+    how.add_argument("--send", action="store_true", help="send to everyone opted in without this week's email")
+    how.add_argument("--dry-run", action="store_true", help="print the emails, send nothing")
+    digest.add_argument("--user", default=None, help="only this user id")
     run = sub.add_parser("run", help="start the database, the worker and the Streamlit app")
     run.add_argument("--port", type=int, default=8501)
     run.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: reachable from the LAN)")
@@ -44,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
             from cine_core.cli.commands import run_import
 
             print(run_import(settings, args.file, args.user))
+        elif args.command == "digest":
+            from cine_core.cli.digest import run_digest
+
+            print(run_digest(settings, dry_run=args.dry_run, user_id=args.user))
         elif args.command == "run":
             from cine_core.cli.launcher import run_all
 
