@@ -34,6 +34,7 @@ from cine_core.config import get_settings  # noqa: E402  (settings must see the 
 from cine_core.domain.errors import CineError  # noqa: E402
 from ui import context  # noqa: E402
 from ui.auth_panel import render_account, sign_in_page, signed_in_user  # noqa: E402
+from ui.unsubscribe import requested_token, unsubscribe_page  # noqa: E402
 
 settings = get_settings()
 if not logging.getLogger().handlers:
@@ -66,6 +67,8 @@ def database_error_page() -> None:
 user = None if database_problem else signed_in_user(settings)
 if database_problem:
     pages = [st.Page(database_error_page, title="Database unavailable", icon="🛑")]
+elif requested_token():  # an email's unsubscribe link works without signing in
+    pages = [st.Page(unsubscribe_page, title="Unsubscribe", icon="✉️")]
 elif user is None:
     pages = [st.Page(sign_in_page, title="Sign in", icon="🔑")]
 else:
