@@ -92,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"worker: {report.jobs_done} job(s) done, {report.jobs_failed} failed, "
                   f"{report.users_scouted} user(s) scouted, {report.scouts_failed} scout(s) failed")
         else:
+            from cine_core.digest.scheduler import start_digest_thread
+
+            start_digest_thread(pool, settings, stop)  # the weekly email's clock; off without SMTP
             worker.run_forever()
     except CineError as exc:
         print(f"worker: cannot run: {exc}", file=sys.stderr)
