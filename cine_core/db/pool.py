@@ -77,6 +77,8 @@ def translate_errors() -> Iterator[None]:
         raise DataError(f"Rejected by the database: {_first_line(exc)}") from exc
     except psycopg.errors.InsufficientPrivilege as exc:
         raise DataError(f"Not allowed: {_first_line(exc)}") from exc
+    except psycopg.errors.ProgramLimitExceeded as exc:  # a per-user limit (e.g. chat messages a minute)
+        raise DataError(_first_line(exc)) from exc
     except psycopg.OperationalError as exc:
         raise DatabaseUnavailable(f"The database is unavailable: {_first_line(exc)}") from exc
     except psycopg.Error as exc:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cine_core.db import transaction, user_transaction
+from cine_core.db import transaction
 from cine_core.domain.insights import ChatInsights, PersonPreference, StylePreference
 from cine_core.domain.models import RatedMovie
 from cine_core.films.catalog import catalog_movies
@@ -133,14 +133,14 @@ def test_summary_items_carry_removable_keys(films):
 
 def test_refresh_writes_and_bumps_version_only_on_change(pool, local_user):
     rate(pool, local_user, INCEPTION, 5.0)
-    with user_transaction(pool, local_user) as conn:
+    with transaction(pool) as conn:
         assert load_profile(conn, local_user).version == 0
         first = refresh_profile(conn, local_user)
     assert first.version == 1 and first.people["christopher nolan"] > 0
-    with user_transaction(pool, local_user) as conn:
+    with transaction(pool) as conn:
         assert refresh_profile(conn, local_user).version == 1, "a no-op rebuild keeps the version"
     rate(pool, local_user, PRESTIGE, 4.5, T0 + timedelta(days=1))
-    with user_transaction(pool, local_user) as conn:
+    with transaction(pool) as conn:
         assert refresh_profile(conn, local_user).version == 2
         assert [r.movie.id for r in load_rated(conn, local_user)] == [INCEPTION, PRESTIGE]
         assert load_profile(conn, local_user).rating_count == 2
@@ -148,12 +148,12 @@ def test_refresh_writes_and_bumps_version_only_on_change(pool, local_user):
 
 def test_removed_preference_stays_removed_on_rebuild_until_restored(pool, local_user):
     rate(pool, local_user, INCEPTION, 5.0)
-    with user_transaction(pool, local_user) as conn:
+    with transaction(pool) as conn:
         v1 = refresh_profile(conn, local_user).version
         removed = remove_preference(conn, local_user, "person:Christopher Nolan")
     assert removed.version == v1 + 1 and "christopher nolan" not in removed.people
     rate(pool, local_user, PRESTIGE, 5.0, T0 + timedelta(days=1))
-    with user_transaction(pool, local_user) as conn:
+    with transaction(pool) as conn:
         rebuilt = refresh_profile(conn, local_user)
         assert "christopher nolan" not in rebuilt.people and "person:christopher nolan" in rebuilt.removed
         restored = restore_preference(conn, local_user, "person:christopher nolan")
@@ -162,7 +162,7 @@ def test_removed_preference_stays_removed_on_rebuild_until_restored(pool, local_
 
 def test_apply_insights_merges_stored_conversation_once(pool, local_user):
     insight = chat(genres_liked=["thriller"], people=[PersonPreference(name="Greta Gerwig", sentiment="like")])
-    with user_transaction(pool, local_user) as conn:
+    with transaction(pool) as conn:
         conn.execute(
             "insert into movie_conversations (user_id, conversation_type, what_you_said, ai_learned)"
             " values (%s, %s, %s, %s::jsonb)",
@@ -171,7 +171,7 @@ def test_apply_insights_merges_stored_conversation_once(pool, local_user):
         profile = apply_insights(conn, local_user, insight)
     assert profile.version == 1 and profile.genres["thriller"] == pytest.approx(0.6)
     assert profile.recent_learning[0] == "genre:thriller"
-    with user_transaction(pool, local_user) as conn:
+    with transaction(pool) as conn:
         assert refresh_profile(conn, local_user).version == 1, "rebuild equals what apply_insights stored"
         later = apply_insights(conn, local_user, chat(pacing="slower"))
     assert later.version == 2 and later.pacing == "slower" and later.recent_learning[0] == "pacing"
@@ -180,7 +180,7 @@ def test_apply_insights_merges_stored_conversation_once(pool, local_user):
 def test_profiles_are_per_user(pool, local_user, make_user):
     other = make_user()
     rate(pool, other, INCEPTION, 5.0)
-    with user_transaction(pool, local_user) as conn:
+    with transaction(pool) as conn:
         assert refresh_profile(conn, local_user).people == {}
-    with user_transaction(pool, other) as conn:
+    with transaction(pool) as conn:
         assert refresh_profile(conn, other).people["christopher nolan"] > 0
