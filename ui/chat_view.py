@@ -11,7 +11,7 @@ from cine_core.app import companion
 from ui.cards import render_grid
 from ui.context import run_action
 
-SUGGESTION_COLUMNS = 5
+SUGGESTION_COLUMNS = 4  # five columns squeeze the card's action buttons below their emoji
 ENGINE_NOTE = {"claude": "Answered by Claude", "local": "Answered by the local engine"}
 
 
@@ -32,8 +32,8 @@ def render_turn(item: companion.ChatItem, *, pool: ConnectionPool, user_id: str,
         if reply.note:
             st.caption(reply.note)
         if reply.choices and latest and not reply.undone:
-            columns = st.columns(len(reply.choices))
-            for column, choice in zip(columns, reply.choices, strict=True):
+            columns = st.columns([1] * len(reply.choices) + [max(1, 6 - len(reply.choices))])
+            for column, choice in zip(columns, reply.choices, strict=False):
                 column.button(choice.label, key=f"answer-{turn.id}-{choice.movie_id}",
                               on_click=run_action, args=(companion.answer, pool, user_id, turn.id, choice.movie_id),
                               kwargs={"success": f"Got it: {choice.label}"})

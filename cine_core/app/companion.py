@@ -40,7 +40,7 @@ from cine_core.taste.summary import summarize as summarize_taste
 
 log = logging.getLogger(__name__)
 
-SUGGESTIONS = 5
+SUGGESTIONS = 4  # one full row of cards; Claude may choose up to 5
 CLAUDE_CANDIDATES = 12
 HISTORY_TURNS = 6  # what a follow-up and Claude see of the conversation
 _LOCAL = LocalExtractor()
@@ -267,11 +267,17 @@ def load_chat(pool: ConnectionPool, user_id: str, *, limit: int = 30) -> list[Ch
     for turn in history:
         reply = turn.insights.reply
         shown = []
+        source = _source(reply.request) if reply else "mood_match"
         for s in (reply.suggestions if reply else []):
             card = cards.get(s.movie_id)
             if card is not None:
-                pick = Pick(movie=card.movie, confidence=s.confidence, reason=s.reason, discovery_source="chat",
+                pick = Pick(movie=card.movie, confidence=s.confidence, reason=s.reason, discovery_source=source,
                             generated_at=turn.created_at or datetime.now(UTC), matcher=reply.engine)
                 shown.append(replace(card, pick=pick))
         items.append(ChatItem(turn, reply, shown))
     return items
+
+
+def _source(spec: RequestSpec | None) -> str:
+    """The card's badge: a mood match, or like the films you rated / named."""
+    return "mood_match" if spec is not None and spec.moods else "similar_to_rated"
