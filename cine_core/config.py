@@ -37,6 +37,7 @@ class Settings(BaseSettings):
 
     supabase_url: str | None = None
     supabase_anon_key: SecretStr | None = None
+    cine_operator_emails: str = ""  # comma-separated; operators see installation-wide status and spend
 
     cine_wikipedia: bool = True
     scout_interval_hours: float = 2.0
@@ -74,6 +75,11 @@ class Settings(BaseSettings):
     @property
     def supabase_auth(self) -> bool:
         return bool(self.supabase_url and self.supabase_anon_key)
+
+    @property
+    def operator_emails(self) -> frozenset[str]:
+        """CINE_OPERATOR_EMAILS, lower-cased (in personal mode the local user is the operator anyway)."""
+        return frozenset(e.strip().lower() for e in self.cine_operator_emails.split(",") if e.strip())
 
     def _describe_database(self) -> str:
         embedded = f"embedded Postgres in {self.cine_data_dir}"

@@ -1,4 +1,5 @@
-"""Status: is the worker alive, how deep is the queue, which data sources, what the APIs cost."""
+"""Status: your own picks' refresh and API usage; for operators also the worker, the queue, failed jobs and
+the installation's spend."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from cine_core.app import status as app_status
-from cine_core.app.services import user_transaction
 from ui import context
 from ui.format import time_ago
 
@@ -18,12 +18,18 @@ st.title("🩺 Status")
 context.show_flashes()
 settings = context.settings()
 
-status, usage = None, []
+view = None
 with context.guarded("Loading the status"):
-    with user_transaction(pool, user.id) as conn:
-        status = app_status.load_worker_status(conn, alive_seconds=WORKER_ALIVE_SECONDS)
-        usage = app_status.list_api_usage(conn)
+    view = app_status.load_status(pool, settings, user, alive_seconds=WORKER_ALIVE_SECONDS)
 
+if view is not None:
+    st.subheader("Your picks")
+    mine = view.mine
+    cols = st.columns(2)
+    cols[0].metric("Your last scout", time_ago(mine.last_scout_at))
+    cols[1].metric("Refresh", "waiting" if mine.waiting else "failed" if mine.last_failed_at else "up to date")
+
+status = view.worker if view is not None else None
 if status is not None:
     st.subheader("Worker")
     if status.workers_alive:
@@ -44,11 +50,28 @@ if status is not None:
     if status.oldest_pending_at:
         waited = (datetime.now(UTC) - status.oldest_pending_at).total_seconds()
         st.caption(f"Oldest pending refresh queued {time_ago(status.oldest_pending_at)} ({waited:.0f} s).")
+    if view.failed_jobs:
+        st.subheader("Failed jobs")
+        st.dataframe(
+            {
+                "Job": [j.id for j in view.failed_jobs],
+                "User": [j.user_id for j in view.failed_jobs],
+                "Trigger": [j.trigger_type for j in view.failed_jobs],
+                "Attempts": [j.attempts for j in view.failed_jobs],
+                "Failed": [time_ago(j.processed_at) for j in view.failed_jobs],
+                "Error": [j.last_error or "" for j in view.failed_jobs],
+            },
+            hide_index=True,
+        )
+        st.button("Retry failed jobs", key="retry-failed",
+                  on_click=context.run_action, args=(app_status.retry_failed_jobs, pool, settings, user),
+                  kwargs={"success": "Failed jobs are queued again."})
 
 st.subheader("Data sources")
 st.table({"Part": list(settings.describe_sources()), "Uses": list(settings.describe_sources().values())})
 
-st.subheader("API usage and estimated cost")
+usage = view.usage if view is not None else []
+st.subheader("API usage and estimated cost" + ("" if view is None or view.operator else " (yours)"))
 if not usage:
     st.caption("No external API calls recorded in the last 30 days (offline mode makes none).")
 else:

@@ -1,8 +1,10 @@
-"""Read-only status for the Status page: worker liveness, queue depth, API usage and cost.
+"""The Status page's reads: operators see the installation, a person sees their own usage and refresh state.
 
-These tables have no grants for signed-in users; the reads go through the security-definer functions
-`public.app_status` / `public.app_api_usage` (migration 20261123000500_app), which return aggregates
-over all users and nothing user-specific. Call them from any `user_transaction`.
+Operators (CINE_OPERATOR_EMAILS; in personal mode the local user) read worker liveness, queue depth, the
+whole API spend and failed jobs with their error texts over the service connection, after the check in
+`is_operator` — signed-in users have no EXECUTE on `app_status` / `app_api_usage` (migration
+20261130001100_operators). Everyone else reads through their own `user_transaction`: `my_api_usage()`,
+`my_refresh_state()` and the readable columns of their `scout_state` row.
 """
 
 from __future__ import annotations
@@ -12,8 +14,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import psycopg
+from psycopg_pool import ConnectionPool
+
+from cine_core.app.auth import AppUser
+from cine_core.config import Settings
+from cine_core.db import transaction, user_transaction
+from cine_core.domain.errors import DataError
+from cine_core.jobs import refresh_queue
 
 log = logging.getLogger(__name__)
+
+FAILED_JOBS_SHOWN = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,16 +54,76 @@ class ServiceUsage:
     tokens_out_30d: int
 
 
-def load_worker_status(conn: psycopg.Connection, *, alive_seconds: int = 120) -> WorkerStatus:
-    """Worker liveness and queue depth (aggregates over all users, via a security-definer function)."""
-    row = conn.execute("select * from public.app_status(%s)", (alive_seconds,)).fetchone()
-    return WorkerStatus(**row)
+@dataclass(frozen=True, slots=True)
+class FailedJob:
+    id: int
+    user_id: str
+    trigger_type: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    processed_at: datetime | None
 
 
-def list_api_usage(conn: psycopg.Connection) -> list[ServiceUsage]:
-    """API calls and estimated cost per service over 24 h and 30 days (all users)."""
-    rows = conn.execute("select * from public.app_api_usage()").fetchall()
+@dataclass(frozen=True, slots=True)
+class MyRefresh:
+    """One person's refresh state: when their picks were last scouted, whether a refresh waits or failed."""
+
+    last_scout_at: datetime | None
+    waiting: bool
+    last_failed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusView:
+    operator: bool
+    usage: list[ServiceUsage]  # the installation's (operators) or the person's own
+    mine: MyRefresh
+    worker: WorkerStatus | None = None  # operators only
+    failed_jobs: tuple[FailedJob, ...] = ()  # operators only, newest first, with error texts
+
+
+def is_operator(settings: Settings, user: AppUser) -> bool:
+    """Personal mode: the local user runs the installation. With sign-in: CINE_OPERATOR_EMAILS."""
+    if not settings.supabase_auth:
+        return user.is_local
+    return bool(user.email) and not user.is_local and user.email.strip().lower() in settings.operator_emails
+
+
+def load_status(pool: ConnectionPool, settings: Settings, user: AppUser, *, alive_seconds: int = 120) -> StatusView:
+    """What the Status page shows this user."""
+    operator = is_operator(settings, user)
+    with user_transaction(pool, user.id) as conn:
+        mine = _my_refresh(conn, user.id)
+        usage = [] if operator else _usage(conn, "select * from public.my_api_usage()")
+    if not operator:
+        return StatusView(operator=False, usage=usage, mine=mine)
+    with transaction(pool) as conn:  # installation-wide: service rights, granted by the operator check above
+        worker = WorkerStatus(**conn.execute("select * from public.app_status(%s)", (alive_seconds,)).fetchone())
+        usage = _usage(conn, "select * from public.app_api_usage()")
+        failed = tuple(FailedJob(**row) for row in refresh_queue.list_failed(conn, limit=FAILED_JOBS_SHOWN))
+    return StatusView(operator=True, usage=usage, mine=mine, worker=worker, failed_jobs=failed)
+
+
+def retry_failed_jobs(pool: ConnectionPool, settings: Settings, user: AppUser) -> int:
+    """Operators only: put every failed refresh back in the queue; returns how many."""
+    if not is_operator(settings, user):
+        raise DataError("Only an operator can retry other people's failed jobs")
+    with transaction(pool) as conn:
+        count = refresh_queue.retry_failed(conn)
+    log.info("Operator %s retried %d failed job(s)", user.email, count)
+    return count
+
+
+def _my_refresh(conn: psycopg.Connection, user_id: str) -> MyRefresh:
+    state = conn.execute("select * from public.my_refresh_state(%s)", (user_id,)).fetchone()
+    scout = conn.execute("select last_scout_at from public.scout_state where user_id = %s", (user_id,)).fetchone()
+    return MyRefresh(last_scout_at=scout["last_scout_at"] if scout else None, waiting=bool(state["waiting"]),
+                     last_failed_at=state["last_failed_at"])
+
+
+def _usage(conn: psycopg.Connection, query: str) -> list[ServiceUsage]:
     return [
         ServiceUsage(**{**row, "cost_24h_usd": float(row["cost_24h_usd"]), "cost_30d_usd": float(row["cost_30d_usd"])})
-        for row in rows
+        for row in conn.execute(query).fetchall()
     ]

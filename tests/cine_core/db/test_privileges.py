@@ -84,8 +84,9 @@ FUNCTIONS: dict[str, str] = {
     "notify_import_job()": TRIGGER,
     "request_refresh(text)": USER_FUNCTION,
     "my_refresh_state(uuid)": USER_FUNCTION,
-    "app_status(integer)": USER_FUNCTION,  # aggregates only (no ids, no error texts)
-    "app_api_usage()": USER_FUNCTION,  # aggregates only
+    "my_api_usage()": USER_FUNCTION,
+    "app_status(integer)": SERVER_FUNCTION,  # installation-wide: operators, over the service connection
+    "app_api_usage()": SERVER_FUNCTION,
 }
 
 
@@ -288,9 +289,12 @@ def test_user_functions_show_and_touch_only_the_callers_own_data(db_url, two_use
     assert _call(db_url, a, "select request_refresh('manual')") == [(True,)]
     pending = admin.execute("select user_id::text from recommendation_refresh_queue where status = 'pending'").fetchall()
     assert pending == [(a,)]
+    assert _call(db_url, a, "select service, calls_30d from my_api_usage()") == [("anthropic", 1)]
+    admin.execute("insert into api_usage (service, operation, user_id) values ('tmdb', 'search', %s)", (b,))
+    assert _call(db_url, a, "select service, calls_30d from my_api_usage()") == [("anthropic", 1)]
     for statement in ("select * from app_status(120)", "select * from app_api_usage()"):
-        text = str(_call(db_url, a, statement))
-        assert b not in text and "internal detail" not in text
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _call(db_url, a, statement)
     with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         _as(conn, "authenticated", None)  # the role without a signed-in user's claims
         conn.execute("select request_refresh('manual')")
