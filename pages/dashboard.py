@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
-from cine_core.app import actions, dashboard
+from cine_core.app import actions, dashboard, shelves
 from cine_core.app.services import user_transaction
 from cine_core.domain.models import TriggerType
 from cine_core.domain.vocabulary import DASHBOARD_MOODS, MOODS
@@ -18,6 +18,7 @@ from ui import context
 from ui.cards import render_grid
 from ui.format import time_ago
 from ui.providers import only_streamable, render_streamable_toggle
+from ui.shelves import render_shelves
 from ui.taste_panel import render_taste_panel
 
 STALE_AFTER = timedelta(hours=24)  # the scout runs every 2 h; a day-old set means the worker is behind
@@ -131,3 +132,6 @@ if data is not None:
                 st.info("None of your current picks fit that mood. Try another one, or ask for it in the chat.")
     with taste_column:
         render_taste_panel(data.summary, pool=pool, user_id=user.id)
+
+with context.guarded("Loading the shelves"):  # a deep dive and the season's films, below the picks
+    render_shelves(shelves.load_shelves(pool, user.id))
