@@ -11,6 +11,7 @@ the local model measured; which film carries which number is Claude's judgement,
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 
 from cine_core.domain.models import Match
@@ -31,4 +32,4 @@ def align_to_local(verdicts: Sequence[Match], local: Sequence[Match]) -> list[Ma
 
 
 def _finite(value: float) -> float:
-    return value if value == value else 0.0  # NaN sorts last
+    return 0.0 if math.isnan(value) else value  # NaN sorts last

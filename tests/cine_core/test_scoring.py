@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cine_core.db import transaction, user_transaction
+from cine_core.db import transaction
 from cine_core.domain.insights import ChatInsights
 from cine_core.domain.models import Movie, RatedMovie
 from cine_core.films.catalog import catalog_movies
@@ -160,7 +160,7 @@ def test_removal_through_the_database_changes_matching(pool, local_user, matcher
         for n, movie_id in enumerate((INCEPTION, PRESTIGE)):
             conn.execute("insert into ratings (user_id, movie_id, rating, rated_at) values (%s, %s, 5.0, %s)",
                          (local_user, movie_id, T0 + timedelta(days=n)))
-    with user_transaction(pool, local_user) as conn:
+    with transaction(pool) as conn:  # the profile is server-owned: the worker and the app's service write it
         refresh_profile(conn, local_user)
         rated = load_rated(conn, local_user)
         before = matcher.match(profile=load_profile(conn, local_user), rated=rated, candidates=[films[155]])[0]
