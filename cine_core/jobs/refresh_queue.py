@@ -40,6 +40,7 @@ class Job:
     max_attempts: int
     created_at: datetime
     locked_until: datetime
+    movie_id: int | None = None  # the film whose rating or chat triggered the refresh, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +77,17 @@ def notify(conn: psycopg.Connection, user_id: str) -> None:
     _one(conn, "notify", {"channel": NOTIFY_CHANNEL, "payload": str(user_id)})
 
 
-def enqueue(conn: psycopg.Connection, user_id: str, trigger_type: TriggerType | str) -> bool:
+def enqueue(conn: psycopg.Connection, user_id: str, trigger_type: TriggerType | str,
+            movie_id: int | None = None) -> bool:
     """Ask for a refresh of one user's picks; True if a new pending job was created.
 
-    A pending job for the user already covers this request (bursts coalesce). Runs in the caller's
-    transaction with service rights (the queue has no grants for app roles).
+    A pending job for the user already covers this request (bursts coalesce; it takes the newer
+    `movie_id`). Runs in the caller's transaction with service rights (the queue has no app-role grants).
     """
-    row = _one(conn, "enqueue", {"user_id": user_id, "trigger_type": str(TriggerType(trigger_type))})
+    row = _one(conn, "enqueue", {"user_id": user_id, "trigger_type": str(TriggerType(trigger_type)),
+                                 "movie_id": movie_id})
     notify(conn, user_id)
-    return row is not None
+    return bool(row and row["created"])
 
 
 def request_refresh(conn: psycopg.Connection, trigger_type: TriggerType | str) -> bool:

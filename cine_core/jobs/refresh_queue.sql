@@ -2,10 +2,13 @@
 -- Each query starts with a `-- name: <name>` line; parameters are psycopg named placeholders.
 
 -- name: enqueue
-insert into public.recommendation_refresh_queue (user_id, trigger_type)
-values (%(user_id)s, %(trigger_type)s)
-on conflict (user_id) where status = 'pending' do nothing
-returning id;
+-- A pending job already covers the request; it takes the newer triggering film, if one is named.
+-- `xmax = 0` only for a freshly inserted row: "was a new job created".
+insert into public.recommendation_refresh_queue as q (user_id, trigger_type, movie_id)
+values (%(user_id)s, %(trigger_type)s, %(movie_id)s)
+on conflict (user_id) where status = 'pending'
+  do update set movie_id = coalesce(excluded.movie_id, q.movie_id)
+returning id, (xmax = 0) as created;
 
 -- name: notify
 select pg_notify(%(channel)s, %(payload)s);
@@ -47,7 +50,7 @@ set status = 'running',
 from job
 where q.id = job.id
 returning q.id, q.user_id::text as user_id, q.trigger_type, q.attempts, q.max_attempts, q.created_at,
-          q.locked_until;
+          q.locked_until, q.movie_id;
 
 -- name: complete_job
 delete from public.recommendation_refresh_queue
