@@ -15,13 +15,12 @@ import respx
 from streamlit.testing.v1 import AppTest
 
 from cine_core import config
-from cine_core.db import transaction
 from tests.anthropic_stub import anthropic_stub  # noqa: F401 (fixture)
 from tests.app.conftest import APP_FILE, TIMEOUT_SECONDS
-from tests.claude_replies import score_every_candidate
-from tests.fake_tmdb import FakeTMDB
 from tests.app.test_auth import SUPABASE_URL, TOKEN_URL, _session
 from tests.cine_core.test_scout import popular_ids, rate
+from tests.claude_replies import score_every_candidate
+from tests.fake_tmdb import FakeTMDB
 
 TMDB_KEY = "tmdbv3SECRETc0ffee1234567890abcd"
 ANTHROPIC_KEY = "sk-ant-api03-SECRET-anthropic-0123456789"
@@ -102,7 +101,7 @@ def test_no_secret_in_any_log_line_or_exception(db_url, pool, make_user, monkeyp
             app.chat_input(key="chat-input").set_value("I loved the visuals of Dune but it was too slow").run()
             app.switch_page("pages/status.py").run()
             exceptions += [str(e.value) + str(e.stack_trace) for e in app.exception]
-    except Exception:  # noqa: BLE001 (a crash's text must not leak either; re-raised below)
+    except Exception:
         exceptions.append(traceback.format_exc())
         raise
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import re
 import textwrap
 from datetime import UTC, datetime
 
@@ -65,9 +66,16 @@ def placeholder_poster(title: str, year: int | None) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+# A TMDB image URL and nothing else goes into the style attribute: poster paths come from outside.
+_TMDB_IMAGE_URL = re.compile(r"^https://image\.tmdb\.org/t/p/[a-z0-9]+/[A-Za-z0-9_-]+\.(jpg|jpeg|png|webp)$")
+
+
 def poster_html(poster_url: str | None, title: str, year: int | None) -> str:
-    """A 2:3 poster box: the TMDB image over the drawn placeholder, so a failed load still shows a poster."""
-    layers = [f"url('{poster_url}')"] if poster_url else []
+    """A 2:3 poster box: the TMDB image over the drawn placeholder, so a failed load still shows a poster.
+
+    A URL that is not a TMDB image URL (a hostile or broken poster_path) is left out: the placeholder shows.
+    """
+    layers = [f"url('{poster_url}')"] if poster_url and _TMDB_IMAGE_URL.fullmatch(poster_url) else []
     layers.append(f"url('{placeholder_poster(title, year)}')")
     return (
         f'<div role="img" aria-label="Poster: {html.escape(title)}" style="width:100%;aspect-ratio:2/3;'

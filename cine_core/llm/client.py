@@ -9,7 +9,8 @@ invalid output is re-asked at most `output_retries` times. Every attempt writes 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -118,22 +119,25 @@ class ClaudeClient:
         messages: Sequence[dict[str, Any]],
         max_tokens: int,
         user_id: str | None = None,
+        check: Callable[[T], None] | None = None,
     ) -> T:
         """Force one tool call and return its input validated by `tool.output_model`.
 
-        Output that fails validation is re-asked `output_retries` times, then LLMOutputInvalid.
+        `check` may raise LLMOutputInvalid for output the schema cannot judge (e.g. ids that were not
+        asked about). Output that fails validation is re-asked `output_retries` times, then
+        LLMOutputInvalid. Every attempt is recorded in api_usage, valid or not.
         """
         attempts = 1 + self._output_retries
         for attempt in range(1, attempts + 1):
             try:
-                return self._call_once(operation, tool, system, messages, max_tokens, user_id)
+                return self._call_once(operation, tool, system, messages, max_tokens, user_id, check)
             except LLMOutputInvalid as exc:
                 if attempt == attempts:
                     raise
                 log.warning("%s: invalid model output (attempt %d/%d): %s", operation, attempt, attempts, exc)
         raise AssertionError("unreachable")
 
-    def _call_once(self, operation, tool, system, messages, max_tokens, user_id):
+    def _call_once(self, operation, tool, system, messages, max_tokens, user_id, check=None):
         try:
             response = self._client.messages.create(
                 model=self.model,
@@ -152,9 +156,15 @@ class ClaudeClient:
             error = LLMOutputInvalid("The Anthropic API returned a body that is not a valid message")
             self._record(operation, user_id, CallUsage(), ok=False, error=str(error))
             raise error from exc
-        usage = _usage_of(response)
+        try:
+            usage = _usage_of(response)
+        except LLMOutputInvalid as exc:
+            self._record(operation, user_id, CallUsage(), ok=False, error=str(exc))
+            raise
         try:
             output = _tool_output(response, tool)
+            if check is not None:
+                check(output)
         except LLMOutputInvalid as exc:
             self._record(operation, user_id, usage, ok=False, error=str(exc))
             raise
@@ -176,20 +186,37 @@ class ClaudeClient:
         )
 
 
+MAX_TOKEN_COUNT = 2**31 - 1  # api_usage counts are int columns
+
+
+def _token_count(usage: Any, field: str) -> int:
+    """A token count from the reply; LLMOutputInvalid unless it is a whole, non-negative number."""
+    value = getattr(usage, field, None)
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+            or value < 0 or value != int(value) or value > MAX_TOKEN_COUNT:
+        raise LLMOutputInvalid(f"the reply's usage.{field} is not a token count")
+    return int(value)
+
+
 def _usage_of(response: Any) -> CallUsage:
     usage = getattr(response, "usage", None)
     if usage is None:
         return CallUsage()
     return CallUsage(
-        tokens_in=int(getattr(usage, "input_tokens", 0) or 0),
-        tokens_out=int(getattr(usage, "output_tokens", 0) or 0),
-        cache_read_tokens=int(getattr(usage, "cache_read_input_tokens", 0) or 0),
-        cache_write_tokens=int(getattr(usage, "cache_creation_input_tokens", 0) or 0),
+        tokens_in=_token_count(usage, "input_tokens"),
+        tokens_out=_token_count(usage, "output_tokens"),
+        cache_read_tokens=_token_count(usage, "cache_read_input_tokens"),
+        cache_write_tokens=_token_count(usage, "cache_creation_input_tokens"),
     )
 
 
 def _tool_output(response: Any, tool: ToolSpec) -> Any:
-    blocks = [b for b in (getattr(response, "content", None) or []) if getattr(b, "type", None) == "tool_use"]
+    content = getattr(response, "content", None)
+    if not isinstance(content, list):
+        raise LLMOutputInvalid("the reply's content is not a list of blocks")
+    blocks = [b for b in content if getattr(b, "type", None) == "tool_use"]
     block = next((b for b in blocks if getattr(b, "name", None) == tool.name), None)
     if block is None:
         raise LLMOutputInvalid(f"the reply has no {tool.name} tool call (stop_reason={getattr(response, 'stop_reason', None)})")

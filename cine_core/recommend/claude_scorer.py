@@ -2,8 +2,10 @@
 
 The stable part of the prompt (instructions, the user's profile and rated films) is one system block
 marked for prompt caching; the candidates, shuffled with a per-call seed (LLMs favour early items),
-go in the user turn. Whatever comes back is cleaned: unknown ids dropped, confidences clamped,
-reasons cut to one sentence and required to cite the user's own films or preferences.
+go in the user turn. A reply outside the schema (wrong types, a confidence outside [0, 1], an id that
+was not a candidate) is invalid as a whole: the call falls back to the local matcher (and is still
+recorded in api_usage). Valid verdicts are cleaned: reasons cut to one sentence and required to cite
+the user's own films or preferences.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cine_core.domain.errors import LLMOutputInvalid
 from cine_core.domain.models import Match, Movie, RatedMovie, TasteProfile
 from cine_core.llm.client import ClaudeClient, ToolSpec
 
@@ -30,15 +33,16 @@ OUTPUT_TOKENS_PER_CANDIDATE = 120
 
 
 class ScoredFilm(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # "123" is not an id, true is not a confidence
 
     movie_id: int = Field(description="the id of one of the candidates")
-    confidence: float = Field(allow_inf_nan=False, description="0 to 1: how likely this person loves the film")
+    confidence: float = Field(ge=0.0, le=1.0, allow_inf_nan=False,
+                              description="0 to 1: how likely this person loves the film")
     reason: str = Field(description="ONE sentence, at most 200 characters, citing the user's own films or preferences")
 
 
 class MatchVerdicts(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     matches: list[ScoredFilm] = Field(description="one entry per candidate film")
 
@@ -115,8 +119,16 @@ class ClaudeMatcher:
             messages=[{"role": "user", "content": candidates_block(order)}],
             max_tokens=min(8192, 256 + OUTPUT_TOKENS_PER_CANDIDATE * len(order)),
             user_id=profile.user_id,
+            check=lambda replied: check_ids(replied, candidates),
         )
         return clean_matches(verdicts, candidates, evidence_terms(profile, rated))
+
+
+def check_ids(verdicts: MatchVerdicts, candidates: Sequence[Movie]) -> None:
+    """LLMOutputInvalid if a verdict names a film that was not among the candidates."""
+    unknown = {item.movie_id for item in verdicts.matches} - {m.id for m in candidates}
+    if unknown:
+        raise LLMOutputInvalid(f"score_candidates named {len(unknown)} film(s) that were not candidates")
 
 
 def evidence_terms(profile: TasteProfile, rated: Sequence[RatedMovie]) -> set[str]:
@@ -147,7 +159,7 @@ def clean_matches(verdicts: MatchVerdicts, candidates: Sequence[Movie], evidence
             log.info("reason for film %s cites none of the user's films or preferences; left to the local score",
                      item.movie_id)
             continue
-        confidence = min(1.0, max(0.0, item.confidence))
+        confidence = item.confidence  # in [0, 1]: the schema refuses anything else
         matches[item.movie_id] = Match(movie_id=item.movie_id, confidence=confidence, reason=reason, score=confidence)
     return list(matches.values())
 

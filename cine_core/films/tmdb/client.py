@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -191,7 +191,7 @@ class TMDBClient:
             certification=_us_certification(d.release_dates),
             watch_providers={self.region: providers} if providers else None,
             source="tmdb",
-            fetched_at=datetime.now(timezone.utc),
+            fetched_at=datetime.now(UTC),
         )
 
 
@@ -210,5 +210,7 @@ def _us_certification(release_dates: dict[str, Any] | None) -> str | None:
 def _parse(model: type[BaseModel], body: dict[str, Any], operation: str):
     try:
         return model.model_validate(body)
+    except RecursionError as exc:
+        raise TMDBError(f"TMDB sent a response nested too deeply ({operation})") from exc
     except ValidationError as exc:
         raise TMDBError(f"TMDB sent an unexpected response ({operation}): {exc.error_count()} field error(s)") from exc

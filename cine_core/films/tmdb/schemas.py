@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -14,6 +15,14 @@ class _TMDBModel(BaseModel):
 
 def _date_or_none(value: Any) -> Any:
     return value or None  # TMDB sends "" for unknown dates
+
+
+POSTER_PATH = re.compile(r"^/[A-Za-z0-9_-]+\.(jpg|jpeg|png|webp)$")  # TMDB's image path shape
+
+
+def valid_poster_path(value: Any) -> str | None:
+    """The path if it has TMDB's shape ('/abc123.jpg'), else None: it ends up inside HTML and CSS."""
+    return value if isinstance(value, str) and POSTER_PATH.fullmatch(value) else None
 
 
 class Genre(_TMDBModel):
@@ -57,6 +66,7 @@ class ListItem(_TMDBModel):
     """ISO 639-1 code."""
 
     _blank_date = field_validator("release_date", mode="before")(_date_or_none)
+    _poster = field_validator("poster_path", mode="before")(valid_poster_path)
 
 
 class Page(_TMDBModel):
@@ -140,6 +150,7 @@ class MovieDetails(_TMDBModel):
     """Appended per-country release dates and certifications."""
 
     _blank_date = field_validator("release_date", mode="before")(_date_or_none)
+    _poster = field_validator("poster_path", mode="before")(valid_poster_path)
 
 
 class FindResult(_TMDBModel):

@@ -177,7 +177,7 @@ def _retry_after_seconds(response: httpx.Response) -> float | None:
 def _decode(response: httpx.Response, operation: str) -> dict[str, Any]:
     try:
         body = response.json()
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, or nested beyond the parser
         raise TMDBError(f"TMDB sent malformed JSON ({operation})") from exc
     if not isinstance(body, dict):
         raise TMDBError(f"TMDB sent an unexpected JSON value ({operation})")
@@ -187,7 +187,7 @@ def _decode(response: httpx.Response, operation: str) -> dict[str, Any]:
 def _status_error(response: httpx.Response, operation: str) -> TMDBError:
     try:
         message = ErrorBody.model_validate(response.json()).status_message
-    except (ValueError, ValidationError):
+    except (ValueError, RecursionError, ValidationError):
         message = ""
     status = response.status_code
     detail = f" ({message})" if message else ""
