@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
@@ -64,7 +65,7 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
     try:
         with archive.open(info) as fh:
             data = fh.read(MAX_FILE_BYTES + 1)  # the header's size may lie
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
         raise ImportFileError(f"{member} cannot be unpacked (damaged archive?)") from exc
     if len(data) > MAX_FILE_BYTES:
         raise ImportFileError(f"{member} unpacks to more than {MAX_FILE_BYTES // 1_000_000} MB")

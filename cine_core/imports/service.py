@@ -152,7 +152,7 @@ def _write_reviews(conn: psycopg.Connection, user_id: str, reviewed: list[tuple[
     for row, movie in reviewed:
         written += conn.execute(sql, {
             "user_id": user_id, "movie_id": movie.id, "conversation_type": _review_type(row.rating),
-            "text": row.review, "when": row.when,
+            "text": row.review,
         }).rowcount
     return written
 

@@ -126,3 +126,10 @@ def test_random_bytes_raise_nothing_but_import_file_error(raw, name):
         parse_bytes(raw, name)
     except ImportFileError:
         pass
+
+
+def test_a_corrupt_compressed_member_is_a_clear_error():
+    data = bytearray(zip_bytes({"ratings.csv": b"Date,Name,Year,Letterboxd URI,Rating\n" + b"2020-01-01,Heat,1995,x,4\n" * 50}))
+    data[40] ^= 0xFF  # inside the deflate stream of the only member (found by the mutation test above)
+    with pytest.raises(ImportFileError, match="cannot be unpacked|not a valid zip file"):
+        parse_bytes(bytes(data), "letterboxd.zip")
