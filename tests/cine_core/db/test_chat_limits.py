@@ -44,3 +44,14 @@ def test_an_overlong_message_is_refused_even_through_the_rest_grants(pool, local
         conn.execute(SAY, (local_user, "x" * (MAX_CHARS + 1)))
     with transaction(pool) as conn:
         assert conn.execute("select count(*) as n from movie_conversations").fetchone()["n"] == 0
+
+
+def test_an_import_writes_many_long_reviews_at_once(pool, local_user):
+    """The limits are for typed messages; an import marks its transaction (the REST API cannot)."""
+    with user_transaction(pool, local_user) as conn:
+        conn.execute("select set_config('cine.importing', 'on', true)")
+        for n in range(PER_MINUTE + 10):
+            conn.execute(SAY, (local_user, f"review {n} " + "long " * 600))
+    # and the mark ends with the import's transaction
+    with pytest.raises(DataError, match="at most"), user_transaction(pool, local_user) as conn:
+        conn.execute(SAY, (local_user, "hello"))
