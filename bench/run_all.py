@@ -31,6 +31,7 @@ BENCHES = [
      ["--protocol", "trending"], ["--protocol", "trending"]),
     ("Real exports: import match rates for every file in shared/data/real_exports", "bench.real_users",
      ["--all-shared-exports"], ["--all-shared-exports"]),
+    ("Browser: click → settled on a pick card vs a bare Streamlit page", "bench.ui", [], ["--clicks", "6"]),
     ("Dashboard: stored picks vs scoring on page load", "bench.dashboard", [],
      ["--users", "1000", "--db-samples", "100", "--app-runs", "10", "--live-samples", "10"]),
     ("Scout: throughput, calls and cost vs one call per film", "bench.scout", [],

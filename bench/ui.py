@@ -1,0 +1,183 @@
+"""Click latency in a real browser (issue 16): a card action on the dashboard, click → page settled, against
+a bare Streamlit page with one button measured in the same run; dashboard navigation → first pick, cold and warm.
+
+    python -m bench.ui [--clicks N] [--json]
+
+Needs Debian's chromium (as the browser test does). The dashboard user is a real imported history whose picks
+the real worker stored, so the page is what a person sees.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from bench.bench_db import bench_database
+from cine_core.config import PROJECT_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+EXPORT = PROJECT_ROOT.parent / "shared" / "data" / "real_exports" / "letterboxd_2022" / "ratings.csv"
+QUIET_MS = 150  # the status widget must stay away this long for a run to count as settled
+BARE_PAGE = ('import streamlit as st\nst.title("Bare")\nst.session_state.setdefault("n", 0)\n'
+             'if st.button("Click"):\n    st.session_state.n += 1\nst.write(f"Clicks: {st.session_state.n}")\n')
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _streamlit(script: Path, env: dict[str, str]) -> Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+                             "--server.address", "127.0.0.1", "--server.port", str(port),
+                             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+                            cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _settle_ms(page, started: float) -> float:
+    """Milliseconds from `started` until the status widget has been gone for QUIET_MS (page loads)."""
+    last_busy = started
+    while True:
+        now = time.perf_counter()
+        if page.locator('[data-testid="stStatusWidget"]').count():
+            last_busy = now
+        elif (now - last_busy) * 1000 >= QUIET_MS:
+            return (last_busy - started) * 1000
+        if now - started > 30:
+            raise TimeoutError("the page did not settle within 30 s")
+        time.sleep(0.01)
+
+
+def _click_until(page, button, changed) -> float:
+    """Milliseconds from the click until `changed()` is true: what the person sees happen."""
+    button.scroll_into_view_if_needed(timeout=10_000)
+    started = time.perf_counter()
+    button.click()
+    while not changed():
+        if time.perf_counter() - started > 30:
+            raise TimeoutError("the click had no visible effect within 30 s")
+        time.sleep(0.005)
+    return (time.perf_counter() - started) * 1000
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {"p50_ms": round(statistics.median(ordered), 1),
+            "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1), "n": len(ordered)}
+
+
+def _prepare(url: str, env: dict[str, str]) -> None:
+    """A person with an imported history and picks the real worker stored."""
+    run_env = {**env, "DATABASE_URL": url}
+    for command in (["setup"], ["import", str(EXPORT)]):
+        done = subprocess.run([sys.executable, "-m", "cine_core", *command], cwd=PROJECT_ROOT, env=run_env,
+                              capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"cine_core {command[0]} failed: {done.stderr.strip()[-500:]}")
+    subprocess.run([sys.executable, "-m", "worker", "--once"], cwd=PROJECT_ROOT, env=run_env, check=True,
+                   capture_output=True)
+
+
+def run(args: argparse.Namespace) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TMDB_", "ANTHROPIC_", "SUPABASE_"))}
+    with bench_database(args.database_url) as db_url, tempfile.TemporaryDirectory() as folder:
+        _prepare(db_url, env)
+        bare_script = Path(folder) / "bare.py"
+        bare_script.write_text(BARE_PAGE)
+        app_env = {**env, "DATABASE_URL": db_url}
+        with _streamlit(PROJECT_ROOT / "app.py", app_env) as app_url, _streamlit(bare_script, env) as bare_url, \
+                sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                 args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            page.set_default_timeout(60_000)
+            page.goto(bare_url)
+            page.get_by_role("button", name="Click").wait_for()
+            _settle_ms(page, time.perf_counter())
+            bare = []
+            for n in range(1, args.clicks + 1):
+                bare.append(_click_until(page, page.get_by_role("button", name="Click"),
+                                         lambda n=n: page.get_by_text(f"Clicks: {n}", exact=True).count() > 0))
+
+            started = time.perf_counter()
+            page.goto(app_url)
+            page.get_by_text("confidence").first.wait_for()
+            cold = (time.perf_counter() - started) * 1000
+            _settle_ms(page, time.perf_counter())
+            started = time.perf_counter()
+            page.reload()
+            page.get_by_text("confidence").first.wait_for()
+            warm = (time.perf_counter() - started) * 1000
+            _settle_ms(page, time.perf_counter())
+            toggles = page.get_by_role("button", name=re.compile(r"^(📌|✅)$"))  # each card has one
+            dashboard = []
+            try:
+                for n in range(args.clicks):
+                    toggle = toggles.nth(n % 4)
+                    before = toggle.inner_text()
+                    dashboard.append(_click_until(page, toggle, lambda t=toggle, b=before: t.inner_text() != b))
+                    _settle_ms(page, time.perf_counter())
+            except Exception:
+                page.screenshot(path="/tmp/bench-ui-failure.png", full_page=True)
+                raise
+            browser.close()
+    bare_s, dash_s = _summary(bare), _summary(dashboard)
+    return {"clicks": args.clicks, "bare": bare_s, "dashboard_card_action": dash_s,
+            "ratio_p50": round(dash_s["p50_ms"] / max(bare_s["p50_ms"], 1.0), 2),
+            "dashboard_first_pick_ms": {"cold": round(cold), "warm": round(warm)}}
+
+
+def markdown(result: dict) -> str:
+    b, d = result["bare"], result["dashboard_card_action"]
+    return "\n".join([
+        f"Click → settled in headless Chromium, {result['clicks']} clicks each (watchlist toggle on a pick card).",
+        "", "| page | p50 ms | p95 ms |", "|---|---:|---:|",
+        f"| bare Streamlit page, one button | {b['p50_ms']} | {b['p95_ms']} |",
+        f"| dashboard card action | {d['p50_ms']} | {d['p95_ms']} |", "",
+        f"Ratio (dashboard p50 / bare p50): **{result['ratio_p50']}×** (target ≤ 2×). Dashboard → first pick "
+        f"visible: {result['dashboard_first_pick_ms']['cold']} ms cold, {result['dashboard_first_pick_ms']['warm']} ms warm.",
+    ])
+
+
+def main(argv: Sequence[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clicks", type=int, default=16)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--json", action="store_true", help="print one JSON line")
+    args = parser.parse_args(argv)
+    result = run(args)
+    print(json.dumps(result) if args.json else markdown(result))
+    return result
+
+
+if __name__ == "__main__":
+    main()
