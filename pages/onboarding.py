@@ -25,7 +25,9 @@ with context.guarded("Loading films to rate"):
 
 if state is not None:
     done = min(state.rating_count, TARGET_RATINGS)
-    st.progress(done / TARGET_RATINGS, text=f"{state.rating_count} of {TARGET_RATINGS} films rated")
+    label = (f"{state.rating_count} of {TARGET_RATINGS} films rated" if state.rating_count < TARGET_RATINGS
+             else f"{state.rating_count} films rated: enough to start")  # never "8 of 5"
+    st.progress(done / TARGET_RATINGS, text=label)
     if state.rating_count >= TARGET_RATINGS:
         st.success("That's enough to start: your personal picks are being prepared.")
         st.page_link("pages/dashboard.py", label="See today's picks", icon="🎬")

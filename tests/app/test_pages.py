@@ -50,3 +50,12 @@ def test_empty_chat_message_is_rejected_with_a_message(app, pool, local_user):
     assert not app.exception
     assert any("Say something" in e.value for e in app.error)
     assert _rows(pool, "select 1 from movie_conversations") == []
+
+
+def test_onboarding_never_says_more_rated_than_asked(app, pool, local_user):
+    from cine_core.app import actions
+
+    for movie_id in (603, 27205, 155, 680, 550, 13, 278, 238):
+        actions.rate(pool, local_user, movie_id, 4.0)
+    app.switch_page("pages/onboarding.py").run()
+    assert app.get("progress")[0].proto.text == "8 films rated: enough to start"
