@@ -182,7 +182,7 @@ def build_profile(
         pacing = insight.pacing or pacing
         if insight.mood_context:
             contexts = [insight.mood_context] + [c for c in contexts if c != insight.mood_context]
-        new_keys = _insight_keys(insight)
+        new_keys = list(dict.fromkeys(_insight_keys(insight)))
         recent = new_keys + [k for k in recent if k not in new_keys]
 
     def keep(prefix: str, values: Mapping) -> dict:

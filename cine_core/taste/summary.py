@@ -110,6 +110,14 @@ def summarize(profile: TasteProfile, names: Mapping[str, str] | None = None) -> 
         eras=eras,
         mood_contexts=tuple(SummaryItem(f"mood_context:{c}", label_for(f"mood_context:{c}", profile))
                             for c in profile.mood_context),
-        recent_learning=tuple(SummaryItem(k, label_for(k, profile, names)) for k in profile.recent_learning),
+        recent_learning=_distinct(SummaryItem(k, label_for(k, profile, names)) for k in profile.recent_learning),
         rating_count=profile.rating_count,
     )
+
+
+def _distinct(items) -> tuple[SummaryItem, ...]:
+    """One line per label: "sci-fi" and "science fiction" learned apart still read as one thing."""
+    seen: dict[str, SummaryItem] = {}
+    for item in items:
+        seen.setdefault(item.label.lower(), item)
+    return tuple(seen.values())
