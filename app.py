@@ -49,7 +49,8 @@ APP_PAGES = [
     ("pages/settings.py", "Settings", "⚙️"),
     ("pages/status.py", "Status", "🩺"),
 ]
-HIDDEN_PAGES = [("pages/film.py", "Film", "🎞️")]  # reached from a film's title, not from the menu
+# Reached from a film's title or a person's name, not from the menu.
+HIDDEN_PAGES = [("pages/film.py", "Film", "🎞️"), ("pages/person.py", "People", "🎭")]
 
 database_problem: CineError | None = None
 try:

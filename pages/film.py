@@ -41,10 +41,12 @@ def _facts(page: FilmPage) -> None:
     if movie.original_title:
         st.caption(f"Original title: *{html.escape(movie.original_title)}*")
     st.write(movie.overview or "No synopsis yet.")
-    if movie.directors:
-        st.markdown(f"**Directed by** {html.escape(', '.join(movie.directors))}")
-    if movie.cast:
-        st.markdown(f"**Starring** {html.escape(', '.join(movie.cast))}")
+    for label, names in (("Directed by", movie.directors), ("Starring", movie.cast)):
+        if names:
+            with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+                st.markdown(f"**{label}**")
+                for person in names:  # each opens everything of theirs in the catalog, ranked for you
+                    st.page_link("pages/person.py", label=person, query_params={"name": person})
     if movie.vote_average is not None and movie.vote_count:
         st.caption(f"TMDB {movie.vote_average:.1f}/10 from {movie.vote_count:,} votes")
 

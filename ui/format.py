@@ -15,6 +15,7 @@ SOURCE_BADGES = {
     "similar_to_rated": ("Like films you rated", "blue"),
     "mood_match": ("Mood match", "violet"),
     "popular_fallback": ("Popular", "gray"),
+    "person": ("Their work, ranked for you", "green"),
 }
 _PLACEHOLDER_COLOURS = ["#1f3b57", "#4a2545", "#23423a", "#5a3d1e", "#2e2a5a", "#553030"]
 

@@ -21,7 +21,8 @@ def test_film_page_shows_the_facts_and_the_people(app, pool, local_user):
     assert not app.exception, [e.value for e in app.exception]
     assert app.title[0].value == "Heat"
     text = " ".join(m.value for m in app.markdown)
-    assert "**Directed by** Michael Mann" in text and "Al Pacino" in text
+    links = {link.proto.label for link in app.get("page_link")}
+    assert "**Directed by**" in text and {"Michael Mann", "Al Pacino"} <= links
     captions = " ".join(c.value for c in app.caption)
     assert "1995" in captions and "2 h 50 min" in captions and "Crime" in captions
     assert "More like this" in [s.value for s in app.subheader]
@@ -63,3 +64,18 @@ def test_more_like_this_leaves_out_what_you_have_seen(app, pool, local_user):
     _open_film(app, HEAT)
     keys = {b.key for b in app.button if b.key and b.key.startswith("film-more-up-")}
     assert keys and f"film-more-up-{HEAT_DIRECTOR_FILM}" not in keys
+
+
+def test_a_person_page_lists_your_ratings_then_the_rest_ranked_for_you(app, pool, local_user):
+    actions.rate(pool, local_user, HEAT, 5.0)
+    app.run()
+    app.query_params["name"] = "Michael Mann"
+    app.switch_page("pages/person.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value == "Michael Mann"
+    assert [s.value for s in app.subheader] == ["Yours", "Not seen yet, best for you first"]
+    yours = {b.key for b in app.button if b.key and b.key.startswith("person-yours-up-")}
+    new = [b.key for b in app.button if b.key and b.key.startswith("person-new-up-")]
+    assert yours == {f"person-yours-up-{HEAT}"}
+    assert f"person-new-up-{HEAT_DIRECTOR_FILM}" in new
+    assert any("confidence" in c.value for c in app.caption)
