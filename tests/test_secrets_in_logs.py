@@ -52,14 +52,27 @@ def _with_password(conninfo: str) -> str:
 
 @pytest.fixture
 def everything():
+    """Root at DEBUG with our handler; whatever earlier tests or libraries switched off is switched on again."""
     handler = _Everything()
     root = logging.getLogger()
-    old_level = root.level
+    old_level, old_disable = root.level, logging.root.manager.disable
+    loggers = [lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
+    old_flags = {lg: (lg.disabled, lg.propagate) for lg in loggers}
+    logging.disable(logging.NOTSET)
+    for lg in loggers:
+        lg.disabled = False
+        if not lg.propagate:  # e.g. streamlit's own loggers: give them our handler directly
+            lg.addHandler(handler)
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
     yield handler
     root.removeHandler(handler)
     root.setLevel(old_level)
+    logging.disable(old_disable)
+    for lg, (disabled, propagate) in old_flags.items():
+        lg.disabled = disabled
+        if not propagate:
+            lg.removeHandler(handler)
 
 
 @pytest.mark.slow
