@@ -61,7 +61,8 @@ def offers_html(movie: Movie, viewer: UserSettings, *, limit: int | None = CARD_
         more = f' <small>+{len(providers) - len(shown)}</small>' if len(providers) > len(shown) else ""
         logos = "".join(_logo(p, p.name.casefold() in mine) for p in shown)
         rows.append(f'<div><small style="display:inline-block;width:3.2em">{label}</small>{logos}{more}</div>')
-    link = (f' · <a href="{html.escape(offers.link)}" target="_blank">all offers</a>' if offers.link else "")
+    safe = offers.link if offers.link and offers.link.startswith(("https://", "http://")) else None  # no javascript:
+    link = f' · <a href="{html.escape(safe)}" target="_blank" rel="noopener">all offers</a>' if safe else ""
     credit = (f'<div style="opacity:0.7"><small><a href="{JUSTWATCH_URL}" target="_blank">{ATTRIBUTION}</a>'
               f'{link}</small></div>')
     return f'<div class="cine-where-to-watch">{"".join(rows)}{credit}</div>'
