@@ -26,6 +26,7 @@ from ui.providers import render_where_to_watch
 
 GRID_COLUMNS = 4
 DEFAULT_STAR_RATING = 4.0
+POSTER_MAX_PX = 220
 _STATES = "_cine_card_states"  # {card key: CardState}: what the person changed since the page was drawn
 _FULL_RERUN = "_cine_card_full_rerun"
 
@@ -71,7 +72,9 @@ def _interactive_card(card: Card, *, scope: str, pool: ConnectionPool, user_id: 
 
 def _draw_film(card: Card, *, pool: ConnectionPool, user_id: str, liked: bool) -> None:
     movie, pick = card.movie, card.pick
-    st.markdown(poster_html(movie.poster_url(), movie.title, movie.year), unsafe_allow_html=True)
+    poster = poster_html(movie.poster_url(), movie.title, movie.year)
+    # On a phone a card spans the screen: a poster that wide pushes everything else out of view.
+    st.markdown(f'<div style="max-width:{POSTER_MAX_PX}px;margin:0 auto">{poster}</div>', unsafe_allow_html=True)
     year = f" ({movie.year})" if movie.year else ""
     shown_title = re.sub(r"([\\`*_\[\]<>#])", r"\\\1", movie.title)  # a title is text, not Markdown
     st.page_link("pages/film.py", label=f"**{shown_title}**{year}", query_params={"id": str(movie.id)})

@@ -54,7 +54,9 @@ def ratings_over_time(rated: Sequence[RatedMovie]) -> go.Figure:
     fig.add_bar(x=by_month["month"], y=by_month["films"], name="films rated", marker_color="#8ab17d")
     fig.add_scatter(x=by_month["month"], y=by_month["average"], name="average rating", yaxis="y2",
                     mode="lines+markers", line={"color": "#264653"})
-    fig.update_layout(title="Ratings over time", xaxis={"type": "category"}, yaxis={"title": "films"},
+    step = max(1, math.ceil(int(by_month["films"].max() if len(by_month) else 0) / 5))  # whole films only
+    fig.update_layout(title="Ratings over time", xaxis={"type": "category"},
+                      yaxis={"title": "films", "tick0": 0, "dtick": step, "tickformat": ",d", "rangemode": "tozero"},
                       yaxis2={"title": "average ★", "overlaying": "y", "side": "right", "range": [0, 5.2],
                               "tickmode": "array", "tickvals": [0, 1, 2, 3, 4, 5], "showgrid": False},
                       legend={"orientation": "h"}, **_LAYOUT)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from cine_core.domain.models import Movie, RatedMovie
-from ui.charts import decades, rating_distribution
+from ui.charts import decades, rating_distribution, ratings_over_time
 
 
 def rated(*ratings: float, year: int = 1995) -> list[RatedMovie]:
@@ -18,3 +20,10 @@ def test_how_you_rate_counts_whole_films():
 def test_a_long_history_keeps_about_five_ticks():
     fig = decades(rated(*([4.0] * 230)))
     assert fig.layout.yaxis.dtick == 46
+
+
+def test_ratings_over_time_counts_whole_films_and_keeps_the_star_axis():
+    dated = [RatedMovie(Movie(i, f"Film {i}"), 4.0, datetime(2024, 1 + i % 3, 1, tzinfo=UTC)) for i in range(4)]
+    fig = ratings_over_time(dated)
+    assert (fig.layout.yaxis.dtick, fig.layout.yaxis.tickformat) == (1, ",d")
+    assert list(fig.layout.yaxis2.tickvals) == [0, 1, 2, 3, 4, 5]
