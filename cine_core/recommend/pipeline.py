@@ -2,9 +2,12 @@
 
 - Candidates come from the shared MovieStore (cache first); see candidates.py.
 - The local matcher pre-ranks everything, each film with the configuration the benchmark measured for where
-  it was found (trending list vs catalog-wide: `config_for_source`); the top K go to the configured matcher (Claude when a key
-  is set: one call per user), unless neither the profile version nor that top-K set changed since
-  the last analysis — then the stored picks stand and no LLM call is made.
+  it was found (trending list vs catalog-wide: `config_for_source`); the top K go to the configured matcher
+  (Claude when a key is set: at most one call per user and pass), unless neither the profile version nor that
+  top-K set changed since the last analysis — then the stored picks stand and no LLM call is made.
+- Claude is paid once per verdict: of the top K it is sent only the films without a stored verdict for the
+  person's taste fingerprint, and the stored ones are reused (verdicts.py says what invalidates them).
+  `ScoutContext.reuse_verdicts=False` is the previous design (all K films on every call), for bench.cost.
 - A quick refresh (queue jobs) re-scores the last candidate set and current picks with the changed
   profile, plus films similar to the newest liked one; it never waits for trending.
 - When a source fails the pass finishes with what it has, records the error in `scout_state`
@@ -29,6 +32,7 @@ from cine_core.recommend import picks as picks_mod
 from cine_core.recommend import scout_state
 from cine_core.recommend.config import CATALOG_WIDE_SOURCES, config_for_source
 from cine_core.recommend.franchise import diversify
+from cine_core.recommend import verdicts as verdict_store
 from cine_core.recommend.verdicts import align_to_local
 from cine_core.settings import nudge as streaming_nudge
 from cine_core.settings import store as settings_store
@@ -52,6 +56,7 @@ class ScoutContext:
     matcher: Matcher  # the configured one (Claude with local fallback, or local)
     local: Matcher  # the pre-ranker for films from trending lists (and for all films when catalog_local is None)
     catalog_local: Matcher | None = None  # the pre-ranker for films found across the catalog (config_for_source)
+    reuse_verdicts: bool = True  # False: every call re-buys all top-K verdicts (the previous design, for bench.cost)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +140,7 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
         state = scout_state.load_state(conn, user_id)
         current = picks_mod.current_picks(conn, user_id)
         region, services = settings_store.streaming_services(conn, user_id, default_region=ctx.settings.default_region)
+        thumbs = [(f.movie.id, f.kind) for f in taste_store.load_feedback(conn, user_id)]
 
     if not rated and not has_stated_taste(profile):
         # Cold start: nothing to match against. The dashboard's fallback (acclaimed popular films) is a
@@ -176,19 +182,15 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
                            errors=tuple(errors))
 
     judged: dict[int, tuple[Match, str]] = {m.movie_id: (m, ctx.local.name) for m in ranked}
-    engine = ctx.local.name
-    llm_called = ctx.matcher.name != ctx.local.name and bool(top)
-    if llm_called:
-        verdicts = ctx.matcher.match(profile=profile, rated=rated, candidates=[films[i] for i in top])
-        # A FallbackMatcher says which engine answered; remembering it makes a pass that fell back
-        # to the local engine count as "not analysed by Claude", so the next pass asks Claude again.
-        engine = getattr(ctx.matcher, "last_engine", None) or ctx.matcher.name
+    engine, llm_called = ctx.matcher.name, False
+    if ctx.matcher.name != ctx.local.name and top:
+        verdicts, engines, engine, llm_called = _claude_verdicts(ctx, user_id, profile, rated, thumbs, top, films)
         # One confidence scale: Claude re-orders the shortlist and explains; the numbers stay the local
         # calibrated probabilities (verdicts.py). A local fallback's own numbers are already on that scale
         # but come from a call on the shortlist alone, so they are realigned the same way.
         for match in align_to_local(verdicts, [judged[i][0] for i in top if i in judged]):
             if match.movie_id in films:
-                judged[match.movie_id] = (match, engine)
+                judged[match.movie_id] = (match, engines[match.movie_id])
 
     # People who chose their services: films streaming there win close calls (their confidence is restored).
     judged, true_confidence = streaming_nudge.nudge_streamable(judged, films, region, services)
@@ -205,7 +207,7 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
         scout_state.save_analysis(
             conn, user_id, profile_version=profile.version,
             candidate_hash=analysis,
-            candidates=_candidate_list(candidates), matcher=engine if llm_called else ctx.matcher.name,
+            candidates=_candidate_list(candidates), matcher=engine,
             last_error=error_text)
     result = ScoutResult(
         user_id, quick, len(candidates), sum(not p.below_threshold for p in chosen),
@@ -214,6 +216,36 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
              " (quick)" if quick else "", result.candidates, result.picks, result.below_threshold, removed,
              f", errors: {error_text}" if errors else "")
     return result
+
+
+def _claude_verdicts(ctx: ScoutContext, user_id: str, profile: TasteProfile, rated: list,
+                     thumbs: list[tuple[int, str]], top: list[int],
+                     films: dict[int, Movie]) -> tuple[list[Match], dict[int, str], str, bool]:
+    """Verdicts on the `top` films: the stored ones of the current taste fingerprint, and one call for the rest.
+
+    Returns (verdicts, the engine of each, the engine this analysis counts as done by, whether a call was made).
+    """
+    fingerprint = verdict_store.taste_fingerprint(profile, rated, thumbs)
+    known: dict[int, Match | None] = {}
+    if ctx.reuse_verdicts:
+        with transaction(ctx.pool) as conn:
+            known = verdict_store.load_verdicts(conn, user_id, fingerprint, top)
+    verdicts = [v for v in known.values() if v is not None]
+    engines = {v.movie_id: ctx.matcher.name for v in verdicts}
+    ask = [i for i in top if i not in known]
+    if not ask:
+        log.info("Scout %s: all %d shortlisted films have a current verdict; no call", user_id, len(top))
+        return verdicts, engines, ctx.matcher.name, False
+    fresh = ctx.matcher.match(profile=profile, rated=rated, candidates=[films[i] for i in ask])
+    # A FallbackMatcher says which engine answered; remembering it makes a pass that fell back
+    # to the local engine count as "not analysed by Claude", so the next pass asks Claude again.
+    engine = getattr(ctx.matcher, "last_engine", None) or ctx.matcher.name
+    if ctx.reuse_verdicts and engine == ctx.matcher.name:  # a fallback's numbers are no verdict to keep
+        with transaction(ctx.pool) as conn:
+            verdict_store.save_verdicts(conn, user_id, fingerprint, ask, fresh, model=ctx.settings.cine_claude_model)
+    engines.update({v.movie_id: engine for v in fresh})
+    log.info("Scout %s: %d verdicts reused, %d films sent to %s", user_id, len(known), len(ask), engine)
+    return verdicts + fresh, engines, engine, True
 
 
 def _candidate_list(candidates: list[Candidate]) -> list[tuple[int, str]]:

@@ -41,6 +41,8 @@ TABLES: dict[str, Rule] = {
     "source_cache": Rule(SERVER_ONLY),
     "worker_heartbeat": Rule(SERVER_ONLY),
     "digest_log": Rule(SERVER_ONLY),
+    "llm_verdicts": Rule(SERVER_ONLY, seed="insert into llm_verdicts (user_id, movie_id, fingerprint, confidence, reason)"
+                                           " values (%(user)s, 157336, 'f', 0.9, 'because')"),
     "api_usage": Rule(SERVER_ONLY, seed="insert into api_usage (service, operation, user_id, estimated_cost_usd)"
                                         " values ('anthropic', 'match_candidates', %(user)s, 0.5)"),
     "recommendation_refresh_queue": Rule(SERVER_ONLY, seed="insert into recommendation_refresh_queue"
