@@ -22,7 +22,9 @@ def _env_float(name: str, default: float) -> float:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    from cine_core.jobs.refresh_queue import BACKOFF_BASE_SECONDS, DEFAULT_LEASE_SECONDS
+    from cine_core.jobs.heartbeat import BEAT_SECONDS
+    from cine_core.jobs.refresh_queue import (BACKOFF_BASE_SECONDS, DEAD_AFTER_SECONDS, DEFAULT_LEASE_SECONDS,
+                                              MAX_INTERRUPTIONS)
 
     parser = argparse.ArgumentParser(prog="python -m worker", description="CineAI background worker")
     parser.add_argument("--once", action="store_true",
@@ -34,7 +36,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="safety-net polling interval when no NOTIFY arrives")
     parser.add_argument("--lease-seconds", type=float,
                         default=_env_float("CINE_WORKER_LEASE_SECONDS", DEFAULT_LEASE_SECONDS),
-                        help="how long a claimed job stays ours before another worker may take it")
+                        help="how long a claimed job stays ours unless extended (it is, while the job runs)")
+    parser.add_argument("--beat-seconds", type=float, default=_env_float("CINE_WORKER_BEAT_SECONDS", BEAT_SECONDS),
+                        help="heartbeat and lease-extension interval (a side thread, also during a job)")
+    parser.add_argument("--dead-after-seconds", type=float,
+                        default=_env_float("CINE_WORKER_DEAD_AFTER_SECONDS", DEAD_AFTER_SECONDS),
+                        help="a worker silent this long is dead: its jobs are released, not counted as failures")
+    parser.add_argument("--max-interruptions", type=int,
+                        default=int(os.environ.get("CINE_WORKER_MAX_INTERRUPTIONS") or MAX_INTERRUPTIONS),
+                        help="worker deaths during one job before it is given up as a poison job")
     parser.add_argument("--backoff-seconds", type=float,
                         default=_env_float("CINE_WORKER_BACKOFF_SECONDS", BACKOFF_BASE_SECONDS),
                         help="first retry delay of a failed job (doubles per attempt)")
@@ -48,6 +58,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--all needs --once")
     if args.concurrency < 1:
         parser.error("--concurrency must be at least 1")
+    if args.dead_after_seconds <= 2 * args.beat_seconds:
+        parser.error("--dead-after-seconds must exceed two beats (--beat-seconds)")
     return args
 
 
@@ -65,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
 
     options = WorkerOptions(
         poll_seconds=args.poll_seconds, lease_seconds=args.lease_seconds, backoff_seconds=args.backoff_seconds,
-        concurrency=args.concurrency, listen=not args.no_listen,
+        concurrency=args.concurrency, listen=not args.no_listen, beat_seconds=args.beat_seconds,
+        dead_after_seconds=args.dead_after_seconds, max_interruptions=args.max_interruptions,
         scout_interval_hours=settings.scout_interval_hours, scout_enabled=not args.no_scout,
     )
     try:

@@ -19,9 +19,10 @@ from psycopg_pool import ConnectionPool
 from cine_core.db import transaction
 from cine_core.domain.errors import CineError
 from cine_core.jobs import refresh_queue
-from cine_core.jobs.heartbeat import Heartbeat
+from cine_core.jobs.heartbeat import BEAT_SECONDS, Heartbeat
 from cine_core.jobs.refresh_queue import Job
 from cine_core.recommend import scout_state
+from worker.pulse import Pulse
 from worker.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,9 @@ class WorkerOptions:
     scout_interval_hours: float = 2.0
     scout_check_seconds: float = SCOUT_CHECK_SECONDS
     scout_enabled: bool = True  # off: drain the queue only (e.g. a dedicated refresh worker)
+    beat_seconds: float = BEAT_SECONDS  # heartbeat and lease extension, from a side thread
+    dead_after_seconds: float = refresh_queue.DEAD_AFTER_SECONDS  # other workers' jobs are released after
+    max_interruptions: int = refresh_queue.MAX_INTERRUPTIONS  # worker deaths before a job is given up
 
 
 @dataclass(slots=True)
@@ -86,7 +90,9 @@ class Worker:
         self.refresh_job = refresh_job
         self.scout_user = scout_user
         self.run_imports = run_imports
-        self.heartbeat = heartbeat or Heartbeat(pool)
+        self.heartbeat = heartbeat or Heartbeat(pool, beat_seconds=options.beat_seconds)
+        self.pulse = Pulse(pool, self.heartbeat, beat_seconds=options.beat_seconds,
+                           lease_seconds=options.lease_seconds)
         self.stop = stop or threading.Event()
         self.report = PassReport()
         self._scout_thread: threading.Thread | None = None
@@ -115,7 +121,10 @@ class Worker:
         while not self.stop.is_set():
             try:
                 with transaction(self.pool) as conn:
-                    job = refresh_queue.claim_next(conn, self.worker_id, lease_seconds=self.options.lease_seconds)
+                    job = refresh_queue.claim_next(
+                        conn, self.worker_id, lease_seconds=self.options.lease_seconds,
+                        dead_after_seconds=self.options.dead_after_seconds,
+                        max_interruptions=self.options.max_interruptions)
             except CineError as exc:
                 log.warning("Could not claim a job (will retry): %s", exc)
                 return processed
@@ -129,7 +138,8 @@ class Worker:
         """Run one claimed job and settle its queue row; True on success. Never raises."""
         log.debug("Job %s claimed: user %s, %s, attempt %d", job.id, job.user_id, job.trigger_type, job.attempts)
         try:
-            self.refresh_job(job)
+            with self.pulse.holding(job):  # heartbeat and lease keep moving however long the job takes
+                self.refresh_job(job)
         except Exception as exc:  # a job must never take the loop down
             log.exception("Job %s (user %s, %s) failed", job.id, job.user_id, job.trigger_type)
             self._settle(job, error=f"{type(exc).__name__}: {exc}")
@@ -206,10 +216,14 @@ class Worker:
     def run_once(self, *, all_users: bool = False) -> PassReport:
         """One full pass: drain the queue, scout due users (or all), drain what arrived meanwhile."""
         self.heartbeat.start()
-        self.drain()
-        if self.options.scout_enabled:
-            self.scout_pass(all_users=all_users)
+        self.pulse.start()
+        try:
             self.drain()
+            if self.options.scout_enabled:
+                self.scout_pass(all_users=all_users)
+                self.drain()
+        finally:
+            self.pulse.stop()
         self.heartbeat.beat(force=True)
         return self.report
 
@@ -220,6 +234,7 @@ class Worker:
         if self.options.scout_enabled:
             scheduler.every(max(1, round(self.options.scout_check_seconds))).seconds.do(self._guarded_scout)
         self.heartbeat.start()
+        self.pulse.start()
         log.info("Worker %s started (listen=%s, poll=%.1fs, concurrency=%d)", self.worker_id,
                  wakeup.listening, self.options.poll_seconds, self.options.concurrency)
         if self.options.scout_enabled:
@@ -239,6 +254,7 @@ class Worker:
             wakeup.close()
             if self._scout_thread is not None:
                 self._scout_thread.join()  # the pass checks the stop flag between users
+            self.pulse.stop()
             self.heartbeat.beat(force=True)
             log.info("Worker %s stopped: %s", self.worker_id, self.report)
         return self.report

@@ -23,7 +23,7 @@ from cine_core.db.named_sql import load_named_queries
 
 log = logging.getLogger(__name__)
 
-BEAT_SECONDS = 15.0  # the app treats a worker unseen for 120 s as dead
+BEAT_SECONDS = 3.0  # a side thread beats this often, even during a long job (see worker.pulse)
 FORGET_DEAD_AFTER_DAYS = 7  # a worker unseen this long is forgotten (every restart adds a row)
 
 QUERIES_FILE = Path(__file__).with_suffix(".sql")

@@ -2,7 +2,11 @@
 
 Modelled on procrastinate (claim with `FOR UPDATE SKIP LOCKED`, one queued row per user via a partial
 unique index) and pgmq (a lease instead of heartbeats: a job whose worker died becomes claimable again
-when `locked_until` passes; `attempts` counts claims). The SQL lives in `refresh_queue.sql`.
+when `locked_until` passes; `attempts` counts claims). A running worker extends its lease while a job
+runs; a worker whose heartbeat stops is dead, and its jobs are put back at once (`release_orphans`).
+Such an interruption is not a failure of the job: its failures are `attempts - interruptions`. A job
+that kills its worker every time (a poison job) is given up after MAX_INTERRUPTIONS. The SQL lives in
+`refresh_queue.sql`.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ log = logging.getLogger(__name__)
 
 NOTIFY_CHANNEL = "recommendation_refresh"
 QUERIES_FILE = Path(__file__).with_suffix(".sql")
-DEFAULT_LEASE_SECONDS = 300.0  # a refresh takes seconds; a dead worker's job is retried after this
+DEFAULT_LEASE_SECONDS = 60.0  # extended while the job runs; only matters if the extending worker dies
+DEAD_AFTER_SECONDS = 15.0  # a worker whose heartbeat is older than this is dead (it beats every 3 s)
+MAX_INTERRUPTIONS = 10  # a job whose worker died this often is a poison job: given up, not retried
 BACKOFF_BASE_SECONDS = 30.0  # first retry delay; doubles per attempt
 MAX_BACKOFF_SECONDS = 3600.0
 MAX_ERROR_CHARS = 2000
@@ -36,11 +42,17 @@ class Job:
     id: int
     user_id: str
     trigger_type: str
-    attempts: int  # including this claim
+    attempts: int  # claims, including this one
     max_attempts: int
     created_at: datetime
     locked_until: datetime
     movie_id: int | None = None  # the film whose rating or chat triggered the refresh, if any
+    interruptions: int = 0  # earlier claims that ended with their worker's death (not failures)
+
+    @property
+    def failures(self) -> int:
+        """Earlier claims that ended in an error of the job itself."""
+        return self.attempts - 1 - self.interruptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,20 +109,68 @@ def request_refresh(conn: psycopg.Connection, trigger_type: TriggerType | str) -
 
 
 def claim_next(
-    conn: psycopg.Connection, worker_id: str, *, lease_seconds: float = DEFAULT_LEASE_SECONDS
+    conn: psycopg.Connection, worker_id: str, *, lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    dead_after_seconds: float = DEAD_AFTER_SECONDS, max_interruptions: int = MAX_INTERRUPTIONS,
 ) -> Job | None:
     """Claim the oldest due job (or one whose lease expired) for `worker_id`; None if nothing is due.
 
-    Commit right after: the lease is only visible to other workers once committed. Jobs whose workers
-    died `max_attempts` times are marked failed here rather than claimed again.
+    Commit right after: the lease is only visible to other workers once committed. Jobs of dead
+    workers are released first (release_orphans); jobs whose leases ran out `max_attempts` times are
+    marked failed here rather than claimed again.
     """
     with conn.transaction():
+        release_orphans(conn, dead_after_seconds=dead_after_seconds, max_interruptions=max_interruptions)
         with conn.cursor() as cur:
-            cur.execute(queries()["fail_exhausted_leases"])
+            cur.execute(queries()["fail_exhausted_leases"], {"max_interruptions": max_interruptions})
             if cur.rowcount:
                 log.warning("Marked %d job(s) failed: their workers died too often", cur.rowcount)
         row = _one(conn, "claim_job", {"worker_id": worker_id, "lease_seconds": float(lease_seconds)})
     return Job(**row) if row else None
+
+
+def release_orphans(
+    conn: psycopg.Connection, *, dead_after_seconds: float = DEAD_AFTER_SECONDS,
+    max_interruptions: int = MAX_INTERRUPTIONS,
+) -> int:
+    """Put back the running jobs of workers whose heartbeat stopped; returns how many.
+
+    Not a failed attempt of the job: it is claimable again at once, without backoff, ahead of newer
+    jobs. Its `max_interruptions`-th interruption marks it failed instead (a poison job that kills its
+    worker every time), with an error that says so.
+    """
+    released = 0
+    with conn.transaction():
+        for orphan in _all(conn, "lock_orphaned_jobs", {"dead_after_seconds": float(dead_after_seconds)}):
+            interruptions = orphan["interruptions"] + 1
+            silent = f"worker {orphan['locked_by']} died while running this job (no heartbeat for " \
+                     f"{orphan['silent_seconds']:.0f} s; interruption {interruptions}/{max_interruptions})"
+            if interruptions >= max_interruptions:
+                error = f"gave up: {silent}; the job may crash its worker every time"
+                _one(conn, "mark_poison", {"job_id": orphan["id"], "error": error[:MAX_ERROR_CHARS]})
+                log.error("Job %s for user %s failed for good: %s", orphan["id"], orphan["user_id"], error)
+                continue
+            _requeue_orphan(conn, orphan, interruptions, silent)
+            log.warning("Job %s released: %s", orphan["id"], silent)
+            released += 1
+    return released
+
+
+def _requeue_orphan(conn: psycopg.Connection, orphan: dict[str, Any], interruptions: int, error: str) -> None:
+    """Back to pending, or folded into the user's newer pending job (the unique index allows one)."""
+    for _ in range(2):  # a rating may insert a pending row between the check and the update
+        pending = _one(conn, "lock_pending_for_user", {"user_id": orphan["user_id"]})
+        if pending is not None:
+            _one(conn, "merge_orphan_into_pending", {"pending_id": pending["id"], "attempts": orphan["attempts"],
+                                                     "interruptions": interruptions})
+            _one(conn, "delete_job", {"job_id": orphan["id"]})
+            return
+        try:
+            with conn.transaction():
+                _one(conn, "requeue_orphan", {"job_id": orphan["id"], "error": error})
+            return
+        except psycopg.errors.UniqueViolation:
+            continue
+    raise AssertionError("unreachable: the pending row vanished twice")  # pragma: no cover
 
 
 def complete(conn: psycopg.Connection, job: Job, worker_id: str) -> bool:
@@ -158,18 +218,20 @@ def fail(
         if own is None:
             log.warning("Job %s failed after its lease passed to another worker: %s", job.id, error)
             return "lost"
-        if own["attempts"] >= own["max_attempts"]:
+        failures = own["attempts"] - own["interruptions"]  # a worker's death is not the job's failure
+        if failures >= own["max_attempts"]:
             _one(conn, "mark_failed", {"job_id": job.id, "error": error})
             log.error("Job %s for user %s failed for good after %d attempts: %s",
-                      job.id, job.user_id, own["attempts"], error)
+                      job.id, job.user_id, failures, error)
             return "failed"
-        delay = backoff_seconds(own["attempts"], base=backoff_base, cap=max_backoff)
+        delay = backoff_seconds(failures, base=backoff_base, cap=max_backoff)
         # A trigger may insert a pending row between our check and the update: retry once via merge.
         for _ in range(2):
             pending = _one(conn, "lock_pending_for_user", {"user_id": job.user_id})
             if pending is not None:
                 _one(conn, "merge_into_pending", {
-                    "pending_id": pending["id"], "attempts": own["attempts"], "error": error,
+                    "pending_id": pending["id"], "attempts": own["attempts"],
+                    "interruptions": own["interruptions"], "error": error,
                     "delay_seconds": delay,
                 })
                 _one(conn, "delete_job", {"job_id": job.id})
@@ -181,7 +243,7 @@ def fail(
             except psycopg.errors.UniqueViolation:
                 continue
             log.info("Job %s failed (attempt %d/%d), retrying in %.0f s: %s",
-                     job.id, own["attempts"], own["max_attempts"], delay, error)
+                     job.id, failures, own["max_attempts"], delay, error)
             return "retry"
     raise AssertionError("unreachable: the pending row vanished twice")  # pragma: no cover
 

@@ -14,7 +14,8 @@ returning id, (xmax = 0) as created;
 select pg_notify(%(channel)s, %(payload)s);
 
 -- name: fail_exhausted_leases
--- A job whose worker died max_attempts times is not claimed again: it ends visibly failed.
+-- A job whose lease ran out max_attempts times (or whose workers died max_interruptions times) is not
+-- claimed again: it ends visibly failed.
 update public.recommendation_refresh_queue
 set status = 'failed',
     processed_at = now(),
@@ -23,7 +24,40 @@ set status = 'failed',
     last_error = coalesce(last_error || ' / ', '') || 'lease expired after ' || attempts || ' attempt(s)'
 where status = 'running'
   and locked_until < now()
-  and attempts >= max_attempts;
+  and (attempts >= max_attempts or interruptions + 1 >= %(max_interruptions)s);
+
+-- name: lock_orphaned_jobs
+-- Running jobs whose worker stopped beating: it died (SIGKILL, OOM, power loss) well before its lease
+-- would run out. Workers without a heartbeat row are left to the lease.
+select q.id, q.user_id, q.attempts, q.interruptions, q.locked_by,
+       extract(epoch from now() - h.last_seen)::float8 as silent_seconds
+from public.recommendation_refresh_queue q
+join public.worker_heartbeat h on h.worker_id = q.locked_by
+where q.status = 'running'
+  and h.last_seen < now() - make_interval(secs => %(dead_after_seconds)s)
+order by q.id
+for update of q skip locked;
+
+-- name: requeue_orphan
+-- Back to pending, keeping run_after (it is the oldest job, so it is retaken first); not a failure.
+update public.recommendation_refresh_queue
+set status = 'pending', locked_by = null, locked_until = null,
+    interruptions = interruptions + 1, last_error = %(error)s
+where id = %(job_id)s;
+
+-- name: mark_poison
+update public.recommendation_refresh_queue
+set status = 'failed', processed_at = now(), locked_by = null, locked_until = null,
+    interruptions = interruptions + 1, last_error = %(error)s
+where id = %(job_id)s;
+
+-- name: merge_orphan_into_pending
+-- A newer request for the same user covers the orphan; it inherits the interruption count so a
+-- poison job is still given up.
+update public.recommendation_refresh_queue
+set interruptions = greatest(interruptions, %(interruptions)s),
+    attempts = greatest(attempts, %(attempts)s)
+where id = %(pending_id)s;
 
 -- name: claim_job
 -- Pending and due, or running with an expired lease (its worker died). A pending job waits while
@@ -46,11 +80,13 @@ update public.recommendation_refresh_queue q
 set status = 'running',
     locked_by = %(worker_id)s,
     locked_until = now() + make_interval(secs => %(lease_seconds)s),
-    attempts = q.attempts + 1
+    attempts = q.attempts + 1,
+    -- retaking an expired lease: the previous claim ended with its worker's death, not a failure
+    interruptions = q.interruptions + (q.status = 'running')::int
 from job
 where q.id = job.id
 returning q.id, q.user_id::text as user_id, q.trigger_type, q.attempts, q.max_attempts, q.created_at,
-          q.locked_until, q.movie_id;
+          q.locked_until, q.movie_id, q.interruptions;
 
 -- name: complete_job
 delete from public.recommendation_refresh_queue
@@ -58,7 +94,7 @@ where id = %(job_id)s and locked_by = %(worker_id)s
 returning id, user_id::text as user_id;
 
 -- name: lock_own_job
-select id, user_id, attempts, max_attempts
+select id, user_id, attempts, interruptions, max_attempts
 from public.recommendation_refresh_queue
 where id = %(job_id)s and locked_by = %(worker_id)s and status = 'running'
 for update;
@@ -78,6 +114,7 @@ for update;
 -- and the backoff over so a job that keeps failing still ends in 'failed'.
 update public.recommendation_refresh_queue
 set attempts = greatest(attempts, %(attempts)s),
+    interruptions = greatest(interruptions, %(interruptions)s),
     last_error = %(error)s,
     run_after = greatest(run_after, now() + make_interval(secs => %(delay_seconds)s))
 where id = %(pending_id)s;
@@ -148,7 +185,7 @@ with candidates as (
   order by f.user_id, f.id desc
 )
 update public.recommendation_refresh_queue q
-set status = 'pending', attempts = 0, run_after = now(), processed_at = null
+set status = 'pending', attempts = 0, interruptions = 0, run_after = now(), processed_at = null
 from candidates
 where q.id = candidates.id
 returning q.id;

@@ -7,6 +7,7 @@ worker process ran. CINE_TEST_JOB_SECONDS sets how long a job takes.
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 from cine_core.db import transaction
@@ -58,5 +59,15 @@ def fail_listed_users(pool, default):
             raise RuntimeError(f"hook exploded for {job.user_id}")
         default(job)
         _log(pool, job, "done")
+
+    return handle
+
+
+def crash(pool, default):
+    """Log 'started', then SIGKILL the worker itself: a poison job that takes its worker down every time."""
+
+    def handle(job) -> None:
+        _log(pool, job, "started")
+        os.kill(os.getpid(), signal.SIGKILL)
 
     return handle
