@@ -2,12 +2,22 @@
 
 anthropic 2.x uses httpx2, which respx cannot intercept, so tests point the SDK's `base_url` here.
 Replies are scripted (a queue, then a default); every request body is recorded for assertions.
+
+Token counts: `tool_use(..., usage=MEASURED)` reports what the request and the reply would cost instead of
+fixed numbers (`measured_usage`): input = the serialised request as the API bills it (system blocks + the
+tools' JSON schemas + messages) at CHARS_PER_TOKEN, plus the tool-use system prompt the API adds when tools
+are forced (TOOL_USE_SYSTEM_TOKENS, Anthropic's documented figure for tool_choice "tool"); output = the JSON
+of the tool input the reply carries, plus TOOL_CALL_OVERHEAD_TOKENS for the tool_use block itself. No prompt
+caching is credited (all input is `input_tokens`): the cacheable prefix is per user and a scheduled pass comes
+back hours after the 5-minute cache has expired, so benchmarks stay on the expensive side. ~4 characters per
+token is the usual figure for English prose and JSON with Claude's tokenizer (±15%).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -16,6 +26,40 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 _ids = itertools.count(1)
+
+CHARS_PER_TOKEN = 4.0
+TOOL_USE_SYSTEM_TOKENS = 313  # added by the API to a request whose tool_choice forces a tool
+TOOL_CALL_OVERHEAD_TOKENS = 12  # the tool_use block around the input: id, name, delimiters
+MEASURED = "measured"  # tool_use(usage=MEASURED): token counts from the request and the reply
+
+
+def _tokens(chars: int) -> int:
+    return math.ceil(chars / CHARS_PER_TOKEN)
+
+
+def count_input_tokens(request: dict) -> int:
+    """What the API would bill as input for `request` (see the module docstring)."""
+    billed = {key: request.get(key) for key in ("system", "tools", "messages") if request.get(key)}
+    text = json.dumps(billed, ensure_ascii=False, separators=(",", ":"))
+    forced = (request.get("tool_choice") or {}).get("type") in ("tool", "any")
+    return _tokens(len(text)) + (TOOL_USE_SYSTEM_TOKENS if request.get("tools") and forced else 0)
+
+
+def count_output_tokens(content: list[dict]) -> int:
+    """What the API would bill as output for reply blocks: the text, or a tool call's input JSON."""
+    tokens = 0
+    for block in content:
+        if block.get("type") == "tool_use":
+            tokens += TOOL_CALL_OVERHEAD_TOKENS + _tokens(len(json.dumps(block.get("input"), ensure_ascii=False,
+                                                                          separators=(",", ":"))))
+        elif block.get("type") == "text":
+            tokens += _tokens(len(block.get("text") or ""))
+    return tokens
+
+
+def measured_usage(request: dict, content: list[dict]) -> dict:
+    return {"input_tokens": count_input_tokens(request), "output_tokens": count_output_tokens(content),
+            "cache_read_input_tokens": 0, "cache_creation_input_tokens": 0}
 
 
 @dataclass
@@ -26,16 +70,17 @@ class Reply:
     delay_seconds: float = 0.0
 
 
-def tool_use(tool_input: Any, *, name: str | None = None, usage: dict | None = None) -> Callable[[dict], Reply]:
-    """A valid reply calling the tool the request forced (or `name`) with `tool_input`."""
+def tool_use(tool_input: Any, *, name: str | None = None, usage: dict | str | None = None) -> Callable[[dict], Reply]:
+    """A valid reply calling the tool the request forced (or `name`) with `tool_input`; `usage` is a dict,
+    MEASURED (counted from the request and this reply), or None (fixed numbers some tests pin)."""
 
     def build(request: dict) -> Reply:
         tool_name = name or (request.get("tool_choice") or {}).get("name") or "tool"
+        content = [{"type": "tool_use", "id": f"toolu_{next(_ids)}", "name": tool_name, "input": tool_input}]
         return Reply(body={
             "id": f"msg_stub_{next(_ids)}", "type": "message", "role": "assistant", "model": request.get("model"),
-            "content": [{"type": "tool_use", "id": f"toolu_{next(_ids)}", "name": tool_name, "input": tool_input}],
-            "stop_reason": "tool_use", "stop_sequence": None,
-            "usage": usage or {"input_tokens": 1200, "output_tokens": 150,
+            "content": content, "stop_reason": "tool_use", "stop_sequence": None,
+            "usage": measured_usage(request, content) if usage == MEASURED else usage or {"input_tokens": 1200, "output_tokens": 150,
                                "cache_read_input_tokens": 0, "cache_creation_input_tokens": 800},
         })
 

@@ -7,10 +7,8 @@ import json
 import re
 from collections.abc import Callable
 
-from tests.anthropic_stub import Reply, tool_use
+from tests.anthropic_stub import MEASURED, Reply, tool_use
 
-CHARS_PER_TOKEN = 4  # rough, for realistic token counts in benchmarks
-OUTPUT_TOKENS_PER_VERDICT = 45
 _CANDIDATES = re.compile(r"<candidates>(.*)</candidates>", re.DOTALL)
 
 
@@ -24,12 +22,6 @@ def _candidates(request: dict) -> list[dict]:
     return []
 
 
-def _input_tokens(request: dict) -> int:
-    system = request.get("system") or []
-    text = json.dumps(system) + json.dumps(request.get("messages", []))
-    return len(text) // CHARS_PER_TOKEN
-
-
 def score_every_candidate(request: dict) -> Reply:
     """Confidence from the id (deterministic, 0.55–0.99); the reason cites the film's first genre."""
     films = _candidates(request)
@@ -38,9 +30,7 @@ def score_every_candidate(request: dict) -> Reply:
         "confidence": round(0.55 + (film["movie_id"] * 7919 % 45) / 100, 2),
         "reason": f"Fits your taste for {(film.get('genres') or ['drama'])[0].lower()} films.",
     } for film in films]
-    usage = {"input_tokens": _input_tokens(request), "output_tokens": 20 + OUTPUT_TOKENS_PER_VERDICT * len(films),
-             "cache_read_input_tokens": 0, "cache_creation_input_tokens": 0}
-    return tool_use({"matches": verdicts}, usage=usage)(request)
+    return tool_use({"matches": verdicts}, usage=MEASURED)(request)  # tokens counted from request and reply
 
 
 def slow_scoring(seconds: float) -> Callable[[dict], Reply]:
