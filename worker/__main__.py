@@ -23,8 +23,12 @@ def _env_float(name: str, default: float) -> float:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     from cine_core.jobs.heartbeat import BEAT_SECONDS
-    from cine_core.jobs.refresh_queue import (BACKOFF_BASE_SECONDS, DEAD_AFTER_SECONDS, DEFAULT_LEASE_SECONDS,
-                                              MAX_INTERRUPTIONS)
+    from cine_core.jobs.refresh_queue import (
+        BACKOFF_BASE_SECONDS,
+        DEAD_AFTER_SECONDS,
+        DEFAULT_LEASE_SECONDS,
+        MAX_INTERRUPTIONS,
+    )
 
     parser = argparse.ArgumentParser(prog="python -m worker", description="CineAI background worker")
     parser.add_argument("--once", action="store_true",
