@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     pick_threshold: float = Field(0.7, ge=0.0, le=1.0)
     llm_top_k: int = 20
     min_picks: int = 12  # the dashboard grid shows 12; top up with marked long shots
+    # Claude spend caps (issue 15): past either, the scout's local engine answers until the next UTC day.
+    cine_llm_daily_budget_usd: float | None = Field(None, ge=0.0)  # whole installation, api_usage estimates
+    cine_llm_user_daily_calls: int | None = Field(None, ge=0)  # scout calls to Claude per person per day
     log_level: str = "INFO"
 
     # Where to watch and the weekly discovery email (issue 17).

@@ -27,10 +27,12 @@ from cine_core.config import Settings
 from cine_core.db import transaction
 from cine_core.domain.models import Candidate, DiscoverySource, Match, Movie, TasteProfile
 from cine_core.domain.protocols import Matcher
+from cine_core.llm.budget import claude_allowed
 from cine_core.recommend import candidates as cands
 from cine_core.recommend import picks as picks_mod
 from cine_core.recommend import scout_state
 from cine_core.recommend.config import CATALOG_WIDE_SOURCES, config_for_source
+from cine_core.recommend.claude_scorer import OPERATION as MATCH_OPERATION
 from cine_core.recommend.franchise import diversify
 from cine_core.recommend import verdicts as verdict_store
 from cine_core.recommend.verdicts import align_to_local
@@ -184,7 +186,9 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
     judged: dict[int, tuple[Match, str]] = {m.movie_id: (m, ctx.local.name) for m in ranked}
     engine, llm_called = ctx.matcher.name, False
     if ctx.matcher.name != ctx.local.name and top:
-        verdicts, engines, engine, llm_called = _claude_verdicts(ctx, user_id, profile, rated, thumbs, top, films)
+        verdicts, engines, engine, llm_called, capped = _claude_verdicts(ctx, user_id, profile, rated, thumbs, top,
+                                                                         films)
+        error_text = "; ".join(filter(None, [error_text, capped]))[:MAX_ERROR_CHARS] or None
         # One confidence scale: Claude re-orders the shortlist and explains; the numbers stay the local
         # calibrated probabilities (verdicts.py). A local fallback's own numbers are already on that scale
         # but come from a call on the shortlist alone, so they are realigned the same way.
@@ -220,10 +224,12 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
 
 def _claude_verdicts(ctx: ScoutContext, user_id: str, profile: TasteProfile, rated: list,
                      thumbs: list[tuple[int, str]], top: list[int],
-                     films: dict[int, Movie]) -> tuple[list[Match], dict[int, str], str, bool]:
-    """Verdicts on the `top` films: the stored ones of the current taste fingerprint, and one call for the rest.
+                     films: dict[int, Movie]) -> tuple[list[Match], dict[int, str], str, bool, str | None]:
+    """Verdicts on the `top` films: the stored ones of the current taste fingerprint, and one call for the rest
+    unless a daily cap is reached (llm/budget.py: then the local scores stand for them).
 
-    Returns (verdicts, the engine of each, the engine this analysis counts as done by, whether a call was made).
+    Returns (verdicts, the engine of each, the engine this analysis counts as done by, whether a call was made,
+    why Claude was not asked when a cap stopped it).
     """
     fingerprint = verdict_store.taste_fingerprint(profile, rated, thumbs)
     known: dict[int, Match | None] = {}
@@ -235,7 +241,11 @@ def _claude_verdicts(ctx: ScoutContext, user_id: str, profile: TasteProfile, rat
     ask = [i for i in top if i not in known]
     if not ask:
         log.info("Scout %s: all %d shortlisted films have a current verdict; no call", user_id, len(top))
-        return verdicts, engines, ctx.matcher.name, False
+        return verdicts, engines, ctx.matcher.name, False, None
+    with transaction(ctx.pool) as conn:
+        budget = claude_allowed(conn, ctx.settings, user_id=user_id, operation=MATCH_OPERATION)
+    if not budget.allowed:
+        return verdicts, engines, ctx.local.name, False, budget.reason
     fresh = ctx.matcher.match(profile=profile, rated=rated, candidates=[films[i] for i in ask])
     # A FallbackMatcher says which engine answered; remembering it makes a pass that fell back
     # to the local engine count as "not analysed by Claude", so the next pass asks Claude again.
@@ -245,7 +255,7 @@ def _claude_verdicts(ctx: ScoutContext, user_id: str, profile: TasteProfile, rat
             verdict_store.save_verdicts(conn, user_id, fingerprint, ask, fresh, model=ctx.settings.cine_claude_model)
     engines.update({v.movie_id: engine for v in fresh})
     log.info("Scout %s: %d verdicts reused, %d films sent to %s", user_id, len(known), len(ask), engine)
-    return verdicts + fresh, engines, engine, True
+    return verdicts + fresh, engines, engine, True, None
 
 
 def _candidate_list(candidates: list[Candidate]) -> list[tuple[int, str]]:
