@@ -1,4 +1,5 @@
-"""The TMDB transport: auth, timeouts, client-side rate limit, retries with backoff, typed errors.
+"""The TMDB transport: auth, timeouts, client-side rate limit, retries with backoff, a circuit breaker,
+typed errors.
 
 Shaped like the anthropic SDK's base client: an injected httpx.Client is the test seam; every status and
 driver error is translated here, once, into cine_core.domain.errors.
@@ -19,13 +20,14 @@ import httpx
 from pydantic import ValidationError
 
 from cine_core.domain.errors import TMDBAuthError, TMDBError, TMDBNotFound, TMDBRateLimited, TMDBUnavailable
+from cine_core.films.tmdb.breaker import CircuitBreaker, CircuitOpen, shared_breaker
 from cine_core.films.tmdb.schemas import ErrorBody
 from cine_core.metering.usage import UsageEvent, UsageRecorder
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
-DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)  # seconds
+DEFAULT_TIMEOUT = httpx.Timeout(5.0, connect=3.0)  # seconds; TMDB answers in well under one
 DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5  # seconds
 MAX_RETRY_DELAY = 8.0  # seconds
@@ -91,7 +93,9 @@ class TMDBTransport:
         usage: UsageRecorder | None = None,
         requests_per_second: float = DEFAULT_REQUESTS_PER_SECOND,
         sleep: Callable[[float], None] = time.sleep,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
+        """Without `breaker`, a real client shares its base URL's breaker; an injected one gets its own."""
         if not (api_key or read_access_token):
             raise TMDBAuthError("No TMDB credentials: set TMDB_API_KEY or TMDB_READ_ACCESS_TOKEN")
         self._params = {} if read_access_token else {"api_key": api_key}
@@ -105,26 +109,43 @@ class TMDBTransport:
         self._usage = usage or UsageRecorder(None)
         self._sleep = sleep
         self._limiter = RateLimiter(requests_per_second)  # real time: pacing is not a retry
+        self.breaker = breaker or (CircuitBreaker() if http_client else shared_breaker(self._base_url))
 
     def close(self) -> None:
         self._http.close()
 
     def get(self, path: str, *, operation: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """GET base_url + path; the decoded JSON object, or a TMDBError subclass."""
+        """GET base_url + path; the decoded JSON object, or a TMDBError subclass.
+
+        While the circuit breaker is open this raises TMDBUnavailable at once, without calling.
+        """
+        try:
+            return self._get(path, operation=operation, params=params)
+        except CircuitOpen:
+            raise
+        except TMDBUnavailable:
+            self.breaker.call_failed()
+            raise
+
+    def _get(self, path: str, *, operation: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
         url = f"{self._base_url}/{path.lstrip('/')}"
         query = {**self._params, **{k: v for k, v in (params or {}).items() if v is not None}}
         for attempt in range(self.max_retries + 1):
             retries_left = self.max_retries - attempt
+            self.breaker.before_attempt(operation)
             self._limiter.wait()
+            started = time.monotonic()
             try:
                 response = self._http.get(url, params=query, headers=self._headers, timeout=self._timeout)
             except httpx.TimeoutException as exc:
+                self.breaker.attempt_failed(time.monotonic() - started)
                 self._record(operation, ok=False, error="timeout")
                 if retries_left:
                     self._retry_sleep(attempt, None, f"timeout on {operation}")
                     continue
                 raise TMDBUnavailable(f"TMDB timed out ({operation}) after {attempt + 1} attempt(s)") from exc
             except httpx.TransportError as exc:
+                self.breaker.attempt_failed(time.monotonic() - started)
                 self._record(operation, ok=False, error=type(exc).__name__)
                 if retries_left:
                     self._retry_sleep(attempt, None, f"{type(exc).__name__} on {operation}")
@@ -133,6 +154,10 @@ class TMDBTransport:
 
             status = response.status_code
             self._record(operation, ok=status < 400, error=None if status < 400 else f"HTTP {status}")
+            if status in RETRYABLE_STATUS or status >= 500:
+                self.breaker.attempt_failed(time.monotonic() - started)
+            else:
+                self.breaker.succeeded()  # even a 404 shows TMDB is up
             if status < 400:
                 return _decode(response, operation)
             if status in RETRYABLE_STATUS and retries_left:
