@@ -134,4 +134,4 @@ if data is not None:
         render_taste_panel(data.summary, pool=pool, user_id=user.id)
 
 with context.guarded("Loading the shelves"):  # a deep dive and the season's films, below the picks
-    render_shelves(shelves.load_shelves(pool, user.id, wait=False))
+    render_shelves(shelves.load_shelves(pool, user.id))

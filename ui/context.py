@@ -15,7 +15,6 @@ from psycopg_pool import ConnectionPool
 
 from cine_core.app.auth import LOCAL_USER, AppUser
 from cine_core.app.services import open_app_pool, search_catalog_ids
-from cine_core.app.shelves import warm_up_scoring
 from cine_core.config import Settings, get_settings
 from cine_core.domain.errors import CineError
 
@@ -39,14 +38,10 @@ def _pool_for(configured_url_digest: str | None, data_dir: str) -> ConnectionPoo
 
 @st.cache_resource(show_spinner=False)
 def warm_search_index() -> threading.Thread:
-    """Build the catalog's title index and the scorer's feature space in the background, once per server
-    process (about 1 s and 10 s), so no page load pays for them."""
-
-    def warm() -> None:
-        search_catalog_ids("warm-up", limit=1)
-        warm_up_scoring()
-
-    thread = threading.Thread(target=warm, daemon=True, name="warm-up")
+    """Build the catalog's title index in the background, once per server process (about a second), so the
+    first library search does not pay for it."""
+    thread = threading.Thread(target=search_catalog_ids, args=("warm-up",), kwargs={"limit": 1}, daemon=True,
+                              name="warm-search-index")
     thread.start()
     return thread
 

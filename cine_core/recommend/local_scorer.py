@@ -89,11 +89,17 @@ class LocalMatcher:
 
     name = "local"
 
-    def __init__(self, config: MatcherConfig = DEFAULT_MATCHER_CONFIG, *, space: FeatureSpace | None = None):
+    def __init__(self, config: MatcherConfig = DEFAULT_MATCHER_CONFIG, *, space: FeatureSpace | None = None,
+                 fit_per_call: bool = False):
+        """`space`: a fitted feature space (default: the catalog's, built once per process, ~10 s cold).
+        `fit_per_call`: fit on each call's films instead (tens of ms), for pages that must never wait."""
         self.config = config
         self._space = space
+        self._fit_per_call = fit_per_call
 
     def _feature_space(self, films: Sequence[Movie]) -> FeatureSpace:
+        if self._fit_per_call:
+            return FeatureSpace(films)
         space = self._space or catalog_feature_space()
         return space if space is not None else FeatureSpace(films)
 
