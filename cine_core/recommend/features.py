@@ -25,6 +25,7 @@ FAMILIES = ("genre", "keyword", "person")  # the token families; removal keys us
 CAST_PEOPLE = 3  # top-billed actors that count as "people" (further down the bill says little about taste)
 PRIOR_VOTES = 200  # Bayesian vote average: a film needs this many votes to move far from the mean
 MAX_TFIDF_FEATURES = 30_000
+SPACE_MIN_VOTES = 100  # films in the catalog-wide space (others are still encoded, with its vocabulary)
 
 
 def movie_tokens(movie: Movie, family: str) -> list[str]:
@@ -77,11 +78,11 @@ class FeatureSpace:
         self.base_rate = {f: np.asarray(self.corpus.tokens[f].sum(axis=0)).ravel() / n for f in FAMILIES}
         decades, counts = np.unique(self.corpus.decade[self.corpus.decade > 0], return_counts=True)
         self.decade_base = {int(d): c / n for d, c in zip(decades, counts, strict=True)}
-        # Era density as people watch it (films weighted by their votes), not as TMDB lists it: the catalog
+        # Era density as people watch it (films weighted by log votes), not as TMDB lists it: the catalog
         # holds every obscure 2000s-2020s film, which would otherwise make any recent era look "common".
         dated = self.corpus.year > 0
         self.years, where = np.unique(self.corpus.year[dated], return_inverse=True)
-        weights = np.bincount(where, weights=np.expm1(self.corpus.votes[dated]), minlength=len(self.years))
+        weights = np.bincount(where, weights=self.corpus.votes[dated], minlength=len(self.years))
         self.year_shares = weights / weights.sum() if weights.sum() > 0 else weights
         self.mean_votes = float(self.corpus.votes.mean()) if len(corpus) else 0.0
         self.std_votes = float(self.corpus.votes.std()) or 1.0 if len(corpus) else 1.0
@@ -174,4 +175,6 @@ def catalog_feature_space() -> FeatureSpace | None:
     except OSError:
         log.warning("offline catalog not available; the local matcher fits on each call's films")
         return None
-    return FeatureSpace(list(films))
+    # Fitted on the films people actually watch: with every obscure film of 2000-2025 in the corpus, token and
+    # era base rates drift and the signals weaken (uniform NDCG@10 0.512 on all 43k films, 0.519 on these).
+    return FeatureSpace([m for m in films if m.vote_count >= SPACE_MIN_VOTES])
