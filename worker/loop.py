@@ -276,7 +276,8 @@ class Worker:
             wait = min(wait, max(0.0, idle))
         try:
             with transaction(self.pool) as conn:
-                due_in = refresh_queue.seconds_until_next_job(conn)
+                due_in = refresh_queue.seconds_until_next_job(
+                    conn, dead_after_seconds=self.options.dead_after_seconds)
         except CineError:
             due_in = None
         if due_in is not None:

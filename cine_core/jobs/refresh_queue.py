@@ -262,9 +262,10 @@ def queue_stats(conn: psycopg.Connection) -> QueueStats:
     return QueueStats(**_one(conn, "queue_stats"))
 
 
-def seconds_until_next_job(conn: psycopg.Connection) -> float | None:
+def seconds_until_next_job(conn: psycopg.Connection, *, dead_after_seconds: float = DEAD_AFTER_SECONDS
+                           ) -> float | None:
     """0 if a job is claimable now, else seconds until one will be; None if the queue is empty."""
-    return _one(conn, "next_due_in")["seconds"]
+    return _one(conn, "next_due_in", {"dead_after_seconds": float(dead_after_seconds)})["seconds"]
 
 
 def list_failed(conn: psycopg.Connection, *, limit: int = 20) -> list[dict[str, Any]]:

@@ -150,11 +150,16 @@ from public.recommendation_refresh_queue;
 -- name: next_due_in
 -- Seconds until the next job becomes claimable (0 when one is due now); null when nothing waits.
 -- A pending job blocked by a live job of the same user counts from that lease (the finishing
--- worker sends a NOTIFY when it completes, so this is only the safety net).
+-- worker sends a NOTIFY when it completes, so this is only the safety net). A running job is due
+-- when its lease runs out or its worker's heartbeat goes silent, whichever comes first.
 select case when next_at is null then null
             else greatest(0, extract(epoch from next_at - now()))::float8 end as seconds
 from (
-  select min(case when q.status = 'pending' then q.run_after else q.locked_until end) as next_at
+  select min(case when q.status = 'pending' then q.run_after
+                  else least(q.locked_until,
+                             (select h.last_seen + make_interval(secs => %(dead_after_seconds)s)
+                              from public.worker_heartbeat h where h.worker_id = q.locked_by))
+             end) as next_at
   from public.recommendation_refresh_queue q
 where q.status = 'running'
    or (q.status = 'pending' and not exists (

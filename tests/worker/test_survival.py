@@ -130,3 +130,13 @@ def test_the_pulse_stops_extending_a_job_once_it_ends(pool, db_url, local_user):
     time.sleep(1.5)  # no longer held: the lease runs out
     worker.pulse.stop()
     assert _claim(pool, worker="other").id == job.id
+
+
+def test_a_waiting_worker_wakes_when_a_silent_worker_turns_dead_not_when_its_lease_ends(pool, local_user):
+    _enqueue(pool, local_user)
+    _beat(pool, "dying", 0)
+    _claim(pool, worker="dying", lease_seconds=300)
+    _beat(pool, "dying", 10)
+    with pool.connection() as conn:
+        due_in = refresh_queue.seconds_until_next_job(conn, dead_after_seconds=15)
+    assert 4 < due_in <= 5
