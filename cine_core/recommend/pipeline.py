@@ -9,7 +9,9 @@
   person's taste fingerprint, and the stored ones are reused (verdicts.py says what invalidates them).
   `ScoutContext.reuse_verdicts=False` is the previous design (all K films on every call), for bench.cost.
 - A quick refresh (queue jobs) re-scores the last candidate set and current picks with the changed
-  profile, plus films similar to the newest liked one; it never waits for trending.
+  profile, plus films similar to the newest liked one; it never waits for trending, nor for Claude: it uses
+  the stored verdicts that still hold and the local engine for the rest, whose verdicts the next scheduled
+  pass buys (`ScoutContext.defer_quick_calls`).
 - When a source fails the pass finishes with what it has, records the error in `scout_state`
   (the TMDB client records its own in `api_usage`), and keeps the existing picks.
 """
@@ -31,10 +33,10 @@ from cine_core.llm.budget import claude_allowed
 from cine_core.recommend import candidates as cands
 from cine_core.recommend import picks as picks_mod
 from cine_core.recommend import scout_state
-from cine_core.recommend.config import CATALOG_WIDE_SOURCES, config_for_source
-from cine_core.recommend.claude_scorer import OPERATION as MATCH_OPERATION
-from cine_core.recommend.franchise import diversify
 from cine_core.recommend import verdicts as verdict_store
+from cine_core.recommend.claude_scorer import OPERATION as MATCH_OPERATION
+from cine_core.recommend.config import CATALOG_WIDE_SOURCES, config_for_source
+from cine_core.recommend.franchise import diversify
 from cine_core.recommend.verdicts import align_to_local
 from cine_core.settings import nudge as streaming_nudge
 from cine_core.settings import store as settings_store
@@ -59,6 +61,7 @@ class ScoutContext:
     local: Matcher  # the pre-ranker for films from trending lists (and for all films when catalog_local is None)
     catalog_local: Matcher | None = None  # the pre-ranker for films found across the catalog (config_for_source)
     reuse_verdicts: bool = True  # False: every call re-buys all top-K verdicts (the previous design, for bench.cost)
+    defer_quick_calls: bool = True  # False: a quick refresh calls Claude too (the previous design, for bench.cost)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,8 +189,9 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
     judged: dict[int, tuple[Match, str]] = {m.movie_id: (m, ctx.local.name) for m in ranked}
     engine, llm_called = ctx.matcher.name, False
     if ctx.matcher.name != ctx.local.name and top:
+        may_call = not (quick and ctx.defer_quick_calls)
         verdicts, engines, engine, llm_called, capped = _claude_verdicts(ctx, user_id, profile, rated, thumbs, top,
-                                                                         films)
+                                                                         films, may_call=may_call)
         error_text = "; ".join(filter(None, [error_text, capped]))[:MAX_ERROR_CHARS] or None
         # One confidence scale: Claude re-orders the shortlist and explains; the numbers stay the local
         # calibrated probabilities (verdicts.py). A local fallback's own numbers are already on that scale
@@ -224,7 +228,8 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
 
 def _claude_verdicts(ctx: ScoutContext, user_id: str, profile: TasteProfile, rated: list,
                      thumbs: list[tuple[int, str]], top: list[int],
-                     films: dict[int, Movie]) -> tuple[list[Match], dict[int, str], str, bool, str | None]:
+                     films: dict[int, Movie], *,
+                     may_call: bool = True) -> tuple[list[Match], dict[int, str], str, bool, str | None]:
     """Verdicts on the `top` films: the stored ones of the current taste fingerprint, and one call for the rest
     unless a daily cap is reached (llm/budget.py: then the local scores stand for them).
 
@@ -242,6 +247,9 @@ def _claude_verdicts(ctx: ScoutContext, user_id: str, profile: TasteProfile, rat
     if not ask:
         log.info("Scout %s: all %d shortlisted films have a current verdict; no call", user_id, len(top))
         return verdicts, engines, ctx.matcher.name, False, None
+    if not may_call:  # counted as a local analysis, so the next scheduled pass analyses again and asks
+        log.info("Scout %s: %d films without a verdict wait for the next scheduled pass", user_id, len(ask))
+        return verdicts, engines, ctx.local.name, False, None
     with transaction(ctx.pool) as conn:
         budget = claude_allowed(conn, ctx.settings, user_id=user_id, operation=MATCH_OPERATION)
     if not budget.allowed:

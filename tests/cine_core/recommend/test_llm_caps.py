@@ -53,5 +53,5 @@ def test_the_per_person_call_cap_switches_only_that_person_to_the_local_engine(p
 
 def test_without_caps_claude_is_asked(pool, db_url, local_user):
     spent_today(pool, local_user, 1000.0)
-    matcher, result = scout(pool, db_url, local_user)
+    _, result = scout(pool, db_url, local_user)
     assert result.llm_called

@@ -62,7 +62,7 @@ def test_a_pass_with_nothing_new_makes_no_claude_call(pool, local_user, scene):
 
 
 def test_one_new_film_in_the_shortlist_sends_exactly_that_film(pool, db_url, local_user, scene):
-    ctx, matcher = scene
+    _, matcher = scene
     wider = tmdb_ctx(pool, db_url, FakeTMDB(), matcher=matcher, llm_top_k=11)  # one more film makes the top K
     assert pipeline.scout_user(wider, local_user).llm_called
     assert len(matcher.sent) == 2 and len(matcher.sent[1]) == 1
@@ -123,3 +123,12 @@ def test_fingerprint_ignores_middling_ratings_and_non_taste_feedback(films):
     assert taste_fingerprint(profile, [*rated, RatedMovie(films[2], 3.5), RatedMovie(films[3], 2.0)]) == base
     assert taste_fingerprint(profile, rated, [(films[4].id, "dismissed")]) == base
     assert taste_fingerprint(TasteProfile(version=9, recent_learning=("genre:drama",)), rated) == base
+
+
+def test_a_rating_gets_local_picks_at_once_and_the_next_scheduled_pass_asks_claude(pool, local_user, scene):
+    ctx, matcher = scene
+    rate(pool, local_user, popular_ids(pool, 1, genre="Drama", offset=40), rating=5.0)
+    quick = pipeline.scout_user(ctx, local_user, quick=True)
+    assert quick.quick and not quick.llm_called and len(matcher.sent) == 1
+    assert stored_picks(pool, local_user)
+    assert pipeline.scout_user(ctx, local_user).llm_called and len(matcher.sent) == 2

@@ -1,0 +1,237 @@
+"""Claude and TMDB cost per 1,000 users per day, over simulated days of real activity (issue 15).
+
+Runs the real scout (cine_core.recommend.pipeline) for N users over D simulated days, once per design, each
+design in its own fresh database with the same users, the same activity and the same trending lists:
+
+- `cineai`: verdicts paid once (stored per user, film and taste fingerprint; only new films go to Claude);
+- `previous`: the same code with `reuse_verdicts=False` (every call re-buys all top-K verdicts) and
+  `defer_quick_calls=False` (a rating's quick refresh calls Claude at once).
+
+Each simulated day: the trending list moves on (NEW_TRENDING_PER_DAY new films in a 60-film list; the day's
+cached trending lists expire), then 20% of users rate a film, 5% chat (one insight: a liked genre), 2% import
+(IMPORT_RATINGS ratings at once); a rating or a chat message runs the quick refresh a queue job runs, an import
+a full one; then the scheduled scout runs for everyone. One scheduled pass stands for a day's twelve: within a
+day nothing else changes, and an unchanged pass makes no call (tests/cine_core/test_scout.py). Day 0 (every
+user's first scout) is not counted.
+
+Claude is the Messages API stub through the real SDK and ClaudeClient; tokens are counted from the real
+request and reply (tests/anthropic_stub.py: MEASURED), with reasons of realistic length; dollars are the
+api_usage estimates at the default model's prices (cine_core/llm/prices.py). TMDB is the fake behind
+httpx.MockTransport; every call is counted.
+
+    python -m bench.cost [--users 100] [--days 7] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import multiprocessing
+import random
+import re
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from datetime import timedelta
+
+import httpx
+
+from bench.bench_db import GENRES, POPULAR_POOL, bench_database, create_users, machine
+from cine_core.config import Settings
+from cine_core.db import open_pool, transaction
+from cine_core.domain.insights import ChatInsights
+from cine_core.domain.models import DiscoverySource
+from cine_core.films.cache import MovieStore
+from cine_core.films.catalog import catalog_movies
+from cine_core.metering.usage import UsageRecorder
+from cine_core.recommend import pipeline
+from cine_core.recommend.config import config_for_source
+from cine_core.recommend.engine import build_matcher
+from cine_core.recommend.local_scorer import LocalMatcher
+from tests.anthropic_stub import MEASURED, AnthropicStub, Reply, tool_use
+from tests.fake_tmdb import FakeTMDB
+
+log = logging.getLogger(__name__)
+
+RATE_SHARE, CHAT_SHARE, IMPORT_SHARE = 0.20, 0.05, 0.02  # of users, per day
+IMPORT_RATINGS = 20
+DAILY_RATINGS = (1.0, 2.0, 2.5, 3.0, 3.5, 3.5, 4.0, 4.0, 4.0, 4.5, 4.5, 5.0)  # what people give what they watched
+NEW_TRENDING_PER_DAY = 8
+TRENDING_PAGE_FILMS = 60
+DESIGNS = ("cineai", "previous")  # previous: the same code without the verdict store and with quick-refresh calls
+CONCURRENCY = 4  # scout lanes (the stub answers at once; the database and the scorer share the cores)
+USAGE_SQL = """
+select count(*) as calls, coalesce(sum(tokens_in + cache_read_tokens + cache_write_tokens), 0) as tokens_in,
+       coalesce(sum(tokens_out), 0) as tokens_out, coalesce(sum(estimated_cost_usd), 0)::float8 as cost
+  from api_usage where service = 'anthropic'
+"""
+_TRENDING = re.compile(r"^/3/trending/movie/(day|week)$")
+_CANDIDATES = re.compile(r"<candidates>(.*)</candidates>", re.DOTALL)
+_RATED = re.compile(r"<rated_films>(.*)</rated_films>", re.DOTALL)
+
+
+class DailyTMDB(FakeTMDB):
+    """The fake TMDB whose trending lists move on by NEW_TRENDING_PER_DAY films every simulated day."""
+
+    day = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        match = _TRENDING.match(request.url.path)
+        if match is None or self.mode != "ok":
+            return super().__call__(request)
+        with self._lock:
+            self.calls["trending"] += 1
+        films = self.catalog.trending(match.group(1), limit=TRENDING_PAGE_FILMS + 40 * NEW_TRENDING_PER_DAY)
+        start = self.day * NEW_TRENDING_PER_DAY
+        return self._page(films[start:start + TRENDING_PAGE_FILMS], int(request.url.params.get("page", "1")))
+
+
+def realistic_verdicts(request: dict) -> Reply:
+    """A verdict per candidate with a reason as long as Claude writes (~120 characters, citing a rated film)."""
+    system = " ".join(block.get("text", "") for block in request.get("system") or [] if isinstance(block, dict))
+    rated = json.loads(found.group(1)) if (found := _RATED.search(system)) else []
+    loved = next((r for r in rated if r.get("rating", 0) >= 4), rated[0] if rated else {"title": "your favourites",
+                                                                                        "rating": 5})
+    text = " ".join(m.get("content", "") for m in request.get("messages", []) if isinstance(m.get("content"), str))
+    films = json.loads(found.group(1)) if (found := _CANDIDATES.search(text)) else []
+    verdicts = [{
+        "movie_id": film["movie_id"], "confidence": round(0.4 + (film["movie_id"] * 7919 % 55) / 100, 2),
+        "reason": (f"Like {loved['title']}, which you rated {loved['rating']}★ — the same "
+                   f"{(film.get('genres') or ['drama'])[0].lower()} pull, with the scale and tone you rate highest.")[:200],
+    } for film in films]
+    return tool_use({"matches": verdicts}, usage=MEASURED)(request)
+
+
+def _usage(pool) -> dict[str, float]:
+    with pool.connection() as conn:
+        return dict(conn.execute(USAGE_SQL).fetchone())
+
+
+def _day_plan(rng: random.Random, users: int, films: dict[str, list[int]]) -> list[tuple[int, str, object]]:
+    """(user number, what, payload) for one simulated day; drawn once, so every design gets the same days."""
+    plan = []
+    for user in range(users):
+        draw = rng.random()
+        if draw < RATE_SHARE:
+            plan.append((user, "rate", [(rng.choice(films["*"]), rng.choice(DAILY_RATINGS))]))
+        elif draw < RATE_SHARE + CHAT_SHARE:
+            plan.append((user, "chat", rng.choice(GENRES)))
+        elif draw < RATE_SHARE + CHAT_SHARE + IMPORT_SHARE:
+            plan.append((user, "import", [(m, rng.choice(DAILY_RATINGS)) for m in rng.sample(films["*"], IMPORT_RATINGS)]))
+    return plan
+
+
+def _apply(pool, user: str, what: str, payload) -> None:
+    with transaction(pool) as conn:
+        if what == "chat":
+            insight = ChatInsights(conversation_type="general_preference", genres_liked=[payload.lower()],
+                                   significance=0.6, summary=f"likes {payload.lower()}")
+            conn.execute("insert into movie_conversations (user_id, conversation_type, what_you_said, ai_learned)"
+                         " values (%s, 'general_preference', %s, %s)",
+                         (user, f"I'm in the mood for {payload.lower()}", json.dumps(insight.model_dump(mode="json"))))
+            return
+        with conn.cursor() as cur:
+            cur.executemany("insert into ratings (user_id, movie_id, rating) values (%s, %s, %s)"
+                            " on conflict (user_id, movie_id) do update set rating = excluded.rating, rated_at = now()",
+                            [(user, movie_id, rating) for movie_id, rating in payload])
+
+
+def day_plans(args: argparse.Namespace) -> list[list[tuple[int, str, object]]]:
+    """Every simulated day's activity, drawn once from the seed over the popular films users rate."""
+    popular = sorted((m for m in catalog_movies() if m.vote_count > 50), key=lambda m: (-m.popularity, m.id))
+    films = {"*": [m.id for m in popular[:POPULAR_POOL]]}
+    rng = random.Random(args.seed)
+    return [_day_plan(rng, args.users, films) for _ in range(args.days)]
+
+
+def simulate(design: str, args: argparse.Namespace, plans: list) -> dict:
+    """One design over the simulated days in a fresh database; returns its figures."""
+    with bench_database() as url, AnthropicStub() as stub:
+        stub.default = realistic_verdicts
+        pool = open_pool(url, max_size=2 * CONCURRENCY + 2, name=f"bench-cost-{design}")
+        try:
+            users = create_users(pool, args.users, seed=args.seed)
+            settings = Settings(_env_file=None, database_url=url, anthropic_api_key="bench",
+                                anthropic_base_url=stub.base_url)
+            fake = DailyTMDB()
+            store = MovieStore(pool, fake.client(usage=UsageRecorder(pool)),
+                               ttl=timedelta(days=settings.tmdb_cache_ttl_days))
+            local = LocalMatcher(config_for_source(DiscoverySource.TRENDING))
+            ctx = pipeline.ScoutContext(
+                pool=pool, settings=settings, store=store, local=local,
+                catalog_local=LocalMatcher(config_for_source(DiscoverySource.SIMILAR_TO_RATED)),
+                matcher=build_matcher(settings, pool, local=local), reuse_verdicts=design == "cineai",
+                defer_quick_calls=design == "cineai")
+            with ThreadPoolExecutor(CONCURRENCY) as lanes:
+                list(lanes.map(lambda u: pipeline.scout_user(ctx, u), users))  # day 0: not counted
+                usage_before, tmdb_before = _usage(pool), sum(fake.calls.values())
+                for day, plan in enumerate(plans, start=1):
+                    fake.day = day
+                    with transaction(pool) as conn:  # a new day: yesterday's trending lists are stale
+                        conn.execute("delete from source_cache where cache_key like 'trending:%%'")
+                    for number, what, payload in plan:
+                        _apply(pool, users[number], what, payload)
+                    list(lanes.map(lambda job: pipeline.scout_user(ctx, users[job[0]], quick=job[1] != "import"), plan))
+                    list(lanes.map(lambda u: pipeline.scout_user(ctx, u), users))
+                    with transaction(pool) as conn:
+                        conn.execute("delete from recommendation_refresh_queue")
+            usage = {k: v - usage_before[k] for k, v in _usage(pool).items()}
+            tmdb_calls = sum(fake.calls.values()) - tmdb_before
+        finally:
+            pool.close()
+    per_user_day = args.users * args.days
+    figures = {
+        "usd_per_1000_users_per_day": round(usage["cost"] / per_user_day * 1000, 3),
+        "llm_calls_per_user_per_day": round(usage["calls"] / per_user_day, 3),
+        "input_tokens_per_user_per_day": round(usage["tokens_in"] / per_user_day),
+        "output_tokens_per_user_per_day": round(usage["tokens_out"] / per_user_day),
+        "tmdb_calls_per_user_per_day": round(tmdb_calls / per_user_day, 2),
+    }
+    log.info("%s: %s", design, figures)
+    return figures
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Both designs on the same days, side by side: one process and one throw-away database each (a shared
+    database would share the film cache and the usage rows)."""
+    started = time.perf_counter()
+    plans = day_plans(args)
+    with ProcessPoolExecutor(len(DESIGNS), mp_context=multiprocessing.get_context("spawn")) as runs:
+        futures = {design: runs.submit(simulate, design, args, plans) for design in DESIGNS}
+        designs = {design: future.result() for design, future in futures.items()}
+    return {"users": args.users, "days": args.days, "designs": designs,
+            "model": Settings(_env_file=None).cine_claude_model, "machine": machine(),
+            "seconds": round(time.perf_counter() - started, 1)}
+
+
+def markdown(result: dict) -> str:
+    header = ("| design | $ / 1,000 users / day | LLM calls / user / day | input tokens / user / day"
+              " | output tokens / user / day | TMDB calls / user / day |")
+    rows = [header, "|---|---|---|---|---|---|"]
+    for name, d in result["designs"].items():
+        rows.append(f"| {name} | {d['usd_per_1000_users_per_day']:.2f} | {d['llm_calls_per_user_per_day']:.2f} | "
+                    f"{d['input_tokens_per_user_per_day']:,} | {d['output_tokens_per_user_per_day']:,} | "
+                    f"{d['tmdb_calls_per_user_per_day']:.2f} |")
+    return (f"{result['users']} users over {result['days']} simulated days, model {result['model']}, "
+            f"{result['machine']}, {result['seconds']} s.\n\n" + "\n".join(rows))
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--days", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--json", action="store_true", help="print one JSON line instead of the table")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    result = run(args)
+    if args.json:
+        print(json.dumps({"users": result["users"], "days": result["days"], "designs": result["designs"]}))
+    else:
+        print(markdown(result))
+    return result
+
+
+if __name__ == "__main__":
+    main()

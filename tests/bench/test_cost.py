@@ -1,0 +1,51 @@
+"""bench.cost's simulated world: trending moves on daily, the same days for every design, realistic replies."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import httpx
+
+from bench.cost import NEW_TRENDING_PER_DAY, DailyTMDB, day_plans, realistic_verdicts
+from cine_core.domain.models import RatedMovie, TasteProfile
+from cine_core.films.catalog import catalog_movies
+from cine_core.recommend.claude_scorer import candidates_block, profile_block
+
+
+def trending_ids(fake: DailyTMDB) -> list[int]:
+    response = fake(httpx.Request("GET", "https://tmdb.test/3/trending/movie/day"))
+    return [item["id"] for item in response.json()["results"]]
+
+
+def test_the_trending_list_moves_on_every_day():
+    fake = DailyTMDB()
+    first = trending_ids(fake)
+    fake.day = 1
+    second = trending_ids(fake)
+    assert first[NEW_TRENDING_PER_DAY:] == second[:len(first) - NEW_TRENDING_PER_DAY]
+    assert fake.count("trending") == 2
+
+
+def test_every_design_gets_the_same_days_with_the_planned_activity_shares():
+    args = argparse.Namespace(users=2000, days=2, seed=3)
+    plans = day_plans(args)
+    assert plans == day_plans(args)
+    kinds = [what for _, what, _ in plans[0]]
+    assert abs(kinds.count("rate") / 2000 - 0.20) < 0.03
+    assert abs(kinds.count("chat") / 2000 - 0.05) < 0.02
+    assert abs(kinds.count("import") / 2000 - 0.02) < 0.01
+
+
+def test_verdicts_cite_a_rated_film_at_realistic_length_with_measured_tokens():
+    films = sorted(catalog_movies(), key=lambda m: -m.popularity)[:12]
+    rated = [RatedMovie(films[0], 5.0)]
+    request = {"model": "m", "tool_choice": {"type": "tool", "name": "score_candidates"},
+               "system": [{"type": "text", "text": profile_block(TasteProfile(), rated)}],
+               "messages": [{"role": "user", "content": candidates_block(films[1:])}]}
+    body = realistic_verdicts(request).body
+    matches = body["content"][0]["input"]["matches"]
+    assert [m["movie_id"] for m in matches] == [f.id for f in films[1:]]
+    assert all(films[0].title in m["reason"] and 80 <= len(m["reason"]) <= 200 for m in matches)
+    assert body["usage"]["output_tokens"] >= len(json.dumps(matches)) / 5
+    assert body["usage"]["input_tokens"] >= len(json.dumps(request["system"] + request["messages"])) / 5
