@@ -88,7 +88,7 @@ def _click_until(page, button, changed) -> float:
 
 
 def _summary(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
+    ordered = sorted(values) or [float("nan")]
     return {"p50_ms": round(statistics.median(ordered), 1),
             "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1), "n": len(ordered)}
 
@@ -139,19 +139,22 @@ def run(args: argparse.Namespace) -> dict:
             warm = (time.perf_counter() - started) * 1000
             _settle_ms(page, time.perf_counter())
             toggles = page.get_by_role("button", name=re.compile(r"^(📌|✅)$"))  # each card has one
-            dashboard = []
+            dashboard, missed = [], 0
             try:
                 for n in range(args.clicks):
                     toggle = toggles.nth(n % 4)
                     before = toggle.inner_text()
-                    dashboard.append(_click_until(page, toggle, lambda t=toggle, b=before: t.inner_text() != b))
+                    try:
+                        dashboard.append(_click_until(page, toggle, lambda t=toggle, b=before: t.inner_text() != b))
+                    except TimeoutError:  # counted, not hidden: a click that shows nothing is a defect
+                        missed += 1
                     _settle_ms(page, time.perf_counter())
             except Exception:
                 page.screenshot(path="/tmp/bench-ui-failure.png", full_page=True)
                 raise
             browser.close()
     bare_s, dash_s = _summary(bare), _summary(dashboard)
-    return {"clicks": args.clicks, "bare": bare_s, "dashboard_card_action": dash_s,
+    return {"clicks": args.clicks, "bare": bare_s, "dashboard_card_action": dash_s, "clicks_without_effect": missed,
             "ratio_p50": round(dash_s["p50_ms"] / max(bare_s["p50_ms"], 1.0), 2),
             "dashboard_first_pick_ms": {"cold": round(cold), "warm": round(warm)}}
 
@@ -163,6 +166,7 @@ def markdown(result: dict) -> str:
         "", "| page | p50 ms | p95 ms |", "|---|---:|---:|",
         f"| bare Streamlit page, one button | {b['p50_ms']} | {b['p95_ms']} |",
         f"| dashboard card action | {d['p50_ms']} | {d['p95_ms']} |", "",
+        f"Clicks with no visible effect within 30 s: {result['clicks_without_effect']}.", "",
         f"Ratio (dashboard p50 / bare p50): **{result['ratio_p50']}×** (target ≤ 2×). Dashboard → first pick "
         f"visible: {result['dashboard_first_pick_ms']['cold']} ms cold, {result['dashboard_first_pick_ms']['warm']} ms warm.",
     ])
