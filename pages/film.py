@@ -100,10 +100,7 @@ if film_id is not None:
         with user_transaction(pool, user.id) as conn:
             page = load_film_page(conn, user.id, film_id)
 if page is None:
-    st.title("🎞️ Film")
-    st.info("This film is not in the catalog. Open a film from your picks, the library or the chat.")
-    st.page_link("pages/dashboard.py", label="Back to today's picks", icon="🎬")
-    st.stop()
+    context.not_found("🎞️ Film", "This film is not in the catalog. Open a film from your picks, the library or the chat.")
 
 st.title(page.movie.title)
 poster, details = st.columns([1, 2], gap="large")

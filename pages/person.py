@@ -20,10 +20,7 @@ if name:
         with user_transaction(pool, user.id) as conn:
             page = load_person(conn, user.id, name)
 if page is None:
-    st.title("🎭 People")
-    st.info("No film in the catalog has that person. Open a director or actor from a film's page.")
-    st.page_link("pages/dashboard.py", label="Back to today's picks", icon="🎬")
-    st.stop()
+    context.not_found("🎭 People", "No film in the catalog has that person. Open a director or actor from a film's page.")
 
 st.title(page.name)
 roles = [f"directed {page.directed} film(s)" if page.directed else "",

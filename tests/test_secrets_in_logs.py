@@ -23,7 +23,7 @@ from tests.claude_replies import score_every_candidate
 from tests.fake_tmdb import FakeTMDB
 
 TMDB_KEY = "tmdbv3SECRETc0ffee1234567890abcd"
-ANTHROPIC_KEY = "sk-ant-api03-SECRET-anthropic-0123456789"
+ANTHROPIC_KEY = "fake-anthropic-SECRET-0123456789"  # made up: only its absence from logs is checked
 SUPABASE_KEY = "eyJhbGciOiJIUzI1NiJ9.SECRET-anon-key.sig"
 DB_PASSWORD = "pg-SECRET-password-42"
 SECRETS = (TMDB_KEY, ANTHROPIC_KEY, SUPABASE_KEY, DB_PASSWORD)

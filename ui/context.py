@@ -120,6 +120,14 @@ NAVIGATION_READY = "_cine_navigation_ready"
 WANTED_PAGE = "_cine_wanted_page"
 
 
+def not_found(title: str, message: str) -> None:
+    """A page whose film or person does not exist: say so, offer the way back, stop."""
+    st.title(title)
+    st.info(message)
+    st.page_link("pages/dashboard.py", label="Back to today's picks", icon="🎬")
+    st.stop()
+
+
 def page_setup() -> tuple[ConnectionPool, AppUser]:
     """What every page calls first: the pool and the signed-in user, or a message and a stop.
 
