@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     # Claude spend caps (issue 15): past either, the scout's local engine answers until the next UTC day.
     cine_llm_daily_budget_usd: float | None = Field(None, ge=0.0)  # whole installation, api_usage estimates
     cine_llm_user_daily_calls: int | None = Field(None, ge=0)  # scout calls to Claude per person per day
+    cine_llm_batches: bool = True  # scheduled scout passes go through the Message Batches API (half price)
     log_level: str = "INFO"
 
     # Where to watch and the weekly discovery email (issue 17).
@@ -65,6 +66,11 @@ class Settings(BaseSettings):
     @property
     def claude_online(self) -> bool:
         return bool(self.anthropic_api_key)
+
+    @property
+    def llm_batches_on(self) -> bool:
+        """Scheduled Claude work goes through the Message Batches API: a key is set and CINE_LLM_BATCHES is not 0."""
+        return self.claude_online and self.cine_llm_batches
 
     @property
     def default_region(self) -> str:
