@@ -41,6 +41,7 @@ class Settings(BaseSettings):
 
     cine_wikipedia: bool = True
     scout_interval_hours: float = 2.0
+    cine_worker_concurrency: int = Field(4, ge=1)  # worker lanes (threads); bench.scout measured 1 vs 4
     pick_threshold: float = Field(0.7, ge=0.0, le=1.0)
     llm_top_k: int = 20
     min_picks: int = 12  # the dashboard grid shows 12; top up with marked long shots
