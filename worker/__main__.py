@@ -34,8 +34,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--once", action="store_true",
                         help="one pass: drain the queue, scout users that are due, exit 0")
     parser.add_argument("--all", action="store_true", help="with --once: scout every active user")
-    parser.add_argument("--concurrency", type=int, default=int(os.environ.get("CINE_WORKER_CONCURRENCY", "1")),
-                        help="jobs / users processed in parallel (default 1)")
+    parser.add_argument("--concurrency", type=int, default=None,
+                        help="jobs / users processed in parallel (default: CINE_WORKER_CONCURRENCY, else "
+                             "Settings.cine_worker_concurrency)")
     parser.add_argument("--poll-seconds", type=float, default=_env_float("CINE_WORKER_POLL_SECONDS", POLL_SECONDS),
                         help="safety-net polling interval when no NOTIFY arrives")
     parser.add_argument("--lease-seconds", type=float,
@@ -57,10 +58,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-scout", action="store_true", help="drain the queue only, never run the scout")
     parser.add_argument("--handler", default=os.environ.get("CINE_WORKER_HANDLER") or None,
                         help=argparse.SUPPRESS)  # test/benchmark seam, see worker.jobs
+    parser.add_argument("--scout-handler", default=os.environ.get("CINE_WORKER_SCOUT_HANDLER") or None,
+                        help=argparse.SUPPRESS)  # the same seam for the scheduled scout of one user
+    parser.add_argument("--no-user-lock", action="store_true", default=os.environ.get("CINE_WORKER_USER_LOCK") == "0",
+                        help=argparse.SUPPRESS)  # tests only: shows what the per-user scoring lock prevents
     args = parser.parse_args(argv)
     if args.all and not args.once:
         parser.error("--all needs --once")
-    if args.concurrency < 1:
+    if args.concurrency is not None and args.concurrency < 1:
         parser.error("--concurrency must be at least 1")
     if args.dead_after_seconds <= 2 * args.beat_seconds:
         parser.error("--dead-after-seconds must exceed two beats (--beat-seconds)")
@@ -72,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     from cine_core.config import get_settings
 
     settings = get_settings()
+    concurrency = args.concurrency or settings.cine_worker_concurrency
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s")
     from cine_core.db import database_url, open_pool
@@ -81,13 +87,14 @@ def main(argv: list[str] | None = None) -> int:
 
     options = WorkerOptions(
         poll_seconds=args.poll_seconds, lease_seconds=args.lease_seconds, backoff_seconds=args.backoff_seconds,
-        concurrency=args.concurrency, listen=not args.no_listen, beat_seconds=args.beat_seconds,
+        concurrency=concurrency, listen=not args.no_listen, beat_seconds=args.beat_seconds,
         dead_after_seconds=args.dead_after_seconds, max_interruptions=args.max_interruptions,
         scout_interval_hours=settings.scout_interval_hours, scout_enabled=not args.no_scout,
     )
     try:
         url = database_url(settings)
-        pool = open_pool(url, min_size=1, max_size=2 * args.concurrency + 3, name="worker")
+        # Per lane (queue and scout lanes run side by side): a scoring-lock connection and a working one.
+        pool = open_pool(url, min_size=1, max_size=4 * concurrency + 4, name="worker")
     except CineError as exc:
         print(f"worker: cannot start: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
@@ -100,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     _install_signal_handlers(stop)
     try:
-        handlers = build_handlers(settings, pool, handler_spec=args.handler)
+        handlers = build_handlers(settings, pool, handler_spec=args.handler, scout_handler_spec=args.scout_handler,
+                                  user_lock=not args.no_user_lock)
         handlers.warm_up()  # the first refresh should not pay for imports and indexing
         worker = Worker(pool, url, refresh_job=handlers.refresh_job, scout_user=handlers.scout_user,
                         run_imports=handlers.run_imports, options=options, stop=stop)

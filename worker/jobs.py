@@ -1,8 +1,14 @@
 """What the worker does per job and per scouted user, wired from settings.
 
 `--handler module:factory` (or CINE_WORKER_HANDLER) swaps the queue-job handler: the factory is called
-as `factory(pool, default)` and returns a `Job -> None` callable. Tests and benchmarks use it to count
-or slow down jobs; production never sets it.
+as `factory(pool, default)` and returns a `Job -> None` callable; `--scout-handler` (CINE_WORKER_SCOUT_HANDLER)
+does the same for the scheduled scout of one user (`user_id -> None`). Tests and benchmarks use them to count
+or slow down work; production never sets them.
+
+Whichever handler runs, it runs under the user's scoring lock (cine_core.jobs.user_lock), so a scheduled
+scout and a queue job for the same person never overlap, in one worker or across several: the scout skips
+a user being refreshed; a queue job waits up to JOB_LOCK_WAIT_SECONDS, then asks again in
+DEFER_SECONDS (not a failed attempt). `user_lock=False` exists only to show what the lock prevents.
 """
 
 from __future__ import annotations
@@ -17,12 +23,16 @@ from psycopg_pool import ConnectionPool
 
 from cine_core.config import Settings
 from cine_core.domain.errors import ConfigError
+from cine_core.db import transaction
+from cine_core.jobs import refresh_queue, user_lock
 from cine_core.jobs.refresh_queue import Job
 
 log = logging.getLogger(__name__)
 
 JobHandler = Callable[[Job], None]
 UserHandler = Callable[[str], None]
+JOB_LOCK_WAIT_SECONDS = 10.0  # a queue job waits this long for a scout of the same user to finish
+DEFER_SECONDS = 5.0  # then asks again this much later
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +43,8 @@ class Handlers:
     run_imports: Callable[[str], int] | None = None  # settle queued import jobs (worker id) -> how many
 
 
-def build_handlers(settings: Settings, pool: ConnectionPool, *, handler_spec: str | None = None) -> Handlers:
+def build_handlers(settings: Settings, pool: ConnectionPool, *, handler_spec: str | None = None,
+                   scout_handler_spec: str | None = None, user_lock: bool = True) -> Handlers:
     """A queue job is a quick refresh; the schedule runs the full scout.
 
     The scout context (film store, matchers, feature space: seconds of imports and indexing) is built
@@ -71,9 +82,44 @@ def build_handlers(settings: Settings, pool: ConnectionPool, *, handler_spec: st
 
         return run_pending_imports(pool, worker_id, build_movie_source(settings, pool))
 
-    if handler_spec:
-        return Handlers(load_handler(handler_spec)(pool, refresh_job), scout_user, lambda: None, run_imports)
-    return Handlers(refresh_job, scout_user, warm_up, run_imports)
+    job_handler = load_handler(handler_spec)(pool, refresh_job) if handler_spec else refresh_job
+    user_handler = load_handler(scout_handler_spec)(pool, scout_user) if scout_handler_spec else scout_user
+    if user_lock:
+        job_handler, user_handler = locked_job(pool, job_handler), locked_scout(pool, user_handler)
+    custom = bool(handler_spec or scout_handler_spec)
+    return Handlers(job_handler, user_handler, (lambda: None) if custom else warm_up, run_imports)
+
+
+def locked_job(pool: ConnectionPool, handler: JobHandler, *, wait_seconds: float = JOB_LOCK_WAIT_SECONDS,
+               defer_seconds: float = DEFER_SECONDS) -> JobHandler:
+    """`handler` under the user's scoring lock; a user still being scored after `wait_seconds` is asked
+    for again in `defer_seconds` (the job itself then completes: it was not a failure)."""
+
+    def run(job: Job) -> None:
+        with user_lock.scoring_lock(pool, job.user_id, wait_seconds=wait_seconds) as held:
+            if held:
+                handler(job)
+                return
+        log.info("Job %s: user %s is being scored elsewhere; asking again in %.0f s", job.id, job.user_id,
+                 defer_seconds)
+        with transaction(pool) as conn:
+            refresh_queue.defer(conn, job, delay_seconds=defer_seconds)
+
+    return run
+
+
+def locked_scout(pool: ConnectionPool, handler: UserHandler) -> UserHandler:
+    """`handler` under the user's scoring lock; a user being scored elsewhere is skipped (that job
+    refreshes them)."""
+
+    def run(user_id: str) -> None:
+        with user_lock.scoring_lock(pool, user_id) as held:
+            if held:
+                handler(user_id)
+                return
+        log.info("Scout of user %s skipped: a refresh of this user is running", user_id)
+
+    return run
 
 
 def load_handler(spec: str) -> Callable[[ConnectionPool, JobHandler], JobHandler]:

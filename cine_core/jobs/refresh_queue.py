@@ -189,6 +189,13 @@ def complete(conn: psycopg.Connection, job: Job, worker_id: str) -> bool:
     return True
 
 
+def defer(conn: psycopg.Connection, job: Job, *, delay_seconds: float) -> None:
+    """Ask again in `delay_seconds` for what `job` asked (its user, trigger and film), as a new pending job
+    or folded into the user's pending one; not a failed attempt. The caller then completes `job`."""
+    _one(conn, "defer", {"user_id": job.user_id, "trigger_type": job.trigger_type, "movie_id": job.movie_id,
+                         "delay_seconds": float(delay_seconds)})
+
+
 def backoff_seconds(
     attempts: int, *, base: float = BACKOFF_BASE_SECONDS, cap: float = MAX_BACKOFF_SECONDS
 ) -> float:

@@ -10,6 +10,15 @@ on conflict (user_id) where status = 'pending'
   do update set movie_id = coalesce(excluded.movie_id, q.movie_id)
 returning id, (xmax = 0) as created;
 
+-- name: defer
+-- The user was being scored elsewhere (user_lock): the same request again after a short delay. A pending
+-- job already covers it and keeps its own due time.
+insert into public.recommendation_refresh_queue as q (user_id, trigger_type, movie_id, run_after)
+values (%(user_id)s, %(trigger_type)s, %(movie_id)s, now() + make_interval(secs => %(delay_seconds)s))
+on conflict (user_id) where status = 'pending'
+  do update set movie_id = coalesce(excluded.movie_id, q.movie_id)
+returning id;
+
 -- name: notify
 select pg_notify(%(channel)s, %(payload)s);
 

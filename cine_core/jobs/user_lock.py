@@ -1,0 +1,73 @@
+"""One scorer per user at a time: a per-user advisory lock held by whoever scores the user.
+
+A scheduled scout and a queue job (quick refresh) for the same person used to run at once in two
+workers (or two lanes of one), both reading the same profile and both paying Claude. Whoever scores a
+user now holds a session advisory lock on the user id for the whole scoring, on a pool connection of
+its own. The scheduled scout does not wait: the loser skips that user (the queue job refreshes them).
+A queue job waits briefly for the lock and otherwise puts its request back in the queue
+(refresh_queue.defer), which is not a failed attempt. The lock dies with its connection, so a killed
+worker never leaves a user locked. The SQL lives in `user_lock.sql`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from psycopg_pool import ConnectionPool
+
+from cine_core.db.named_sql import load_named_queries
+from cine_core.db import translate_errors
+
+log = logging.getLogger(__name__)
+
+QUERIES_FILE = Path(__file__).with_suffix(".sql")
+POLL_SECONDS = 0.1
+
+
+def _sql(name: str) -> str:
+    return load_named_queries(QUERIES_FILE)[name]
+
+
+@contextlib.contextmanager
+def scoring_lock(pool: ConnectionPool, user_id: str, *, wait_seconds: float = 0.0,
+                 poll_seconds: float = POLL_SECONDS) -> Iterator[bool]:
+    """Yield True while this caller holds `user_id`'s scoring lock, False if another holder kept it for
+    `wait_seconds` (0: one try). The caller must not score the user when it gets False."""
+    with translate_errors(), pool.connection() as conn:
+        conn.autocommit = True  # a session lock outlives transactions; no transaction stays open meanwhile
+        try:
+            held = _acquire(conn, str(user_id), wait_seconds, poll_seconds)
+            try:
+                yield held
+            finally:
+                if held:
+                    _release(conn, str(user_id))
+        finally:
+            if not conn.closed:
+                conn.autocommit = False
+
+
+def _acquire(conn, user_id: str, wait_seconds: float, poll_seconds: float) -> bool:
+    deadline = time.monotonic() + max(0.0, wait_seconds)
+    while True:
+        if conn.execute(_sql("try_lock"), {"user_id": user_id}).fetchone()["held"]:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(poll_seconds)
+
+
+def _release(conn, user_id: str) -> None:
+    try:
+        released = conn.execute(_sql("unlock"), {"user_id": user_id}).fetchone()["released"]
+    except Exception:  # the connection broke: closing it drops the lock with the session
+        log.warning("Could not release the scoring lock of user %s; closing its connection", user_id,
+                    exc_info=True)
+        conn.close()
+        raise
+    if not released:  # pragma: no cover - would mean the session lost the lock without closing
+        log.error("The scoring lock of user %s was not held at release", user_id)
