@@ -40,6 +40,8 @@ BENCHES = [
      "bench.cost", ["--users", "20", "--days", "2"], ["--users", "10", "--days", "1"]),  # ~5 s per simulated user-day
     ("Refresh latency: LISTEN/NOTIFY vs poll only", "bench.refresh", [],
      ["--ratings", "10", "--users", "5"]),
+    ("Chat: intent and insight extraction accuracy of the local engine on labelled messages", "bench.intent", [],
+     ["--no-misses"]),
 ]
 
 
