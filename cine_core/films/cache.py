@@ -8,10 +8,11 @@ The SQL lives in `cache.sql`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -57,7 +58,7 @@ class MovieStore:
         self.ttl = ttl
         self.usage = usage or UsageRecorder(pool)
         self._enrich = enrich
-        self._fetch_lock = threading.Lock()
+        self._fetch_locks = KeyedLocks()
         self._logged_errors: set[str] = set()
 
     # --- films ------------------------------------------------------------------------------------
@@ -68,11 +69,13 @@ class MovieStore:
             found = movies_by_ids(conn, wanted)
         if not [i for i in wanted if self._needs_fetch(found.get(i))]:
             return found
-        # One fetcher at a time in this process; re-read so a concurrent pass's fetches are reused.
-        with self._fetch_lock:
+        # One fetcher per film in this process (others fetch other films meanwhile); re-read under the
+        # films' locks so what a concurrent caller just fetched is reused, not fetched again.
+        missing = [i for i in wanted if self._needs_fetch(found.get(i))]
+        with self._fetch_locks.holding(missing):
             with transaction(self.pool) as conn:
                 found = movies_by_ids(conn, wanted)
-            fetched, error = self._fetch_details([i for i in wanted if self._needs_fetch(found.get(i))])
+            fetched, error = self._fetch_details([i for i in missing if self._needs_fetch(found.get(i))])
             if fetched:
                 with transaction(self.pool) as conn:
                     upsert_movies(conn, fetched)
@@ -193,6 +196,42 @@ class MovieStore:
             return
         self._logged_errors.add(kind)
         log.warning("%s failed (%s): %s; serving cached data", self.source.name, what, exc)
+
+
+class KeyedLocks:
+    """A lock per key, created on demand and dropped when no one holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[int, tuple[threading.Lock, int]] = {}
+
+    @contextlib.contextmanager
+    def holding(self, keys: Iterable[int]) -> Iterator[None]:
+        """Hold the locks of all `keys`, taken in sorted order (two callers never wait on each other in a cycle)."""
+        keys = sorted(set(keys))
+        taken: list[int] = []
+        try:
+            for key in keys:
+                with self._guard:
+                    lock, users = self._locks.get(key, (None, 0))
+                    lock = lock or threading.Lock()
+                    self._locks[key] = (lock, users + 1)
+                lock.acquire()
+                taken.append(key)
+            yield
+        finally:
+            for key in reversed(taken):
+                with self._guard:
+                    lock, users = self._locks[key]
+                    if users == 1:
+                        del self._locks[key]
+                    else:
+                        self._locks[key] = (lock, users - 1)
+                lock.release()
+
+    def __len__(self) -> int:
+        with self._guard:
+            return len(self._locks)
 
 
 def _in_order(by_id: dict[int, Movie], ids: Sequence[int]) -> list[Movie]:
