@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=PROJECT_ROOT / ".env", extra="ignore", case_sensitive=False)
 
     database_url: SecretStr | None = None  # may hold a password: printing the settings must not show it
+    app_database_url: SecretStr | None = None  # the app's own login role (cine_app); docs/roles.md
     cine_data_dir: Path = PROJECT_ROOT / ".cine"
 
     tmdb_api_key: SecretStr | None = None

@@ -12,7 +12,8 @@ from psycopg_pool import ConnectionPool
 
 from cine_core.chat.service import ChatResult, learn_from_conversation, learned_line
 from cine_core.config import Settings
-from cine_core.db import database_url, open_pool, user_transaction
+from cine_core.db import open_app_pool as _open_app_pool
+from cine_core.db import user_transaction
 from cine_core.films.cache import MovieStore
 from cine_core.films.catalog_source import shared_catalog_source
 from cine_core.films.source import build_movie_source
@@ -33,8 +34,10 @@ __all__ = [
 
 
 def open_app_pool(settings: Settings, *, max_size: int) -> ConnectionPool:
-    """The app's pool: DATABASE_URL, else the embedded Postgres (started if needed)."""
-    return open_pool(database_url(settings), min_size=1, max_size=max_size, name="app")
+    """The app's pool: user work logs in as the app role (APP_DATABASE_URL, else `cine_app` on the database of
+    DATABASE_URL or the embedded Postgres), which holds `authenticated` only; the service connection it
+    carries serves the app's server-owned writes (film cache, learned insights, usage). docs/roles.md."""
+    return _open_app_pool(settings, max_size=max_size)
 
 
 def submit_import(pool: ConnectionPool, user_id: str, file_name: str, content: bytes) -> int:

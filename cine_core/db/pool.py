@@ -1,4 +1,10 @@
-"""Connections: a psycopg pool, service transactions and user-scoped (RLS) transactions, error mapping."""
+"""Connections: a psycopg pool, service transactions and user-scoped (RLS) transactions, error mapping.
+
+The app's pool is an `AppPool` (cine_core.db.app_role): its own connections log in as the app role, which
+holds `authenticated` and nothing else, so `user_transaction` on it can never climb back to service rights
+(`reset role` lands on a role without privileges). `transaction()` on an AppPool uses its `server` pool:
+the service connection the app keeps for server-owned shared data (film cache, learned insights, usage).
+"""
 
 from __future__ import annotations
 
@@ -26,16 +32,35 @@ def check_connection(url: str) -> None:
         raise DatabaseUnavailable(f"Cannot connect to the database ({_redact(url)}): {_first_line(exc)}") from exc
 
 
-def open_pool(url: str, *, min_size: int = 1, max_size: int = 8, name: str = "cineai") -> ConnectionPool:
-    """A psycopg pool with dict rows; raises DatabaseUnavailable instead of hanging."""
+class AppPool(ConnectionPool):
+    """The app's pool: connections as the app login role (user work only); `server` is the service pool."""
+
+    def __init__(self, *args, server: ConnectionPool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.server = server
+
+    def close(self, timeout: float = 5.0) -> None:
+        try:
+            super().close(timeout)
+        finally:
+            self.server.close(timeout)
+
+
+def open_pool(url: str, *, min_size: int = 1, max_size: int = 8, name: str = "cineai",
+              server: ConnectionPool | None = None) -> ConnectionPool:
+    """A psycopg pool with dict rows; raises DatabaseUnavailable instead of hanging.
+
+    With `server`, an AppPool whose `transaction()` runs on that service pool."""
     check_connection(url)
-    pool = ConnectionPool(
+    extra = {} if server is None else {"server": server}
+    pool = (ConnectionPool if server is None else AppPool)(
         url,
         min_size=min_size,
         max_size=max_size,
         kwargs={"row_factory": dict_row, "autocommit": False},
         name=name,
         open=False,
+        **extra,
     )
     try:
         pool.open(wait=True, timeout=10)
@@ -46,8 +71,10 @@ def open_pool(url: str, *, min_size: int = 1, max_size: int = 8, name: str = "ci
 
 @contextlib.contextmanager
 def transaction(pool: ConnectionPool) -> Iterator[psycopg.Connection]:
-    """A service-level transaction (worker, setup): commits on success, maps driver errors."""
-    with translate_errors(), pool.connection() as conn:
+    """A service-level transaction (worker, setup, the app's server-owned writes): commits on success, maps
+    driver errors. On an AppPool it runs on the app's service pool, never as the app role."""
+    service = pool.server if isinstance(pool, AppPool) else pool
+    with translate_errors(), service.connection() as conn:
         with conn.transaction():
             yield conn
 
@@ -102,4 +129,6 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _redact(url: str) -> str:
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+    """A connection URL or key=value conninfo with its password replaced by ***."""
+    url = re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+    return re.sub(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", url)

@@ -72,6 +72,17 @@ def test_encrypted_member_is_a_clear_error():
         parse_bytes(bytes(data), "letterboxd.zip")
 
 
+
+@pytest.mark.parametrize("method", [98, 12345])  # 98 = PPMd (real, not in zipfile); 12345: no such method
+def test_a_member_with_an_unsupported_compression_method_is_a_clear_error(method):
+    data = bytearray(zip_bytes({"ratings.csv": b"Date,Name,Year,Letterboxd URI,Rating\n2020-01-01,Heat,1995,x,4\n"}))
+    # Rewrite the method in the local and central headers, as an archiver using PPMd writes it.
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        at = data.find(signature)
+        data[at + offset:at + offset + 2] = method.to_bytes(2, "little")
+    with pytest.raises(ImportFileError, match=f"letterboxd.zip:ratings.csv uses an unsupported compression method \\({method}\\)"):
+        parse_bytes(bytes(data), "letterboxd.zip")
+
 def test_json_nested_100k_levels_is_a_clear_error():
     with pytest.raises(ImportFileError, match="nested too deeply"):
         parse_bytes(b"[" * 100_000 + b"]" * 100_000, "ratings-movies.json")

@@ -1,0 +1,98 @@
+"""The app's login role (cine_app): user work only, never service rights, whatever a statement tries."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from cine_core.config import Settings
+from cine_core.db import APP_ROLE, AppPool, app_database_url, open_app_pool, transaction, user_transaction
+from cine_core.domain.errors import ConfigError, DatabaseUnavailable, DataError
+
+HEAT = 949
+
+
+@pytest.fixture
+def app_pool(db_url):
+    pool = open_app_pool(Settings(_env_file=None, database_url=db_url), max_size=2)
+    yield pool
+    pool.close()
+
+
+def _role(conn) -> dict:
+    return conn.execute(
+        "select current_user as name, pg_has_role(current_user, 'service_role', 'member') as service,"
+        " pg_has_role(current_user, 'authenticated', 'member') as authenticated, rolsuper, rolbypassrls"
+        " from pg_roles where rolname = current_user").fetchone()
+
+
+def test_the_app_logs_in_as_cine_app_which_is_not_a_member_of_service_role(app_pool):
+    assert isinstance(app_pool, AppPool)
+    with app_pool.connection() as conn:
+        role = _role(conn)
+    assert role == {"name": APP_ROLE, "service": False, "authenticated": True, "rolsuper": False,
+                    "rolbypassrls": False}
+
+
+@pytest.mark.parametrize("statement", [
+    "update public.taste_profile set version = version + 1000",
+    "insert into public.recommendations (user_id, movie_id, score, reason, confidence)"
+    " values ('00000000-0000-4000-8000-000000000001', 949, 1, 'x', 0.9)",
+    "insert into public.recommendation_refresh_queue (user_id, trigger_type)"
+    " values ('00000000-0000-4000-8000-000000000001', 'manual')",
+    "delete from public.api_usage",
+    "update public.movies set title = 'x' where id = 949",
+    "select count(*) from public.ratings",
+    "set role service_role",
+    "set role postgres",
+])
+def test_outside_a_user_transaction_the_app_role_can_do_nothing(app_pool, statement):
+    with app_pool.connection() as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(statement)
+
+
+def test_reset_role_inside_a_user_transaction_does_not_climb_to_service_rights(app_pool, local_user):
+    with pytest.raises(DataError, match="Not allowed"), user_transaction(app_pool, local_user) as conn:
+        conn.execute("reset role")
+        conn.execute("update public.taste_profile set version = version + 1000 where user_id = %s", (local_user,))
+    with pytest.raises(DataError, match="Not allowed"), user_transaction(app_pool, local_user) as conn:
+        conn.execute("set local role service_role")
+
+
+def test_user_transactions_on_the_app_pool_see_only_the_users_own_rows(app_pool, local_user, make_user):
+    other = make_user()
+    with transaction(app_pool) as conn:  # the app's service side (its server pool), as a seed
+        assert _role(conn)["name"] != APP_ROLE
+        conn.execute("insert into ratings (user_id, movie_id, rating) values (%s, %s, 4), (%s, %s, 2)",
+                     (local_user, HEAT, other, HEAT))
+    with user_transaction(app_pool, local_user) as conn:
+        assert _role(conn)["name"] == "authenticated"
+        rows = conn.execute("select user_id::text as user_id, rating from ratings").fetchall()
+        conn.execute("insert into ratings (user_id, movie_id, rating) values (%s, 27205, 5)", (local_user,))
+    assert [(r["user_id"], float(r["rating"])) for r in rows] == [(local_user, 4.0)]
+    with pytest.raises(DataError), user_transaction(app_pool, local_user) as conn:
+        conn.execute("insert into ratings (user_id, movie_id, rating) values (%s, 27205, 5)", (other,))
+
+
+def test_an_app_url_that_logs_in_with_service_rights_is_refused(db_url):
+    with pytest.raises(ConfigError, match="holds service rights"):
+        open_app_pool(Settings(_env_file=None, database_url=db_url, app_database_url=db_url), max_size=1)
+
+
+def test_the_app_url_is_cine_app_on_the_service_database_unless_set():
+    derived = psycopg.conninfo.conninfo_to_dict(app_database_url(Settings(
+        _env_file=None, database_url="postgresql://postgres.abcref:secret@pooler.example.com:5432/postgres")))
+    assert derived == {"user": "cine_app.abcref", "host": "pooler.example.com", "port": "5432", "dbname": "postgres"}
+    local = psycopg.conninfo.conninfo_to_dict(app_database_url(Settings(
+        _env_file=None, database_url="postgresql://postgres:pw@/cineai?host=/tmp/sock")))
+    assert local == {"user": "cine_app", "host": "/tmp/sock", "dbname": "cineai"}
+    explicit = "postgresql://cine_app:apppw@db.example.com/postgres"
+    assert app_database_url(Settings(_env_file=None, database_url="postgresql://x@y/z",
+                                     app_database_url=explicit)) == explicit
+
+
+def test_an_app_role_that_cannot_log_in_is_a_clear_error(db_url):
+    wrong = psycopg.conninfo.make_conninfo(db_url, user="no_such_role_here")
+    with pytest.raises(DatabaseUnavailable, match="cannot log in as its own role") as caught:
+        open_app_pool(Settings(_env_file=None, database_url=db_url, app_database_url=wrong), max_size=1)
+    assert "APP_DATABASE_URL" in str(caught.value)
