@@ -19,6 +19,7 @@ from cine_core.db import transaction
 
 FILM_A, FILM_B = 27205, 157336
 PUBLIC_READ, OWN_ROWS, SERVER_ONLY = "films", "own rows", "server only"
+MEMBER_ROWS = "rows of the movie nights one belongs to"  # read-only; written by functions and the server
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,8 @@ TABLES: dict[str, Rule] = {
                         hidden=cols("content", "attempts", "locked_by", "locked_until"),
                         seed="insert into import_jobs (user_id, file_name, content)"
                              " values (%(user)s, 'ratings.csv', 'a'::bytea)"),
+    "movie_night_pairs": Rule(MEMBER_ROWS),
+    "movie_night_picks": Rule(MEMBER_ROWS),
 }
 
 TRIGGER, USER_FUNCTION, SERVER_FUNCTION = "trigger", "signed-in user, own data only", "service only"
@@ -89,6 +92,10 @@ FUNCTIONS: dict[str, str] = {
     "my_api_usage()": USER_FUNCTION,
     "app_status(integer)": SERVER_FUNCTION,  # installation-wide: operators, over the service connection
     "app_api_usage()": SERVER_FUNCTION,
+    "movie_night_invite(text)": USER_FUNCTION,
+    "movie_night_accept(text,text)": USER_FUNCTION,
+    "movie_night_end(bigint)": USER_FUNCTION,
+    "movie_night_forget_seen()": TRIGGER,
 }
 
 
@@ -182,7 +189,7 @@ def test_column_privileges_are_exactly_what_a_person_writes(admin, table):
                                             (role, f"public.{table}", column, priv)).fetchone()[0]
             for role in ("anon", "authenticated") for priv in ("SELECT", "INSERT", "UPDATE")
         }
-        readable = rule.kind == PUBLIC_READ or (rule.kind == OWN_ROWS and column not in rule.hidden)
+        readable = rule.kind == PUBLIC_READ or (rule.kind in (OWN_ROWS, MEMBER_ROWS) and column not in rule.hidden)
         assert can["authenticated:SELECT"] == readable, (table, column, "select")
         assert can["authenticated:INSERT"] == (column in rule.insert), (table, column, "insert")
         assert can["authenticated:UPDATE"] == (column in rule.update), (table, column, "update")
@@ -300,3 +307,29 @@ def test_user_functions_show_and_touch_only_the_callers_own_data(db_url, two_use
     with psycopg.connect(db_url) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         _as(conn, "authenticated", None)  # the role without a signed-in user's claims
         conn.execute("select request_refresh('manual')")
+
+
+def test_movie_night_rows_are_read_by_their_two_members_and_written_by_no_one(db_url, two_users, make_user, admin):
+    a, b = two_users
+    outsider = make_user("c@example.com")
+    (code,), = _call(db_url, a, "select movie_night_invite('A')")
+    (pair,), = _call(db_url, b, "select movie_night_accept(%s, 'B')", (code,))
+    admin.execute("insert into movie_night_picks (pair_id, movie_id, rank, confidence, inviter_film_id,"
+                  " inviter_film_rating) values (%s, %s, 1, 0.8, %s, 4)", (pair, FILM_B, FILM_A))
+    for member in (a, b):
+        for table in ("movie_night_pairs", "movie_night_picks"):
+            assert _attempt(db_url, "authenticated", member, f"select * from {table}") == ("ok", 1), (member, table)
+    for table in ("movie_night_pairs", "movie_night_picks"):
+        assert _attempt(db_url, "authenticated", outsider, f"select * from {table}") == ("ok", 0), table
+        assert _attempt(db_url, "anon", None, f"select * from {table}")[0] == "denied", table
+    for statement in (
+        "insert into movie_night_picks (pair_id, movie_id, rank, confidence) values (%(p)s, 680, 1, 1)",
+        "update movie_night_picks set confidence = 1 where pair_id = %(p)s",
+        "delete from movie_night_picks where pair_id = %(p)s",
+        "update movie_night_pairs set invitee_name = 'x' where id = %(p)s",
+        "delete from movie_night_pairs where id = %(p)s",
+        "insert into movie_night_pairs (inviter_id, inviter_name, expires_at) values (%(a)s, 'x', now())",
+    ):
+        assert _attempt(db_url, "authenticated", a, statement, {"p": pair, "a": a})[0] == "denied", statement
+    assert _call(db_url, outsider, "select movie_night_end(%s)", (pair,)) == [(False,)]
+    assert _attempt(db_url, "authenticated", a, "select * from movie_night_picks") == ("ok", 1)
