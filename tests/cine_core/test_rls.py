@@ -7,6 +7,7 @@ import pytest
 
 from cine_core.db import transaction, user_transaction
 from cine_core.domain.errors import DataError
+from cine_core.night import accept_invite, compute_pair, create_invite
 
 PER_USER_TABLES = ["ratings", "recommendations", "movie_conversations", "taste_profile", "watchlist"]
 SERVICE_ONLY_TABLES = ["recommendation_refresh_queue", "api_usage", "worker_heartbeat", "source_cache"]
@@ -138,3 +139,34 @@ def test_anon_cannot_read_refresh_state(db_url, two_users):
         conn.execute("set role anon")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("select * from my_refresh_state(%s)", (a,))
+
+
+def _pair(pool, inviter: str, invitee: str) -> int:
+    with user_transaction(pool, inviter) as conn:
+        code = create_invite(conn, "Inviter")
+    with user_transaction(pool, invitee) as conn:
+        return accept_invite(conn, code, "Invitee")
+
+
+def test_a_movie_night_partner_reads_the_joint_picks_and_nothing_else_of_the_other(pool, two_users, make_user):
+    a, b = two_users
+    c, d = make_user("c@example.com"), make_user("d@example.com")
+    ours, theirs = _pair(pool, a, b), _pair(pool, c, d)
+    assert compute_pair(pool, ours, default_region="US") and compute_pair(pool, theirs, default_region="US")
+    with user_transaction(pool, a) as conn:
+        for table in (*PER_USER_TABLES, "film_feedback", "user_settings"):
+            rows = conn.execute(f"select 1 from {table} where user_id = %s", (b,)).fetchall()
+            assert rows == [], table
+        picks = conn.execute("select distinct pair_id from movie_night_picks").fetchall()
+        pairs = conn.execute("select id from movie_night_pairs").fetchall()
+    assert [r["pair_id"] for r in picks] == [ours] and [r["id"] for r in pairs] == [ours]
+    with user_transaction(pool, c) as conn:
+        assert conn.execute("select 1 from movie_night_picks where pair_id = %s", (ours,)).fetchall() == []
+    with pytest.raises(DataError):
+        with user_transaction(pool, a) as conn:
+            conn.execute("insert into movie_night_picks (pair_id, movie_id, rank, confidence)"
+                         " values (%s, %s, 99, 1)", (ours, FILM_A))
+    with user_transaction(pool, b) as conn:
+        assert conn.execute("select movie_night_end(%s) as ended", (ours,)).fetchone()["ended"]
+    with user_transaction(pool, a) as conn:
+        assert conn.execute("select 1 from movie_night_picks").fetchall() == []
