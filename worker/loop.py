@@ -169,7 +169,7 @@ class Worker:
         try:
             with transaction(self.pool) as conn:
                 max_age = 0.0 if all_users else self.options.scout_interval_hours * 3600
-                due_before = scout_state.db_time(conn, seconds_ago=max_age)
+                due_before = scout_state.start_pass(conn, seconds_ago=max_age)
         except CineError as exc:
             log.warning("Scout pass skipped: %s", exc)
             return 0

@@ -47,10 +47,26 @@ def db_time(conn: psycopg.Connection, *, seconds_ago: float = 0.0) -> datetime:
         return cur.execute(_sql("db_now"), {"seconds": float(seconds_ago)}).fetchone()["at"]
 
 
+def start_pass(conn: psycopg.Connection, *, seconds_ago: float) -> datetime:
+    """Begin a scout pass: add the rows of users who rated since the last pass (one O(users) query per
+    pass, not per claim), and return the pass's `due_before` (database time minus `seconds_ago`)."""
+    ensure_rows(conn)
+    return db_time(conn, seconds_ago=seconds_ago)
+
+
+def ensure_rows(conn: psycopg.Connection) -> int:
+    """A scout_state row for every user with a rating; returns how many were added."""
+    with conn.cursor() as cur:
+        cur.execute(_sql("ensure_rows"))
+        return cur.rowcount
+
+
 def claim_due_users(conn: psycopg.Connection, *, due_before: datetime, limit: int) -> list[str]:
-    """Stamp and return up to `limit` users last scouted before `due_before` (never-scouted first)."""
+    """Stamp and return up to `limit` users last scouted before `due_before` (never-scouted first).
+
+    Only users with a scout_state row are seen (start_pass adds them); the cost of a claim does not grow
+    with the number of users (an index scan on last_scout_at that stops after `limit` rows)."""
     with conn.transaction():
-        conn.execute(_sql("ensure_rows"))
         with conn.cursor(row_factory=dict_row) as cur:
             rows = cur.execute(_sql("claim_due"), {"due_before": due_before, "limit": limit}).fetchall()
     return [row["user_id"] for row in rows]
