@@ -25,7 +25,9 @@ _ROLE_CHECK = """
 select current_user as role,
        r.rolsuper or r.rolbypassrls as bypasses_rls,
        case when exists (select 1 from pg_roles where rolname = 'service_role')
-            then pg_has_role(current_user, 'service_role', 'member') else false end as service_member
+            then pg_has_role(current_user, 'service_role', 'member') else false end as service_member,
+       case when exists (select 1 from pg_roles where rolname = 'authenticated')
+            then pg_has_role(current_user, 'authenticated', 'member') else false end as user_member
 from pg_roles r where r.rolname = current_user
 """
 
@@ -68,7 +70,7 @@ def open_app_pool(settings: Settings, *, max_size: int, server_max_size: int = 2
 
 
 def check_app_role(pool: ConnectionPool) -> str:
-    """The app pool's role name; ConfigError if it could act with service rights."""
+    """The app pool's role name; ConfigError if it could act with service rights or cannot act as a user."""
     with translate_errors(), pool.connection() as conn:
         row = conn.execute(_ROLE_CHECK).fetchone()
         conn.rollback()
@@ -76,5 +78,8 @@ def check_app_role(pool: ConnectionPool) -> str:
         raise ConfigError(
             f"The app logs in as {row['role']!r}, which holds service rights (service_role, superuser or "
             f"BYPASSRLS); log it in as the {APP_ROLE} role instead (APP_DATABASE_URL, docs/roles.md)")
+    if not row["user_member"]:
+        raise ConfigError(f"The app's role {row['role']!r} is not a member of authenticated, so it cannot act "
+                          f"for a signed-in user: run `grant authenticated to {row['role']};` (docs/roles.md)")
     log.info("The app's user work runs as role %s", row["role"])
     return row["role"]

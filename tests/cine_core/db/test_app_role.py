@@ -36,10 +36,10 @@ def test_the_app_logs_in_as_cine_app_which_is_not_a_member_of_service_role(app_p
 
 @pytest.mark.parametrize("statement", [
     "update public.taste_profile set version = version + 1000",
-    "insert into public.recommendations (user_id, movie_id, score, reason, confidence)"
-    " values ('00000000-0000-4000-8000-000000000001', 949, 1, 'x', 0.9)",
-    "insert into public.recommendation_refresh_queue (user_id, trigger_type)"
-    " values ('00000000-0000-4000-8000-000000000001', 'manual')",
+    ("insert into public.recommendations (user_id, movie_id, score, reason, confidence)"
+     " values ('00000000-0000-4000-8000-000000000001', 949, 1, 'x', 0.9)"),
+    ("insert into public.recommendation_refresh_queue (user_id, trigger_type)"
+     " values ('00000000-0000-4000-8000-000000000001', 'manual')"),
     "delete from public.api_usage",
     "update public.movies set title = 'x' where id = 949",
     "select count(*) from public.ratings",
@@ -77,6 +77,15 @@ def test_user_transactions_on_the_app_pool_see_only_the_users_own_rows(app_pool,
 def test_an_app_url_that_logs_in_with_service_rights_is_refused(db_url):
     with pytest.raises(ConfigError, match="holds service rights"):
         open_app_pool(Settings(_env_file=None, database_url=db_url, app_database_url=db_url), max_size=1)
+
+
+def test_an_app_role_that_cannot_act_as_a_user_is_refused(db_url):
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("do $$ begin if not exists (select 1 from pg_roles where rolname = 'cine_test_stranger')"
+                     " then create role cine_test_stranger login; end if; end $$")
+    stranger = psycopg.conninfo.make_conninfo(db_url, user="cine_test_stranger")
+    with pytest.raises(ConfigError, match="not a member of authenticated"):
+        open_app_pool(Settings(_env_file=None, database_url=db_url, app_database_url=stranger), max_size=1)
 
 
 def test_the_app_url_is_cine_app_on_the_service_database_unless_set():

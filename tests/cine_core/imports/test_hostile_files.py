@@ -80,7 +80,8 @@ def test_a_member_with_an_unsupported_compression_method_is_a_clear_error(method
     for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
         at = data.find(signature)
         data[at + offset:at + offset + 2] = method.to_bytes(2, "little")
-    with pytest.raises(ImportFileError, match=f"letterboxd.zip:ratings.csv uses an unsupported compression method \\({method}\\)"):
+    expected = f"letterboxd.zip:ratings.csv uses an unsupported compression method \\({method}\\)"
+    with pytest.raises(ImportFileError, match=expected):
         parse_bytes(bytes(data), "letterboxd.zip")
 
 def test_json_nested_100k_levels_is_a_clear_error():
