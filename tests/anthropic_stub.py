@@ -1,4 +1,5 @@
-"""A local HTTP server speaking just enough of the Anthropic Messages API for the real SDK.
+"""A local HTTP server speaking just enough of the Anthropic Messages API (and Message Batches:
+tests/anthropic_batches.py) for the real SDK.
 
 anthropic 2.x uses httpx2, which respx cannot intercept, so tests point the SDK's `base_url` here.
 Replies are scripted (a queue, then a default); every request body is recorded for assertions.
@@ -24,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.anthropic_batches import BatchesAPI
 
 _ids = itertools.count(1)
 
@@ -134,6 +137,7 @@ class AnthropicStub:
         self._server.daemon_threads = True
         self._server.block_on_close = False
         self._thread = threading.Thread(target=self._server.serve_forever, name="anthropic-stub", daemon=True)
+        self.batches = BatchesAPI(self._batch_reply, lambda: self.base_url)
 
     @property
     def base_url(self) -> str:
@@ -160,6 +164,12 @@ class AnthropicStub:
             planned = self._script.popleft() if self._script else self.default
         return planned(request) if callable(planned) else planned
 
+    def _batch_reply(self, params: dict) -> Reply:
+        """A batch request's reply: the script, then the default, as a synchronous call (not in `requests`)."""
+        with self._lock:
+            planned = self._script.popleft() if self._script else self.default
+        return planned(params) if callable(planned) else planned
+
     def _handler_class(self):
         stub = self
 
@@ -177,7 +187,17 @@ class AnthropicStub:
                 request["_path"] = self.path
                 with stub._lock:
                     stub.headers.append({k.lower(): v for k, v in self.headers.items()})
-                reply = stub._next_reply(request)
+                if self.path.startswith("/v1/messages/batches"):
+                    status, body = stub.batches.create(request)
+                    return self._send(Reply(status=status, body=body))
+                self._send(stub._next_reply(request))
+
+            def do_GET(self) -> None:  # noqa: N802 (the Message Batches API: retrieve and results)
+                status, body = stub.batches.get(self.path)
+                self._send(Reply(status=status, body=body, headers={} if status != 200 or isinstance(body, dict)
+                                 else {"content-type": "application/binary"}))
+
+            def _send(self, reply: Reply) -> None:
                 if reply.delay_seconds and stub._stopping.wait(reply.delay_seconds):
                     return
                 body = reply.body if isinstance(reply.body, (str, bytes)) else json.dumps(reply.body)

@@ -171,7 +171,9 @@ class ClaudeClient:
         self._record(operation, user_id, usage, ok=True, error=None)
         return output
 
-    def _record(self, operation: str, user_id: str | None, usage: CallUsage, *, ok: bool, error: str | None) -> None:
+    def _record(self, operation: str, user_id: str | None, usage: CallUsage, *, ok: bool, error: str | None,
+                batch: bool = False) -> None:
+        """One api_usage row; `batch`: answered through the Message Batches API (priced at its discount)."""
         self._usage.record(
             UsageEvent(
                 service="anthropic", operation=operation, model=self.model, user_id=user_id,
@@ -180,10 +182,14 @@ class ClaudeClient:
                 estimated_cost_usd=estimate_cost(
                     self.model, tokens_in=usage.tokens_in, tokens_out=usage.tokens_out,
                     cache_read_tokens=usage.cache_read_tokens, cache_write_tokens=usage.cache_write_tokens,
+                    batch=batch,
                 ),
                 ok=ok, error=error,
             )
         )
+
+
+    record = _record
 
 
 MAX_TOKEN_COUNT = 2**31 - 1  # api_usage counts are int columns
@@ -198,6 +204,20 @@ def _token_count(usage: Any, field: str) -> int:
             or value < 0 or value != int(value) or value > MAX_TOKEN_COUNT:
         raise LLMOutputInvalid(f"the reply's usage.{field} is not a token count")
     return int(value)
+
+
+def usage_of(response: Any) -> CallUsage:
+    """Token counts of a reply (LLMOutputInvalid if they are not counts)."""
+    return _usage_of(response)
+
+
+def tool_output(response: Any, tool: ToolSpec) -> Any:
+    """The forced tool call's input, validated by `tool.output_model` (LLMOutputInvalid otherwise)."""
+    return _tool_output(response, tool)
+
+
+def translate(exc: anthropic.AnthropicError) -> LLMError:
+    return _translate(exc)
 
 
 def _usage_of(response: Any) -> CallUsage:

@@ -8,6 +8,9 @@
 - Claude is paid once per verdict: of the top K it is sent only the films without a stored verdict for the
   person's taste fingerprint, and the stored ones are reused (verdicts.py says what invalidates them).
   `ScoutContext.reuse_verdicts=False` is the previous design (all K films on every call), for bench.cost.
+- A scheduled pass with `ctx.batches` (CINE_LLM_BATCHES, on by default with a key) writes the local picks at
+  once and queues the films without a verdict for the pass's Message Batch; the worker applies the results
+  when they arrive (verdict_batches.py). Without batches the call is made at once (claude_verdicts.py).
 - A quick refresh (queue jobs) re-scores the last candidate set and current picks with the changed
   profile, plus films similar to the newest liked one; it never waits for trending, nor for Claude: it uses
   the stored verdicts that still hold and the local engine for the rest, whose verdicts the next scheduled
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from psycopg_pool import ConnectionPool
@@ -29,14 +32,13 @@ from cine_core.config import Settings
 from cine_core.db import transaction
 from cine_core.domain.models import Candidate, DiscoverySource, Match, Movie, TasteProfile
 from cine_core.domain.protocols import Matcher
-from cine_core.llm.budget import claude_allowed
 from cine_core.recommend import candidates as cands
 from cine_core.recommend import picks as picks_mod
 from cine_core.recommend import scout_state
-from cine_core.recommend import verdicts as verdict_store
-from cine_core.recommend.claude_scorer import OPERATION as MATCH_OPERATION
+from cine_core.recommend.claude_verdicts import claude_verdicts
 from cine_core.recommend.config import CATALOG_WIDE_SOURCES, config_for_source
 from cine_core.recommend.franchise import diversify
+from cine_core.recommend.verdict_batches import VerdictBatches
 from cine_core.recommend.verdicts import align_to_local
 from cine_core.settings import nudge as streaming_nudge
 from cine_core.settings import store as settings_store
@@ -62,6 +64,7 @@ class ScoutContext:
     catalog_local: Matcher | None = None  # the pre-ranker for films found across the catalog (config_for_source)
     reuse_verdicts: bool = True  # False: every call re-buys all top-K verdicts (the previous design, for bench.cost)
     defer_quick_calls: bool = True  # False: a quick refresh calls Claude too (the previous design, for bench.cost)
+    batches: VerdictBatches | None = None  # scheduled passes queue their requests for a batch (None: call at once)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,7 @@ class ScoutResult:
     llm_called: bool
     reused: bool  # nothing changed since the last analysis: stored picks kept as they are
     errors: tuple[str, ...] = ()
+    batched: bool = False  # films without a verdict were queued for the pass's batch (verdict_batches.py)
 
 
 def build_scout_context(settings: Settings, pool: ConnectionPool, *, matcher: Matcher | None = None) -> ScoutContext:
@@ -95,8 +99,9 @@ def build_scout_context(settings: Settings, pool: ConnectionPool, *, matcher: Ma
         from cine_core.recommend.engine import build_matcher
 
         matcher = build_matcher(settings, pool, local=local)
+    batches = VerdictBatches.from_settings(settings, pool) if matcher.name != local.name else None
     return ScoutContext(pool=pool, settings=settings, store=store, matcher=matcher, local=local,
-                        catalog_local=catalog_local)
+                        catalog_local=catalog_local, batches=batches)
 
 
 def warm_up(ctx: ScoutContext) -> None:
@@ -187,18 +192,21 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
                            errors=tuple(errors))
 
     judged: dict[int, tuple[Match, str]] = {m.movie_id: (m, ctx.local.name) for m in ranked}
-    engine, llm_called = ctx.matcher.name, False
+    engine, llm_called, batched = ctx.matcher.name, False, False
     if ctx.matcher.name != ctx.local.name and top:
         may_call = not (quick and ctx.defer_quick_calls)
-        verdicts, engines, engine, llm_called, capped = _claude_verdicts(ctx, user_id, profile, rated, thumbs, top,
-                                                                         films, may_call=may_call)
-        error_text = "; ".join(filter(None, [error_text, capped]))[:MAX_ERROR_CHARS] or None
+        asked = claude_verdicts(ctx, user_id, profile, rated, thumbs, top, films, may_call=may_call,
+                                batch=not quick and not manual)
+        verdicts, engines, engine, llm_called, batched = (asked.verdicts, asked.engines, asked.engine,
+                                                          asked.called, asked.batched)
+        error_text = "; ".join(filter(None, [error_text, asked.capped]))[:MAX_ERROR_CHARS] or None
         # One confidence scale: Claude re-orders the shortlist and explains; the numbers stay the local
         # calibrated probabilities (verdicts.py). A local fallback's own numbers are already on that scale
         # but come from a call on the shortlist alone, so they are realigned the same way.
         for match in align_to_local(verdicts, [judged[i][0] for i in top if i in judged]):
-            if match.movie_id in films:
-                judged[match.movie_id] = (match, engines[match.movie_id])
+            if match.movie_id in films:  # Claude writes reasons only for films it rates highly: else the local one
+                reason = match.reason or judged[match.movie_id][0].reason
+                judged[match.movie_id] = (replace(match, reason=reason), engines[match.movie_id])
 
     # People who chose their services: films streaming there win close calls (their confidence is restored).
     judged, true_confidence = streaming_nudge.nudge_streamable(judged, films, region, services)
@@ -219,51 +227,12 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
             last_error=error_text)
     result = ScoutResult(
         user_id, quick, len(candidates), sum(not p.below_threshold for p in chosen),
-        sum(p.below_threshold for p in chosen), removed, llm_called=llm_called, reused=False, errors=tuple(errors))
+        sum(p.below_threshold for p in chosen), removed, llm_called=llm_called, reused=False, errors=tuple(errors),
+        batched=batched)
     log.info("Scout %s%s: %d candidates, %d picks (+%d below threshold), %d removed%s", user_id,
              " (quick)" if quick else "", result.candidates, result.picks, result.below_threshold, removed,
              f", errors: {error_text}" if errors else "")
     return result
-
-
-def _claude_verdicts(ctx: ScoutContext, user_id: str, profile: TasteProfile, rated: list,
-                     thumbs: list[tuple[int, str]], top: list[int],
-                     films: dict[int, Movie], *,
-                     may_call: bool = True) -> tuple[list[Match], dict[int, str], str, bool, str | None]:
-    """Verdicts on the `top` films: the stored ones of the current taste fingerprint, and one call for the rest
-    unless a daily cap is reached (llm/budget.py: then the local scores stand for them).
-
-    Returns (verdicts, the engine of each, the engine this analysis counts as done by, whether a call was made,
-    why Claude was not asked when a cap stopped it).
-    """
-    fingerprint = verdict_store.taste_fingerprint(profile, rated, thumbs)
-    known: dict[int, Match | None] = {}
-    if ctx.reuse_verdicts:
-        with transaction(ctx.pool) as conn:
-            known = verdict_store.load_verdicts(conn, user_id, fingerprint, top)
-    verdicts = [v for v in known.values() if v is not None]
-    engines = {v.movie_id: ctx.matcher.name for v in verdicts}
-    ask = [i for i in top if i not in known]
-    if not ask:
-        log.info("Scout %s: all %d shortlisted films have a current verdict; no call", user_id, len(top))
-        return verdicts, engines, ctx.matcher.name, False, None
-    if not may_call:  # counted as a local analysis, so the next scheduled pass analyses again and asks
-        log.info("Scout %s: %d films without a verdict wait for the next scheduled pass", user_id, len(ask))
-        return verdicts, engines, ctx.local.name, False, None
-    with transaction(ctx.pool) as conn:
-        budget = claude_allowed(conn, ctx.settings, user_id=user_id, operation=MATCH_OPERATION)
-    if not budget.allowed:
-        return verdicts, engines, ctx.local.name, False, budget.reason
-    fresh = ctx.matcher.match(profile=profile, rated=rated, candidates=[films[i] for i in ask])
-    # A FallbackMatcher says which engine answered; remembering it makes a pass that fell back
-    # to the local engine count as "not analysed by Claude", so the next pass asks Claude again.
-    engine = getattr(ctx.matcher, "last_engine", None) or ctx.matcher.name
-    if ctx.reuse_verdicts and engine == ctx.matcher.name:  # a fallback's numbers are no verdict to keep
-        with transaction(ctx.pool) as conn:
-            verdict_store.save_verdicts(conn, user_id, fingerprint, ask, fresh, model=ctx.settings.cine_claude_model)
-    engines.update({v.movie_id: engine for v in fresh})
-    log.info("Scout %s: %d verdicts reused, %d films sent to %s", user_id, len(known), len(ask), engine)
-    return verdicts + fresh, engines, engine, True, None
 
 
 def _candidate_list(candidates: list[Candidate]) -> list[tuple[int, str]]:

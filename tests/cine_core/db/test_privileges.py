@@ -44,6 +44,10 @@ TABLES: dict[str, Rule] = {
     "digest_log": Rule(SERVER_ONLY),
     "llm_verdicts": Rule(SERVER_ONLY, seed="insert into llm_verdicts (user_id, movie_id, fingerprint, confidence, reason)"
                                            " values (%(user)s, 157336, 'f', 0.9, 'because')"),
+    "llm_batches": Rule(SERVER_ONLY, seed="insert into llm_batches (id, operation, custom_ids, user_ids)"
+                                          " values ('msgbatch_' || %(user)s::uuid, 'match_candidates', '{a}', array[%(user)s::uuid])"),
+    "llm_batch_requests": Rule(SERVER_ONLY, seed="insert into llm_batch_requests (custom_id, user_id, operation)"
+                                                 " values (replace(%(user)s::uuid::text, '-', ''), %(user)s::uuid, 'match_candidates')"),
     "api_usage": Rule(SERVER_ONLY, seed="insert into api_usage (service, operation, user_id, estimated_cost_usd)"
                                         " values ('anthropic', 'match_candidates', %(user)s, 0.5)"),
     "recommendation_refresh_queue": Rule(SERVER_ONLY, seed="insert into recommendation_refresh_queue"
