@@ -46,6 +46,7 @@ APP_PAGES = [
     ("pages/chat.py", "Chat", "💬"),
     ("pages/taste.py", "Your taste", "📊"),
     ("pages/library.py", "Library", "📚"),
+    ("pages/night.py", "Movie night", "🍿"),
     ("pages/settings.py", "Settings", "⚙️"),
     ("pages/status.py", "Status", "🩺"),
 ]

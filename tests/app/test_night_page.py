@@ -1,0 +1,82 @@
+"""The Movie night page: invite with a code, join with one, the joint picks with both reasons, end it."""
+
+from __future__ import annotations
+
+from cine_core.app import night as movie_night
+from cine_core.config import get_settings
+from cine_core.db import transaction
+from tests.cine_core.night.conftest import (
+    ALEX_DISMISSED,
+    ALEX_RATED,
+    ALEX_WATCHED,
+    SAM_DISMISSED,
+    SAM_RATED,
+    SAM_WATCHED,
+    give_history,
+)
+
+SAM_FILMS = ("Collateral", "Interstellar", "The Prestige", "Arrival")
+ALEX_FILMS = ("Heat", "The Dark Knight", "Se7en", "The Departed")
+
+
+def _button(app, label: str):
+    return next(b for b in app.button if b.label == label)
+
+
+def _titles(pool, ids) -> set[str]:
+    with transaction(pool) as conn:
+        return {r["title"] for r in conn.execute("select title from movies where id = any(%s)", (list(ids),))}
+
+
+def _card_lines(app) -> list[str]:
+    return [m.value for m in app.markdown if m.value.startswith("<small>")]
+
+
+def test_an_invite_accepted_by_a_friend_shows_joint_picks_with_each_persons_own_films(app, pool, local_user,
+                                                                                    make_user):
+    sam = make_user("sam@example.com")
+    give_history(pool, local_user, ALEX_RATED, ALEX_WATCHED, ALEX_DISMISSED)
+    give_history(pool, sam, SAM_RATED, SAM_WATCHED, SAM_DISMISSED)
+    app.switch_page("pages/night.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    app.text_input(key="night-invite-name").set_value("Alex")
+    _button(app, "Create an invite code").click().run()
+    code = next(s.value for s in app.success if "Your invite code" in s.value).split("**")[1]
+
+    movie_night.accept_invite(pool, get_settings(), sam, code, "Sam")
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert [s.value for s in app.subheader] == ["You and Sam"]
+    lines = _card_lines(app)
+    assert len(lines) == 12
+    seen = _titles(pool, {*ALEX_RATED, *SAM_RATED, ALEX_WATCHED, SAM_WATCHED, ALEX_DISMISSED, SAM_DISMISSED})
+    links = [link.label for link in app.get("page_link")]
+    assert len(links) >= 12 and not [t for t in seen if any(label.startswith(f"**{t}**") for label in links)]
+    for line in lines:
+        yours, theirs = line.removeprefix("<small>").removesuffix("</small>").split("<br>")
+        assert yours.startswith("You ") and any(t in yours for t in ALEX_FILMS), yours
+        assert theirs.startswith("Sam rated ") and any(t in theirs for t in SAM_FILMS), theirs
+
+    _button(app, "End movie night").click().run()
+    assert not app.exception
+    assert any("has ended" in i.value for i in app.info)
+    assert not _card_lines(app)
+
+
+def test_joining_with_a_friends_code_pairs_you_and_a_wrong_code_says_so(app, pool, local_user, make_user):
+    sam = make_user("sam@example.com")
+    give_history(pool, local_user, ALEX_RATED, ALEX_WATCHED, ALEX_DISMISSED)
+    give_history(pool, sam, SAM_RATED, SAM_WATCHED, SAM_DISMISSED)
+    code = movie_night.create_invite(pool, sam, "Sam")
+    app.switch_page("pages/night.py").run()
+    app.text_input(key="night-join-code").set_value("0000-0000-0000")
+    app.text_input(key="night-join-name").set_value("Alex")
+    _button(app, "Join").click().run()
+    assert any("unknown, already used or expired" in e.value for e in app.error)
+    app.text_input(key="night-join-code").set_value(code.lower())
+    app.text_input(key="night-join-name").set_value("Alex")
+    _button(app, "Join").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert [s.value for s in app.subheader] == ["You and Sam"]
+    assert len(_card_lines(app)) == 12
+    assert all("Sam rated " in line for line in _card_lines(app))
