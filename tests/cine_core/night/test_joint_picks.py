@@ -7,6 +7,7 @@ import time
 from cine_core.db import transaction, user_transaction
 from cine_core.night import JOINT_PICKS, EVIDENCE_RATING, compute_pair, load_picks
 from tests.cine_core.night.conftest import ALEX_RATED, SAM_RATED
+from tests.providers_data import NETFLIX, region_offers, store_providers
 
 REGION = "US"
 
@@ -84,3 +85,17 @@ def test_an_ended_pair_gets_no_picks(pool, couple):
         conn.execute("select movie_night_end(%s)", (couple.pair_id,))
     assert compute_pair(pool, couple.pair_id, default_region=REGION) is None
     assert _stored(pool, couple.pair_id) == []
+
+
+def test_films_both_can_stream_are_counted_and_preferred(pool, couple):
+    compute_pair(pool, couple.pair_id, default_region=REGION)
+    last = _stored(pool, couple.pair_id)[-1]["movie_id"]
+    store_providers(pool, {last: region_offers(last, flatrate=[NETFLIX])})
+    with transaction(pool) as conn:
+        for user, services in ((couple.alex, ["Netflix"]), (couple.sam, ["Netflix", "Max"])):
+            conn.execute("insert into user_settings (user_id, region, streaming_services) values (%s, 'US', %s)",
+                         (user, services))
+    compute_pair(pool, couple.pair_id, default_region=REGION)
+    rows = {r["movie_id"]: r for r in _stored(pool, couple.pair_id)}
+    assert rows[last]["streamable"] == 2 and rows[last]["rank"] < JOINT_PICKS
+    assert sum(r["streamable"] for r in rows.values()) == 2
