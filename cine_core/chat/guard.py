@@ -21,7 +21,11 @@ _PATTERNS = [
     r"\bforget (?:your|all|everything|the (?:schema|instructions|previous|above))\b",
     r"\b(?:new|updated|real|hidden|secret) (?:instructions?|system prompt|rules|task)\b",
     r"\bsystem prompt\b", r"\bapi[ _-]?key\b", r"\bjailbreak\w*\b", r"\bprompt injection\b",
-    r"\b(?:you are|you're) (?:now|no longer|actually|an? (?:ai|assistant|bot|language model))\b",
+    r"\b(?:you are|you're) (?:now|no longer|actually|an? (?:\w+ )?(?:ai|assistant|bot|chatbot|language model))\b"
+    r"(?! (?:my |the )?(?:fav\w*|favou?rite|go-to|best)\b)",
+    r"\b(?:unfiltered|uncensored|unrestricted|jailbroken)\b",
+    # notes addressed to the model, hidden in reviews and imports
+    r"\b(?:note|message|p\.?s\.?|reminder) (?:to|for) (?:the |any )?(?:ai|assistant|recommender|model|llm|bot|system)\b",
     r"\bfrom now on\b[^.!?\n]{0,30}\b(?:you|always|only|every)\b",
     r"\b(?:act|behave|respond|reply|answer) (?:as|like) (?:an?|the|my) \w+(?: \w+)? (?:who|that|and|with)\b",
     r"\b(?:pretend|imagine) (?:that |you|to be|the (?:previous|last|above))\b",
@@ -43,6 +47,7 @@ _PATTERNS = [
     # SQL and script
     r";\s*(?:drop|delete|update|insert|alter|truncate)\b", r"\b(?:drop|truncate) table\b", r"--\s*$",
     r"\bdelete from\b", r"\bunion select\b", r"<script\b", r"javascript:",
+    r"'\s*or\s*'?\w+'?\s*=\s*'?\w+", r"\bor 1\s*=\s*1\b",
     # the same in other languages people paste
     r"\bignor(?:ez|ieren|iere|a|e) (?:vos|tus|sus|alle|le|las|i)\b", r"\banweisungen\b", r"忽略", r"指令", r"игнорир",
 ]

@@ -25,24 +25,25 @@ SHORTER_BY = 20  # minutes shorter than the reference ("like Heat but shorter")
 MIN_SHORTER = 85  # "shorter" still means a feature film
 RECENT_YEARS = 8
 
-_ASK = re.compile(
-    r"\b(?:recommend|suggest|suggestions?|ideas?|give me|show me|find me|got anything|any (?:good )?(?:films?|movies?)|"
-    r"anything|something|what (?:should|can|could|shall) (?:i|we) watch|what to watch|watch tonight|tonight|"
-    r"pick (?:me )?(?:a|one|something)|in the mood for|looking for|need a (?:film|movie)|options|another one|"
-    r"one more|more like|more please|similar|(?:a |one )?(?:film|movie)s? like|like .{1,40} but)\b")
 _FOLLOW_UP = re.compile(
     r"\b(?:shorter|longer|older|newer|more recent|lighter|darker|funnier|scarier|another|other|else|different|"
     r"more|less)\b")
 _QUESTION = re.compile(
     r"\b(?:what(?:'s| is) .{1,60} about|who (?:directed|made|is in|stars in|starred in)|is .{1,60} (?:good|worth)|"
     r"tell me about|have you seen|how long is|when (?:did|was) .{1,60} (?:come out|released|made)|"
-    r"should i (?:watch|see) )")
+    r"should i (?:watch|see) |who(?:'s| is) in|where (?:can|could|do|to) (?:i |we |you )?(?:watch|stream|see|find|rent)|"
+    r"how long|what(?:'s| is) .{1,60} like\b|(?:was|is) .{1,60} (?:made|directed|filmed|shot) (?:by|in))")
+# A message that opens like a question: about the film it names, unless it asks for films.
+_QUESTION_START = re.compile(r"^(?:is|isn't|was|wasn't|does|did|do|are|were|has|have|can|could|would|will|who|whose|"
+                             r"what|what's|whats|when|where|which|why|how)\b")
+# "funnier" after "something uplifting": one more mood; moods of the other group are dropped.
+_COMPARATIVE_MOODS = {"funnier": "funny", "scarier": "scary", "sadder": "sad", "cozier": "cozy", "cosier": "cozy",
+                      "happier": "uplifting"}
+_GRIM_MOODS = frozenset({"dark", "scary", "spooky", "tense", "sad", "melancholy"})
 _SMALL_TALK = re.compile(
     r"^(?:hi|hello|hey|hiya|yo|thanks|thank you|thx|cheers|great|cool|ok(?:ay)?|good (?:morning|evening|night)|"
-    r"how are you|who are you|what can you do|help)\b")
-_MINUTES = re.compile(r"\b(?:under|less than|at most|max(?:imum)?|shorter than|no longer than|below)\s+"
-                      r"(\d+(?:\.\d+)?|an?|one|two|three)\s*(h|hours?|hrs?|m|mins?|minutes?)\b")
-_DECADE = re.compile(r"\b(?:the )?(?:(19|20)?(\d)0)'?s\b")
+    r"how are you|who are you|what can you do|help|lol|haha\w*|nice|"
+    r"you(?:'re| are) (?:\w+ ){0,2}(?:great|awesome|amazing|cool|helpful|the best|my fav\w*|my favou?rite))\b")
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
 
 
@@ -62,13 +63,15 @@ def understand(text: str, insights: ChatInsights, names: list[Found], *, previou
         return Understanding("injection", hostile=hostile)
     lower = " ".join(text.lower().split())
     films = [n for n in names if n.kind == "film" and n.movie is not None]
-    if _QUESTION.search(lower) and films and not lex.MORE_LIKE.search(lower):
+    asks = bool(lex.ASK.search(lower) or lex.MOOD_REQUEST.search(lower) or lex.MORE_LIKE.search(lower)
+                or lex.RUNTIME_LIMIT.search(lower))
+    if films and not lex.MORE_LIKE.search(lower) and (_QUESTION.search(lower) or (
+            not asks and (_QUESTION_START.search(lower) or lower.rstrip().endswith("?")))):
         return Understanding("question", about=films[0])
     moods = _moods(lower, insights)
-    asks = bool(_ASK.search(lower) or lex.MOOD_REQUEST.search(lower) or lex.MORE_LIKE.search(lower))
     follow_up = previous is not None and bool(_FOLLOW_UP.search(lower)) and not films
     learned = _learned_something(insights)
-    if asks or follow_up or (moods and not learned) or (_limits_only(lower) and previous is not None):
+    if asks or follow_up or (moods and not learned) or (_limits_only(lower) and (previous is not None or not learned)):
         spec = request_spec(lower, insights, films, moods, previous=previous if follow_up else None,
                             previous_runtimes=previous_runtimes, today=today)
         return Understanding("request", request=spec)
@@ -86,11 +89,12 @@ def _learned_something(insights: ChatInsights) -> bool:
 
 
 def _limits_only(lower: str) -> bool:
-    return bool(_MINUTES.search(lower) or _DECADE.search(lower) or re.search(r"\b(?:short|quick|recent|old)\b", lower))
+    return bool(lex.RUNTIME_LIMIT.search(lower) or lex.DECADE.search(lower) or re.search(r"\b(?:short|quick|recent|old)\b", lower))
 
 
 def _moods(lower: str, insights: ChatInsights) -> list[str]:
     found = [MOOD_WORDS[m.group()] for m in lex.MOOD_RE.finditer(lower)]
+    found += [mood for word, mood in _COMPARATIVE_MOODS.items() if re.search(rf"\b{word}\b", lower)]
     if re.search(r"\bdarker\b", lower):
         found.append("dark")
     if re.search(r"\b(?:lighter|cheer me up)\b", lower):
@@ -112,7 +116,9 @@ def request_spec(lower: str, insights: ChatInsights, films: list[Found], moods: 
     avoid = [canonical_genre(g) for g in insights.genres_disliked]
     data = base.model_dump()
     if moods:
-        data["moods"] = moods
+        grim = any(m in _GRIM_MOODS for m in moods)
+        kept = [m for m in base.moods if m not in moods and (m in _GRIM_MOODS) == grim] if previous else []
+        data["moods"] = [*moods, *kept][:4]
     if genres:
         data["genres"] = genres[:2]
     if avoid:
@@ -132,7 +138,7 @@ def request_spec(lower: str, insights: ChatInsights, films: list[Found], moods: 
 
 
 def _runtime(lower: str, reference: list[int]) -> tuple[int | None, int | None]:
-    match = _MINUTES.search(lower)
+    match = lex.RUNTIME_LIMIT.search(lower)
     if match:
         amount = _NUMBERS.get(match.group(1)) or float(match.group(1))
         minutes = amount * 60 if match.group(2).startswith("h") else amount
@@ -148,7 +154,7 @@ def _runtime(lower: str, reference: list[int]) -> tuple[int | None, int | None]:
 
 
 def _era(lower: str, years: list[int], today: date) -> tuple[int | None, int | None]:
-    match = _DECADE.search(lower)
+    match = lex.DECADE.search(lower)
     if match:
         century = match.group(1) or ("20" if match.group(2) in "012" else "19")
         start = int(f"{century}{match.group(2)}0")

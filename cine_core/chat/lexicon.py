@@ -22,12 +22,25 @@ SENTIMENT_WORDS: dict[str, int] = {
     "can't stand": -2, "cannot stand": -2, "despise": -2, "horrible": -2, "waste of time": -2, "sucked": -2,
     "disliked": -1, "dislike": -1, "boring": -1, "bored": -1, "meh": -1, "disappointing": -1,
     "overrated": -1, "bad": -1, "dull": -1, "forgettable": -1, "annoying": -1, "pretentious": -1, "tired of": -1, "avoid": -1, "no more": -1, "not into": -1,
+    # how people say it in chat
+    "guilty pleasure": 1, "guilty pleasures": 1, "comfort film": 2, "comfort films": 2, "comfort movie": 2,
+    "comfort movies": 2, "comfort watch": 2, "fav": 2, "favs": 2, "fave": 2, "faves": 2, "all time favs": 2,
+    "10/10": 2, "would watch again": 2, "would rewatch": 2, "can do no wrong": 2, "genius": 2,
+    "nothing too": -1, "not too": -1, "cant stand": -2,
+    # the same in the languages people mix in
+    "j'adore": 2, "adoré": 2, "liebe": 2, "geliebt": 2, "encanta": 2, "encantó": 2, "encantaron": 2, "amo": 2,
+    "déteste": -2, "hasse": -2, "odio": -2,
 }
-NEGATORS = ("not", "n't", "never", "no", "hardly")
+NEGATORS = ("not", "n't", "never", "no", "hardly", "dont", "didnt", "doesnt", "cant", "wont", "isnt", "wasnt")
 
 # Complaints say what was wrong ("too slow" → wants faster); wishes say what is wanted, and a negative
 # clause flips them ("I can't stand slow burns" → wants faster).
 TOO_SLOW = ("too slow", "so slow", "dragged", "drags", "dragging", "too long", "overlong")
+# "not too long", "nothing too slow": a limit asked for, not a complaint about a film
+NOT_A_COMPLAINT = re.compile(r"\b(?:not|nothing|isn't|wasn't)\s+(?:\w+\s+)?$")
+# "i prefer slower stuff": a wish stated outright wins over other pacing words in the clause
+PACE_WISH = re.compile(r"\b(?:prefer|want|like|love|need|into)\s+(?:\w+\s+){0,2}?(slower|faster|slow[- ]burns?|"
+                       r"fast[- ]paced|slow[- ]paced)\b")
 TOO_FAST = ("too fast", "too rushed", "rushed", "frantic")
 WANTS_FASTER = ("fast paced", "fast-paced", "faster", "tighter", "snappier", "quicker pace", "quick pace")
 WANTS_SLOWER = ("slow burn", "slow-burn", "slow burns", "slow paced", "slow-paced", "takes its time",
@@ -41,7 +54,8 @@ SITUATIONS: list[tuple[str, str, tuple[str, ...]]] = [
     (r"with (?:my |the )?(?:kids|family|children)|family (?:movie )?night", "family night", ("fun", "heartwarming")),
     (r"late (?:at )?night|can't sleep|insomnia|midnight", "late night", ("atmospheric", "tense")),
     (r"lazy sunday|sunday (?:morning|afternoon)|hungover|hangover", "lazy sunday", ("cozy", "light")),
-    (r"after (?:a )?(?:long|rough|hard|bad) (?:day|week)|(?:i'm|i am) (?:tired|exhausted)", "unwinding",
+    (r"after (?:a )?(?:long|rough|hard|bad) (?:day|week)|(?:i'm|i am) (?:tired|exhausted)|"
+     r"(?:had|having|what) a (?:long|rough|hard|bad|busy) (?:day|week)", "unwinding",
      ("light", "comforting")),
     (r"halloween|spooky season", "halloween", ("spooky", "tense")),
     (r"christmas|the holidays|holiday season", "holidays", ("cozy", "heartwarming")),
@@ -56,6 +70,18 @@ MOOD_REQUEST = re.compile(
     r"something (?:\w+ ){0,4}(?:to watch|tonight|now)|"
     r"what should i watch|perfect (?:movie|film) for|recommend (?:me )?something|(?:movie|film) for (?:a|an|the|my))\b"
 )
+# A message that asks for films ("what should I watch tonight?", "show me korean thrillers", "surprise me").
+ASK = re.compile(
+    r"\b(?:recommend\w*|suggest\w*|ideas?|give me|show me|find me|got anything|got any|any (?:good |great |decent )?"
+    r"(?:films?|movies?)|anything|something|what (?:should|can|could|shall) (?:i|we) watch|what to watch|watch tonight|"
+    r"tonight|pick (?:me )?(?:a|one|something)|in the mood for|looking for|need a (?:film|movie)|options|another one|"
+    r"one more|more like|more please|similar|(?:a |one )?(?:film|movie)s? like|like .{1,40} but|surprise me|"
+    r"i'?m bored|(?:film|movie|something|one)s? (?:please|pls|plz)|any (?:good|great|decent|new|recent|old|fun))\b|"
+    r"(?:^|[.!?,]\s*)any\b")
+# Limits that only a request states: "under 90 mins", "from the 80s".
+RUNTIME_LIMIT = re.compile(r"\b(?:under|less than|at most|max(?:imum)?|shorter than|no longer than|below)\s+"
+                           r"(\d+(?:\.\d+)?|an?|one|two|three)\s*(h|hours?|hrs?|m|mins?|minutes?)\b")
+DECADE = re.compile(r"\b(?:the )?(?:(19|20)?(\d)0)'?s\b")
 MORE_LIKE = re.compile(r"\b(?:more (?:films |movies )?like|similar to|something like|(?:films|movies) like|"
                        r"anything like|more of (?:this|that|these)|more by)\b")
 
@@ -74,6 +100,7 @@ THEMES: dict[str, str] = {
     "true stories": "true stories", "underdog": "underdogs", "underdogs": "underdogs", "gore": "gore",
     "jump scares": "jump scares", "violence": "violence", "philosophy": "philosophy", "mythology": "mythology",
     "magic": "magic", "sports": "sports", "music": "music", "cults": "cults", "war stories": "war",
+    "violent": "violence", "gory": "gore",
 }
 
 VISUAL_WORDS = ("visuals", "visual", "cinematography", "imagery", "shots", "photography", "looked", "look",
@@ -116,7 +143,10 @@ GENRE_WORDS: dict[str, tuple[str, ...]] = {
     "whodunits": ("mystery",), "fantasy": ("fantasy",), "family": ("family",), "history": ("history",),
     "historical": ("history",), "period pieces": ("history",), "war": ("war",), "war movies": ("war",),
     "war films": ("war",), "western": ("western",), "westerns": ("western",), "musical": ("music",),
-    "musicals": ("music",),
+    "musicals": ("music",), "whodunit": ("mystery",), "whodunnit": ("mystery",), "whodunnits": ("mystery",),
+    "rom com": ("romance", "comedy"), "rom coms": ("romance", "comedy"), "romcom": ("romance", "comedy"),
+    "cartoons": ("animation",), "biopic": ("history",), "biopics": ("history",), "gangster": ("crime",),
+    "gangster films": ("crime",), "gangster movies": ("crime",), "space opera": ("science fiction",),
 }
 
 STRONG_CUES = ("always", "never", "favorite", "favourite", "all time", "can't stand", "hate", "love", "obsessed")

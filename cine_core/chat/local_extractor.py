@@ -20,7 +20,8 @@ from cine_core.domain.vocabulary import MOOD_WORDS
 log = logging.getLogger(__name__)
 
 _CLAUSE_BREAK = re.compile(r"[.!?;\n]+|,?\s+\b(?:but|though|although|however|yet|whereas)\b")
-_LIKE_SUBJECTS = ("i", "we", "really", "do", "don't", "didn't", "also", "usually", "actually", "always", "generally")
+_LIKE_SUBJECTS = ("i", "we", "really", "do", "don't", "didn't", "also", "usually", "actually", "always", "generally",
+                  "dont", "didnt", "doesnt")
 _FILM_SENTIMENT = {2: "loved", 1: "liked", 0: "neutral", -1: "disliked", -2: "hated"}
 
 
@@ -51,7 +52,7 @@ class LocalExtractor:
         lower = text.lower()
         clauses = _clauses(lower)
         names = find_names(text, self.index)
-        request = bool(lex.MOOD_REQUEST.search(lower))
+        request = bool(lex.MOOD_REQUEST.search(lower) or lex.ASK.search(lower) or lex.RUNTIME_LIMIT.search(lower))
         more_like = bool(lex.MORE_LIKE.search(lower))
 
         films = _films(names, clauses, lower, movie)
@@ -92,8 +93,10 @@ def _polarity(clause: str) -> int:
         before = clause[: m.start()].split()[-3:]
         if word == "like" and (not before or before[-1] not in _LIKE_SUBJECTS):
             continue  # "films like Inception" is not a sentiment
+        if word in ("not too", "nothing too") and lex.SENTIMENT_RE.match(clause, m.end() + 1):
+            continue  # "not too bad": the next word carries it
         strength = lex.SENTIMENT_WORDS[word]
-        if any(t in lex.NEGATORS or t.endswith("n't") for t in before) and word not in ("no more", "can't stand"):
+        if any(t in lex.NEGATORS or t.endswith("n't") for t in before) and word not in ("no more", "can't stand", "cant stand"):
             strength = {2: -1, 1: -1, -1: 1, -2: 0}[strength]
         if abs(strength) > abs(best) or (abs(strength) == abs(best) and strength < best):
             best = strength
@@ -125,7 +128,8 @@ def _people(names: list[Found], clauses: list[Clause], lower: str) -> list[Perso
     people: dict[str, PersonPreference] = {}
     for found in (n for n in names if n.kind in ("director", "actor")):
         clause = _clause_at(clauses, found.start)
-        by_pattern = re.search(r"\b(?:anything|everything|films|movies|more) (?:by|with|from)\s*$", lower[: found.start])
+        by_pattern = re.search(r"\b(?:anything|everything|something|films|movies|more) (?:by|with|from)\s*$",
+                               lower[: found.start])
         if clause.polarity == 0 and not by_pattern:
             continue
         sentiment = "dislike" if clause.polarity < 0 else "like"
@@ -191,7 +195,14 @@ def _style_from_genres(film: Movie | None) -> str:
 
 def _pacing(clauses: list[Clause]) -> str | None:
     for clause in clauses:
-        if lex.TOO_SLOW_RE.search(clause.text):
+        wish = lex.PACE_WISH.search(clause.text)
+        if wish:
+            wants = "faster" if "fast" in wish.group(1) else "slower"
+            negated = re.search(r"(?:\bnot|n't|\bdont|\bdidnt|\bnever)\s+(?:\w+\s+)?$", clause.text[: wish.start()])
+            return ("slower" if wants == "faster" else "faster") if negated else wants
+    for clause in clauses:
+        complaint = lex.TOO_SLOW_RE.search(clause.text)
+        if complaint and not lex.NOT_A_COMPLAINT.search(clause.text[: complaint.start()]):
             return "faster"
         if lex.TOO_FAST_RE.search(clause.text):
             return "slower"

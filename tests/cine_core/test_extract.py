@@ -105,3 +105,43 @@ def test_nothing_to_learn_is_insignificant(extractor):
 )
 def test_pacing_wishes_and_complaints_point_the_right_way(message, pacing):
     assert LocalExtractor().extract(message).pacing == pacing
+
+
+@pytest.mark.parametrize(
+    ("message", "pacing"),
+    [
+        ("too many fast-paced action movies lately, i prefer slower stuff", "slower"),
+        ("something from the 90s, not too long", None),
+        ("nothing too slow please", None),
+    ],
+)
+def test_a_stated_wish_wins_and_a_limit_is_not_a_complaint(extractor, message, pacing):
+    assert extractor.extract(message).pacing == pacing
+
+
+def test_chat_spelling_and_idioms(extractor):
+    assert extractor.extract("i really dont like musicals").genres_disliked == ["music"]
+    assert extractor.extract("Inception is one of my all time favs").films[0].sentiment == "loved"
+    assert [f.sentiment for f in extractor.extract("my comfort films are Dune and Inception").films] == ["loved"] * 2
+    assert extractor.extract("ich liebe Inception").films[0].sentiment == "loved"
+    assert extractor.extract("Inception was not too bad").films[0].sentiment == "liked"
+    assert extractor.extract("love a good whodunit").genres_liked == ["mystery"]
+
+
+@pytest.mark.parametrize(
+    ("message", "moods", "genres"),
+    [
+        ("something uplifting please", ["uplifting"], []),
+        ("show me some korean thrillers", [], ["thriller"]),
+        ("a quick comedy under 2 hours?", [], ["comedy"]),
+    ],
+)
+def test_a_request_teaches_what_it_asks_for(extractor, message, moods, genres):
+    out = extractor.extract(message)
+    assert (out.mood, out.genres_liked) == (moods, genres)
+    assert out.conversation_type is ConversationType.MOOD_REQUEST
+
+
+def test_what_a_request_wants_to_avoid(extractor):
+    out = extractor.extract("what should we watch tonight? nothing too violent")
+    assert out.themes_disliked == ["violence"] and out.themes_liked == []

@@ -16,6 +16,8 @@ ORDINARY = [
     "The twist ignores the rules of its own world but I loved it", "I rated it 5 stars", "set in the 90s, something dark",
     "Give it a 10, Parasite is perfect", "Anything with a score by Hans Zimmer", "I want a movie with a confidence man",
     "something with a high rating", "The system is broken in Brazil and I loved it", "Her was so romantic",
+    "you're now my favourite app lol", "Note to self: rewatch Heat", "I'd rate it 10/10",
+    "Drop Dead Gorgeous is hilarious", "a film where the hero ignores orders", "any film with an AI like Ex Machina?",
 ]
 
 
