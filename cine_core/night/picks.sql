@@ -6,14 +6,14 @@
 select m.* from public.movies m
  where m.id in ((select c.id from public.movies c
                   where c.vote_count >= %(min_votes)s
-                    and not (c.id = any(%(excluded)s::bigint[]))
+                    and c.id not in (select unnest(%(excluded)s::bigint[]))  -- hashed: thousands of ids
                     and (c.release_date is null or c.release_date <= current_date)
                     and (c.runtime is null or c.runtime = 0 or c.runtime >= %(min_runtime)s)
                   order by c.popularity desc nulls last, c.id
                   limit %(limit)s)
                 union
                 select r.movie_id from public.recommendations r where r.user_id = any(%(members)s::uuid[]))
-   and not (m.id = any(%(excluded)s::bigint[]))
+   and m.id not in (select unnest(%(excluded)s::bigint[]))
  order by m.popularity desc nulls last, m.id;
 
 -- name: started_at
