@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import schedule
 from psycopg_pool import ConnectionPool
@@ -19,54 +19,24 @@ from psycopg_pool import ConnectionPool
 from cine_core.db import transaction
 from cine_core.domain.errors import CineError
 from cine_core.jobs import refresh_queue
-from cine_core.jobs.heartbeat import BEAT_SECONDS, Heartbeat
+from cine_core.jobs.heartbeat import Heartbeat
 from cine_core.jobs.refresh_queue import Job
 from cine_core.recommend import scout_state
+from worker.options import POLL_SECONDS, SCOUT_BATCH_PER_LANE, SCOUT_CHECK_SECONDS, PassReport, WorkerOptions  # noqa: F401
 from worker.pulse import Pulse
 from worker.wakeup import Wakeup
 
+if TYPE_CHECKING:
+    from cine_core.recommend.verdict_batches import VerdictBatches
+
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 5.0  # safety net when a NOTIFY is missed (or LISTEN is off)
-SCOUT_CHECK_SECONDS = 300.0  # how often to look for users whose scout is due
+FROM_SETTINGS = object()  # Worker(batches=...): build from CINE_LLM_BATCHES and the Anthropic key
+
 MIN_WAIT_SECONDS = 0.05  # never spin, even if the queue says a job is due now
-SCOUT_BATCH_PER_LANE = 2  # users claimed per scout batch, per concurrent lane
 
 JobHandler = Callable[[Job], None]
 UserHandler = Callable[[str], None]
-
-
-@dataclass(frozen=True, slots=True)
-class WorkerOptions:
-    """Timing knobs; tests and benchmarks shorten them."""
-
-    poll_seconds: float = POLL_SECONDS
-    lease_seconds: float = refresh_queue.DEFAULT_LEASE_SECONDS
-    backoff_seconds: float = refresh_queue.BACKOFF_BASE_SECONDS
-    concurrency: int = 1
-    listen: bool = True
-    scout_interval_hours: float = 2.0
-    scout_check_seconds: float = SCOUT_CHECK_SECONDS
-    scout_enabled: bool = True  # off: drain the queue only (e.g. a dedicated refresh worker)
-    beat_seconds: float = BEAT_SECONDS  # heartbeat and lease extension, from a side thread
-    dead_after_seconds: float = refresh_queue.DEAD_AFTER_SECONDS  # other workers' jobs are released after
-    max_interruptions: int = refresh_queue.MAX_INTERRUPTIONS  # worker deaths before a job is given up
-
-
-@dataclass(slots=True)
-class PassReport:
-    """What one pass (or the life of a loop) did."""
-
-    jobs_done: int = 0
-    jobs_failed: int = 0
-    users_scouted: int = 0
-    scouts_failed: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def add(self, **counts: int) -> None:
-        with self._lock:
-            for name, value in counts.items():
-                setattr(self, name, getattr(self, name) + value)
 
 
 class Worker:
@@ -80,9 +50,10 @@ class Worker:
         refresh_job: JobHandler,
         scout_user: UserHandler,
         run_imports: Callable[[str], int] | None = None,
-        options: WorkerOptions = WorkerOptions(),
+        options: WorkerOptions = WorkerOptions(),  # noqa: B008 (frozen)
         heartbeat: Heartbeat | None = None,
         stop: threading.Event | None = None,
+        batches: VerdictBatches | None | object = FROM_SETTINGS,
     ) -> None:
         self.pool = pool
         self.db_url = db_url
@@ -96,6 +67,8 @@ class Worker:
         self.stop = stop or threading.Event()
         self.report = PassReport()
         self._scout_thread: threading.Thread | None = None
+        # Scheduled Claude verdicts (CINE_LLM_BATCHES): submitted after each scout pass, polled on a schedule.
+        self.batches = _batches_from_settings(pool) if batches is FROM_SETTINGS else batches
 
     @property
     def worker_id(self) -> str:
@@ -190,7 +163,30 @@ class Worker:
         if scouted:
             self.heartbeat.scouted()
             log.info("Scout pass done: %d user(s)", scouted)
+        self.submit_batches()
         return scouted
+
+    # --- Message Batches (cine_core/recommend/verdict_batches.py) ------------------------------
+
+    def submit_batches(self) -> int:
+        """Send the scoring requests a scout pass queued as one batch; returns batches submitted. Never raises."""
+        if self.batches is None:
+            return 0
+        try:
+            return len(self.batches.submit_pending())
+        except Exception:  # e.g. the database restarting: the requests stay queued for the next pass
+            log.exception("Submitting the pass's batch failed")
+            return 0
+
+    def poll_batches(self) -> int:
+        """Apply the results of ended batches (each person's picks are rewritten by a queued refresh)."""
+        if self.batches is None:
+            return 0
+        try:
+            return self.batches.poll()
+        except Exception:  # a batch that cannot be applied stays open; the next poll tries again
+            log.exception("Polling batches failed")
+            return 0
 
     def _scout_one(self, user_id: str) -> int:
         if self.stop.is_set():
@@ -218,6 +214,7 @@ class Worker:
         self.heartbeat.start()
         self.pulse.start()
         try:
+            self.poll_batches()  # results that arrived since the last pass: their refresh jobs run in the drain
             self.drain()
             if self.options.scout_enabled:
                 self.scout_pass(all_users=all_users)
@@ -233,6 +230,8 @@ class Worker:
         scheduler = schedule.Scheduler()
         if self.options.scout_enabled:
             scheduler.every(max(1, round(self.options.scout_check_seconds))).seconds.do(self._guarded_scout)
+        if self.batches is not None:
+            scheduler.every(max(1, round(self.options.batch_poll_seconds))).seconds.do(self.poll_batches)
         self.heartbeat.start()
         self.pulse.start()
         log.info("Worker %s started (listen=%s, poll=%.1fs, concurrency=%d)", self.worker_id,
@@ -283,3 +282,10 @@ class Worker:
         if due_in is not None:
             wait = min(wait, due_in)
         return max(MIN_WAIT_SECONDS, wait)
+
+
+def _batches_from_settings(pool: ConnectionPool) -> VerdictBatches | None:
+    from cine_core.config import get_settings
+    from cine_core.recommend.verdict_batches import VerdictBatches  # lazy: the SDK's imports, only when used
+
+    return VerdictBatches.from_settings(get_settings(), pool)

@@ -23,7 +23,15 @@ from psycopg_pool import ConnectionPool
 
 from cine_core.config import Settings
 from cine_core.domain.errors import LLMOutputInvalid
-from cine_core.llm.client import CallUsage, ClaudeClient, ToolSpec, build_anthropic_client, tool_output, translate, usage_of
+from cine_core.llm.client import (
+    CallUsage,
+    ClaudeClient,
+    ToolSpec,
+    build_anthropic_client,
+    tool_output,
+    translate,
+    usage_of,
+)
 
 log = logging.getLogger(__name__)
 

@@ -156,3 +156,39 @@ def test_next_wait_is_the_earliest_of_poll_schedule_and_next_job(pool, db_url, l
             conn.execute("update recommendation_refresh_queue set run_after = now() + make_interval(secs => %s)",
                          (due_in,))
     assert worker._next_wait(schedule.Scheduler()) == pytest.approx(expected, abs=0.2)
+
+
+class BatchesRecorder:
+    """Stands in for VerdictBatches: records when the worker polls and submits, relative to the scouts."""
+
+    def __init__(self, recorder: Recorder, fail: bool = False) -> None:
+        self.events: list[str] = []
+        self.recorder, self.fail = recorder, fail
+
+    def poll(self) -> int:
+        self.events.append(f"poll after {sum(self.recorder.users.values())} scout(s)")
+        if self.fail:
+            raise RuntimeError("the batch API is down")
+        return 0
+
+    def submit_pending(self) -> list[str]:
+        self.events.append(f"submit after {sum(self.recorder.users.values())} scout(s)")
+        return ["msgbatch_1"]
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_a_pass_applies_ended_batches_first_and_submits_its_own_batch_at_the_end(pool, db_url, make_user, fail):
+    users = [make_user() for _ in range(3)]
+    for user in users:
+        rate(pool, user, popular_ids(pool, 1))
+    recorder = Recorder()
+    batches = BatchesRecorder(recorder, fail=fail)
+    worker = Worker(pool, db_url, refresh_job=recorder.job, scout_user=recorder.scout, batches=batches,
+                    options=WorkerOptions())
+    report = worker.run_once()
+    assert batches.events == ["poll after 0 scout(s)", "submit after 3 scout(s)"]
+    assert report.users_scouted == 3  # a failing poll never stops the pass
+
+
+def test_without_a_key_the_worker_has_no_batches(pool, db_url):
+    assert make_worker(pool, db_url, Recorder()).batches is None
