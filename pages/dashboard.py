@@ -134,4 +134,6 @@ if data is not None:
         render_taste_panel(data.summary, pool=pool, user_id=user.id)
 
 with context.guarded("Loading the shelves"):  # a deep dive and the season's films, below the picks
-    render_shelves(shelves.load_shelves(pool, user.id))
+    # Computed once per taste stamp and day (not on every run); a user whose state failed to load gets fresh ones.
+    stamp = (data.state.taste_stamp, data.state.picks_generated_at) if data is not None else None
+    render_shelves(shelves.load_shelves(pool, user.id, stamp=stamp))

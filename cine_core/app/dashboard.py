@@ -16,6 +16,7 @@ from typing import Any
 
 import psycopg
 
+from cine_core.app.read_cache import VersionedCache
 from cine_core.db.named_sql import load_named_queries
 from cine_core.domain.chat_turn import RequestSpec
 from cine_core.domain.models import Movie, Pick
@@ -33,6 +34,7 @@ FALLBACK_POOL = 120  # most popular films considered for the fallback, then rank
 FALLBACK_MIN_VOTES = 200  # "best-rated" needs enough votes to mean something
 HIDDEN_FEEDBACK = ("down", "not_interested")  # picks the user rejected never show again
 QUERIES_FILE = Path(__file__).with_suffix(".sql")
+TASTE_SUMMARIES: VersionedCache[TasteSummary] = VersionedCache()  # per user, until their taste stamp moves
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,7 @@ class UserState:
     picks_generated_at: datetime | None  # newest stored pick
     refresh_waiting: bool = False  # a refresh of this user's picks is queued or running
     refresh_failed_at: datetime | None = None  # when the worker last gave up on this user's refresh
+    taste_stamp: str = ""  # changes with every write to ratings, feedback or the profile (read_cache)
 
     @property
     def refresh_gave_up(self) -> bool:
@@ -118,7 +121,7 @@ def load_user_state(conn: psycopg.Connection, user_id: str) -> UserState:
     read through `my_refresh_state`, which needs the user's claims: call inside a `user_transaction`)."""
     row = conn.execute(_sql("user_state"), {"user_id": user_id}).fetchone()
     return UserState(int(row["rating_count"]), int(row["picks_available"]), row["picks_generated_at"],
-                     bool(row["refresh_waiting"]), row["refresh_failed_at"])
+                     bool(row["refresh_waiting"]), row["refresh_failed_at"], row["taste_stamp"])
 
 
 def _unseen_films(conn: psycopg.Connection, user_id: str, query: str, *, pool_size: int, limit: int,
@@ -168,8 +171,6 @@ def list_watchlist(conn: psycopg.Connection, user_id: str) -> list[Card]:
     return [_card(row) for row in rows]
 
 
-
-
 def load_taste_summary(conn: psycopg.Connection, user_id: str) -> TasteSummary:
     """The learned profile in human words: one indexed read of taste_profile, one of the people of the films
     the user rated or liked (so names keep the catalog's spelling: "Leonardo DiCaprio", not "Leonardo Dicaprio")."""
@@ -204,11 +205,11 @@ class Dashboard:
 
 def load_dashboard(conn: psycopg.Connection, user_id: str, *, mood: str | None = None,
                    limit: int = DASHBOARD_PICKS) -> Dashboard:
-    """The dashboard's reads: state + picks with films + profile (3 indexed queries); the fallback
-    query runs only for a user without picks."""
+    """The dashboard's reads: state (with the taste stamp) + picks with films, two indexed queries; the taste
+    summary is read again only when the stamp moved, the fallback only for a user without picks."""
     state = load_user_state(conn, user_id)
     picks = list_picks(conn, user_id, mood=mood, limit=limit) if state.picks_available else []
-    summary = load_taste_summary(conn, user_id)
+    summary = TASTE_SUMMARIES.get(user_id, state.taste_stamp, lambda: load_taste_summary(conn, user_id))
     if mood in DASHBOARD_MOODS and len(picks) < MOOD_MIN_PICKS:
         filled = list_mood_films(conn, user_id, mood, exclude=[c.movie.id for c in picks],
                                  limit=MOOD_FILL - len(picks))

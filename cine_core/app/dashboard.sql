@@ -46,7 +46,16 @@ select
      and not exists (select 1 from public.film_feedback f where f.user_id = %(user_id)s and f.movie_id = r.movie_id
                        and f.kind in ('down', 'not_interested', 'seen'))) as picks_available,
   (select max(generated_at) from public.recommendations where user_id = %(user_id)s) as picks_generated_at,
-  r.waiting as refresh_waiting, r.last_failed_at as refresh_failed_at
+  r.waiting as refresh_waiting, r.last_failed_at as refresh_failed_at,
+  -- The taste stamp (cine_core.app.read_cache): changes with every write to the user's ratings, feedback or
+  -- learned profile, so reads derived from them (taste summary, shelves) are cached until it moves.
+  concat_ws('/', current_database(),
+    (select count(*) || ':' || coalesce(sum(hashtextextended(x.movie_id || ':' || x.rating || ':' || x.rated_at, 0)), 0)
+       from public.ratings x where x.user_id = %(user_id)s),
+    (select count(*) || ':' || coalesce(sum(hashtextextended(x.movie_id || ':' || x.kind || ':' || x.created_at, 0)), 0)
+       from public.film_feedback x where x.user_id = %(user_id)s),
+    (select p.version || ':' || p.updated_at from public.taste_profile p where p.user_id = %(user_id)s)
+  ) as taste_stamp
 from public.my_refresh_state(%(user_id)s) r;
 
 -- name: fallback_films
