@@ -48,6 +48,9 @@ if night.state == "paired":
         st.info("Nothing fits the two of you yet: rate a few more films each, then refresh.")
     st.stop()
 
+if user.is_local:
+    st.caption("Without sign-in everyone here is the same local user: a movie night needs two accounts (set "
+               "SUPABASE_URL and SUPABASE_ANON_KEY, then each of you signs in).")
 if night.state == "ended":
     st.info(f"Your movie night with {plain(night.partner_name or 'your friend')} has ended.")
 st.markdown("Pick a film together: CineAI suggests films neither of you has seen that you should both like. "

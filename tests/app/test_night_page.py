@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cine_core.app import actions
 from cine_core.app import night as movie_night
 from cine_core.config import get_settings
 from cine_core.db import transaction
@@ -80,3 +81,17 @@ def test_joining_with_a_friends_code_pairs_you_and_a_wrong_code_says_so(app, poo
     assert [s.value for s in app.subheader] == ["You and Sam"]
     assert len(_card_lines(app)) == 12
     assert all("Sam rated " in line for line in _card_lines(app))
+
+
+def test_a_film_the_friend_rates_leaves_the_list_and_the_list_is_filled_again(app, pool, local_user, make_user):
+    sam = make_user("sam@example.com")
+    give_history(pool, local_user, ALEX_RATED, ALEX_WATCHED, ALEX_DISMISSED)
+    give_history(pool, sam, SAM_RATED, SAM_WATCHED, SAM_DISMISSED)
+    movie_night.accept_invite(pool, get_settings(), sam, movie_night.create_invite(pool, local_user, "Alex"), "Sam")
+    app.switch_page("pages/night.py").run()
+    first = movie_night.load_movie_night(pool, get_settings(), local_user).picks[0].movie
+    actions.rate(pool, sam, first.id, 3.5)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    links = [link.label for link in app.get("page_link") if link.label.startswith("**")]
+    assert len(links) == 12 and not [label for label in links if label.startswith(f"**{first.title}**")]
