@@ -63,7 +63,7 @@ def build_handlers(settings: Settings, pool: ConnectionPool, *, handler_spec: st
 
     def refresh_job(job: Job) -> None:
         pipeline, ctx = context()
-        pipeline.scout_user(ctx, job.user_id, quick=True, manual=job.trigger_type == "manual")
+        pipeline.scout_user(ctx, job.user_id, quick=True, manual=job.trigger_type == "manual", movie_id=job.movie_id)
 
     def scout_user(user_id: str) -> None:
         pipeline, ctx = context()

@@ -114,11 +114,20 @@ def gather(store: CandidateStore, profile: TasteProfile, rated: Sequence[RatedMo
     return found
 
 
+def quick_seeds(rated: Sequence[RatedMovie], trigger: int | None) -> list[int]:
+    """Where a quick refresh looks for similar films: the film whose rating or chat triggered it (the queue's
+    `movie_id`), unless the person rated it below LIKED_RATING; else the newest liked film."""
+    disliked = {r.movie.id for r in rated if r.rating < LIKED_RATING}
+    seeds = ([int(trigger)] if trigger is not None and int(trigger) not in disliked else [])
+    return list(dict.fromkeys(seeds + newest_liked(rated, QUICK_SIMILAR_SEEDS)))[:QUICK_SIMILAR_SEEDS]
+
+
 def gather_quick(
     store: CandidateStore, rated: Sequence[RatedMovie], previous: Sequence[tuple[int, str]],
+    trigger: int | None = None,
 ) -> CandidatePool:
     """A quick refresh's candidates: the last candidate set and current picks, plus films similar to
-    the newest liked film (usually the rating that triggered it). No trending call."""
+    the film that triggered it (`trigger`, see quick_seeds) or the newest liked one. No trending call."""
     found = CandidatePool()
     by_source: dict[DiscoverySource, list[int]] = {}
     for movie_id, source in previous:
@@ -133,7 +142,7 @@ def gather_quick(
             found.errors.append(f"details: {exc}")
     for source, ids in by_source.items():
         found.add((films[i] for i in ids if i in films), source)
-    for movie_id in newest_liked(rated, QUICK_SIMILAR_SEEDS):
+    for movie_id in quick_seeds(rated, trigger):
         found.collect(f"similar/{movie_id}", DiscoverySource.SIMILAR_TO_RATED,
                       lambda m=movie_id: store.similar_to(m, limit=SIMILAR_LIMIT))
     return found

@@ -136,7 +136,8 @@ def candidate_hash(profile_version: int, movie_ids: list[int]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: bool = False) -> ScoutResult:
+def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: bool = False,
+               movie_id: int | None = None) -> ScoutResult:
     """Refresh one user's picks; see the module docstring. Raises only if the database fails.
 
     `manual` (the Refresh button) always produces a new set: a full scout that never reuses the last
@@ -163,7 +164,7 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
         if state.profile_version == profile.version:  # same taste: rotate, the person has seen these
             excluded = excluded | {movie_id for movie_id, _ in current[:ROTATE_SHOWN]}
     if quick and previous:
-        found = cands.gather_quick(ctx.store, rated, previous)
+        found = cands.gather_quick(ctx.store, rated, previous, movie_id)  # movie_id: the film that triggered it
     else:
         quick = False
         found = cands.gather(ctx.store, profile, rated)
