@@ -18,17 +18,8 @@ from cine_core.config import Settings
 from cine_core.db import user_transaction
 from cine_core.domain.errors import DataError
 from cine_core.domain.models import Movie
-from cine_core.night import (
-    Pair,
-    StoredPick,
-    accept_invite as redeem,
-    compute_pair,
-    create_invite as new_invite,
-    current_pair,
-    end_pair,
-    load_picks,
-    reason_line,
-)
+from cine_core.night import Pair, StoredPick, compute_pair, load_picks, reason_line
+from cine_core.night import pairs as night_pairs
 
 log = logging.getLogger(__name__)
 
@@ -78,15 +69,15 @@ def _name(display_name: str) -> str:
 
 def _as_seen_by(user_id: str, pair: Pair, pick: StoredPick) -> NightPick:
     partner = pair.partner_name(user_id) or "Your friend"
-    own = (pick.inviter_film, pick.inviter_rating) if user_id == pair.inviter_id else (pick.invitee_film, pick.invitee_rating)
-    theirs = (pick.invitee_film, pick.invitee_rating) if user_id == pair.inviter_id else (pick.inviter_film, pick.inviter_rating)
+    inviter, invitee = (pick.inviter_film, pick.inviter_rating), (pick.invitee_film, pick.invitee_rating)
+    own, theirs = (inviter, invitee) if user_id == pair.inviter_id else (invitee, inviter)
     return NightPick(pick.movie, pick.confidence, pick.streamable, reason_line(None, *own),
                      reason_line(partner, *theirs))
 
 
 def _view(pool: ConnectionPool, user_id: str) -> tuple[MovieNight, Pair | None]:
     with user_transaction(pool, user_id) as conn:
-        pair = current_pair(conn, user_id)
+        pair = night_pairs.current_pair(conn, user_id)
         if pair is None:
             return MovieNight("none"), None
         picks = load_picks(conn, pair.id) if pair.accepted_at and pair.ended_at is None else []
@@ -118,7 +109,7 @@ def refresh_movie_night(pool: ConnectionPool, settings: Settings, user_id: str) 
 def create_invite(pool: ConnectionPool, user_id: str, display_name: str) -> str:
     """A new invite code (shown as ABCD-EF01-2345) with the name the friend will see; valid 7 days."""
     with user_transaction(pool, user_id) as conn:
-        code = new_invite(conn, _name(display_name))
+        code = night_pairs.create_invite(conn, _name(display_name))
     log.info("User %s created a movie-night invite", user_id)
     return format_code(code)
 
@@ -126,7 +117,7 @@ def create_invite(pool: ConnectionPool, user_id: str, display_name: str) -> str:
 def accept_invite(pool: ConnectionPool, settings: Settings, user_id: str, code: str, display_name: str) -> MovieNight:
     """Redeem a friend's code; the pair's joint picks are computed at once."""
     with user_transaction(pool, user_id) as conn:
-        pair_id = redeem(conn, code, _name(display_name))
+        pair_id = night_pairs.accept_invite(conn, code, _name(display_name))
     log.info("User %s joined movie night %s", user_id, pair_id)
     compute_pair(pool, pair_id, default_region=settings.default_region)
     return _view(pool, user_id)[0]
@@ -135,6 +126,6 @@ def accept_invite(pool: ConnectionPool, settings: Settings, user_id: str, code: 
 def end_movie_night(pool: ConnectionPool, user_id: str, pair_id: int) -> bool:
     """End the movie night (or withdraw the open invite); its joint picks are deleted."""
     with user_transaction(pool, user_id) as conn:
-        ended = end_pair(conn, pair_id)
+        ended = night_pairs.end_pair(conn, pair_id)
     log.info("User %s ended movie night %s: %s", user_id, pair_id, ended)
     return ended

@@ -162,10 +162,9 @@ def test_a_movie_night_partner_reads_the_joint_picks_and_nothing_else_of_the_oth
     assert [r["pair_id"] for r in picks] == [ours] and [r["id"] for r in pairs] == [ours]
     with user_transaction(pool, c) as conn:
         assert conn.execute("select 1 from movie_night_picks where pair_id = %s", (ours,)).fetchall() == []
-    with pytest.raises(DataError):
-        with user_transaction(pool, a) as conn:
-            conn.execute("insert into movie_night_picks (pair_id, movie_id, rank, confidence)"
-                         " values (%s, %s, 99, 1)", (ours, FILM_A))
+    with pytest.raises(DataError), user_transaction(pool, a) as conn:
+        conn.execute("insert into movie_night_picks (pair_id, movie_id, rank, confidence) values (%s, %s, 99, 1)",
+                     (ours, FILM_A))
     with user_transaction(pool, b) as conn:
         assert conn.execute("select movie_night_end(%s) as ended", (ours,)).fetchone()["ended"]
     with user_transaction(pool, a) as conn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from cine_core.db import transaction, user_transaction
-from cine_core.night import JOINT_PICKS, EVIDENCE_RATING, compute_pair, load_picks
+from cine_core.night import EVIDENCE_RATING, JOINT_PICKS, compute_pair, load_picks
 from tests.cine_core.night.conftest import ALEX_RATED, SAM_RATED
 from tests.providers_data import NETFLIX, region_offers, store_providers
 
