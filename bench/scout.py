@@ -31,9 +31,8 @@ from cine_core.films.cache import MovieStore
 from cine_core.llm.client import ClaudeClient
 from cine_core.llm.prices import price_for
 from cine_core.metering.usage import UsageRecorder
-from cine_core.recommend import pipeline
+from cine_core.recommend import pipeline, scout_state
 from cine_core.recommend.engine import build_matcher
-from cine_core.recommend import scout_state
 from cine_core.recommend.local_scorer import LocalMatcher
 from cine_core.taste.store import load_profile, load_rated
 from tests.anthropic_stub import AnthropicStub
@@ -132,6 +131,9 @@ def run(args: argparse.Namespace) -> dict:
 
 
 CLAIM_SAMPLES = 15
+# The claim as it was (commit 6a0c574): ordered with a user_id tie-breaker, so every claim sorted all due users.
+PREVIOUS_CLAIM_SQL = scout_state._sql("claim_due").replace("order by last_scout_at nulls first",
+                                                           "order by last_scout_at nulls first, user_id")
 
 
 def claim_costs(pool, sizes: Sequence[int], *, batch: int) -> list[dict]:
@@ -163,8 +165,8 @@ def claim_costs(pool, sizes: Sequence[int], *, batch: int) -> list[dict]:
 
 
 def _claim_ms(conn, batch: int, *, ensure_each: bool) -> float:
-    """Median milliseconds of one claim (each in its own transaction); with `ensure_each`, every claim also
-    inserts the missing scout_state rows first, as the claim did before the insert moved to start_pass."""
+    """Median milliseconds of one claim (each in its own transaction); with `ensure_each`, the claim as it was:
+    the missing scout_state rows inserted first, then PREVIOUS_CLAIM_SQL."""
     with conn.transaction():
         due_before = scout_state.start_pass(conn, seconds_ago=0)  # the bulk-added users get their rows
     samples = []
@@ -173,7 +175,9 @@ def _claim_ms(conn, batch: int, *, ensure_each: bool) -> float:
         with conn.transaction():
             if ensure_each:
                 scout_state.ensure_rows(conn)
-            claimed = scout_state.claim_due_users(conn, due_before=due_before, limit=batch)
+                claimed = conn.execute(PREVIOUS_CLAIM_SQL, {"due_before": due_before, "limit": batch}).fetchall()
+            else:
+                claimed = scout_state.claim_due_users(conn, due_before=due_before, limit=batch)
         samples.append((time.perf_counter() - started) * 1000)
         assert claimed, "ran out of due users"
     return round(statistics.median(samples), 2)
@@ -217,7 +221,7 @@ def markdown(result: dict) -> str:
             f"| {r['usd_per_user_pass']:.5f} | {r['usd_per_1000_users_day']:.2f} |")
     lines += ["", f"Default concurrency {result['concurrency']} vs 1: {result['speedup_vs_concurrency_1']}× users/hour.",
               "", "Claim cost (one claim of a batch of due users; median ms):", "",
-              "| users | before: missing-rows insert in every claim | now: insert once per pass, claim alone |",
+              "| users | before: missing-rows insert + sorting claim, every claim | now: insert once per pass, indexed claim |",
               "|---:|---:|---:|"]
     lines += [f"| {c['users']:,} | {c['before_ms']:.2f} | {c['after_ms']:.2f} |" for c in result["claim_cost"]]
     ratios = result["ratios_vs_seed"]

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from psycopg_pool import ConnectionPool
 
 from cine_core.config import Settings
-from cine_core.domain.errors import ConfigError
 from cine_core.db import transaction
+from cine_core.domain.errors import ConfigError
 from cine_core.jobs import refresh_queue, user_lock
 from cine_core.jobs.refresh_queue import Job
 

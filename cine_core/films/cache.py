@@ -13,7 +13,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from psycopg_pool import ConnectionPool
@@ -144,7 +144,7 @@ class MovieStore:
             return False  # the catalog is the freshest data there is offline
         if movie.source != self.source.name:
             return True  # live data wins over catalog rows
-        return movie.fetched_at is None or movie.fetched_at < datetime.now(timezone.utc) - self.ttl
+        return movie.fetched_at is None or movie.fetched_at < datetime.now(UTC) - self.ttl
 
     def _fetch_details(self, ids: list[int]) -> tuple[list[Movie], TMDBError | None]:
         fetched: list[Movie] = []
@@ -165,7 +165,7 @@ class MovieStore:
                      fallback_prefix: str | None = None) -> list[Movie]:
         with transaction(self.pool) as conn:
             row = conn.execute(_sql("cached_list"), (key,)).fetchone()
-            if row and row["fetched_at"] >= datetime.now(timezone.utc) - self.ttl:
+            if row and row["fetched_at"] >= datetime.now(UTC) - self.ttl:
                 return _in_order(movies_by_ids(conn, row["movie_ids"]), row["movie_ids"])[:limit]
         try:
             films = fetch()

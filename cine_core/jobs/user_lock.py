@@ -19,8 +19,8 @@ from pathlib import Path
 
 from psycopg_pool import ConnectionPool
 
-from cine_core.db.named_sql import load_named_queries
 from cine_core.db import translate_errors
+from cine_core.db.named_sql import load_named_queries
 
 log = logging.getLogger(__name__)
 

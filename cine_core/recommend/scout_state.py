@@ -66,9 +66,8 @@ def claim_due_users(conn: psycopg.Connection, *, due_before: datetime, limit: in
 
     Only users with a scout_state row are seen (start_pass adds them); the cost of a claim does not grow
     with the number of users (an index scan on last_scout_at that stops after `limit` rows)."""
-    with conn.transaction():
-        with conn.cursor(row_factory=dict_row) as cur:
-            rows = cur.execute(_sql("claim_due"), {"due_before": due_before, "limit": limit}).fetchall()
+    with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(_sql("claim_due"), {"due_before": due_before, "limit": limit}).fetchall()
     return [row["user_id"] for row in rows]
 
 
