@@ -3,9 +3,13 @@
 Runs the real scout (cine_core.recommend.pipeline) for N users over D simulated days, once per design, each
 design in its own fresh database with the same users, the same activity and the same trending lists:
 
-- `cineai`: verdicts paid once (stored per user, film and taste fingerprint; only new films go to Claude);
-- `previous`: the same code with `reuse_verdicts=False` (every call re-buys all top-K verdicts) and
-  `defer_quick_calls=False` (a rating's quick refresh calls Claude at once).
+- `cineai`: verdicts paid once (stored per user, film and taste fingerprint; only new films go to Claude), and
+  scheduled passes through the Message Batches API at half price: the pass queues one request per person,
+  the batch is submitted at its end, its results are applied and the queued refreshes rewrite the picks
+  (cine_core/recommend/verdict_batches.py), as the worker does;
+- `previous`: the same code with `reuse_verdicts=False` (every call re-buys all top-K verdicts),
+  `defer_quick_calls=False` (a rating's quick refresh calls Claude at once) and synchronous calls (no batches);
+- `seed`: one call per film for the top 10 trending films on every pass (bench/cost_seed.py).
 
 Each simulated day: the trending list moves on (NEW_TRENDING_PER_DAY new films in a 60-film list; the day's
 cached trending lists expire), then 20% of users rate a film, 5% chat (one insight: a liked genre), 2% import
@@ -38,17 +42,21 @@ from datetime import timedelta
 import httpx
 
 from bench.bench_db import GENRES, POPULAR_POOL, bench_database, create_users, machine
+from bench.cost_seed import SEED_PASSES_PER_DAY, SEED_TMDB_CALLS_PER_PASS, seed_pass
 from cine_core.config import Settings
 from cine_core.db import open_pool, transaction
 from cine_core.domain.insights import ChatInsights
 from cine_core.domain.models import DiscoverySource
 from cine_core.films.cache import MovieStore
 from cine_core.films.catalog import catalog_movies
+from cine_core.llm.client import ClaudeClient
 from cine_core.metering.usage import UsageRecorder
 from cine_core.recommend import pipeline
+from cine_core.recommend.claude_scorer import REASON_FROM, ClaudeMatcher
 from cine_core.recommend.config import config_for_source
 from cine_core.recommend.engine import build_matcher
 from cine_core.recommend.local_scorer import LocalMatcher
+from cine_core.recommend.verdict_batches import VerdictBatches
 from tests.anthropic_stub import MEASURED, AnthropicStub, Reply, tool_use
 from tests.fake_tmdb import FakeTMDB
 
@@ -59,7 +67,7 @@ IMPORT_RATINGS = 20
 DAILY_RATINGS = (1.0, 2.0, 2.5, 3.0, 3.5, 3.5, 4.0, 4.0, 4.0, 4.5, 4.5, 5.0)  # what people give what they watched
 NEW_TRENDING_PER_DAY = 8
 TRENDING_PAGE_FILMS = 60
-DESIGNS = ("cineai", "previous")  # previous: the same code without the verdict store and with quick-refresh calls
+DESIGNS = ("cineai", "previous", "seed")
 CONCURRENCY = 4  # scout lanes (the stub answers at once; the database and the scorer share the cores)
 USAGE_SQL = """
 select count(*) as calls, coalesce(sum(tokens_in + cache_read_tokens + cache_write_tokens), 0) as tokens_in,
@@ -68,7 +76,7 @@ select count(*) as calls, coalesce(sum(tokens_in + cache_read_tokens + cache_wri
 """
 _TRENDING = re.compile(r"^/3/trending/movie/(day|week)$")
 _CANDIDATES = re.compile(r"<candidates>(.*)</candidates>", re.DOTALL)
-_RATED = re.compile(r"<rated_films>(.*)</rated_films>", re.DOTALL)
+_RATED = re.compile(r"<rated_films>(.*?)</rated_films>", re.DOTALL)
 
 
 class DailyTMDB(FakeTMDB):
@@ -87,19 +95,22 @@ class DailyTMDB(FakeTMDB):
         return self._page(films[start:start + TRENDING_PAGE_FILMS], int(request.url.params.get("page", "1")))
 
 
-def realistic_verdicts(request: dict) -> Reply:
-    """A verdict per candidate with a reason as long as Claude writes (~120 characters, citing a rated film)."""
-    system = " ".join(block.get("text", "") for block in request.get("system") or [] if isinstance(block, dict))
-    rated = json.loads(found.group(1)) if (found := _RATED.search(system)) else []
+def realistic_verdicts(request: dict, *, every_reason: bool = False) -> Reply:
+    """A verdict per candidate; a reason as long as Claude writes (~120 characters, citing a rated film) for the
+    films the prompt asks one for (confidence REASON_FROM or more), or for every film (`every_reason`: the seed)."""
+    text = " ".join(m.get("content", "") for m in request.get("messages", []) if isinstance(m.get("content"), str))
+    text += " ".join(block.get("text", "") for block in request.get("system") or [] if isinstance(block, dict))
+    rated = json.loads(found.group(1)) if (found := _RATED.search(text)) else []
     loved = next((r for r in rated if r.get("rating", 0) >= 4), rated[0] if rated else {"title": "your favourites",
                                                                                         "rating": 5})
-    text = " ".join(m.get("content", "") for m in request.get("messages", []) if isinstance(m.get("content"), str))
     films = json.loads(found.group(1)) if (found := _CANDIDATES.search(text)) else []
-    verdicts = [{
-        "movie_id": film["movie_id"], "confidence": round(0.4 + (film["movie_id"] * 7919 % 55) / 100, 2),
-        "reason": (f"Like {loved['title']}, which you rated {loved['rating']}★ — the same "
-                   f"{(film.get('genres') or ['drama'])[0].lower()} pull, with the scale and tone you rate highest.")[:200],
-    } for film in films]
+    verdicts = []
+    for film in films:
+        confidence = round(0.4 + (film["movie_id"] * 7919 % 55) / 100, 2)
+        reason = (f"Like {loved['title']}, which you rated {loved['rating']}★ — the same "
+                  f"{(film.get('genres') or ['drama'])[0].lower()} pull, with the scale and tone you rate highest.")
+        verdicts.append({"movie_id": film["movie_id"], "confidence": confidence,
+                         "reason": reason[:200] if every_reason or confidence >= REASON_FROM else ""})
     return tool_use({"matches": verdicts}, usage=MEASURED)(request)
 
 
@@ -145,11 +156,28 @@ def day_plans(args: argparse.Namespace) -> list[list[tuple[int, str, object]]]:
     return [_day_plan(rng, args.users, films) for _ in range(args.days)]
 
 
+def _settle_batches(ctx: pipeline.ScoutContext, pool, lanes: ThreadPoolExecutor) -> None:
+    """What the worker does after a pass: submit its batch, apply the results (the stub ends batches at once)
+    and run the refreshes that rewrite the picks with them."""
+    with transaction(pool) as conn:
+        conn.execute("delete from recommendation_refresh_queue")
+    if ctx.batches is None:
+        return
+    ctx.batches.submit_pending()
+    ctx.batches.poll()
+    with pool.connection() as conn:
+        due = [r["user_id"] for r in conn.execute("select user_id::text as user_id from recommendation_refresh_queue"
+                                                   " where status = 'pending'").fetchall()]
+    list(lanes.map(lambda u: pipeline.scout_user(ctx, u, quick=True), due))
+    with transaction(pool) as conn:
+        conn.execute("delete from recommendation_refresh_queue")
+
+
 def simulate(design: str, args: argparse.Namespace, plans: list) -> dict:
     """One design over the simulated days in a fresh database; returns its figures."""
     with bench_database() as url, AnthropicStub() as stub:
-        stub.default = realistic_verdicts
-        pool = open_pool(url, max_size=2 * CONCURRENCY + 2, name=f"bench-cost-{design}")
+        stub.default = (lambda r: realistic_verdicts(r, every_reason=True)) if design == "seed" else realistic_verdicts
+        pool = open_pool(url, max_size=2 * CONCURRENCY + 4, name=f"bench-cost-{design}")
         try:
             users = create_users(pool, args.users, seed=args.seed)
             settings = Settings(_env_file=None, database_url=url, anthropic_api_key="bench",
@@ -158,13 +186,17 @@ def simulate(design: str, args: argparse.Namespace, plans: list) -> dict:
             store = MovieStore(pool, fake.client(usage=UsageRecorder(pool)),
                                ttl=timedelta(days=settings.tmdb_cache_ttl_days))
             local = LocalMatcher(config_for_source(DiscoverySource.TRENDING))
+            matcher = build_matcher(settings, pool, local=local)
             ctx = pipeline.ScoutContext(
                 pool=pool, settings=settings, store=store, local=local,
                 catalog_local=LocalMatcher(config_for_source(DiscoverySource.SIMILAR_TO_RATED)),
-                matcher=build_matcher(settings, pool, local=local), reuse_verdicts=design == "cineai",
-                defer_quick_calls=design == "cineai")
+                matcher=matcher, reuse_verdicts=design == "cineai", defer_quick_calls=design == "cineai",
+                batches=VerdictBatches.from_settings(settings, pool) if design == "cineai" else None)
+            seed = ClaudeMatcher(ClaudeClient.from_settings(settings, pool), seed=args.seed) if design == "seed" else None
             with ThreadPoolExecutor(CONCURRENCY) as lanes:
-                list(lanes.map(lambda u: pipeline.scout_user(ctx, u), users))  # day 0: not counted
+                if design != "seed":
+                    list(lanes.map(lambda u: pipeline.scout_user(ctx, u), users))  # day 0: not counted
+                    _settle_batches(ctx, pool, lanes)
                 usage_before, tmdb_before = _usage(pool), sum(fake.calls.values())
                 for day, plan in enumerate(plans, start=1):
                     fake.day = day
@@ -172,14 +204,19 @@ def simulate(design: str, args: argparse.Namespace, plans: list) -> dict:
                         conn.execute("delete from source_cache where cache_key like 'trending:%%'")
                     for number, what, payload in plan:
                         _apply(pool, users[number], what, payload)
+                    if design == "seed":
+                        seed_pass(ctx, seed, users, lanes)
+                        continue
                     list(lanes.map(lambda job: pipeline.scout_user(ctx, users[job[0]], quick=job[1] != "import"), plan))
                     list(lanes.map(lambda u: pipeline.scout_user(ctx, u), users))
-                    with transaction(pool) as conn:
-                        conn.execute("delete from recommendation_refresh_queue")
+                    _settle_batches(ctx, pool, lanes)
             usage = {k: v - usage_before[k] for k, v in _usage(pool).items()}
             tmdb_calls = sum(fake.calls.values()) - tmdb_before
         finally:
             pool.close()
+    if design == "seed":  # one simulated pass stands for the day's SEED_PASSES_PER_DAY, each paying again
+        usage = {k: v * SEED_PASSES_PER_DAY for k, v in usage.items()}
+        tmdb_calls = SEED_TMDB_CALLS_PER_PASS * SEED_PASSES_PER_DAY * args.users * args.days
     per_user_day = args.users * args.days
     figures = {
         "usd_per_1000_users_per_day": round(usage["cost"] / per_user_day * 1000, 3),

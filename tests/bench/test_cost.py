@@ -10,7 +10,7 @@ import httpx
 from bench.cost import NEW_TRENDING_PER_DAY, DailyTMDB, day_plans, realistic_verdicts
 from cine_core.domain.models import RatedMovie, TasteProfile
 from cine_core.films.catalog import catalog_movies
-from cine_core.recommend.claude_scorer import candidates_block, profile_block
+from cine_core.recommend.claude_scorer import REASON_FROM, request_params
 
 
 def trending_ids(fake: DailyTMDB) -> list[int]:
@@ -40,12 +40,15 @@ def test_every_design_gets_the_same_days_with_the_planned_activity_shares():
 def test_verdicts_cite_a_rated_film_at_realistic_length_with_measured_tokens():
     films = sorted(catalog_movies(), key=lambda m: -m.popularity)[:12]
     rated = [RatedMovie(films[0], 5.0)]
-    request = {"model": "m", "tool_choice": {"type": "tool", "name": "score_candidates"},
-               "system": [{"type": "text", "text": profile_block(TasteProfile(), rated)}],
-               "messages": [{"role": "user", "content": candidates_block(films[1:])}]}
+    request = request_params(TasteProfile(), rated, films[1:], model="claude-haiku-5-5", seed=1)
     body = realistic_verdicts(request).body
     matches = body["content"][0]["input"]["matches"]
-    assert [m["movie_id"] for m in matches] == [f.id for f in films[1:]]
-    assert all(films[0].title in m["reason"] and 80 <= len(m["reason"]) <= 200 for m in matches)
+    assert sorted(m["movie_id"] for m in matches) == sorted(f.id for f in films[1:])
+    shown = [m for m in matches if m["confidence"] >= REASON_FROM]
+    assert shown and len(shown) < len(matches)  # reasons only for the films that can be shown
+    assert all(films[0].title in m["reason"] and 80 <= len(m["reason"]) <= 200 for m in shown)
+    assert all(m["reason"] == "" for m in matches if m["confidence"] < REASON_FROM)
     assert body["usage"]["output_tokens"] >= len(json.dumps(matches)) / 5
     assert body["usage"]["input_tokens"] >= len(json.dumps(request["system"] + request["messages"])) / 5
+    seed_reply = realistic_verdicts(request, every_reason=True).body["content"][0]["input"]["matches"]
+    assert all(films[0].title in m["reason"] for m in seed_reply)  # the seed asked a reason for every film
