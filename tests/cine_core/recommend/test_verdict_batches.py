@@ -12,8 +12,8 @@ from cine_core.llm.batches import BatchClient
 from cine_core.llm.client import ClaudeClient
 from cine_core.metering.usage import UsageRecorder
 from cine_core.recommend import pipeline
-from cine_core.recommend.engine import FallbackMatcher
 from cine_core.recommend.claude_scorer import ClaudeMatcher
+from cine_core.recommend.engine import FallbackMatcher
 from cine_core.recommend.verdict_batches import VerdictBatches
 from tests.anthropic_stub import MEASURED, anthropic_stub, stub_sdk_client, tool_use  # noqa: F401
 from tests.cine_core.recommend.test_verdict_reuse import forget_last_analysis
@@ -26,13 +26,13 @@ TOP_K = 10
 
 def asked_ids(params: dict) -> list[int]:
     turn = params["messages"][0]["content"]
-    return [c["movie_id"] for c in json.loads(re.search(r"<candidates>(.*)</candidates>", turn, re.S).group(1))]
+    return [c["movie_id"] for c in json.loads(re.search(r"<candidates>(.*)</candidates>", turn, re.DOTALL).group(1))]
 
 
 def verdicts_for_all(request: dict):
     """Claude's verdicts on every film it was asked about, citing a rated film (the stub's measured tokens)."""
     title = json.loads(re.search(r"<rated_films>(.*?)</rated_films>", request["messages"][0]["content"],
-                                 re.S).group(1))[0]["title"]
+                                 re.DOTALL).group(1))[0]["title"]
     return tool_use({"matches": [{"movie_id": i, "confidence": round(0.3 + 0.06 * n, 2),
                                   "reason": f"Like {title}, which you rated 5★." if 0.3 + 0.06 * n >= 0.7 else ""}
                                  for n, i in enumerate(asked_ids(request))]}, usage=MEASURED)(request)
