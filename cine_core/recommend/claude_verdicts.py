@@ -9,18 +9,31 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from psycopg_pool import ConnectionPool
+
+from cine_core.config import Settings
 from cine_core.db import transaction
 from cine_core.domain.models import Match, Movie, TasteProfile
+from cine_core.domain.protocols import Matcher
 from cine_core.llm.budget import claude_allowed
 from cine_core.recommend import verdicts as verdict_store
 from cine_core.recommend.claude_scorer import OPERATION as MATCH_OPERATION
-
-if TYPE_CHECKING:
-    from cine_core.recommend.pipeline import ScoutContext
+from cine_core.recommend.verdict_batches import VerdictBatches
 
 log = logging.getLogger(__name__)
+
+
+class ScoutContext(Protocol):
+    """What this module reads of pipeline.ScoutContext."""
+
+    pool: ConnectionPool
+    settings: Settings
+    matcher: Matcher
+    local: Matcher
+    reuse_verdicts: bool
+    batches: VerdictBatches | None
 
 
 @dataclass(frozen=True, slots=True)
