@@ -114,7 +114,7 @@ if data is not None:
                             "Meanwhile, here are the catalog's best-rated popular films you have not rated yet.",
                             icon="🎬")
             render_grid(only_streamable(data.fallback, pool=pool, user_id=user.id), scope="fallback", pool=pool,
-                        user_id=user.id, columns=PICK_COLUMNS)
+                        user_id=user.id, columns=PICK_COLUMNS, rating_reruns_page=False)
         else:
             freshness = f"Picks updated {time_ago(data.state.picks_generated_at)}"
             line, button = st.columns([4, 1], vertical_alignment="center")
@@ -126,8 +126,10 @@ if data is not None:
                 st.warning("These picks are more than a day old; fresh ones have been requested and will "
                            "appear on your next visit.", icon="⏳")
             if data.picks:
+                # A rating, like every card action, reruns only its card: the grid keeps its order until the
+                # person asks for a refresh.
                 render_grid(only_streamable(data.picks, pool=pool, user_id=user.id), scope="pick", pool=pool,
-                            user_id=user.id, columns=PICK_COLUMNS)
+                            user_id=user.id, columns=PICK_COLUMNS, rating_reruns_page=False)
             else:
                 st.info("None of your current picks fit that mood. Try another one, or ask for it in the chat.")
     with taste_column:

@@ -2,7 +2,8 @@
 
 Each card with actions is a fragment: a click reruns that card only (a fraction of a second), not the
 whole page; the card then shows what changed in place ("👍 noted", "hidden · Undo"). A rating reruns the
-page, because counters and lists elsewhere depend on it.
+page where counters elsewhere depend on it (onboarding's "rated N of 5"); on the dashboard
+(`rating_reruns_page=False`) the rated film folds in place, out of the picks, like a 👎.
 """
 
 from __future__ import annotations
@@ -38,25 +39,31 @@ class CardState:
     feedback: str | None = None  # 'up' | 'down' | 'not_interested'
     on_watchlist: bool | None = None
     note: str | None = None  # what the last click did, said in the card
+    rating: float | None = None  # rated from this card (the dashboard folds it: seen, out of the picks)
     error: str | None = None
 
 
-def render_card(card: Card, *, scope: str, pool: ConnectionPool, user_id: str, actions_shown: bool = True) -> None:
+def render_card(card: Card, *, scope: str, pool: ConnectionPool, user_id: str, actions_shown: bool = True,
+                rating_reruns_page: bool = True) -> None:
     """One film in a bordered box. `scope` keeps widget keys unique when a film shows twice."""
     if actions_shown:
-        _interactive_card(card, scope=scope, pool=pool, user_id=user_id)
+        _interactive_card(card, scope=scope, pool=pool, user_id=user_id, rating_reruns_page=rating_reruns_page)
     else:
         with st.container(border=True, key=f"card-{scope}-{card.movie.id}"):
             _draw_film(card, pool=pool, user_id=user_id, liked=False)
 
 
 @st.fragment
-def _interactive_card(card: Card, *, scope: str, pool: ConnectionPool, user_id: str) -> None:
+def _interactive_card(card: Card, *, scope: str, pool: ConnectionPool, user_id: str,
+                      rating_reruns_page: bool = True) -> None:
     if st.session_state.pop(_FULL_RERUN, False):
         st.rerun()  # a rating changes counters and lists outside this card
     movie = card.movie
     state = _state(scope, movie.id)
     with st.container(border=True, key=f"card-{scope}-{movie.id}"):
+        if state.rating is not None:
+            _draw_rated(card, state)
+            return
         if state.feedback in ("down", "not_interested"):
             _draw_hidden(card, state, scope=scope, pool=pool, user_id=user_id)
             return
@@ -67,7 +74,8 @@ def _interactive_card(card: Card, *, scope: str, pool: ConnectionPool, user_id: 
         if state.error:
             st.error(state.error, icon="⚠️")
         on_watchlist = card.on_watchlist if state.on_watchlist is None else state.on_watchlist
-        _render_actions(card, on_watchlist=on_watchlist, scope=scope, pool=pool, user_id=user_id)
+        _render_actions(card, on_watchlist=on_watchlist, scope=scope, pool=pool, user_id=user_id,
+                        rating_reruns_page=rating_reruns_page)
 
 
 def _draw_film(card: Card, *, pool: ConnectionPool, user_id: str, liked: bool) -> None:
@@ -80,9 +88,9 @@ def _draw_film(card: Card, *, pool: ConnectionPool, user_id: str, liked: bool) -
     st.page_link("pages/film.py", label=f"**{shown_title}**{year}", query_params={"id": str(movie.id)})
     if pick is not None:
         label, colour = SOURCE_BADGES.get(pick.discovery_source, (pick.discovery_source, "gray"))
-        st.badge(label, color=colour)
         note = " · a long shot" if pick.below_threshold else ""
-        st.caption(f"**{pick.confidence:.0%}** confidence{note}")
+        # Badge and confidence in one element: a page draws 12 cards, and each element costs CPU on every view.
+        st.caption(f":{colour}-badge[{_badge_text(label)}]  \n**{pick.confidence:.0%}** confidence{note}")
         st.markdown(f"<small>{html.escape(pick.reason)}</small>", unsafe_allow_html=True)
     elif movie.vote_average is not None:
         st.caption(f"TMDB {movie.vote_average:.1f}/10 · {', '.join(movie.genres[:2])}")
@@ -91,6 +99,20 @@ def _draw_film(card: Card, *, pool: ConnectionPool, user_id: str, liked: bool) -
         st.caption(f"You rated {rating_label(card.user_rating)}")
     if liked:
         st.caption("👍 You liked this pick" if pick is not None else "👍 You want more like this")
+
+
+def _badge_text(label: str) -> str:
+    """A label inside `:color-badge[...]`: brackets and Markdown marks would end or restyle it."""
+    return re.sub(r"([\\`*_\[\]<>#])", r"\\\1", label)
+
+
+def _draw_rated(card: Card, state: CardState) -> None:
+    """A film rated from its card: seen, so it folds in its place (the grid keeps its order); the rating itself
+    is edited on the film page."""
+    movie = card.movie
+    st.markdown(f"<span style='opacity:0.55'>~~{html.escape(movie.title)}~~ · seen</span>", unsafe_allow_html=True)
+    st.caption(f"You rated {rating_label(state.rating)}")
+    st.page_link("pages/film.py", label="Change it on the film page", query_params={"id": str(movie.id)})
 
 
 def _draw_hidden(card: Card, state: CardState, *, scope: str, pool: ConnectionPool, user_id: str) -> None:
@@ -103,7 +125,8 @@ def _draw_hidden(card: Card, state: CardState, *, scope: str, pool: ConnectionPo
               kwargs={"then": CardState(note=f"{movie.title} is back")})
 
 
-def _render_actions(card: Card, *, on_watchlist: bool, scope: str, pool: ConnectionPool, user_id: str) -> None:
+def _render_actions(card: Card, *, on_watchlist: bool, scope: str, pool: ConnectionPool, user_id: str,
+                    rating_reruns_page: bool) -> None:
     movie = card.movie
     is_pick = card.pick is not None
     with st.container(horizontal=True, gap="small", key=f"actions-{scope}-{movie.id}"):
@@ -130,7 +153,7 @@ def _render_actions(card: Card, *, on_watchlist: bool, scope: str, pool: Connect
         st.select_slider("Your rating", options=RATING_OPTIONS, key=stars_key, format_func=rating_label,
                          value=card.user_rating or DEFAULT_STAR_RATING, on_change="ignore")
         st.button("Save rating", key=f"{scope}-rate-{movie.id}", type="primary",
-                  on_click=_save_rating, args=(scope, movie, pool, user_id, stars_key))
+                  on_click=_save_rating, args=(scope, movie, pool, user_id, stars_key, rating_reruns_page))
 
 
 def _state(scope: str, movie_id: int) -> CardState:
@@ -151,22 +174,28 @@ def _act(scope: str, movie_id: int, action: Callable[..., Any], args: tuple, *, 
                           else previous.on_watchlist)
 
 
-def _save_rating(scope: str, movie: Movie, pool: ConnectionPool, user_id: str, widget_key: str) -> None:
+def _save_rating(scope: str, movie: Movie, pool: ConnectionPool, user_id: str, widget_key: str,
+                 rerun_page: bool = True) -> None:
     value = st.session_state.get(widget_key)
+    states = st.session_state.setdefault(_STATES, {})
     try:
         actions.rate(pool, user_id, movie.id, value)
     except CineError as exc:
-        st.session_state.setdefault(_STATES, {})[f"{scope}-{movie.id}"] = CardState(error=str(exc))
+        states[f"{scope}-{movie.id}"] = CardState(error=str(exc))
         return
-    flash("success", f"Rated {movie.title}: {rating_label(float(value))}")
-    st.session_state[_FULL_RERUN] = True
+    if rerun_page:
+        flash("success", f"Rated {movie.title}: {rating_label(float(value))}")
+        st.session_state[_FULL_RERUN] = True
+    else:
+        states[f"{scope}-{movie.id}"] = CardState(rating=float(value))
 
 
 def render_grid(cards: Sequence[Card], *, scope: str, pool: ConnectionPool, user_id: str,
-                columns: int = GRID_COLUMNS, actions_shown: bool = True) -> None:
-    """Cards in rows of `columns`."""
+                columns: int = GRID_COLUMNS, actions_shown: bool = True, rating_reruns_page: bool = True) -> None:
+    """Cards in rows of `columns`; `rating_reruns_page=False` keeps a rating inside its card."""
     for start in range(0, len(cards), columns):
         row = st.columns(columns)
         for column, card in zip(row, cards[start:start + columns], strict=False):
             with column:
-                render_card(card, scope=scope, pool=pool, user_id=user_id, actions_shown=actions_shown)
+                render_card(card, scope=scope, pool=pool, user_id=user_id, actions_shown=actions_shown,
+                            rating_reruns_page=rating_reruns_page)

@@ -131,14 +131,18 @@ def test_a_card_action_reruns_only_its_card(app, pool, local_user, monkeypatch):
     monkeypatch.setattr(streamlit, "rerun", counting_rerun)
     app.run()
     for key in (f"pick-watch-{films[0]}", f"pick-up-{films[1]}", f"pick-down-{films[2]}", f"pick-hide-{films[3]}",
-                f"pick-unwatch-{films[0]}"):
+                f"pick-unwatch-{films[0]}", f"pick-rate-{films[4]}"):
         app.button(key=key).click().run()
         assert not app.exception, [e.value for e in app.exception]
-    assert full_reruns == [], "a card action asked for a full page rerun"
+    assert full_reruns == [], "a card action on the dashboard asked for a full page rerun"
     assert any("Removed from your watchlist" in s.value for s in app.success)
-    # the counter does see a full rerun: a saved rating still asks for one (counters elsewhere depend on it)
-    app.button(key=f"pick-rate-{films[4]}").click().run()
+    assert any("You rated ★★★★ 4" in c.value for c in app.caption), "the rated film folds in its card"
+    # the counter does see a full rerun: on Get started a rating still asks for one (its counter depends on it)
+    app.switch_page("pages/onboarding.py").run()
+    onboard = next(b.key for b in app.button if b.key and b.key.startswith("onboard-rate-"))
+    app.button(key=onboard).click().run()
     app.run()
+    assert not app.exception, [e.value for e in app.exception]
     assert full_reruns == ["app"]
 
 
