@@ -14,7 +14,7 @@ Scores (bench/intent_data.py describes the labels and the dev / held-out split):
 - asks: the same for a request's RequestSpec (moods, genres, like-films, runtime, era) and a question's film;
 - injection: the share of hostile messages that store no insight and no profile change.
 
-    python -m bench.intent [--split all|dev|heldout] [--limit N] [--no-misses] [--json]
+    python -m bench.intent [--split all|dev|heldout] [--batch N] [--limit N] [--no-misses] [--json]
 """
 
 from __future__ import annotations
@@ -146,11 +146,12 @@ def misses(pairs: list[tuple[Case, Outcome]]) -> list[dict]:
 
 def run(args: argparse.Namespace) -> dict:
     started = time.monotonic()
-    cases = load_cases()[: args.limit] if args.limit else load_cases()
+    cases = [c for c in load_cases() if args.batch is None or c.batch == args.batch]
+    cases = cases[: args.limit] if args.limit else cases
     pairs = evaluate(cases)
     chosen = [p for p in pairs if args.split == "all" or p[0].split == args.split]
-    return {"split": args.split, "splits": {name: scores([p for p in pairs if name == "all" or p[0].split == name])
-                                            for name in SPLITS},
+    splits = {name: scores([p for p in pairs if name == "all" or p[0].split == name]) for name in SPLITS}
+    return {"split": args.split, "batch": args.batch, "splits": splits,
             "misses": misses(chosen) if args.misses else [], "seconds": round(time.monotonic() - started, 1)}
 
 
@@ -188,6 +189,7 @@ def markdown(result: dict) -> str:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", choices=SPLITS, default="all", help="whose misses to list")
+    parser.add_argument("--batch", type=int, default=None, help="only the messages of one batch (bench/intent_data.py)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N messages (a smoke run)")
     parser.add_argument("--no-misses", dest="misses", action="store_false", help="scores only")
     parser.add_argument("--json", action="store_true", help="print one JSON line instead of the report")

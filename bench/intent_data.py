@@ -3,7 +3,9 @@
 Each line: `t` the message as a person would type it; `i` the expected intent (the local engine's vocabulary,
 cine_core.domain.chat_turn.Intent); `l` what the message should teach (the facts of the stored ChatInsights);
 `a` what it asks for (a request's RequestSpec, or the film a question is about); `after` an earlier message of
-the same conversation, for follow-ups ("something shorter"). Facts are "kind value" strings:
+the same conversation, for follow-ups ("something shorter"); `b` the batch it was written in (1 when absent;
+batch 2 was written after batch 1's held-out misses were read and before the engine was changed for them, so
+its held-out half measures those fixes on messages nobody tuned on). Facts are "kind value" strings:
 
 - learns: `+genre g` / `-genre g` (TMDB names), `+theme t` / `-theme t`, `mood m`, `context c`, `+person Name` /
   `-person Name`, `+film Title` / `-film Title` (loved or liked / disliked or hated), `pacing faster|slower`,
@@ -33,6 +35,7 @@ class Case:
     learns: frozenset[str]
     asks: frozenset[str]
     after: str | None = None
+    batch: int = 1
 
     @property
     def split(self) -> str:
@@ -58,5 +61,5 @@ def load_cases(path: Path = DATA) -> list[Case]:
         if row["i"] not in CATEGORIES:
             raise ValueError(f"{path.name}:{number}: unknown intent {row['i']!r}")
         cases.append(Case(row["t"], row["i"], frozenset(map(fact, row.get("l", ()))),
-                          frozenset(map(fact, row.get("a", ()))), row.get("after")))
+                          frozenset(map(fact, row.get("a", ()))), row.get("after"), int(row.get("b", 1))))
     return cases

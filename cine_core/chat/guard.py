@@ -20,7 +20,16 @@ _PATTERNS = [
     r"guidelines|system|directives?|above|previous|constraints)\b",
     r"\bforget (?:your|all|everything|the (?:schema|instructions|previous|above))\b",
     r"\b(?:new|updated|real|hidden|secret) (?:instructions?|system prompt|rules|task)\b",
-    r"\bsystem prompt\b", r"\bapi[ _-]?key\b", r"\bjailbreak\w*\b", r"\bprompt injection\b",
+    r"\bsystem (?:prompt|message)\b", r"\bapi[ _-]?key\b",
+    # asking the model to repeat or reveal what it was told
+    (r"\b(?:repeat|reveal|show|print|output|paste|tell|give|share|display|leak|dump|list|recite|copy|what are|"
+    r"what were|what's in|what is in)\b[^.!?\n]{0,30}\b(?:your|the|those|these|my|hidden|initial|original|secret)\s+"
+    r"(?:\w+\s+)?(?:instructions?|prompts?|directives|guidelines|configuration|system message)\b"),
+    r"\byour (?:\w+ )?(?:instructions|prompts?(?! (?:reply|response|answer))|rules|guidelines|directives)\b",
+    (r"\b(?:print|repeat|output|show|copy|paste|reveal)\b[^.!?\n]{0,20}\b(?:text|everything|words|message)s? "
+    r"(?:above|before)\b"),
+    r"\bwhat (?:were|have) you (?:been )?(?:told|instructed|given|programmed)\b",
+    r"\bbefore (?:this|the|our) (?:conversation|chat) (?:started|began)\b", r"\bjailbreak\w*\b", r"\bprompt injection\b",
     r"\b(?:you are|you're) (?:now|no longer|actually|an? (?:\w+ )?(?:ai|assistant|bot|chatbot|language model))\b"
     r"(?! (?:my |the )?(?:fav\w*|favou?rite|go-to|best)\b)",
     r"\b(?:unfiltered|uncensored|unrestricted|jailbroken)\b",
@@ -33,7 +42,8 @@ _PATTERNS = [
     # fake roles, markup and tool text
     r"(?:^|\n|\s)(?:system|assistant|developer|admin|tool)\s*:", r"#{2,}\s*(?:end|new|system)",
     r"</?\s*(?:user_message|system|instructions?|tool_use|tool_result|script|prompt|im_start|im_end)\b",
-    r"\\u003c", r"\[/?(?:inst|system)\]", r"<\|", r"\brecord_insights\b", r"\bscore_candidates\b",
+    r"<!--", r"<\s*[a-z]+\b[^>]*\bon[a-z]+\s*=", (r"<\s*/?\s*(?:img|svg|iframe|object|embed|body|meta|link|style|form|"
+    r"input|a|base)\b[^>]*>"), r"\\u003c", r"\[/?(?:inst|system)\]", r"<\|", r"\brecord_insights\b", r"\bscore_candidates\b",
     r"\btool[_ ]?(?:call|use|choice)\b",
     # score and schema manipulation
     r"\b(?:confidence|significance|score|weight|rating)s?\b[^.!?\n]{0,25}(?:[=:]|\bto\b|\bof\b|\bwith\b)\s*"
@@ -49,7 +59,10 @@ _PATTERNS = [
     r"\bdelete from\b", r"\bunion select\b", r"<script\b", r"javascript:",
     r"'\s*or\s*'?\w+'?\s*=\s*'?\w+", r"\bor 1\s*=\s*1\b",
     # the same in other languages people paste
-    r"\bignor(?:ez|ieren|iere|a|e) (?:vos|tus|sus|alle|le|las|i)\b", r"\banweisungen\b", r"忽略", r"指令", r"игнорир",
+    r"\bignor(?:ez|ieren|iere|a|e) (?:vos|tus|sus|alle|le|las|i)\b",
+    (r"\b(?:oublie|oubliez|olvida|olvide|olviden|olvidad|vergiss|vergessen sie|dimentica|dimenticate|esqueça|esquece)\b"
+    r"[^.!?\n]{0,30}(?:instructions?|consignes?|règles|regeln|reglas|instrucciones|istruzioni|regole|instruções|"
+    r"ce qu'on t'a dit|ce que l'on t'a dit|todo lo anterior|alles)"), r"\banweisungen\b", r"忽略", r"指令", r"игнорир",
 ]
 _HOSTILE = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 

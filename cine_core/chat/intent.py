@@ -29,7 +29,7 @@ _FOLLOW_UP = re.compile(
     r"\b(?:shorter|longer|older|newer|more recent|lighter|darker|funnier|scarier|another|other|else|different|"
     r"more|less)\b")
 _QUESTION = re.compile(
-    r"\b(?:what(?:'s| is) .{1,60} about|who (?:directed|made|is in|stars in|starred in)|is .{1,60} (?:good|worth)|"
+    r"\b(?:what(?:'s| is) .{1,60} about|(?:is|are|was|were) .{1,60} any good|who (?:directed|made|is in|stars in|starred in)|is .{1,60} (?:good|worth)|"
     r"tell me about|have you seen|how long is|when (?:did|was) .{1,60} (?:come out|released|made)|"
     r"should i (?:watch|see) |who(?:'s| is) in|where (?:can|could|do|to) (?:i |we |you )?(?:watch|stream|see|find|rent)|"
     r"how long|what(?:'s| is) .{1,60} like\b|(?:was|is) .{1,60} (?:made|directed|filmed|shot) (?:by|in))")

@@ -26,11 +26,16 @@ SENTIMENT_WORDS: dict[str, int] = {
     "guilty pleasure": 1, "guilty pleasures": 1, "comfort film": 2, "comfort films": 2, "comfort movie": 2,
     "comfort movies": 2, "comfort watch": 2, "fav": 2, "favs": 2, "fave": 2, "faves": 2, "all time favs": 2,
     "10/10": 2, "would watch again": 2, "would rewatch": 2, "can do no wrong": 2, "genius": 2,
-    "nothing too": -1, "not too": -1, "cant stand": -2,
+    "nothing too": -1, "not too": -1, "cant stand": -2, "the best": 2, "best ever": 2,
     # the same in the languages people mix in
     "j'adore": 2, "adoré": 2, "liebe": 2, "geliebt": 2, "encanta": 2, "encantó": 2, "encantaron": 2, "amo": 2,
-    "déteste": -2, "hasse": -2, "odio": -2,
+    "déteste": -2, "hasse": -2, "odio": -2, "ennuyeux": -1,
 }
+# "9/10", "4 out of 5": a score read as sentiment (see local_extractor._polarity)
+SCORE_RE = re.compile(r"(?<![\w.])(\d{1,2}(?:\.\d)?)\s*(?:/|out of)\s*(10|5|100)\b")
+# "too grim for me", "the best shootout ever": sentiment carried by a shape rather than a word
+TOO_MUCH_FOR_ME_RE = re.compile(r"\btoo \w+ for me\b")
+BEST_EVER_RE = re.compile(r"\bbest(?: \w+){0,3} ever\b")
 NEGATORS = ("not", "n't", "never", "no", "hardly", "dont", "didnt", "doesnt", "cant", "wont", "isnt", "wasnt")
 
 # Complaints say what was wrong ("too slow" → wants faster); wishes say what is wanted, and a negative
@@ -75,9 +80,9 @@ ASK = re.compile(
     r"\b(?:recommend\w*|suggest\w*|ideas?|give me|show me|find me|got anything|got any|any (?:good |great |decent )?"
     r"(?:films?|movies?)|anything|something|what (?:should|can|could|shall) (?:i|we) watch|what to watch|watch tonight|"
     r"tonight|pick (?:me )?(?:a|one|something)|in the mood for|looking for|need a (?:film|movie)|options|another one|"
-    r"one more|more like|more please|similar|(?:a |one )?(?:film|movie)s? like|like .{1,40} but|surprise me|"
+    r"one more|more like|more please|similar|(?:a |one )?(?:film|movie)s? like|(?:film|movie|something|anything|one)s? like .{1,40} but|surprise me|"
     r"i'?m bored|(?:film|movie|something|one)s? (?:please|pls|plz)|any (?:good|great|decent|new|recent|old|fun))\b|"
-    r"(?:^|[.!?,]\s*)any\b")
+    r"(?:^|[.!?,]\s*)any\b|^(?:a|an|some) (?:\w+ )?(?:film|movie)s? (?:with|by|starring|from)\b")
 # Limits that only a request states: "under 90 mins", "from the 80s".
 RUNTIME_LIMIT = re.compile(r"\b(?:under|less than|at most|max(?:imum)?|shorter than|no longer than|below)\s+"
                            r"(\d+(?:\.\d+)?|an?|one|two|three)\s*(h|hours?|hrs?|m|mins?|minutes?)\b")
@@ -89,7 +94,7 @@ THEMES: dict[str, str] = {
     "time travel": "time travel", "space": "space", "outer space": "space", "dystopia": "dystopia",
     "dystopian": "dystopia", "heist": "heists", "heists": "heists", "revenge": "revenge",
     "coming of age": "coming of age", "coming-of-age": "coming of age", "artificial intelligence": "artificial intelligence",
-    "ai": "artificial intelligence", "robots": "robots", "aliens": "aliens", "dreams": "dreams", "memory": "memory",
+    "ai": "artificial intelligence", "a.i.": "artificial intelligence", "robots": "robots", "aliens": "aliens", "dreams": "dreams", "memory": "memory",
     "grief": "grief", "friendship": "friendship", "family drama": "family", "survival": "survival",
     "redemption": "redemption", "conspiracy": "conspiracy", "conspiracies": "conspiracy", "love story": "love story",
     "love stories": "love story", "politics": "politics", "political": "politics", "religion": "religion",
@@ -152,10 +157,12 @@ GENRE_WORDS: dict[str, tuple[str, ...]] = {
 STRONG_CUES = ("always", "never", "favorite", "favourite", "all time", "can't stand", "hate", "love", "obsessed")
 
 
-def phrase_pattern(phrases) -> re.Pattern[str]:
-    """One regex matching any phrase on word boundaries, longest first."""
+def phrase_pattern(phrases, *, after_apostrophe: bool = True) -> re.Pattern[str]:
+    """One regex matching any phrase on word boundaries, longest first; with after_apostrophe=False a phrase
+    right after an apostrophe is part of another word ("ai" in "j'ai")."""
     ordered = sorted(set(phrases), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in ordered) + r")(?![\w-])")
+    before = r"(?<![\w-])" if after_apostrophe else r"(?<![\w'’-])"
+    return re.compile(before + "(?:" + "|".join(re.escape(p) for p in ordered) + r")(?![\w-])")
 
 
 SENTIMENT_RE = phrase_pattern(SENTIMENT_WORDS)
@@ -164,7 +171,7 @@ TOO_FAST_RE = phrase_pattern(TOO_FAST)
 WANTS_FASTER_RE = phrase_pattern(WANTS_FASTER)
 WANTS_SLOWER_RE = phrase_pattern(WANTS_SLOWER)
 MOOD_RE = phrase_pattern(MOOD_WORDS)
-THEME_RE = phrase_pattern(THEMES)
+THEME_RE = phrase_pattern(THEMES, after_apostrophe=False)
 VISUAL_RE = phrase_pattern(VISUAL_WORDS)
 STYLE_RE = phrase_pattern(STYLE_WORDS)
 ASPECT_RE = phrase_pattern(ASPECTS)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 
 from cine_core.chat import lexicon as lex
+from cine_core.chat.clauses import ASKING, Clause, clause_at, clauses_of
 from cine_core.chat.mentions import CatalogIndex, Found, catalog_index, find_names
 from cine_core.domain.insights import ChatInsights, FilmMention, PersonPreference, StylePreference
 from cine_core.domain.models import ConversationType, Movie, TasteProfile
@@ -19,18 +19,8 @@ from cine_core.domain.vocabulary import MOOD_WORDS
 
 log = logging.getLogger(__name__)
 
-_CLAUSE_BREAK = re.compile(r"[.!?;\n]+|,?\s+\b(?:but|though|although|however|yet|whereas)\b")
-_LIKE_SUBJECTS = ("i", "we", "really", "do", "don't", "didn't", "also", "usually", "actually", "always", "generally",
-                  "dont", "didnt", "doesnt")
+_ABBREVIATED_AI = re.compile(r"\bA\.I\.?(?!\s*Artificial)(?=\W|$)", re.IGNORECASE)
 _FILM_SENTIMENT = {2: "loved", 1: "liked", 0: "neutral", -1: "disliked", -2: "hated"}
-
-
-@dataclass(frozen=True, slots=True)
-class Clause:
-    start: int
-    end: int
-    text: str  # lower-cased
-    polarity: int  # -2..2
 
 
 class LocalExtractor:
@@ -48,9 +38,9 @@ class LocalExtractor:
         return self._index
 
     def extract(self, message: str, *, profile: TasteProfile | None = None, movie: Movie | None = None) -> ChatInsights:
-        text = " ".join(message.split())
+        text = _ABBREVIATED_AI.sub("AI", " ".join(message.split()))  # "A.I." is not two sentences
         lower = text.lower()
-        clauses = _clauses(lower)
+        clauses = clauses_of(lower)
         names = find_names(text, self.index)
         request = bool(lex.MOOD_REQUEST.search(lower) or lex.ASK.search(lower) or lex.RUNTIME_LIMIT.search(lower))
         more_like = bool(lex.MORE_LIKE.search(lower))
@@ -76,43 +66,13 @@ class LocalExtractor:
         return ChatInsights(conversation_type=kind, significance=significance, summary=summarize(insights), **insights)
 
 
-def _clauses(lower: str) -> list[Clause]:
-    clauses, start = [], 0
-    for brk in [*_CLAUSE_BREAK.finditer(lower), None]:
-        end = brk.start() if brk else len(lower)
-        if end > start:
-            clauses.append(Clause(start, end, lower[start:end], _polarity(lower[start:end])))
-        start = brk.end() if brk else end
-    return clauses or [Clause(0, len(lower), lower, 0)]
-
-
-def _polarity(clause: str) -> int:
-    best = 0
-    for m in lex.SENTIMENT_RE.finditer(clause):
-        word = m.group()
-        before = clause[: m.start()].split()[-3:]
-        if word == "like" and (not before or before[-1] not in _LIKE_SUBJECTS):
-            continue  # "films like Inception" is not a sentiment
-        if word in ("not too", "nothing too") and lex.SENTIMENT_RE.match(clause, m.end() + 1):
-            continue  # "not too bad": the next word carries it
-        strength = lex.SENTIMENT_WORDS[word]
-        if any(t in lex.NEGATORS or t.endswith("n't") for t in before) and word not in ("no more", "can't stand", "cant stand"):
-            strength = {2: -1, 1: -1, -1: 1, -2: 0}[strength]
-        if abs(strength) > abs(best) or (abs(strength) == abs(best) and strength < best):
-            best = strength
-    return best
-
-
-def _clause_at(clauses: list[Clause], pos: int) -> Clause:
-    return next((c for c in clauses if c.start <= pos < c.end + 1), clauses[-1])
-
-
 def _films(names: list[Found], clauses: list[Clause], lower: str, movie: Movie | None) -> list[FilmMention]:
     films: dict[str, FilmMention] = {}
     for found in (n for n in names if n.kind == "film"):
-        clause = _clause_at(clauses, found.start)
+        clause = clause_at(clauses, found.start)
         aspects = sorted({lex.ASPECTS[a.group()] for a in lex.ASPECT_RE.finditer(clause.text)})[:6]
-        mention = FilmMention(title=found.name[:80], sentiment=_FILM_SENTIMENT[clause.polarity], aspects=aspects,
+        polarity = clause.polarity or _verdict_after(clause, clauses, names)
+        mention = FilmMention(title=found.name[:80], sentiment=_FILM_SENTIMENT[polarity], aspects=aspects,
                               movie_id=found.movie.id if found.movie else None)
         films.setdefault(found.name.lower(), mention)
     if movie is not None and not films:
@@ -124,11 +84,21 @@ def _films(names: list[Found], clauses: list[Clause], lower: str, movie: Movie |
     return list(films.values())
 
 
+def _verdict_after(clause: Clause, clauses: list[Clause], names: list[Found]) -> int:
+    """'Pulp Fiction? meh.', 'Zodiac: slow but brilliant': the next clause's verdict, when it names nothing."""
+    if ASKING.search(clause.text):  # a real question ("is Amélie good?"), not "Pulp Fiction?"
+        return 0
+    nxt = next((c for c in clauses if c.start > clause.start), None)
+    if nxt is None or nxt.question or any(nxt.start <= n.start < nxt.end for n in names):
+        return 0
+    return nxt.polarity
+
+
 def _people(names: list[Found], clauses: list[Clause], lower: str) -> list[PersonPreference]:
     people: dict[str, PersonPreference] = {}
     for found in (n for n in names if n.kind in ("director", "actor")):
-        clause = _clause_at(clauses, found.start)
-        by_pattern = re.search(r"\b(?:anything|everything|something|films|movies|more) (?:by|with|from)\s*$",
+        clause = clause_at(clauses, found.start)
+        by_pattern = re.search(r"\b(?:anything|everything|something|films?|movies?|more) (?:by|with|from|starring)\s*$",
                                lower[: found.start])
         if clause.polarity == 0 and not by_pattern:
             continue
@@ -159,7 +129,9 @@ def _mood(lower: str, clauses: list[Clause], request: bool, blocked) -> tuple[st
             context = context or label
             moods.extend(m for m in implied if m not in moods)
     for clause in clauses:
-        if clause.polarity < 0 or not (request or context or clause.polarity > 0):
+        named = any(clause.start <= s < clause.end for s, _ in blocked)
+        wished = request or context or (clause.polarity > 0 and not named) or (clause.question and not named)
+        if clause.polarity < 0 or not wished:  # "Prisoners: loved every tense minute" describes the film
             continue
         for m in lex.MOOD_RE.finditer(clause.text):
             if any(s <= clause.start + m.start() < e for s, e in blocked):

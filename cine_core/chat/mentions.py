@@ -24,13 +24,19 @@ _WORD = re.compile(r"[\w\d][\w\d'’\-:]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _QUOTED = re.compile(r"[\"“]([^\"”]{2,80})[\"”]")
 MINOR_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for", "with", "at", "from", "by", "is",
-                         "or", "vs", "&", "de", "la", "le", "du", "von", "van", "der"})
+                         "or", "vs", "&", "de", "la", "le", "du", "von", "van", "der", "del", "della", "da", "di",
+                         "dos", "das", "des", "ten", "ter", "y"})
 # Capitalised words that are almost never meant as the film of the same name.
 NOT_A_TITLE = frozenset({
     "i", "ok", "tv", "us", "ai", "god", "netflix", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
     "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "christmas", "halloween", "easter", "imdb", "oscar", "oscars", "hollywood",
 })
+# What may stand right before a numbers-only title, and what shows a number is a count, not a film.
+_NUMBER_CUES = frozenset({"film", "movie", "watched", "saw", "rewatched", "loved", "love", "adored", "hated", "like",
+                          "liked", "enjoyed", "seen"})
+_COUNTED = frozenset({"out", "of", "films", "movies", "stars", "hours", "hour", "minutes", "mins", "min", "years",
+                      "year", "times", "kids", "people", "friends", "days", "weeks", "pm", "am", "h"})
 _SUBJECT_VERBS = frozenset({"was", "is", "has", "had", "blew", "felt", "looked", "looks", "made", "remains", "still"})
 
 
@@ -117,14 +123,18 @@ def _match_at(text: str, words: list[re.Match], i: int, index: CatalogIndex) -> 
     after_by = i > 0 and words[i - 1].group().lower() in ("by", "starring", "with")
     for n in range(min(MAX_TITLE_WORDS, len(words) - i), 0, -1):
         span = words[i:i + n]
-        if any(_POSSESSIVE.search(w.group()) for w in span[:-1]) or not _capitalised(span):
+        if not _capitalised(span):
             continue
-        base = [_POSSESSIVE.sub("", w.group()) for w in span]
         possessive = bool(_POSSESSIVE.search(span[-1].group()))
-        phrase = " ".join(base)
+        inner = [w.group() for w in span[:-1]]  # "Pan's Labyrinth": a possessive inside a title is kept
+        phrase = " ".join([*inner, _POSSESSIVE.sub("", span[-1].group())])
         start, end = span[0].start(), span[-1].end()
-        person = index.people.get(phrase.lower()) if n >= 2 else None
         movie = index.titles.get(normalize_title(phrase))
+        if any(_POSSESSIVE.search(w) for w in inner):
+            if movie is not None:
+                return Found(start, end, movie.title, "film", movie, possessive), n
+            continue
+        person = index.people.get(phrase.lower()) if n >= 2 else None
         if person and (after_by or movie is None):
             return Found(start, end, person[0], person[1], None, possessive), n
         if movie and _plausible_title(text, words, i, n, phrase, possessive):
@@ -144,11 +154,24 @@ def _capitalised(span: list[re.Match]) -> bool:
 def _plausible_title(text: str, words: list[re.Match], i: int, n: int, phrase: str, possessive: bool) -> bool:
     if n > 1:
         return True
+    if phrase.isdigit():
+        return _numbered_film(text, words, i)
     if phrase.lower() in NOT_A_TITLE or len(phrase) < 2 or (phrase.isupper() and len(phrase) <= 3):
         return False
     before = text[: words[i].start()].rstrip()
     sentence_start = not before or before[-1] in ".!?\n"
-    if not sentence_start:
+    if not sentence_start or words[i].group().endswith(":"):  # "Whiplash: 10/10"
         return True
     following = words[i + 1].group().lower() if i + 1 < len(words) else ""
     return possessive or following in _SUBJECT_VERBS
+
+
+def _numbered_film(text: str, words: list[re.Match], i: int) -> bool:
+    """'10', '300', '1917' are films only with evidence: 'the film 9', 'loved 1917', 'like 1917' (quotes are
+    handled before), never a score, a count or a duration ('10/10', '3 films', '2 hours')."""
+    previous = words[i - 1].group().lower() if i > 0 else ""
+    following = words[i + 1].group().lower() if i + 1 < len(words) else ""
+    rest = text[words[i].end():].lstrip()
+    if rest.startswith(("/", "%", ".")) or following in _COUNTED:
+        return False
+    return previous in _NUMBER_CUES

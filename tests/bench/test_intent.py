@@ -40,6 +40,14 @@ def test_a_small_slice_prints_one_json_line_with_every_score(capsys):
     assert "| all | 12 |" in bench.markdown(result)
 
 
+def test_the_second_batch_adds_thirty_held_out_messages_and_can_be_scored_alone(capsys):
+    second = [c for c in load_cases() if c.batch == 2]
+    assert sum(c.split == "heldout" for c in second) >= 30
+    result = bench.main(["--batch", "2", "--no-misses", "--json"])
+    assert result["batch"] == 2 and result["splits"]["all"]["messages"] == len(second)
+    assert json.loads(capsys.readouterr().out)["splits"]["heldout"]["messages"] == sum(c.split == "heldout" for c in second)
+
+
 def test_misses_name_what_went_wrong(extractor):
     case = next(c for c in load_cases() if c.text == "I hate horror")
     wrong = case.__class__(case.text, "question", frozenset({"+genre horror"}), frozenset({"about heat"}))
