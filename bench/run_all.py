@@ -42,6 +42,8 @@ BENCHES = [
      ["--ratings", "10", "--users", "5"]),
     ("Chat: intent and insight extraction accuracy of the local engine on labelled messages", "bench.intent", [],
      ["--no-misses"]),
+    ("Load: dashboard sessions over Streamlit's websocket, one process's saturation and CPU per view, 2 replicas",
+     "bench.load", [], ["--quick"]),  # ~5 min: 60 s at 1, 10 and 50 sessions, 3 closed-loop phases of 15 s
 ]
 
 
