@@ -10,12 +10,13 @@ from cine_core.app import actions, dashboard, history
 from cine_core.app.services import search_catalog_ids, search_film_ids, user_transaction
 from ui import context
 from ui.context import run_action
-from ui.format import RATING_OPTIONS, rating_label
+from ui.format import RATING_OPTIONS, poster_html, rating_label
 from ui.import_panel import render_import
 
 SEARCH_RESULTS = 20
 SOURCE_NAMES = {"app": "CineAI", "letterboxd": "Letterboxd", "imdb": "IMDb", "trakt": "Trakt"}
 HISTORY_ROWS = 500
+THUMB_PX = 60  # a search result's poster: enough to recognise the film, small enough for a list
 
 pool, user = context.page_setup()
 st.title("📚 Library")
@@ -38,7 +39,7 @@ def _film_link(column, movie, *, note: str = "") -> None:
 
 def _stars(column, key: str, value: float | None) -> None:
     column.select_slider("Your rating", options=RATING_OPTIONS, key=key, format_func=rating_label,
-                         value=value or 4.0, label_visibility="collapsed")
+                         value=value or 4.0, label_visibility="collapsed", on_change="ignore")  # Rate reads it
 
 
 def _watched_from_widget(movie_id: int, title: str, widget_key: str) -> None:
@@ -47,11 +48,19 @@ def _watched_from_widget(movie_id: int, title: str, widget_key: str) -> None:
 
 
 def render_film_row(card: dashboard.Card, *, scope: str) -> None:
-    """Title line, half-star rating input and watchlist buttons for one film."""
+    """Poster, title and year, your rating, a half-star rating input and the watchlist button for one film."""
     movie = card.movie
-    info, rating, rate, keep = st.columns([5, 3, 1, 1], vertical_alignment="center")
-    mine = f" · you: {rating_label(card.user_rating)}" if card.user_rating is not None else ""
-    _film_link(info, movie, note=", ".join(movie.genres[:3]) + mine)
+    with st.container(key=f"{scope}-row-{movie.id}"):
+        _film_row(card, scope=scope)
+
+
+def _film_row(card: dashboard.Card, *, scope: str) -> None:
+    movie = card.movie
+    thumb, info, rating, rate, keep = st.columns([1, 5, 3, 1, 1], vertical_alignment="center")
+    thumb.markdown(f'<div style="max-width:{THUMB_PX}px">'
+                   f'{poster_html(movie.poster_url("w92"), movie.title, movie.year)}</div>', unsafe_allow_html=True)
+    mine = f"your rating: {rating_label(card.user_rating)}" if card.user_rating is not None else "not rated yet"
+    _film_link(info, movie, note=" · ".join(x for x in (", ".join(movie.genres[:3]), mine) if x))
     rating_key = f"{scope}-rating-{movie.id}"
     _stars(rating, rating_key, card.user_rating)
     rate.button("Rate", key=f"{scope}-rate-{movie.id}", on_click=_rate_from_widget,

@@ -8,10 +8,13 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from cine_core.app import status as app_status
+from cine_core.domain.watch import ATTRIBUTION, JUSTWATCH_URL
 from ui import context
 from ui.format import time_ago
 
 WORKER_ALIVE_SECONDS = 120  # heartbeats come every 15 s
+TMDB_URL = "https://www.themoviedb.org"
+TMDB_NOTICE = "This product uses the TMDB API but is not endorsed or certified by TMDB."  # TMDB's terms
 
 pool, user = context.page_setup()
 st.title("🩺 Status")
@@ -91,3 +94,7 @@ else:
     left, right = st.columns(2)
     left.metric("Estimated cost, 24 h", f"${total_24h:.4f}")
     right.metric("Estimated cost, 30 days", f"${total_30d:.4f}")
+
+st.subheader("Credits")
+st.markdown(f"Film data and images from [TMDB]({TMDB_URL}) (The Movie Database). "
+            f"*{TMDB_NOTICE}*  \n{ATTRIBUTION} ([JustWatch]({JUSTWATCH_URL})).")

@@ -59,3 +59,12 @@ def test_onboarding_never_says_more_rated_than_asked(app, pool, local_user):
         actions.rate(pool, local_user, movie_id, 4.0)
     app.switch_page("pages/onboarding.py").run()
     assert app.get("progress")[0].proto.text == "8 films rated: enough to start"
+
+
+def test_status_page_credits_tmdb_and_justwatch(app):
+    app.switch_page("pages/status.py").run()
+    assert not app.exception
+    credits = " ".join(m.value for m in app.markdown)
+    assert "This product uses the TMDB API but is not endorsed or certified by TMDB." in credits
+    assert "[TMDB](https://www.themoviedb.org)" in credits
+    assert "[JustWatch](https://www.justwatch.com)" in credits

@@ -77,12 +77,25 @@ def test_library_search_rate_and_watchlist(app, pool, local_user):
     app.select_slider(key=f"search-rating-{movie_id}").set_value(4.5).run()
     app.button(key=row).click().run()
     assert [float(r["rating"]) for r in _rows(pool, "select rating from ratings where movie_id = %s", movie_id)] == [4.5]
-    assert any("you: ★★★★½ 4.5" in m.value for m in app.markdown)
+    assert any("your rating: ★★★★½ 4.5" in m.value for m in app.markdown)
     app.button(key=f"search-watch-{movie_id}").click().run()
     assert _rows(pool, "select movie_id, watched_at from watchlist") == [{"movie_id": movie_id, "watched_at": None}]
     app.button(key=f"wl-seen-{movie_id}").click().run()
     assert _rows(pool, "select watched_at is not null as seen from watchlist") == [{"seen": True}]
     app.select_slider(key=f"wl-rating-{movie_id}")  # the watchlist row rates with the same stars
+
+
+def test_search_results_show_poster_year_and_your_rating(app, pool, local_user):
+    amelie = _rows(pool, "select id, poster_path from movies where title = 'Amélie'")[0]
+    actions.rate(pool, local_user, amelie["id"], 3.5)
+    app.switch_page("pages/library.py").run()
+    app.text_input(key="library-search").set_value("amelie").run()
+    assert not app.exception
+    posters = [m.value for m in app.markdown if 'aria-label="Poster: Amélie"' in m.value]
+    assert len(posters) == 1
+    assert amelie["poster_path"] and f"w92{amelie['poster_path']}" in posters[0]  # TMDB's small image
+    assert any(link.proto.label == "Amélie (2001)" for link in app.get("page_link"))
+    assert any("your rating: ★★★½ 3.5" in m.value for m in app.markdown)
 
 
 def test_library_search_forgives_accents_and_finds_original_titles(app, local_user):
