@@ -2,8 +2,9 @@
 
 Every function takes a connection from `db.user_transaction` (RLS claims set) AND the `user_id`, and
 filters by it explicitly: RLS is the safety net, not the filter. The dashboard needs two of them
-(`load_user_state`, `list_picks`) plus the profile, all index range scans on `user_id`. History and
-status reads live in history.py and status.py. The SQL lives in `dashboard.sql`.
+(`load_user_state`, `list_picks`), index range scans on `user_id`; the taste summary (profile + people) is
+read again only when the user's taste stamp moves (read_cache.py). History and status reads live in history.py
+and status.py. The SQL lives in `dashboard.sql`.
 """
 
 from __future__ import annotations
