@@ -36,7 +36,7 @@ BENCHES = [
      ["--users", "1000", "--db-samples", "100", "--app-runs", "10", "--live-samples", "10"]),
     ("Scout: throughput, calls and cost vs one call per film", "bench.scout", [],
      ["--users", "12", "--baseline-users", "4"]),
-    ("Claude and TMDB cost per 1,000 users per day over simulated days: verdicts paid once vs re-bought",
+    ("Claude and TMDB cost per 1,000 users per day over simulated days: batched verdicts paid once vs previous vs the seed's one call per film",
      "bench.cost", ["--users", "20", "--days", "2"], ["--users", "10", "--days", "1"]),  # ~5 s per simulated user-day
     ("Refresh latency: LISTEN/NOTIFY vs poll only", "bench.refresh", [],
      ["--ratings", "10", "--users", "5"]),
