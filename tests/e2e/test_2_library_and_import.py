@@ -1,0 +1,70 @@
+"""Journeys: search the library as people type and rate from the results; import a Letterboxd export and
+watch its progress, then its report. At each viewport, against the suite's one server."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cine_core.config import PROJECT_ROOT
+from tests.e2e.steps import go, screenshot, step
+from ui.format import rating_label
+
+pytestmark = pytest.mark.browser
+
+EXPORT = PROJECT_ROOT / "tests" / "fixtures" / "imports" / "letterboxd-ratings.csv"
+# A different rating at each viewport, so each run proves its own click was saved.
+RATING_BY_VIEWPORT = {"1280x800": 3.5, "1440x900": 4.5, "390x844": 3.0}
+PROGRESS_SEEN = """() => {
+    window.__progressSeen = false;
+    const look = () => { if (/waiting for the worker|matching films/.test(document.body.innerText)) window.__progressSeen = true; };
+    new MutationObserver(look).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def test_search_without_accents_then_rate_from_the_results(page, viewport, app_url):
+    go(page, app_url, "library", heading="Library")
+    search = page.get_by_label("Search films by title")
+    search.fill("amelie")
+    search.press("Enter")
+    row = page.locator('[class*="st-key-search-row-"]').filter(has_text="Amélie").first
+    row.wait_for()
+    step(page)
+    expect(row.get_by_role("img", name=re.compile("Poster: Amélie"))).to_be_visible()
+    expect(row).to_contain_text("(2001)")
+    expect(row).to_contain_text(re.compile("your rating: ★|not rated yet"))
+
+    value = RATING_BY_VIEWPORT[viewport]
+    label = rating_label(value)
+    thumb = row.get_by_role("slider")
+    thumb.focus()
+    thumb.press("Home")  # half a star, then one half star per key
+    for _ in range(int(value * 2) - 1):
+        thumb.press("ArrowRight")
+    expect(thumb).to_have_attribute("aria-valuetext", label)
+    row.get_by_role("button", name="Rate", exact=True).click()
+    expect(page.get_by_text(f"Rated Amélie: {label}")).to_be_visible()
+    step(page)
+    expect(page.locator('[class*="st-key-search-row-"]').filter(has_text="Amélie").first).to_contain_text(
+        f"your rating: {label}")
+    screenshot(page, viewport, "4-library-search")
+
+
+def test_import_a_letterboxd_export_shows_progress_then_the_report(page, viewport, app_url):
+    go(page, app_url, "library", heading="Library")
+    page.get_by_role("tab", name="Import").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(EXPORT))
+    start = page.get_by_role("button", name="Import", exact=True)
+    start.wait_for()
+    step(page)
+    page.evaluate(PROGRESS_SEEN)
+    start.click()
+    page.wait_for_function("() => window.__progressSeen")
+    expect(page.get_by_text(f"Last import: {EXPORT.name}")).to_be_visible()
+    expect(page.locator('[data-testid="stProgress"]')).to_have_count(0)
+    report = page.locator('[data-testid="stAlert"]').filter(has_text=re.compile(r"added|updated|Nothing new"))
+    expect(report.first).to_be_visible()
+    step(page)
+    screenshot(page, viewport, "5-import")
