@@ -30,6 +30,7 @@ class Tally:
 
     first_pick: list[float] = field(default_factory=list)
     done: list[float] = field(default_factory=list)
+    new_session: list[bool] = field(default_factory=list)  # per good view: it opened the session (a page load)
     errors: dict[str, int] = field(default_factory=dict)
     views_by_server: dict[str, int] = field(default_factory=dict)
     first_error: str | None = None
@@ -126,6 +127,7 @@ def _check_delta(msg: ForwardMsg) -> None:
 
 
 async def _one_view(session: Session, tally: Tally) -> None:
+    new = session.ws is None
     try:
         first_pick, done = await session.view()
     except (ViewError, TimeoutError, OSError, websockets.WebSocketException) as exc:
@@ -140,6 +142,7 @@ async def _one_view(session: Session, tally: Tally) -> None:
     else:
         tally.first_pick.append(first_pick)
         tally.done.append(done)
+        tally.new_session.append(new)
         tally.views_by_server[session.uri] = tally.views_by_server.get(session.uri, 0) + 1
     tally.last_finish = max(tally.last_finish, time.perf_counter())
 
