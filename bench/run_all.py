@@ -38,6 +38,8 @@ BENCHES = [
      ["--users", "12", "--baseline-users", "4"]),
     ("Claude and TMDB cost per 1,000 users per day over simulated days: batched verdicts paid once vs previous vs the seed's one call per film",
      "bench.cost", ["--users", "20", "--days", "2"], ["--users", "10", "--days", "1"]),  # ~5 s per simulated user-day
+    ("TMDB calls per user per day at 100 and 1,000 users (local engine, simulated days)", "bench.tmdb_scale",
+     ["--users", "100,1000", "--days", "1"], ["--users", "20,100", "--days", "1"]),  # ~10 min on 2 busy cores
     ("Refresh latency: LISTEN/NOTIFY vs poll only", "bench.refresh", [],
      ["--ratings", "10", "--users", "5"]),
     ("Chat: intent and insight extraction accuracy of the local engine on labelled messages", "bench.intent", [],
