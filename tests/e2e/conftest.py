@@ -31,7 +31,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-component-update", "--disable-sync"]
 VIEWPORTS = {"1280x800": (1280, 800), "1440x900": (1440, 900), "390x844": (390, 844)}
 STARTUP_SECONDS = 60.0
-SUITE_DB = "cine_e2e"
+SUITE_DB = f"cine_e2e_{os.getpid()}"  # two runs may share one TEST_DATABASE_URL server
 WARM_UP_MS = 120_000
 
 
