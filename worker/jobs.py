@@ -64,6 +64,15 @@ def build_handlers(settings: Settings, pool: ConnectionPool, *, handler_spec: st
     def refresh_job(job: Job) -> None:
         pipeline, ctx = context()
         pipeline.scout_user(ctx, job.user_id, quick=True, manual=job.trigger_type == "manual", movie_id=job.movie_id)
+        refresh_movie_night(job.user_id)
+
+    def refresh_movie_night(user_id: str) -> None:
+        from cine_core.night import refresh_stale_pair
+
+        try:
+            refresh_stale_pair(pool, user_id, default_region=settings.default_region)
+        except Exception:  # the person's own picks are stored; a movie-night failure must not fail their job
+            log.warning("Movie night of user %s not refreshed; the next refresh tries again", user_id, exc_info=True)
 
     def scout_user(user_id: str) -> None:
         pipeline, ctx = context()

@@ -2,8 +2,8 @@
 
 Invites and reads run in the member's own transaction (RLS: their pairs and those pairs' picks only). The
 joint picks are computed by the server (cine_core.night.service, service connection) when a pair starts,
-when either member rated, watched or turned down a film since (the page recomputes before showing them), and
-on "Refresh" — only after the member's own transaction has shown that the pair is theirs.
+by the worker after either member's refresh when one of them rated, watched or turned down a film since,
+and on "Refresh" — only after the member's own transaction has shown that the pair is theirs.
 """
 
 from __future__ import annotations
@@ -89,9 +89,11 @@ def _view(pool: ConnectionPool, user_id: str) -> tuple[MovieNight, Pair | None]:
 
 
 def load_movie_night(pool: ConnectionPool, settings: Settings, user_id: str) -> MovieNight:
-    """The member's movie night; joint picks are (re)computed first when missing or out of date."""
+    """The member's movie night as stored. The worker recomputes an out-of-date list after either member's
+    refresh (a film one of them just saw has already left it, by trigger); only a pair with no list yet
+    (e.g. its first computation failed) is computed here."""
     night, pair = _view(pool, user_id)
-    if pair is not None and pair.needs_picks:
+    if pair is not None and pair.needs_picks and pair.picks_computed_at is None:
         compute_pair(pool, pair.id, default_region=settings.default_region)
         night, _ = _view(pool, user_id)
     return night

@@ -9,10 +9,10 @@ from cine_core.night.joint import EVIDENCE_RATING, JointPick, MemberScores, rank
 from cine_core.night.pairs import Pair, accept_invite, create_invite, current_pair, end_pair
 from cine_core.night.picks import StoredPick, load_picks
 from cine_core.night.reasons import reason_line
-from cine_core.night.service import JOINT_PICKS, compute_pair
+from cine_core.night.service import JOINT_PICKS, compute_pair, refresh_stale_pair
 
 __all__ = [
     "EVIDENCE_RATING", "JOINT_PICKS", "JointPick", "MemberScores", "Pair", "StoredPick", "accept_invite",
     "compute_pair", "create_invite", "current_pair", "end_pair", "load_picks", "rank_joint", "reason_line",
-    "score_member",
+    "refresh_stale_pair", "score_member",
 ]

@@ -16,7 +16,7 @@ from psycopg_pool import ConnectionPool
 from cine_core.db import transaction
 from cine_core.domain.watch import can_stream
 from cine_core.night.joint import rank_joint, score_member
-from cine_core.night.pairs import pair_by_id
+from cine_core.night.pairs import current_pair, pair_by_id
 from cine_core.night.picks import load_candidates, save_picks, started_at
 from cine_core.recommend.local_scorer import LocalMatcher
 from cine_core.recommend.picks import excluded_movie_ids
@@ -68,3 +68,13 @@ def compute_pair(pool: ConnectionPool, pair_id: int, *, default_region: str, lim
              pair_id, len(picks), len(candidates), (time.perf_counter() - began) * 1000, (loaded - began) * 1000,
              (scored - loaded) * 1000, (time.perf_counter() - scored) * 1000)
     return len(picks)
+
+
+def refresh_stale_pair(pool: ConnectionPool, user_id: str, *, default_region: str) -> int | None:
+    """The worker's part after a member's refresh: recompute their pair's joint picks if a member rated,
+    watched or turned down a film since (the page never computes while it loads); None when nothing to do."""
+    with transaction(pool) as conn:
+        pair = current_pair(conn, user_id)
+    if pair is None or not pair.needs_picks:
+        return None
+    return compute_pair(pool, pair.id, default_region=default_region)

@@ -6,6 +6,7 @@ from cine_core.app import actions
 from cine_core.app import night as movie_night
 from cine_core.config import get_settings
 from cine_core.db import transaction
+from cine_core.night import refresh_stale_pair
 from tests.cine_core.night.conftest import (
     ALEX_DISMISSED,
     ALEX_RATED,
@@ -94,4 +95,10 @@ def test_a_film_the_friend_rates_leaves_the_list_and_the_list_is_filled_again(ap
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     links = [link.label for link in app.get("page_link") if link.label.startswith("**")]
+    assert len(links) == 11 and not [label for label in links if label.startswith(f"**{first.title}**")]
+    # The page computes nothing while it loads: the worker, after Sam's refresh, fills the list again.
+    assert refresh_stale_pair(pool, sam, default_region=get_settings().default_region) == 12
+    app.run()
+    links = [link.label for link in app.get("page_link") if link.label.startswith("**")]
     assert len(links) == 12 and not [label for label in links if label.startswith(f"**{first.title}**")]
+    assert refresh_stale_pair(pool, sam, default_region=get_settings().default_region) is None  # up to date
