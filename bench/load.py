@@ -42,10 +42,15 @@ def _ms(values: list[float], q: float) -> float:
     return round(1000 * ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))], 1)
 
 
-def _phase(tally: Tally, servers: Sequence[Server], cpu_before: float, seconds: float) -> dict:
+def _own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+def _phase(tally: Tally, servers: Sequence[Server], cpu_before: float, seconds: float, client_before: float) -> dict:
     views = len(tally.done)
     cpu = sum(s.cpu_seconds() for s in servers) - cpu_before
-    return {"views": views, "errors": tally.error_count, "error_kinds": tally.errors, "first_error": tally.first_error,
+    return {"client_cpu_s": round(_own_cpu() - client_before, 2),"views": views, "errors": tally.error_count, "error_kinds": tally.errors, "first_error": tally.first_error,
             "first_pick_p50_ms": _ms(tally.first_pick, 50), "first_pick_p95_ms": _ms(tally.first_pick, 95),
             "done_p50_ms": _ms(tally.done, 50), "done_p95_ms": _ms(tally.done, 95),
             "page_load_first_pick_p95_ms": _ms([t for t, new in zip(tally.first_pick, tally.new_session,
@@ -57,19 +62,19 @@ def _phase(tally: Tally, servers: Sequence[Server], cpu_before: float, seconds: 
 
 
 def _closed(servers: Sequence[Server], markers: tuple[bytes, ...], sessions: int, seconds: float) -> dict:
-    cpu = [s.cpu_seconds() for s in servers]
+    cpu, client = [s.cpu_seconds() for s in servers], _own_cpu()
     started = time.perf_counter()
     tally = run_closed([s.uri for s in servers], markers, sessions=sessions, duration=seconds)
-    phase = _phase(tally, servers, sum(cpu), tally.last_finish - started)
+    phase = _phase(tally, servers, sum(cpu), tally.last_finish - started, client)
     per_server = [{"views": tally.views_by_server.get(s.uri, 0), "cpu_s": round(s.cpu_seconds() - before, 2)}
                   for s, before in zip(servers, cpu, strict=True)]
     return {"sessions": sessions, "servers": len(servers), **phase, "per_server": per_server}
 
 
 def _paced(server: Server, markers: tuple[bytes, ...], sessions: int, period: float, seconds: float) -> dict:
-    before = server.cpu_seconds()
+    before, client = server.cpu_seconds(), _own_cpu()
     tally = run_paced([server.uri], markers, sessions=sessions, period=period, duration=seconds)
-    return {"sessions": sessions, **_phase(tally, [server], before, seconds)}
+    return {"sessions": sessions, **_phase(tally, [server], before, seconds, client)}
 
 
 def _warm(server: Server, markers: tuple[bytes, ...], seconds: float) -> None:
