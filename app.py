@@ -15,6 +15,9 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 st.set_page_config(page_title="CineAI", page_icon="🎬", layout="wide")
+# A film's title link wraps instead of ending in "…": "Captain America: Civil War (20…" hid the year on cards.
+st.html("<style>[data-testid='stPageLink-NavLink'] span, [data-testid='stPageLink-NavLink'] p"
+        " {white-space: normal; overflow: visible; text-overflow: clip;}</style>")
 
 
 def _copy_secrets_to_env() -> None:
