@@ -71,7 +71,8 @@ def load_film_page(conn: psycopg.Connection, user_id: str, movie_id: int) -> Fil
         said = cur.execute(_sql("said"), params).fetchall()
         similar = cur.execute(_sql("more_like_this"), {
             **params, "directors": list(movie.directors), "keywords": list(movie.keywords),
-            "genres": list(movie.genres[:2]) or ["—"], "limit": MORE_LIKE_THIS,
+            "genres": list(movie.genres[:2]) or ["—"], "all_genres": list(movie.genres),
+            "limit": MORE_LIKE_THIS,
         }).fetchall()
     return FilmPage(
         movie=movie,

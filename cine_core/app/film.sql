@@ -18,7 +18,9 @@ from public.movie_conversations where user_id = %(user_id)s and movie_id = %(mov
 order by created_at desc limit 10;
 
 -- name: more_like_this
--- Films sharing the director, else the most keywords and genres; unseen by the viewer, best known first.
+-- Films sharing the director, keywords or the main genres; unseen by the viewer. Ranked by what they share
+-- (a keyword 1 if a genre is shared too, the director 2, a genre 0.5) plus how well known they are: Iron Man 2 → other superhero
+-- films first, not every Jon Favreau film (Elf, The Lion King) because the director matched.
 select m.*, null::numeric as user_rating, null::timestamptz as watchlist_added_at,
        null::timestamptz as watchlist_watched_at
 from public.movies m
@@ -27,7 +29,11 @@ where m.id <> %(movie_id)s
   and not exists (select 1 from public.ratings r where r.user_id = %(user_id)s and r.movie_id = m.id)
   and not exists (select 1 from public.watchlist w
                   where w.user_id = %(user_id)s and w.movie_id = m.id and w.watched_at is not null)
-order by (m.directors && %(directors)s) desc,
-         cardinality(array(select unnest(m.keywords) intersect select unnest(%(keywords)s::text[]))) desc,
+order by 2 * (m.directors && %(directors)s)::int
+         -- keywords count only between films sharing a genre: Amélie and Armageddon share "paris", "daughter"
+         + (m.genres && %(all_genres)s)::int
+           * cardinality(array(select unnest(m.keywords) intersect select unnest(%(keywords)s::text[])))
+         + 0.5 * cardinality(array(select unnest(m.genres) intersect select unnest(%(all_genres)s::text[])))
+         + 0.3 * ln(1 + coalesce(m.vote_count, 0)) desc,
          m.vote_count desc
 limit %(limit)s;
