@@ -15,7 +15,9 @@ from cine_core.jobs import refresh_queue
 from tests.worker.test_worker import run_worker, scalar, wait_for
 
 DEAD_AFTER_SECONDS = 1.0
-FAST = ("--no-scout", "--poll-seconds", "0.1", "--beat-seconds", "0.2",
+# One lane: each kill interrupts exactly the job it aims at. With the default 4 lanes a kill interrupts every
+# job in flight, and 20 kills spread over 10 jobs push some past MAX_INTERRUPTIONS (given up as poison).
+FAST = ("--no-scout", "--poll-seconds", "0.1", "--beat-seconds", "0.2", "--concurrency", "1",
         "--dead-after-seconds", str(DEAD_AFTER_SECONDS))
 
 
