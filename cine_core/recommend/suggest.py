@@ -24,7 +24,7 @@ from cine_core.domain.vocabulary import MOODS, canonical_genre
 from cine_core.films.rows import movies_by_ids, row_to_movie
 from cine_core.recommend.features import FeatureSpace
 from cine_core.recommend.local_scorer import LocalMatcher, confidences, standardise
-from cine_core.recommend.reasons import MAX_REASON_CHARS
+from cine_core.recommend.reasons import MAX_REASON_CHARS, stars
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,8 @@ MIN_VOTES = 150  # a suggestion should be a film people have actually seen
 FEATURE_MINUTES = 70  # shorts and episodes are not what "a film for tonight" means
 MOOD_WEIGHT = 3.0  # how much the mood fit (0..1) adds to the user's standardised score
 LIKE_WEIGHT = 3.0  # how much likeness to the named film adds
+LOVED_RATING = 4.0  # a reason cites only a film rated this high (as picks' reasons do)
+LOVED_LIKENESS = 0.28  # about: the main genres and the era shared (WALL·E and Up: 0.30)
 QUERIES_FILE = Path(__file__).with_suffix(".sql")
 
 
@@ -118,7 +120,7 @@ def suggest_films(conn, user_id: str, spec: RequestSpec, *, profile: TasteProfil
         if lead & directors and len(pool) > 2 * limit:
             continue  # five films by one director is one suggestion, not five
         directors |= lead
-        chosen.append(Suggested(movie, round(float(conf[i]), 4), reason_line(movie, spec, like, moods)))
+        chosen.append(Suggested(movie, round(float(conf[i]), 4), reason_line(movie, spec, like, moods, rated)))
         if len(chosen) == limit:
             break
     return chosen
@@ -138,8 +140,19 @@ def _taste_scores(profile: TasteProfile, rated: Sequence[RatedMovie], pool: list
     return np.where(np.isfinite(out), out, (out[np.isfinite(out)].min() if np.isfinite(out).any() else 0) - 1), known
 
 
-def reason_line(movie: Movie, spec: RequestSpec, like: Sequence[Movie], moods: Sequence[str]) -> str:
-    """One line: why this film answers the request ("Like Heat: crime and drama, 2 h 4 min")."""
+def closest_loved(movie: Movie, rated: Sequence[RatedMovie]) -> RatedMovie | None:
+    """The film the person rated 4★ or more that this one is most like, if it is alike enough to say so."""
+    loved = [r for r in rated if r.rating >= LOVED_RATING and r.movie.id != movie.id]
+    if not loved:
+        return None
+    best = max(loved, key=lambda r: (likeness(movie, r.movie), r.rating))
+    return best if likeness(movie, best.movie) >= LOVED_LIKENESS else None
+
+
+def reason_line(movie: Movie, spec: RequestSpec, like: Sequence[Movie], moods: Sequence[str],
+                rated: Sequence[RatedMovie] = ()) -> str:
+    """One line: why this film answers the request ("Like Heat: crime and drama, 2 h 4 min"), citing a film
+    the person loved when one is close ("Uplifting, and like Up, which you rated 4.5★: animation and family")."""
     what = " and ".join(g.lower() for g in movie.genres[:2]) or "a film"
     topics = [k for k in movie.keywords if any(k in MOODS[m].keywords for m in moods)][:2]
     if not topics:
@@ -150,11 +163,15 @@ def reason_line(movie: Movie, spec: RequestSpec, like: Sequence[Movie], moods: S
         shared = [g.lower() for g in movie.genres if g in ref.genres][:2]
         people = [p for p in (*movie.directors, *movie.cast[:4]) if p in (*ref.directors, *ref.cast[:4])][:1]
         parts.append(f"Like {ref.title}: {' and '.join(shared) or what}" + (f" with {people[0]}" if people else ""))
-    elif moods:
-        best = max(moods, key=lambda m: MOODS[m].fit(movie.genres, [k.lower() for k in movie.keywords]))
-        parts.append(f"{best.capitalize()}: {what}" + (f" about {' and '.join(topics)}" if topics else ""))
     else:
-        parts.append(what.capitalize())
+        loved = closest_loved(movie, rated)
+        cited = f"like {loved.movie.title}, which you rated {stars(loved.rating)}" if loved else ""
+        about = what + (f" about {' and '.join(topics)}" if topics else "")
+        if moods:
+            best = max(moods, key=lambda m: MOODS[m].fit(movie.genres, [k.lower() for k in movie.keywords]))
+            parts.append(f"{best.capitalize()}, and {cited}: {about}" if cited else f"{best.capitalize()}: {about}")
+        else:
+            parts.append(f"{cited[0].upper()}{cited[1:]}: {about}" if cited else about.capitalize())
     if movie.year:
         parts.append(str(movie.year))
     if movie.runtime:
