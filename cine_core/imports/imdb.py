@@ -69,13 +69,16 @@ def parse_imdb_csv(header: list[str], rows: list[dict[str, str]]) -> ParsedFile:
         rating = rating_from_ten(get("rating"))
         if rating is not None:
             when = parse_when(get("rated_at") or get("created"), day_first=day_first)
-            parsed.append(ImportRow(RowKind.RATING, rating=rating, when=when, priority=1, **common))
+            rated_on = parse_when(get("rated_at"), day_first=day_first)  # IMDb's only date of a watch
+            parsed.append(ImportRow(RowKind.RATING, rating=rating, when=when, priority=1,
+                                    watched_on=rated_on.date() if rated_on else None, **common))
         elif not is_unrated(get("rating")):
             skipped.append(f"line {line}: {title} has rating {get('rating')!r}, not 1–10")
         elif watchlist:
             parsed.append(ImportRow(RowKind.WATCHLIST, when=parse_when(get("created"), day_first=day_first), **common))
         else:
-            parsed.append(ImportRow(RowKind.WATCHED, when=parse_when(get("rated_at"), day_first=day_first), **common))
+            seen = parse_when(get("rated_at"), day_first=day_first)
+            parsed.append(ImportRow(RowKind.WATCHED, when=seen, watched_on=seen.date() if seen else None, **common))
     return ParsedFile("imdb", tuple(parsed), tuple(skipped), MappingProxyType(dict(not_films)))
 
 

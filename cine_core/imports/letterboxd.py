@@ -10,6 +10,7 @@ import logging
 import re
 from pathlib import PurePosixPath
 
+from cine_core.domain.review_text import review_to_text
 from cine_core.imports.rows import ImportRow, ParsedFile, RowKind
 from cine_core.imports.values import day_first_for, is_unrated, parse_when, parse_year, rating_from_five
 
@@ -61,10 +62,14 @@ def _row(row: dict[str, str], kind: str, day_first: bool | None) -> tuple[Import
     when = parse_when(row.get("Watched Date") or row.get("Date"), day_first=day_first)
     if kind == "watchlist":
         return ImportRow(RowKind.WATCHLIST, title, year, when=when), ""
-    review = (row.get("Review") or "").strip()[:MAX_REVIEW_CHARS] or None
+    review = review_to_text(row.get("Review"))[:MAX_REVIEW_CHARS] or None
     raw = row.get("Rating")
     rating = rating_from_five(raw)
-    common = dict(title=title, year=year, when=when, priority=_PRIORITY[kind], review=review)
+    # A diary entry (diary.csv, or a review written for a diary entry) is one dated watch.
+    watched = parse_when(row.get("Watched Date"), day_first=day_first) if kind in ("diary", "reviews") else None
+    common = dict(title=title, year=year, when=when, priority=_PRIORITY[kind], review=review,
+                  watched_on=watched.date() if watched else None,
+                  rewatch=(row.get("Rewatch") or "").strip().lower() in ("yes", "true", "1"))
     if rating is not None:
         return ImportRow(RowKind.RATING, rating=rating, **common), ""
     if not is_unrated(raw):

@@ -29,6 +29,7 @@ class ImportReport:
     watched_written: int = 0
     watchlist_written: int = 0
     reviews_written: int = 0
+    diary_written: int = 0  # dated watches added to the diary
     already_known: int = 0  # watched / watchlist films already there
     repeated_rows: int = 0  # matched rows for a film the file already listed (diary rewatches, duplicates)
     skipped_reasons: tuple[str, ...] = ()
@@ -41,7 +42,8 @@ class ImportReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.ratings_written or self.watchlist_written or self.watched_written or self.reviews_written)
+        return bool(self.ratings_written or self.watchlist_written or self.watched_written or self.reviews_written
+                    or self.diary_written)
 
     @property
     def service_name(self) -> str:
@@ -67,7 +69,9 @@ class ImportReport:
             parts.append(f"{self.repeated_rows:,} row(s) repeat a film the file lists more than once "
                          "(the latest or explicit rating counts).")
         if self.reviews_written:
-            parts.append(f"Kept {self.reviews_written:,} review(s) as what you said about those films.")
+            parts.append(f"Kept {self.reviews_written:,} review(s) as what you wrote about those films.")
+        if self.diary_written:
+            parts.append(f"Added {self.diary_written:,} dated watch(es) to your diary.")
         if self.not_films:
             kinds = ", ".join(f"{n:,} {kind}" for kind, n in sorted(self.not_films.items(), key=lambda kv: -kv[1]))
             parts.append(f"Not films, skipped: {kinds}.")
@@ -100,7 +104,8 @@ class ImportReport:
             "skipped": self.skipped, "ratings_added": self.ratings_added, "ratings_updated": self.ratings_updated,
             "ratings_unchanged": self.ratings_unchanged, "ratings_kept": self.ratings_kept,
             "watched_written": self.watched_written, "watchlist_written": self.watchlist_written,
-            "reviews_written": self.reviews_written, "already_known": self.already_known,
+            "reviews_written": self.reviews_written, "diary_written": self.diary_written,
+            "already_known": self.already_known,
             "repeated_rows": self.repeated_rows,
             "skipped_reasons": list(self.skipped_reasons[:200]), "not_films": dict(self.not_films),
             "summary": self.summary(), "unmatched_csv": self.unmatched_csv(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -31,7 +31,9 @@ class ImportRow:
     imdb_id: str | None = None
     original_title: str | None = None
     priority: int = 0  # among rows for one film: higher wins (ratings.csv over diary.csv)
-    review: str | None = None  # what the person wrote about the film (Letterboxd reviews)
+    review: str | None = None  # what the person wrote about the film (Letterboxd reviews), as plain text
+    watched_on: date | None = None  # a dated watch for the diary (Letterboxd diary, Trakt plays, IMDb dates)
+    rewatch: bool = False  # the source says the person had seen it before (Letterboxd's "Rewatch")
 
     @property
     def label(self) -> str:

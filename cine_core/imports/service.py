@@ -11,7 +11,9 @@ Decisions:
   never recommended, and the taste profile learns nothing else from it (a view is not a verdict).
 - Several rows for one film (diary rewatches): ratings.csv wins, else the latest dated rating.
 - An existing rating newer than the imported one (changed in the app after the export) is kept.
-- Letterboxd reviews are kept as what the person said about the film (movie_conversations).
+- Letterboxd reviews are what the person wrote about the film (film_reviews, markup reduced to text), never
+  chat messages: they do not count toward the chat limits and teach nothing beyond the film's rating.
+- Every dated watch (Letterboxd diary with rewatches, Trakt plays, IMDb dates) goes into the diary.
 - Re-importing the same file writes nothing and enqueues nothing.
 """
 
@@ -26,9 +28,10 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from cine_core.db import load_named_queries, transaction, user_transaction
-from cine_core.domain.models import ConversationType, Movie, TriggerType
+from cine_core.domain.models import Movie, TriggerType
 from cine_core.domain.protocols import MovieSource
 from cine_core.films.rows import upsert_movies
+from cine_core.imports.diary import write_diary, write_reviews
 from cine_core.imports.reader import parse_bytes, parse_file
 from cine_core.imports.report import ImportReport
 from cine_core.imports.resolve import RowMatcher
@@ -97,9 +100,10 @@ def _write(conn: psycopg.Connection, user_id: str, service: str,
     counts["watched_written"], already_watched = _write_marks(conn, "mark_watched", user_id, watched)
     counts["watchlist_written"], already_listed = _write_marks(conn, "add_to_watchlist", user_id, listed)
     counts["already_known"] = already_watched + already_listed
-    counts["reviews_written"] = _write_reviews(conn, user_id, [(r, m) for r, m in matched if r.review])
+    counts["reviews_written"] = write_reviews(conn, user_id, service, matched)
+    counts["diary_written"] = write_diary(conn, user_id, service, matched)
     counts["repeated_rows"] = len(matched) - len({m.id for _, m in matched})
-    if counts["watched_written"] or counts["watchlist_written"] or counts["reviews_written"]:
+    if counts["watched_written"] or counts["watchlist_written"]:  # reviews and diary dates teach no taste
         refresh_queue.request_refresh(conn, TriggerType.IMPORT)  # coalesces with the ratings trigger's job
     return counts
 
@@ -144,24 +148,3 @@ def _write_marks(conn: psycopg.Connection, query: str, user_id: str, rows: dict[
         when = row.when or (datetime.now(timezone.utc) if query == "mark_watched" else None)
         written += conn.execute(sql, {"user_id": user_id, "movie_id": movie_id, "when": when}).rowcount
     return written, len(rows) - written
-
-
-def _write_reviews(conn: psycopg.Connection, user_id: str, reviewed: list[tuple[ImportRow, Movie]]) -> int:
-    sql = load_named_queries(QUERIES_FILE)["add_review"]
-    # Reviews arrive in bulk: the chat limits (per minute, per day, length) are for typed messages.
-    conn.execute("select set_config('cine.importing', 'on', true)")
-    written = 0
-    for row, movie in reviewed:
-        written += conn.execute(sql, {
-            "user_id": user_id, "movie_id": movie.id, "conversation_type": _review_type(row.rating),
-            "text": row.review,
-        }).rowcount
-    return written
-
-
-def _review_type(rating: float | None) -> str:
-    if rating is not None and rating >= 4:
-        return ConversationType.LOVED_IT.value
-    if rating is not None and rating <= 2:
-        return ConversationType.HATED_IT.value
-    return ConversationType.GENERAL_PREFERENCE.value

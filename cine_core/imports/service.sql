@@ -19,13 +19,3 @@ on conflict (user_id, movie_id) do update set watched_at = excluded.watched_at
 insert into public.watchlist (user_id, movie_id, added_at)
 values (%(user_id)s, %(movie_id)s, coalesce(%(when)s, now()))
 on conflict (user_id, movie_id) do nothing
-
--- name: add_review
--- A review is what the person said about the film; re-importing the same text adds nothing.
--- Only the columns a person writes: what the worker learns from it (ai_learned) is server-owned.
-insert into public.movie_conversations (user_id, movie_id, conversation_type, what_you_said)
-select %(user_id)s, %(movie_id)s, %(conversation_type)s, %(text)s
-where not exists (
-  select 1 from public.movie_conversations
-  where user_id = %(user_id)s and movie_id = %(movie_id)s and what_you_said = %(text)s
-)

@@ -111,8 +111,9 @@ def _item_to_row(item: dict, hint: str | None) -> tuple[ImportRow | None, str]:
     if kind == "watchlist":
         when = parse_when(_text(item.get("listed_at") or item.get("inserted")))
         return ImportRow(RowKind.WATCHLIST, when=when, **common), ""
-    when = parse_when(_text(item.get("last_watched_at") or item.get("watched_at") or item.get("inserted")))
-    return ImportRow(RowKind.WATCHED, when=when, **common), ""
+    watched_at = parse_when(_text(item.get("last_watched_at") or item.get("watched_at")))  # one play
+    when = watched_at or parse_when(_text(item.get("inserted")))
+    return ImportRow(RowKind.WATCHED, when=when, watched_on=watched_at.date() if watched_at else None, **common), ""
 
 
 def _int(value: Any) -> int | None:

@@ -74,6 +74,12 @@ TABLES: dict[str, Rule] = {
                                 delete=True,
                                 seed="insert into movie_conversations (user_id, conversation_type, what_you_said)"
                                      " values (%(user)s, 'general_preference', 'hi')"),
+    "film_reviews": Rule(OWN_ROWS, insert=cols("user_id", "movie_id", "body", "rating", "watched_on", "written_at",
+                                               "source"), delete=True,
+                         seed="insert into film_reviews (user_id, movie_id, body) values (%(user)s, 157336, 'Lovely')"),
+    "diary_entries": Rule(OWN_ROWS, insert=cols("user_id", "movie_id", "watched_on", "rating", "rewatch", "source"),
+                          delete=True, seed="insert into diary_entries (user_id, movie_id, watched_on)"
+                                            " values (%(user)s, 157336, date '2024-05-01')"),
     "taste_profile": Rule(OWN_ROWS, seed="insert into taste_profile (user_id, preferences) values (%(user)s, '{}')"),
     "scout_state": Rule(OWN_ROWS, hidden=cols("candidate_hash", "candidate_ids", "candidate_sources", "last_error"),
                         seed="insert into scout_state (user_id, last_scout_at, last_error)"

@@ -126,7 +126,7 @@ def test_trakt_export_zip(pool, make_user, source, tmp_path):
     assert dict(report.not_films) == {"episode": 1}
 
 
-def test_letterboxd_reviews_are_kept_as_what_the_person_said(pool, make_user, source, tmp_path):
+def test_letterboxd_reviews_are_kept_as_what_the_person_wrote_never_as_chat(pool, make_user, source, tmp_path):
     user = make_user()
     path = tmp_path / "letterboxd-export.zip"
     with zipfile.ZipFile(path, "w") as archive:
@@ -138,10 +138,13 @@ def test_letterboxd_reviews_are_kept_as_what_the_person_said(pool, make_user, so
     again = import_file(pool, path, user, source=source)
     assert ratings(pool, user) == {949: 5.0}
     with transaction(pool) as conn:
-        said = conn.execute("select movie_id, conversation_type, what_you_said from public.movie_conversations"
-                            " where user_id = %s", (user,)).fetchall()
-    assert [(r["movie_id"], r["conversation_type"], r["what_you_said"]) for r in said] == [
-        (949, "loved_it", "Patient and precise.\nThe diner scene!")]
+        reviews = conn.execute("select movie_id, body, rating, watched_on from public.film_reviews"
+                               " where user_id = %s", (user,)).fetchall()
+        chat = conn.execute("select count(*) as n from public.movie_conversations where user_id = %s",
+                            (user,)).fetchone()["n"]
+    assert [(r["movie_id"], r["body"], float(r["rating"]), str(r["watched_on"])) for r in reviews] == [
+        (949, "Patient and precise.\nThe diner scene!", 5.0, "2019-01-02")]
+    assert chat == 0
     assert not again.changed
 
 
