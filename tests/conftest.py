@@ -25,7 +25,8 @@ _counter = itertools.count()
 # Tests must never reach real services or read a developer's keys.
 for _key in ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "TMDB_API_KEY", "TMDB_READ_ACCESS_TOKEN",
              "SUPABASE_URL", "SUPABASE_ANON_KEY", "DATABASE_URL", "APP_DATABASE_URL", "SMTP_URL", "CINE_MAIL_FROM",
-             "CINE_SECRET_KEY", "CINE_REGION", "CINE_OPERATOR_EMAILS", "CINE_LLM_DAILY_BUDGET_USD"):
+             "CINE_SECRET_KEY", "CINE_REGION", "CINE_OPERATOR_EMAILS", "CINE_LLM_DAILY_BUDGET_USD",
+             "CINE_LLM_USER_DAILY_CALLS"):
     os.environ.pop(_key, None)
 prepare_runtime_dir()
 

@@ -75,7 +75,11 @@ class BatchClient:
         return cls(ClaudeClient.from_settings(settings, pool, client=sdk), sdk)
 
     def submit(self, requests: Sequence[tuple[str, dict[str, Any]]]) -> BatchStatus:
-        """One batch of (custom_id, params); the params are complete Messages API requests."""
+        """One batch of (custom_id, params); the params are complete Messages API requests.
+
+        LLMCapReached (nothing sent) past the installation's daily budget; each person's own cap is checked
+        when their request is queued (recommend/claude_verdicts.py)."""
+        self._llm.caps.require(user_id=None, operation="batch")
         try:
             batch = self._client.messages.batches.create(
                 requests=[{"custom_id": custom_id, "params": params} for custom_id, params in requests])

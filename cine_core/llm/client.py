@@ -19,7 +19,7 @@ import httpx2
 import pydantic
 from psycopg_pool import ConnectionPool
 
-from cine_core.config import Settings
+from cine_core.config import Settings, get_settings
 from cine_core.domain.errors import (
     ConfigError,
     LLMAuthError,
@@ -28,6 +28,7 @@ from cine_core.domain.errors import (
     LLMRateLimited,
     LLMUnavailable,
 )
+from cine_core.llm.budget import ClaudeCaps
 from cine_core.llm.prices import estimate_cost
 from cine_core.metering.usage import UsageEvent, UsageRecorder
 
@@ -86,7 +87,10 @@ class CallUsage:
 
 
 class ClaudeClient:
-    """Structured Claude calls with accounting. Raises LLMError subclasses only."""
+    """Structured Claude calls with accounting and the daily caps. Raises LLMError subclasses only.
+
+    Every request passes `caps` first (llm/budget.py): past a cap, LLMCapReached and nothing is sent. Without
+    `caps`, the process settings' caps apply, counted on the usage recorder's pool, so no client is uncapped."""
 
     def __init__(
         self,
@@ -95,17 +99,24 @@ class ClaudeClient:
         model: str,
         usage: UsageRecorder | None = None,
         output_retries: int = DEFAULT_OUTPUT_RETRIES,
+        caps: ClaudeCaps | None = None,
     ) -> None:
         self._client = client
         self.model = model
         self._usage = usage or UsageRecorder(None)
         self._output_retries = max(0, output_retries)
+        self.caps = caps or ClaudeCaps(get_settings(), self._usage.pool)
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, pool: ConnectionPool | None, *, client: anthropic.Anthropic | None = None
+        cls, settings: Settings, pool: ConnectionPool | None, *, client: anthropic.Anthropic | None = None,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS, max_retries: int = DEFAULT_MAX_RETRIES,
+        output_retries: int = DEFAULT_OUTPUT_RETRIES,
     ) -> ClaudeClient:
-        return cls(client or build_anthropic_client(settings), model=settings.cine_claude_model, usage=UsageRecorder(pool))
+        """The one way to build a client: `settings`' model and caps, usage recorded and caps counted on `pool`."""
+        sdk = client or build_anthropic_client(settings, timeout=timeout, max_retries=max_retries)
+        return cls(sdk, model=settings.cine_claude_model, usage=UsageRecorder(pool), output_retries=output_retries,
+                   caps=ClaudeCaps(settings, pool))
 
     def close(self) -> None:
         self._client.close()
@@ -129,6 +140,7 @@ class ClaudeClient:
         """
         attempts = 1 + self._output_retries
         for attempt in range(1, attempts + 1):
+            self.caps.require(user_id=user_id, operation=operation)  # before every request, re-asks included
             try:
                 return self._call_once(operation, tool, system, messages, max_tokens, user_id, check)
             except LLMOutputInvalid as exc:

@@ -42,6 +42,10 @@ class UsageRecorder:
     def __init__(self, pool: ConnectionPool | None) -> None:
         self._pool = pool
 
+    @property
+    def pool(self) -> ConnectionPool | None:
+        return self._pool
+
     def record(self, event: UsageEvent) -> None:
         if self._pool is None:
             return
