@@ -93,8 +93,8 @@ class ImportReport:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["Title", "Year", "Kind", "Rating", "IMDb id", "TMDB id"])
         for row in self.unmatched_rows:
-            writer.writerow([row.title, row.year or "", row.kind.value, row.rating or "", row.imdb_id or "",
-                             row.tmdb_id or ""])
+            writer.writerow([csv_cell(value) for value in (row.title, row.year or "", row.kind.value, row.rating or "",
+                                                           row.imdb_id or "", row.tmdb_id or "")])
         return out.getvalue()
 
     def to_json(self) -> dict:
@@ -110,6 +110,16 @@ class ImportReport:
             "skipped_reasons": list(self.skipped_reasons[:200]), "not_films": dict(self.not_films),
             "summary": self.summary(), "unmatched_csv": self.unmatched_csv(),
         }
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula (=, +, -, @, tab, CR) gets a leading
+    single quote, as OWASP's CSV injection advice says; the csv module quotes separators and quotes."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _listed(labels: tuple[str, ...]) -> str:
