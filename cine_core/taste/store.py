@@ -2,6 +2,7 @@
 
 Every function taking `conn` runs inside the caller's transaction (service or `db.user_transaction`,
 where RLS applies), and touches only ratings, film_feedback, movies, movie_conversations and taste_profile.
+Reviews and the diary teach nothing of their own: a reviewed film teaches through its rating.
 The stored profile is always rebuildable: ratings + 👍/👎 (film_feedback) + stored conversation insights + the
 `removed` set.
 The SQL lives in `store.sql`.

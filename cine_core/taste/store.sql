@@ -11,8 +11,9 @@ select m.*, f.kind as feedback_kind from public.film_feedback f join public.movi
  where f.user_id = %s and f.kind in ('up', 'down') order by f.created_at, f.movie_id;
 
 -- name: insights
+-- Chat messages only carry insights; a row nobody answered ('{}') has nothing to teach and is skipped quietly.
 select id, ai_learned from public.movie_conversations
- where user_id = %s order by created_at, id;
+ where user_id = %s and ai_learned <> '{}'::jsonb order by created_at, id;
 
 -- name: profile
 select preferences, version, updated_at from public.taste_profile where user_id = %s;
