@@ -8,8 +8,12 @@ import os
 import signal
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 from worker.loop import POLL_SECONDS, WorkerOptions
+
+if TYPE_CHECKING:
+    from worker.jobs import JobWrapper, UserWrapper
 
 log = logging.getLogger("worker")
 
@@ -56,10 +60,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-listen", action="store_true", default=os.environ.get("CINE_WORKER_LISTEN") == "0",
                         help="poll only, no LISTEN/NOTIFY (for comparison benchmarks)")
     parser.add_argument("--no-scout", action="store_true", help="drain the queue only, never run the scout")
-    parser.add_argument("--handler", default=os.environ.get("CINE_WORKER_HANDLER") or None,
-                        help=argparse.SUPPRESS)  # test/benchmark seam, see worker.jobs
-    parser.add_argument("--scout-handler", default=os.environ.get("CINE_WORKER_SCOUT_HANDLER") or None,
-                        help=argparse.SUPPRESS)  # the same seam for the scheduled scout of one user
     parser.add_argument("--no-user-lock", action="store_true", default=os.environ.get("CINE_WORKER_USER_LOCK") == "0",
                         help=argparse.SUPPRESS)  # tests only: shows what the per-user scoring lock prevents
     args = parser.parse_args(argv)
@@ -72,7 +72,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, wrap_job: JobWrapper | None = None,
+         wrap_scout: UserWrapper | None = None) -> int:
+    """The worker process. `wrap_job` / `wrap_scout` wrap the handlers: tests pass them (tests/worker/hooked.py);
+    the command line and the environment cannot."""
     args = parse_args(argv)
     from cine_core.config import get_settings
 
@@ -82,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s")
     from cine_core.db import database_url, open_pool
     from cine_core.domain.errors import CineError
+    from cine_core.jobs.heartbeat import Heartbeat, new_worker_id
     from worker.jobs import build_handlers
     from worker.loop import Worker
 
@@ -106,12 +110,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CANNOT_RUN
     stop = threading.Event()
     _install_signal_handlers(stop)
+    worker_id = new_worker_id()
     try:
-        handlers = build_handlers(settings, pool, handler_spec=args.handler, scout_handler_spec=args.scout_handler,
-                                  user_lock=not args.no_user_lock)
-        handlers.warm_up()  # the first refresh should not pay for imports and indexing
+        handlers = build_handlers(settings, pool, worker_id=worker_id, dead_after_seconds=args.dead_after_seconds,
+                                  user_lock=not args.no_user_lock, wrap_job=wrap_job, wrap_scout=wrap_scout)
+        # The first refresh should not pay for imports and indexing, but a SIGTERM during those seconds
+        # must not wait for them: the warm-up runs beside the loop (a first job waits for the context).
+        threading.Thread(target=handlers.warm_up, name="warm-up", daemon=True).start()
         worker = Worker(pool, url, refresh_job=handlers.refresh_job, scout_user=handlers.scout_user,
-                        run_imports=handlers.run_imports, options=options, stop=stop)
+                        run_imports=handlers.run_imports, options=options, stop=stop,
+                        heartbeat=Heartbeat(pool, worker_id, beat_seconds=args.beat_seconds))
         if args.once:
             report = worker.run_once(all_users=args.all)
             print(f"worker: {report.jobs_done} job(s) done, {report.jobs_failed} failed, "
@@ -125,7 +133,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"worker: cannot run: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     finally:
-        pool.close()
+        pool.close(timeout=1.0)  # a lane given up on at stop may still hold a connection
+    if not args.once:
+        # Jobs still in hand were handed back; their daemon threads (and a scout pass's executor, which the
+        # interpreter would join) must not keep the process alive.
+        logging.shutdown()
+        sys.stdout.flush()
+        os._exit(0)
     return 0
 
 
@@ -145,12 +159,14 @@ def _check_schema(pool) -> None:
 
 
 def _install_signal_handlers(stop: threading.Event) -> None:
-    """First SIGTERM/SIGINT: finish the job in hand, then exit. A second SIGINT exits at once."""
+    """First SIGTERM/SIGINT: give the jobs in hand a few seconds (WorkerOptions.stop_grace_seconds), hand
+    back the rest, exit. A second SIGINT exits at once."""
 
     def _request_stop(signum: int, _frame: object) -> None:
         if stop.is_set() and signum == signal.SIGINT:
             raise KeyboardInterrupt
-        log.info("Received %s: finishing the current job, then stopping", signal.Signals(signum).name)
+        log.info("Received %s: stopping (jobs in hand get a few seconds, then are handed back)",
+                 signal.Signals(signum).name)
         stop.set()
 
     signal.signal(signal.SIGTERM, _request_stop)

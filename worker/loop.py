@@ -1,8 +1,10 @@
 """The worker loop: drain the refresh queue, run the scout for due users, wait for the next wake-up.
 
 Shape taken from procrastinate: wait on the first of a NOTIFY, the polling interval and a stop
-request; a stop request only sets a flag, so the job in hand finishes. Every job is guarded: one that
-raises is logged with its traceback, recorded on its queue row, and the loop carries on.
+request; a stop request sets a flag: jobs in hand get `stop_grace_seconds` to finish, then they are handed
+back (due again at once, not failures) and the worker exits. Every job is guarded: one that raises is
+logged with its traceback, recorded on its queue row, and the loop carries on. Imports run in a lane of
+their own, so an import never holds up a refresh and a refresh never holds up an import.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from cine_core.jobs import refresh_queue
 from cine_core.jobs.heartbeat import Heartbeat
 from cine_core.jobs.refresh_queue import Job
 from cine_core.recommend import scout_state
+from worker.lanes import run_lanes, wait_for
 from worker.options import POLL_SECONDS, SCOUT_BATCH_PER_LANE, SCOUT_CHECK_SECONDS, PassReport, WorkerOptions  # noqa: F401
 from worker.pulse import Pulse
 from worker.wakeup import Wakeup
@@ -49,7 +52,7 @@ class Worker:
         *,
         refresh_job: JobHandler,
         scout_user: UserHandler,
-        run_imports: Callable[[str], int] | None = None,
+        run_imports: Callable[[str, threading.Event], int] | None = None,
         options: WorkerOptions = WorkerOptions(),  # noqa: B008 (frozen)
         heartbeat: Heartbeat | None = None,
         stop: threading.Event | None = None,
@@ -63,10 +66,13 @@ class Worker:
         self.run_imports = run_imports
         self.heartbeat = heartbeat or Heartbeat(pool, beat_seconds=options.beat_seconds)
         self.pulse = Pulse(pool, self.heartbeat, beat_seconds=options.beat_seconds,
-                           lease_seconds=options.lease_seconds)
+                           lease_seconds=options.lease_seconds, dead_after_seconds=options.dead_after_seconds,
+                           max_interruptions=options.max_interruptions)
         self.stop = stop or threading.Event()
         self.report = PassReport()
         self._scout_thread: threading.Thread | None = None
+        self._import_thread: threading.Thread | None = None
+        self._imports_due = threading.Event()  # set on every wake-up: an import may have been submitted
         # Scheduled Claude verdicts (CINE_LLM_BATCHES): submitted after each scout pass, polled on a schedule.
         self.batches = _batches_from_settings(pool) if batches is FROM_SETTINGS else batches
 
@@ -77,17 +83,54 @@ class Worker:
     # --- queue -------------------------------------------------------------------------------
 
     def drain(self) -> int:
-        """Settle queued imports, then process refresh jobs until none is claimable (or stop)."""
-        if self.run_imports is not None:
+        """Process refresh jobs until none is claimable (or stop); imports run meanwhile in their own lane.
+
+        After a stop request the lanes get `stop_grace_seconds`; the jobs still in hand are then handed back.
+        """
+        self._start_import_lane()
+        lanes = max(1, self.options.concurrency)
+        run = run_lanes("job", lanes, self._drain_lane, self.stop, grace_seconds=self.options.stop_grace_seconds)
+        if run.abandoned:
+            self._hand_back_held()
+        return run.total
+
+    # --- imports: a lane of their own ----------------------------------------------------------
+
+    def _start_import_lane(self) -> None:
+        self._imports_due.set()
+        if self.run_imports is None or (self._import_thread is not None and self._import_thread.is_alive()):
+            return
+        self._import_thread = threading.Thread(target=self._import_lane, name="imports", daemon=True)
+        self._import_thread.start()
+
+    def _import_lane(self) -> None:
+        """Settle queued imports until none is left; an import stops at a row boundary when stop is set."""
+        assert self.run_imports is not None
+        while self._imports_due.is_set() and not self.stop.is_set():
+            self._imports_due.clear()
             try:
-                self.run_imports(self.worker_id)  # an import enqueues the refresh this drain then runs
+                if self.run_imports(self.worker_id, self.stop):  # each import enqueues its own refresh
+                    self._imports_due.set()
             except Exception:  # each job settles itself; this guards the claim, e.g. a database hiccup
                 log.exception("Running import jobs failed; retrying on the next pass")
-        lanes = max(1, self.options.concurrency)
-        if lanes == 1:
-            return self._drain_lane()
-        with ThreadPoolExecutor(lanes, thread_name_prefix="job") as lanes_pool:
-            return sum(lanes_pool.map(lambda _: self._drain_lane(), range(lanes)))
+
+    def wait_for_imports(self) -> bool:
+        """Wait for the import lane (run_once; tests); True if it ended."""
+        if self._import_thread is None:
+            return True
+        return wait_for([self._import_thread], self.stop, grace_seconds=self.options.stop_grace_seconds)
+
+    def _hand_back_held(self) -> None:
+        for job in self.pulse.held_jobs():
+            try:
+                with transaction(self.pool) as conn:
+                    given = refresh_queue.hand_back(conn, job, self.worker_id)
+            except CineError:  # the heartbeat stops with us: release_orphans hands it back instead
+                log.exception("Could not hand back job %s", job.id)
+                continue
+            if given:
+                self.report.add(jobs_handed_back=1)
+                log.info("Job %s (user %s) handed back unfinished: the worker is stopping", job.id, job.user_id)
 
     def _drain_lane(self) -> int:
         processed = 0
@@ -113,6 +156,11 @@ class Worker:
         try:
             with self.pulse.holding(job):  # heartbeat and lease keep moving however long the job takes
                 self.refresh_job(job)
+        except (refresh_queue.JobGivenUp, refresh_queue.LeaseLost) as exc:  # settled already, or not ours
+            log.error("Job %s (user %s): %s", job.id, job.user_id, exc)
+            self.report.add(jobs_failed=1)
+            self.heartbeat.job_finished(ok=False)
+            return False
         except Exception as exc:  # a job must never take the loop down
             log.exception("Job %s (user %s, %s) failed", job.id, job.user_id, job.trigger_type)
             self._settle(job, error=f"{type(exc).__name__}: {exc}")
@@ -216,9 +264,12 @@ class Worker:
         try:
             self.poll_batches()  # results that arrived since the last pass: their refresh jobs run in the drain
             self.drain()
+            if self.wait_for_imports():
+                self.drain()  # the refreshes the imports asked for
             if self.options.scout_enabled:
                 self.scout_pass(all_users=all_users)
                 self.drain()
+            self.wait_for_imports()
         finally:
             self.pulse.stop()
         self.heartbeat.beat(force=True)
@@ -251,8 +302,9 @@ class Worker:
                 wakeup.wait(timeout, self.stop)
         finally:
             wakeup.close()
-            if self._scout_thread is not None:
-                self._scout_thread.join()  # the pass checks the stop flag between users
+            threads = [t for t in (self._scout_thread, self._import_thread) if t is not None]
+            wait_for(threads, self.stop, grace_seconds=self.options.stop_grace_seconds)  # both check the flag
+            self._hand_back_held()  # a scout lane's jobs are not in hand; a drain's were handed back already
             self.pulse.stop()
             self.heartbeat.beat(force=True)
             log.info("Worker %s stopped: %s", self.worker_id, self.report)

@@ -12,6 +12,7 @@ POLL_SECONDS = 5.0  # safety net when a NOTIFY is missed (or LISTEN is off)
 SCOUT_CHECK_SECONDS = 300.0  # how often to look for users whose scout is due
 SCOUT_BATCH_PER_LANE = 2  # users claimed per scout batch, per concurrent lane
 BATCH_POLL_SECONDS = 60.0  # how often to look for ended Message Batches (they take minutes to hours)
+STOP_GRACE_SECONDS = 6.0  # on SIGTERM, jobs in hand get this long to finish; then they are handed back
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class WorkerOptions:
     dead_after_seconds: float = refresh_queue.DEAD_AFTER_SECONDS  # other workers' jobs are released after
     max_interruptions: int = refresh_queue.MAX_INTERRUPTIONS  # worker deaths before a job is given up
     batch_poll_seconds: float = BATCH_POLL_SECONDS
+    stop_grace_seconds: float = STOP_GRACE_SECONDS
 
 
 @dataclass(slots=True)
@@ -40,6 +42,7 @@ class PassReport:
     jobs_failed: int = 0
     users_scouted: int = 0
     scouts_failed: int = 0
+    jobs_handed_back: int = 0  # given back unfinished when the worker stopped (not failures)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, **counts: int) -> None:

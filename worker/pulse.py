@@ -2,8 +2,9 @@
 hand extended while they run, however long a job takes.
 
 Without it a worker busy with one long job looked dead, and a job longer than its lease was taken by
-a second worker. A worker that dies stops beating: other workers then release its jobs within
-DEAD_AFTER_SECONDS (refresh_queue.release_orphans). A job still running after `max_job_seconds` is
+a second worker. A worker that dies stops beating: every other worker's pulse releases its jobs
+within DEAD_AFTER_SECONDS plus one beat (refresh_queue.release_orphans, on this timer: not only when a lane
+is free to claim, which under load could take minutes). A job still running after `max_job_seconds` is
 no longer extended (a hung job must not hold its user forever); its lease then runs out.
 """
 
@@ -32,12 +33,16 @@ class Pulse:
     """Beats every `beat_seconds` (at least 3 times per lease) from a daemon thread while the worker runs."""
 
     def __init__(self, pool: ConnectionPool, heartbeat: Heartbeat, *, beat_seconds: float, lease_seconds: float,
-                 max_job_seconds: float = MAX_JOB_SECONDS) -> None:
+                 max_job_seconds: float = MAX_JOB_SECONDS,
+                 dead_after_seconds: float = refresh_queue.DEAD_AFTER_SECONDS,
+                 max_interruptions: int = refresh_queue.MAX_INTERRUPTIONS) -> None:
         self._pool = pool
         self._heartbeat = heartbeat
         self._interval = max(0.05, min(beat_seconds, lease_seconds / 3))
         self._lease_seconds = lease_seconds
         self._max_job_seconds = max_job_seconds
+        self._dead_after_seconds = dead_after_seconds
+        self._max_interruptions = max_interruptions
         self._held: dict[int, tuple[Job, float]] = {}  # job id -> (job, monotonic start)
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -69,6 +74,11 @@ class Pulse:
             with self._lock:
                 self._held.pop(job.id, None)
 
+    def held_jobs(self) -> list[Job]:
+        """The jobs in hand now (a stopping worker hands them back)."""
+        with self._lock:
+            return [job for job, _ in self._held.values()]
+
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
             self._heartbeat.beat(force=True)
@@ -76,6 +86,18 @@ class Pulse:
                 held = list(self._held.values())
             for job, started in held:
                 self._extend(job, started)
+            self._release_orphans()
+
+    def _release_orphans(self) -> None:
+        """Put back the jobs of dead workers now; listening workers are woken for them."""
+        try:
+            with transaction(self._pool) as conn:
+                released = refresh_queue.release_orphans(conn, dead_after_seconds=self._dead_after_seconds,
+                                                         max_interruptions=self._max_interruptions)
+                if released:
+                    refresh_queue.notify(conn, "released")
+        except CineError as exc:  # the next beat tries again
+            log.warning("Could not release dead workers' jobs: %s", exc)
 
     def _extend(self, job: Job, started: float) -> None:
         if time.monotonic() - started > self._max_job_seconds:
@@ -91,6 +113,8 @@ class Pulse:
             log.warning("Could not extend the lease of job %s: %s", job.id, exc)
             return
         if not kept:
-            log.warning("Job %s: lease lost to another worker (this worker was taken for dead)", job.id)
             with self._lock:
+                ended = job.id not in self._held  # it finished while we extended it: nothing was lost
                 self._held.pop(job.id, None)
+            if not ended:
+                log.warning("Job %s: lease lost to another worker (this worker was taken for dead)", job.id)

@@ -54,7 +54,7 @@ def rate(pool: ConnectionPool, user_id: str, movie_id: int, rating: float,
 def remove_rating(pool: ConnectionPool, user_id: str, movie_id: int) -> None:
     with user_transaction(pool, user_id) as conn:
         conn.execute(_sql("remove_rating"), (user_id, movie_id))
-        request_refresh(conn, TriggerType.NEW_RATING)
+        request_refresh(conn, user_id, TriggerType.NEW_RATING)
 
 
 def give_feedback(pool: ConnectionPool, user_id: str, movie_id: int, feedback: Feedback | str) -> bool:
@@ -68,7 +68,7 @@ def give_feedback(pool: ConnectionPool, user_id: str, movie_id: int, feedback: F
         conn.execute(_sql("give_feedback"), (user_id, movie_id, str(kind)))
         if kind is not Feedback.SEEN:  # the pick's own column knows up / down / not_interested
             conn.execute(_sql("feedback_on_pick"), (str(kind), user_id, movie_id))
-        queued = request_refresh(conn, TriggerType.FEEDBACK)
+        queued = request_refresh(conn, user_id, TriggerType.FEEDBACK)
     log.info("User %s gave %s on film %s", user_id, kind, movie_id)
     return queued
 
@@ -88,13 +88,13 @@ def withdraw_feedback(pool: ConnectionPool, user_id: str, movie_id: int) -> None
     with user_transaction(pool, user_id) as conn:
         conn.execute(_sql("withdraw_feedback"), (user_id, movie_id))
         conn.execute(_sql("clear_pick_feedback"), (user_id, movie_id))
-        request_refresh(conn, TriggerType.FEEDBACK)
+        request_refresh(conn, user_id, TriggerType.FEEDBACK)
 
 
 def add_to_watchlist(pool: ConnectionPool, user_id: str, movie_id: int) -> None:
     with user_transaction(pool, user_id) as conn:
         conn.execute(_sql("add_to_watchlist"), (user_id, movie_id))
-        request_refresh(conn, TriggerType.FEEDBACK)  # a watchlisted film is a liked signal for the scout
+        request_refresh(conn, user_id, TriggerType.FEEDBACK)  # a watchlisted film is a liked signal for the scout
 
 
 def remove_from_watchlist(pool: ConnectionPool, user_id: str, movie_id: int) -> None:
@@ -116,19 +116,19 @@ def request_manual_refresh(pool: ConnectionPool, user_id: str,
     """The refresh button; the dashboard also calls it (trigger 'scheduled') when picks are missing or
     stale. True if a new job was queued, False if one was already pending."""
     with user_transaction(pool, user_id) as conn:
-        return request_refresh(conn, trigger)
+        return request_refresh(conn, user_id, trigger)
 
 
 def remove_taste_item(pool: ConnectionPool, user_id: str, key: str) -> bool:
     """Delete one learned preference ("genre:horror") for good; enqueues a refresh of the picks."""
     from cine_core.db import transaction
-    from cine_core.jobs.refresh_queue import enqueue
+    from cine_core.jobs.refresh_queue import request_refresh
     from cine_core.taste.store import remove_preference
 
     # The profile is server-owned (users have no write grant on taste_profile): a service transaction,
     # every statement filtered by this user's id.
     with transaction(pool) as conn:
         remove_preference(conn, user_id, key)
-        queued = enqueue(conn, user_id, TriggerType.FEEDBACK)
+        queued = request_refresh(conn, user_id, TriggerType.FEEDBACK)
     log.info("User %s removed taste item %s", user_id, key)
     return queued

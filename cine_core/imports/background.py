@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 from psycopg_pool import ConnectionPool
@@ -19,25 +20,34 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 0.5  # how often the page's progress bar can move
 
 
-def run_pending_imports(pool: ConnectionPool, worker_id: str, source: MovieSource, *, limit: int = 10) -> int:
-    """Claim and run queued import jobs (at most `limit`); returns how many were settled."""
+class ImportStopped(CineError):
+    """The worker is stopping: the import was left at a row boundary, nothing written, the job handed back."""
+
+
+def run_pending_imports(pool: ConnectionPool, worker_id: str, source: MovieSource, *, limit: int = 10,
+                        stop: threading.Event | None = None) -> int:
+    """Claim and run queued import jobs (at most `limit`, until `stop`); returns how many were settled."""
     settled = 0
-    while settled < limit:
+    while settled < limit and not (stop is not None and stop.is_set()):
         with transaction(pool) as conn:
             job = import_jobs.claim_next(conn, worker_id)
         if job is None:
             break
-        run_import_job(pool, job, worker_id, source)
-        settled += 1
+        if run_import_job(pool, job, worker_id, source, stop=stop) is not None:
+            settled += 1
     return settled
 
 
-def run_import_job(pool: ConnectionPool, job: ClaimedImport, worker_id: str, source: MovieSource) -> bool:
-    """Import one claimed job and settle it; True when it succeeded. Never raises."""
+def run_import_job(pool: ConnectionPool, job: ClaimedImport, worker_id: str, source: MovieSource, *,
+                   stop: threading.Event | None = None) -> bool | None:
+    """Import one claimed job and settle it; True when it succeeded, None when `stop` interrupted it (at a
+    row boundary, before anything was written: the job is queued again and starts over). Never raises."""
     last = 0.0
 
     def progress(done: int, total: int) -> None:
         nonlocal last
+        if stop is not None and stop.is_set() and done < total:
+            raise ImportStopped(f"stopped at row {done:,} of {total:,}")
         now = time.monotonic()
         if now - last >= PROGRESS_EVERY_SECONDS or done == total:
             last = now
@@ -46,6 +56,10 @@ def run_import_job(pool: ConnectionPool, job: ClaimedImport, worker_id: str, sou
 
     try:
         report = import_bytes(pool, job.content, job.file_name, job.user_id, source=source, progress=progress)
+    except ImportStopped as exc:
+        _hand_back(pool, job, worker_id)
+        log.info("Import job %s (%s) handed back: %s", job.id, job.file_name, exc)
+        return None
     except CineError as exc:
         _settle(pool, job, report=None, error=str(exc))
         log.info("Import job %s (%s) failed: %s", job.id, job.file_name, exc)
@@ -65,3 +79,11 @@ def _settle(pool: ConnectionPool, job: ClaimedImport, *, report: dict | None, er
             import_jobs.finish(conn, job, report=report, error=error)
     except CineError:  # the lease expires and the job is retaken
         log.exception("Could not settle import job %s", job.id)
+
+
+def _hand_back(pool: ConnectionPool, job: ClaimedImport, worker_id: str) -> None:
+    try:
+        with transaction(pool) as conn:
+            import_jobs.hand_back(conn, job, worker_id)
+    except CineError:  # the lease expires and the job is retaken
+        log.exception("Could not hand back import job %s", job.id)

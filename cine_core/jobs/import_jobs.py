@@ -93,3 +93,8 @@ def finish(conn: psycopg.Connection, job: ClaimedImport, *, report: dict | None,
     """Settle a job: done with its report (the file is dropped), or failed with a one-line reason."""
     conn.execute(_sql("finish"), {"id": job.id, "status": "failed" if error else "done",
                                   "report": Jsonb(report) if report is not None else None, "error": error})
+
+
+def hand_back(conn: psycopg.Connection, job: ClaimedImport, worker_id: str) -> bool:
+    """Queue a running job again (the worker is stopping); the next claim starts it over. False if not ours."""
+    return conn.execute(_sql("hand_back"), {"id": job.id, "worker_id": worker_id}).rowcount == 1

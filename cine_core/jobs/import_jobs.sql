@@ -40,3 +40,9 @@ where id = %(id)s
 update public.import_jobs
 set status = 'failed', error = 'The import stopped ' || attempts || ' times; please try again', finished_at = now()
 where status = 'running' and locked_until < now() and attempts >= %(max_attempts)s
+
+-- name: hand_back
+-- A stopping worker gives the job back at a row boundary: queued again, this claim not counted as a death.
+update public.import_jobs
+set status = 'queued', locked_by = null, locked_until = null, attempts = greatest(attempts - 1, 0)
+where id = %(id)s and locked_by = %(worker_id)s and status = 'running'

@@ -1,22 +1,41 @@
--- Named queries for cine_core.queue (the only code touching recommendation_refresh_queue).
+-- Named queries for cine_core.jobs.refresh_queue (the only code touching recommendation_refresh_queue).
 -- Each query starts with a `-- name: <name>` line; parameters are psycopg named placeholders.
 
--- name: enqueue
--- A pending job already covers the request; it takes the newer triggering film, if one is named.
--- `xmax = 0` only for a freshly inserted row: "was a new job created".
-insert into public.recommendation_refresh_queue as q (user_id, trigger_type, movie_id)
-values (%(user_id)s, %(trigger_type)s, %(movie_id)s)
-on conflict (user_id) where status = 'pending'
-  do update set movie_id = coalesce(excluded.movie_id, q.movie_id)
-returning id, (xmax = 0) as created;
+-- name: request_refresh
+-- The one Python entry point's SQL: public.request_refresh (the migration 20261207050000_one_enqueue_path)
+-- checks who may ask and applies the manual limit, then public.enqueue_refresh, the one insert, coalesces.
+select public.request_refresh(%(user_id)s::uuid, %(trigger_type)s, %(movie_id)s) as created;
 
--- name: defer
--- The user was being scored elsewhere (user_lock): the same request again after a short delay. A pending
--- job already covers it and keeps its own due time.
-insert into public.recommendation_refresh_queue as q (user_id, trigger_type, movie_id, run_after)
-values (%(user_id)s, %(trigger_type)s, %(movie_id)s, now() + make_interval(secs => %(delay_seconds)s))
-on conflict (user_id) where status = 'pending'
-  do update set movie_id = coalesce(excluded.movie_id, q.movie_id)
+-- name: enqueue_later
+-- The user was being scored elsewhere (user_lock) or the worker stopped: the same request again, through
+-- the one insert (a pending job already covers it and keeps the earlier due time).
+select public.enqueue_refresh(%(user_id)s::uuid, %(trigger_type)s, %(movie_id)s, %(delay_seconds)s) as created;
+
+-- name: carry_counts
+-- The pending job that now covers a deferred one inherits its lock waits and worker deaths, so a user
+-- locked for good (a hung worker) ends in a visible failure rather than being asked for forever.
+update public.recommendation_refresh_queue
+set deferrals = greatest(deferrals, %(deferrals)s), interruptions = greatest(interruptions, %(interruptions)s)
+where user_id = %(user_id)s::uuid and status = 'pending'
+returning id;
+
+-- name: assert_lease
+-- Held at commit: a worker that lost its lease (taken for dead) must not write results for the job.
+select id from public.recommendation_refresh_queue
+where id = %(job_id)s and locked_by = %(worker_id)s and status = 'running'
+for share;
+
+-- name: drop_own_job
+-- A stopping worker hands its running job back (enqueue_later then asks for it again at once).
+delete from public.recommendation_refresh_queue
+where id = %(job_id)s and locked_by = %(worker_id)s and status = 'running'
+returning id;
+
+-- name: mark_deferred_too_often
+update public.recommendation_refresh_queue
+set status = 'failed', processed_at = now(), locked_by = null, locked_until = null,
+    deferrals = deferrals + 1, last_error = %(error)s
+where id = %(job_id)s and locked_by = %(worker_id)s and status = 'running'
 returning id;
 
 -- name: notify
@@ -95,7 +114,7 @@ set status = 'running',
 from job
 where q.id = job.id
 returning q.id, q.user_id::text as user_id, q.trigger_type, q.attempts, q.max_attempts, q.created_at,
-          q.locked_until, q.movie_id, q.interruptions;
+          q.locked_until, q.movie_id, q.interruptions, q.deferrals, q.locked_by;
 
 -- name: complete_job
 delete from public.recommendation_refresh_queue

@@ -34,13 +34,23 @@ def _sql(name: str) -> str:
 
 @contextlib.contextmanager
 def scoring_lock(pool: ConnectionPool, user_id: str, *, wait_seconds: float = 0.0,
-                 poll_seconds: float = POLL_SECONDS) -> Iterator[bool]:
+                 poll_seconds: float = POLL_SECONDS, worker_id: str | None = None,
+                 dead_after_seconds: float | None = None) -> Iterator[bool]:
     """Yield True while this caller holds `user_id`'s scoring lock, False if another holder kept it for
-    `wait_seconds` (0: one try). The caller must not score the user when it gets False."""
+    `wait_seconds` (0: one try). The caller must not score the user when it gets False.
+
+    With `worker_id`, the lock's session is named after the worker; with `dead_after_seconds` too, a
+    holder whose worker's heartbeat is older than that is evicted (its session ended) once the wait is up.
+    """
     with translate_errors(), pool.connection() as conn:
         conn.autocommit = True  # a session lock outlives transactions; no transaction stays open meanwhile
         try:
+            if worker_id:
+                conn.execute(_sql("name_session"), {"name": f"cine-worker {worker_id}"})
             held = _acquire(conn, str(user_id), wait_seconds, poll_seconds)
+            if not held and dead_after_seconds is not None and _evict_dead_holder(conn, str(user_id),
+                                                                                  dead_after_seconds):
+                held = _acquire(conn, str(user_id), max(1.0, 10 * poll_seconds), poll_seconds)
             try:
                 yield held
             finally:
@@ -48,6 +58,8 @@ def scoring_lock(pool: ConnectionPool, user_id: str, *, wait_seconds: float = 0.
                     _release(conn, str(user_id))
         finally:
             if not conn.closed:
+                if worker_id:
+                    conn.execute(_sql("unname_session"))
                 conn.autocommit = False
 
 
@@ -59,6 +71,15 @@ def _acquire(conn, user_id: str, wait_seconds: float, poll_seconds: float) -> bo
         if time.monotonic() >= deadline:
             return False
         time.sleep(poll_seconds)
+
+
+def _evict_dead_holder(conn, user_id: str, dead_after_seconds: float) -> bool:
+    rows = conn.execute(_sql("evict_dead_holder"), {"user_id": user_id,
+                                                    "dead_after_seconds": float(dead_after_seconds)}).fetchall()
+    for row in rows:
+        log.warning("User %s: ended the scoring-lock session of %s (its worker stopped beating)", user_id,
+                    row["holder"])
+    return any(row["evicted"] for row in rows)
 
 
 def _release(conn, user_id: str) -> None:

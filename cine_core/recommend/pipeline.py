@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from psycopg import Connection
 from psycopg_pool import ConnectionPool
 
 from cine_core.config import Settings
@@ -137,7 +139,7 @@ def candidate_hash(profile_version: int, movie_ids: list[int]) -> str:
 
 
 def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: bool = False,
-               movie_id: int | None = None) -> ScoutResult:
+               movie_id: int | None = None, before_store: Callable[[Connection], None] | None = None) -> ScoutResult:
     """Refresh one user's picks; see the module docstring. Raises only if the database fails.
 
     `manual` (the Refresh button) always produces a new set: a full scout that never reuses the last
@@ -219,6 +221,8 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
         min_picks=ctx.settings.min_picks)
     chosen = streaming_nudge.restore_confidence(chosen, true_confidence, threshold=ctx.settings.pick_threshold)
     with transaction(ctx.pool) as conn:
+        if before_store is not None:  # the worker's lease check (refresh_queue.assert_lease): may raise
+            before_store(conn)
         # With a source down the candidate set is partial: add what was found, evict nothing.
         removed = picks_mod.store_picks(conn, user_id, chosen, films, remove_stale=not errors)
         scout_state.save_analysis(

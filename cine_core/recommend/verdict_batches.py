@@ -137,7 +137,7 @@ class VerdictBatches:
         asked = [int(i) for i in context.get("asked", [])]
         matches = clean_matches(result.output, asked, set(context.get("evidence", [])))
         verdict_store.save_verdicts(conn, user_id, context["fingerprint"], asked, matches, model=self.client.model)
-        refresh_queue.enqueue(conn, user_id, "scheduled")  # the quick refresh rewrites the picks with them
+        refresh_queue.request_refresh(conn, user_id, refresh_queue.TriggerType.SCHEDULED)  # the quick refresh rewrites the picks with them
         return True
 
 

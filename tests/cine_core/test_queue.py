@@ -16,7 +16,7 @@ WORKER = "w1"
 
 def _enqueue(pool, user_id, trigger="manual"):
     with transaction(pool) as conn:
-        return refresh_queue.enqueue(conn, user_id, trigger)
+        return refresh_queue.request_refresh(conn, user_id, trigger)
 
 
 def _claim(pool, worker=WORKER, lease=60.0):

@@ -1,4 +1,4 @@
-"""Job-handler factories for worker subprocess tests (`--handler tests.worker.hooks:<name>`).
+"""Job-handler factories for worker subprocess tests (`python -m tests.worker.hooked --job tests.worker.hooks:<name>`).
 
 Each records what it did in `test_job_log`, which the test creates, so a test can see every job a
 worker process ran. CINE_TEST_JOB_SECONDS sets how long a job takes.

@@ -1,4 +1,4 @@
-"""Handler factories for the scoring-lock tests (`--handler` / `--scout-handler tests.worker.lock_hooks:<name>`).
+"""Handler factories for the scoring-lock tests (`--job` / `--scout tests.worker.lock_hooks:<name>`, tests/worker/hooked.py).
 
 Each records when it started and finished scoring a user in `test_score_log` (created by the test), holding
 the user for CINE_TEST_HOLD_SECONDS; the real refresh is not run.

@@ -35,8 +35,8 @@ def kill_cycle(pool, db_url, workers, users, *, kills_per_job: int, lease: float
     """
     with transaction(pool) as conn:
         for user in users:
-            refresh_queue.enqueue(conn, user, "manual")
-    args = (*FAST, "--lease-seconds", str(lease), "--handler", "tests.worker.hooks:slow")
+            refresh_queue.request_refresh(conn, user, "manual")
+    args = (*FAST, "--lease-seconds", str(lease), "--job", "tests.worker.hooks:slow")
     killed: Counter[int] = Counter()
     kills: list[tuple[int, object]] = []  # (job id, database time of the kill)
     while sum(killed.values()) < kills_per_job * len(users):
@@ -112,12 +112,12 @@ def test_twenty_sigkills_mid_job_lose_nothing_and_each_job_is_retaken_within_twi
 def test_a_job_that_kills_its_worker_every_time_ends_failed_and_says_so(job_log, db_url, local_user):
     pool = job_log
     with transaction(pool) as conn:
-        refresh_queue.enqueue(conn, local_user, "manual")
+        refresh_queue.request_refresh(conn, local_user, "manual")
     for _ in range(3):
-        run = run_worker(db_url, *FAST, "--once", "--max-interruptions", "3", "--handler", "tests.worker.hooks:crash")
+        run = run_worker(db_url, *FAST, "--once", "--max-interruptions", "3", "--job", "tests.worker.hooks:crash")
         assert run.returncode == -signal.SIGKILL, run.stderr
         time.sleep(DEAD_AFTER_SECONDS + 0.3)
-    done = run_worker(db_url, *FAST, "--once", "--max-interruptions", "3", "--handler", "tests.worker.hooks:crash")
+    done = run_worker(db_url, *FAST, "--once", "--max-interruptions", "3", "--job", "tests.worker.hooks:crash")
     assert done.returncode == 0, done.stderr
     with pool.connection() as conn:
         row = conn.execute("select status, attempts, interruptions, last_error from recommendation_refresh_queue"

@@ -81,7 +81,7 @@ def test_run_forever_wakes_on_notify_and_stops_on_request(pool, db_url, local_us
             time.sleep(0.05)
         started = time.monotonic()
         with transaction(pool) as conn:
-            refresh_queue.enqueue(conn, local_user, "manual")
+            refresh_queue.request_refresh(conn, local_user, "manual")
         while not recorder.jobs and time.monotonic() - started < 10:
             time.sleep(0.02)
         assert recorder.jobs and time.monotonic() - started < 5
@@ -152,7 +152,7 @@ def test_next_wait_is_the_earliest_of_poll_schedule_and_next_job(pool, db_url, l
     worker = make_worker(pool, db_url, Recorder(), poll_seconds=2.0)
     if due_in is not None:
         with transaction(pool) as conn:
-            refresh_queue.enqueue(conn, local_user, "manual")
+            refresh_queue.request_refresh(conn, local_user, "manual")
             conn.execute("update recommendation_refresh_queue set run_after = now() + make_interval(secs => %s)",
                          (due_in,))
     assert worker._next_wait(schedule.Scheduler()) == pytest.approx(expected, abs=0.2)

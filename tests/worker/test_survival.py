@@ -14,7 +14,7 @@ LIVE = "live-worker"
 
 def _enqueue(pool, user_id, trigger="manual"):
     with transaction(pool) as conn:
-        return refresh_queue.enqueue(conn, user_id, trigger)
+        return refresh_queue.request_refresh(conn, user_id, trigger)
 
 
 def _claim(pool, worker=LIVE, **kwargs):

@@ -29,14 +29,14 @@ def test_scout_and_queue_job_for_one_user_never_overlap(pool, db_url, local_user
         conn.execute("delete from recommendation_refresh_queue")
         conn.execute(SCORE_LOG_SQL)
     env = {"CINE_TEST_HOLD_SECONDS": HOLD_SECONDS, **({} if lock else {"CINE_WORKER_USER_LOCK": "0"})}
-    workers(db_url, "--no-scout", "--poll-seconds", "0.5", "--handler", "tests.worker.lock_hooks:slow_job", **env)
+    workers(db_url, "--no-scout", "--poll-seconds", "0.5", "--job", "tests.worker.lock_hooks:slow_job", **env)
     wait_for(lambda: scalar(pool, "select count(*) from worker_heartbeat"), timeout=90, what="queue worker start")
     scout = workers(db_url, "--once", "--all", "--concurrency", "1",
-                    "--scout-handler", "tests.worker.lock_hooks:slow_scout", **env)
+                    "--scout", "tests.worker.lock_hooks:slow_scout", **env)
     wait_for(lambda: scalar(pool, "select count(*) from test_score_log where kind = 'scout'"), timeout=90,
              what="the scheduled scout to start scoring the user")
     with transaction(pool) as conn:
-        refresh_queue.enqueue(conn, local_user, "new_rating")  # B is listening: it takes the job at once
+        refresh_queue.request_refresh(conn, local_user, "new_rating")  # B is listening: it takes the job at once
 
     assert scout.proc.wait(timeout=90) == 0, scout.output()
     wait_for(lambda: scalar(pool, "select count(*) from test_score_log where kind = 'job' and finished_at is not null"),

@@ -26,8 +26,14 @@ def worker_env(db_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
+def worker_command(*args: str) -> list[str]:
+    """`python -m worker`, or with test handlers (--job / --scout) the same main() through tests/worker/hooked.py."""
+    hooked = any(arg in ("--job", "--scout") for arg in args)
+    return [sys.executable, "-m", "tests.worker.hooked" if hooked else "worker", *args]
+
+
 def run_worker(db_url: str, *args: str, timeout: float = 180, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "worker", *args], cwd=PROJECT_ROOT, env=worker_env(db_url, **env),
+    return subprocess.run(worker_command(*args), cwd=PROJECT_ROOT, env=worker_env(db_url, **env),
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -37,7 +43,7 @@ class WorkerProcess:
     def __init__(self, db_url: str, *args: str, **env: str) -> None:
         self.log = Path(tempfile.mkstemp(prefix="worker-", suffix=".log")[1])
         with self.log.open("w") as out:
-            self.proc = subprocess.Popen([sys.executable, "-m", "worker", *args], cwd=PROJECT_ROOT,
+            self.proc = subprocess.Popen(worker_command(*args), cwd=PROJECT_ROOT,
                                          env=worker_env(db_url, **env), stdout=out, stderr=subprocess.STDOUT)
 
     def output(self) -> str:
@@ -135,7 +141,7 @@ def test_failing_job_is_logged_recorded_and_does_not_stop_the_pass(job_log, db_u
     other = make_user()
     for user in (local_user, other):
         rate(pool, user, popular_ids(pool, 3))
-    done = run_worker(db_url, "--once", "--no-scout", "--handler", "tests.worker.hooks:fail_listed_users",
+    done = run_worker(db_url, "--once", "--no-scout", "--job", "tests.worker.hooks:fail_listed_users",
                       CINE_TEST_FAIL_USERS=local_user)
     assert done.returncode == 0
     assert "Traceback" in done.stderr and "hook exploded" in done.stderr
@@ -163,7 +169,7 @@ def test_listen_notify_wakes_a_running_worker_before_its_poll(pool, db_url, loca
 
 def test_sigterm_lets_the_running_job_finish(job_log, db_url, local_user, workers):
     pool = job_log
-    worker = workers(db_url, "--poll-seconds", "0.2", "--no-scout", "--handler", "tests.worker.hooks:slow",
+    worker = workers(db_url, "--poll-seconds", "0.2", "--no-scout", "--job", "tests.worker.hooks:slow",
                      CINE_TEST_JOB_SECONDS="2")
     rate(pool, local_user, popular_ids(pool, 4))
     wait_for(lambda: scalar(pool, "select count(*) from test_job_log where phase = 'started'"), timeout=60,
@@ -178,7 +184,7 @@ def test_job_of_a_sigkilled_worker_is_redone_after_its_lease_without_duplicates(
     pool = job_log
     rated = popular_ids(pool, 5)
     rate(pool, local_user, rated)
-    doomed = workers(db_url, "--no-scout", "--lease-seconds", "2", "--handler", "tests.worker.hooks:slow",
+    doomed = workers(db_url, "--no-scout", "--lease-seconds", "2", "--job", "tests.worker.hooks:slow",
                      CINE_TEST_JOB_SECONDS="30")
     wait_for(lambda: scalar(pool, "select count(*) from test_job_log where phase = 'started'"), timeout=60,
              what="job start")
@@ -200,9 +206,9 @@ def test_four_workers_drain_200_jobs_each_exactly_once(job_log, db_url, make_use
     users = [make_user() for _ in range(200)]
     with transaction(pool) as conn:
         for user in users:
-            refresh_queue.enqueue(conn, user, "manual")
+            refresh_queue.request_refresh(conn, user, "manual")
     procs = [workers(db_url, "--no-scout", "--poll-seconds", "0.5", "--concurrency", "2",
-                     "--handler", "tests.worker.hooks:record", CINE_TEST_JOB_SECONDS="0.02") for _ in range(4)]
+                     "--job", "tests.worker.hooks:record", CINE_TEST_JOB_SECONDS="0.02") for _ in range(4)]
     wait_for(lambda: scalar(pool, "select count(*) from test_job_log") >= 200, timeout=120, what="200 jobs")
     wait_for(lambda: scalar(pool, "select count(*) from recommendation_refresh_queue") == 0, timeout=30,
              what="empty queue")

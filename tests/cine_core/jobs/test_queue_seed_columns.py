@@ -36,8 +36,8 @@ def test_a_rating_names_its_film_and_a_burst_keeps_one_job_naming_the_latest(poo
 
 def test_enqueue_takes_a_film_and_still_says_whether_a_job_was_created(pool, local_user):
     with transaction(pool) as conn:
-        assert refresh_queue.enqueue(conn, local_user, "chat", movie_id=HEAT) is True
-        assert refresh_queue.enqueue(conn, local_user, "manual") is False
+        assert refresh_queue.request_refresh(conn, local_user, "chat", movie_id=HEAT) is True
+        assert refresh_queue.request_refresh(conn, local_user, "manual") is False
     assert [r["movie_id"] for r in _pending(pool, local_user)] == [HEAT]  # no film named: the old one stays
 
 

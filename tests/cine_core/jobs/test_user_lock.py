@@ -13,7 +13,7 @@ from worker.jobs import locked_job, locked_scout
 def _claimed_job(pool, user_id: str, movie_id: int | None = None) -> refresh_queue.Job:
     with transaction(pool) as conn:
         conn.execute("delete from recommendation_refresh_queue")
-        refresh_queue.enqueue(conn, user_id, "new_rating", movie_id=movie_id)
+        refresh_queue.request_refresh(conn, user_id, "new_rating", movie_id=movie_id)
     with transaction(pool) as conn:
         job = refresh_queue.claim_next(conn, "w1")
     assert job is not None
