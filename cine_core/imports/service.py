@@ -104,7 +104,7 @@ def _write(conn: psycopg.Connection, user_id: str, service: str,
     counts["diary_written"] = write_diary(conn, user_id, service, matched)
     counts["repeated_rows"] = len(matched) - len({m.id for _, m in matched})
     if counts["watched_written"] or counts["watchlist_written"]:  # reviews and diary dates teach no taste
-        refresh_queue.request_refresh(conn, TriggerType.IMPORT)  # coalesces with the ratings trigger's job
+        refresh_queue.request_refresh(conn, user_id, TriggerType.IMPORT)  # coalesces with the ratings trigger's job
     return counts
 
 
