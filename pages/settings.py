@@ -8,8 +8,10 @@ import streamlit as st
 
 from cine_core.app import settings as user_settings
 from cine_core.config import get_settings
+from cine_core.domain.regions import region_label
 from cine_core.domain.watch import UserSettings
 from ui import context
+from ui.account_panel import render_delete, render_download
 from ui.providers import remember_viewer_settings
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -26,7 +28,8 @@ with context.guarded("Loading your settings"):
 if current is not None:
     regions = user_settings.region_choices(config, current.region)
     region = st.selectbox("Your region", regions, index=regions.index(current.region), key="settings-region",
-                          help="Where-to-watch offers differ by country.")
+                          format_func=region_label,
+                          help="Where-to-watch offers differ by country. Type a country's name or code.")
     known: list[str] = []
     with context.guarded("Loading the streaming services"):
         known = user_settings.region_providers(pool, user.id, region)
@@ -64,3 +67,8 @@ if current is not None:
             user_settings.save_user_settings(pool, updated)
             remember_viewer_settings(updated)
             st.success("Settings saved.")
+
+st.divider()
+st.subheader("Your data")
+render_download(pool, user)
+render_delete(pool, user)

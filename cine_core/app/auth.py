@@ -32,7 +32,8 @@ class AppUser:
 
     id: str
     email: str | None
-    is_local: bool = False  # the no-login local user
+    is_local: bool = False  # no login: the local user or a household profile (cine_core.household)
+    name: str | None = None  # a household profile's name; None for accounts that sign in
 
 
 LOCAL_USER = AppUser(LOCAL_USER_ID, LOCAL_USER_EMAIL, is_local=True)

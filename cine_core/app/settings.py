@@ -10,6 +10,7 @@ from cine_core.config import Settings
 from cine_core.db import transaction, user_transaction
 from cine_core.digest import sent_log
 from cine_core.digest.tokens import verify_unsubscribe_token
+from cine_core.domain.regions import REGION_NAMES
 from cine_core.domain.watch import UserSettings
 from cine_core.settings import store
 
@@ -21,9 +22,11 @@ COMMON_REGIONS = ("US", "GB", "CA", "AU", "NZ", "IE", "DE", "AT", "CH", "FR", "B
 
 
 def region_choices(settings: Settings, current: str | None = None) -> list[str]:
-    """The picker's regions: the configured default first, then the person's own, then the common ones."""
+    """The picker's regions: the configured default first, then the person's own, the common ones, then every
+    region TMDB has by country name (the picker shows "Argentina (AR)": typing either finds it)."""
     first = [settings.default_region] + ([current.upper()] if current else [])
-    return list(dict.fromkeys(first + list(COMMON_REGIONS)))
+    everywhere = sorted(REGION_NAMES, key=REGION_NAMES.__getitem__)
+    return list(dict.fromkeys(first + list(COMMON_REGIONS) + everywhere))
 
 
 def load_user_settings(pool: ConnectionPool, user_id: str, settings: Settings) -> UserSettings:

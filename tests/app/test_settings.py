@@ -70,3 +70,37 @@ def test_an_invalid_email_is_refused_with_a_message(app, pool, local_user, smtp_
     app.button(key="settings-save").click().run()
     assert any("Saving your settings failed" in e.value for e in app.error)
     assert _row(pool, local_user) is None
+
+
+def test_a_region_is_shown_and_found_by_its_country_name(app):
+    from cine_core.domain.regions import find_region
+
+    app.switch_page("pages/settings.py").run()
+    picker = app.selectbox(key="settings-region")
+    assert "Argentina (AR)" in picker.options  # the picker's search matches the label: "Argentina" finds AR
+    assert find_region("argentina") == "AR" and find_region("AR") == "AR" and find_region("Narnia") is None
+    picker.set_value("AR").run()
+    app.button(key="settings-save").click().run()
+    assert app.selectbox(key="settings-region").value == "AR"
+
+
+def test_your_data_downloads_a_zip_and_deletion_shows_what_goes_first(app, pool, local_user):
+    import io
+    import zipfile
+
+    with transaction(pool) as conn:
+        conn.execute("insert into ratings (user_id, movie_id, rating) values (%s, 27205, 4)", (local_user,))
+    app.switch_page("pages/settings.py").run()
+    app.button(key="account-prepare").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    data = app.session_state["cine_export_zip"][1]
+    assert "ratings.csv" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert any("1 ratings" in m.value for m in app.markdown)
+    assert app.button(key="account-delete").disabled
+    app.text_input(key="account-confirm").set_value("DELETE").run()
+    app.button(key="account-delete").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("Your account is deleted" in s.value for s in app.success)
+    with transaction(pool) as conn:
+        assert conn.execute("select count(*) as n from ratings").fetchone()["n"] == 0
+        assert conn.execute("select count(*) as n from auth.users where id = %s", (local_user,)).fetchone()["n"] == 1
