@@ -12,8 +12,9 @@ from cine_core.app.film import FilmPage, load_film_page
 from cine_core.app.services import user_transaction
 from ui import context
 from ui.cards import render_grid
-from ui.format import RATING_OPTIONS, SOURCE_BADGES, poster_html, rating_label, time_ago
+from ui.format import SOURCE_BADGES, poster_html, rating_label, time_ago
 from ui.providers import render_where_to_watch
+from ui.rating_input import rating_slider
 
 SOURCE_NAMES = {"app": "in CineAI", "letterboxd": "imported from Letterboxd", "imdb": "imported from IMDb",
                 "trakt": "imported from Trakt"}
@@ -60,12 +61,13 @@ def _your_marks(page: FilmPage) -> None:
     elif page.watched_at is not None:
         st.markdown(f"You watched it {time_ago(page.watched_at)} and have not rated it.")
     slider, _ = st.columns([2, 1])
-    rating = slider.select_slider("Your rating", options=RATING_OPTIONS, format_func=rating_label, key="film-rating",
-                                  value=page.user_rating or 4.0)
+    with slider:  # an unrated film starts on "not rated", never on a pre-set 4★
+        rating = rating_slider(f"film-rating-{movie.id}", page.user_rating, rerun=True)
     save, remove, listed, _ = st.columns([1, 1, 1.4, 1.6])
     save.button("Save rating", type="primary", key="film-rate", on_click=context.run_action,
-                args=(actions.rate, pool, user.id, movie.id, rating),
-                kwargs={"success": f"Rated {movie.title}: {rating_label(rating)}"})
+                args=(actions.rate, pool, user.id, movie.id, rating), disabled=rating is None,
+                help="Slide to your stars first" if rating is None else None,
+                kwargs={"success": f"Rated {movie.title}: {rating_label(rating)}" if rating is not None else None})
     if page.user_rating is not None:
         remove.button("Remove my rating", key="film-unrate", on_click=context.run_action,
                       args=(actions.remove_rating, pool, user.id, movie.id),
@@ -102,6 +104,9 @@ if film_id is not None:
 if page is None:
     context.not_found("🎞️ Film", "This film is not in the catalog. Open a film from your picks, the library or the chat.")
 
+# The address follows the film: a film opened from "More like this" is the same page with another id, and
+# Streamlit leaves the browser's URL on the previous film unless the page says its query again.
+st.query_params["id"] = str(page.movie.id)
 st.title(page.movie.title)
 poster, details = st.columns([1, 2], gap="large")
 with poster:

@@ -1,4 +1,8 @@
-"""Library: search films, rate with half stars, the watchlist, the rating history, imports."""
+"""Library: search films, rate with half stars, the watchlist, the rating history, imports.
+
+Only the open tab is drawn, and its list one page at a time (searched, filtered and sorted in Postgres): a
+5,000-film watchlist and a 3,000-rating history cost a run what an empty library does.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,19 @@ import html
 
 import streamlit as st
 
-from cine_core.app import actions, dashboard, history
+from cine_core.app import actions, dashboard, history, library
 from cine_core.app.services import search_catalog_ids, search_film_ids, user_transaction
-from ui import context
-from ui.context import run_action
+from ui import context, pager
 from ui.format import RATING_OPTIONS, poster_html, rating_label
 from ui.import_panel import render_import
+from ui.rating_input import rating_select
 
 SEARCH_RESULTS = 20
+SEARCH_MAX = 100  # "More results" grows the list by SEARCH_RESULTS up to here
 SOURCE_NAMES = {"app": "CineAI", "letterboxd": "Letterboxd", "imdb": "IMDb", "trakt": "Trakt"}
-HISTORY_ROWS = 500
+FEEDBACK_ROWS = 200
 THUMB_PX = 60  # a search result's poster: enough to recognise the film, small enough for a list
+TABS = ["Search", "Watchlist", "History", "Import"]
 
 pool, user = context.page_setup()
 st.title("📚 Library")
@@ -26,7 +32,15 @@ settings = context.settings()
 
 def _rate_from_widget(movie_id: int, title: str, widget_key: str) -> None:
     value = st.session_state.get(widget_key)
-    run_action(actions.rate, pool, user.id, movie_id, value, success=f"Rated {title}: {rating_label(value)}")
+    if value is not None:
+        context.run_with_toast(actions.rate, pool, user.id, movie_id, value,
+                               done=f"Rated {title}: {rating_label(value)}")
+
+
+def _watched_from_widget(movie_id: int, title: str, widget_key: str | None) -> None:
+    value = st.session_state.get(widget_key) if widget_key else None
+    said = f"Rated {title}: {rating_label(value)}" if value is not None else f"Marked {title} as watched"
+    context.run_with_toast(actions.mark_watched, pool, user.id, movie_id, value, done=said)
 
 
 def _film_link(column, movie, *, note: str = "") -> None:
@@ -37,50 +51,110 @@ def _film_link(column, movie, *, note: str = "") -> None:
         column.markdown(f"<small>{html.escape(note)}</small>", unsafe_allow_html=True)
 
 
-def _stars(column, key: str, value: float | None) -> None:
-    column.select_slider("Your rating", options=RATING_OPTIONS, key=key, format_func=rating_label,
-                         value=value or 4.0, label_visibility="collapsed", on_change="ignore")  # Rate reads it
-
-
-def _watched_from_widget(movie_id: int, title: str, widget_key: str) -> None:
-    value = st.session_state.get(widget_key)
-    run_action(actions.mark_watched, pool, user.id, movie_id, value, success=f"Marked {title} as watched")
-
-
 def render_film_row(card: dashboard.Card, *, scope: str) -> None:
-    """Poster, title and year, your rating, a half-star rating input and the watchlist button for one film."""
+    """Poster, title and year, your rating (a menu: choosing stars saves them) and the watchlist button."""
     movie = card.movie
     with st.container(key=f"{scope}-row-{movie.id}"):
-        _film_row(card, scope=scope)
+        thumb, info, rating, keep = st.columns([1, 5, 3, 1], vertical_alignment="center")
+        thumb.markdown(f'<div style="max-width:{THUMB_PX}px">'
+                       f'{poster_html(movie.poster_url("w92"), movie.title, movie.year)}</div>', unsafe_allow_html=True)
+        mine = f"your rating: {rating_label(card.user_rating)}" if card.user_rating is not None else "not rated yet"
+        _film_link(info, movie, note=" · ".join(x for x in (", ".join(movie.genres[:3]), mine) if x))
+        key = f"{scope}-rating-{movie.id}"
+        with rating:
+            rating_select(key, card.user_rating, on_change=_rate_from_widget, args=(movie.id, movie.title, key))
+        if card.on_watchlist:
+            keep.button("✅", key=f"{scope}-unwatch-{movie.id}", help="On your watchlist: click to remove",
+                        on_click=context.run_with_toast, args=(actions.remove_from_watchlist, pool, user.id, movie.id),
+                        kwargs={"done": f"Removed {movie.title} from your watchlist"})
+        else:
+            keep.button("📌", key=f"{scope}-watch-{movie.id}", help="Add to watchlist",
+                        on_click=context.run_with_toast, args=(actions.add_to_watchlist, pool, user.id, movie.id),
+                        kwargs={"done": f"Added {movie.title} to your watchlist"})
 
 
-def _film_row(card: dashboard.Card, *, scope: str) -> None:
-    movie = card.movie
-    thumb, info, rating, rate, keep = st.columns([1, 5, 3, 1, 1], vertical_alignment="center")
-    thumb.markdown(f'<div style="max-width:{THUMB_PX}px">'
-                   f'{poster_html(movie.poster_url("w92"), movie.title, movie.year)}</div>', unsafe_allow_html=True)
-    mine = f"your rating: {rating_label(card.user_rating)}" if card.user_rating is not None else "not rated yet"
-    _film_link(info, movie, note=" · ".join(x for x in (", ".join(movie.genres[:3]), mine) if x))
-    rating_key = f"{scope}-rating-{movie.id}"
-    _stars(rating, rating_key, card.user_rating)
-    rate.button("Rate", key=f"{scope}-rate-{movie.id}", on_click=_rate_from_widget,
-                args=(movie.id, movie.title, rating_key))
-    if card.on_watchlist:
-        keep.button("✅", key=f"{scope}-unwatch-{movie.id}", help="Remove from watchlist",
-                    on_click=run_action, args=(actions.remove_from_watchlist, pool, user.id, movie.id))
-    else:
-        keep.button("📌", key=f"{scope}-watch-{movie.id}", help="Add to watchlist",
-                    on_click=run_action, args=(actions.add_to_watchlist, pool, user.id, movie.id),
-                    kwargs={"success": f"Added {movie.title} to your watchlist"})
+def _more_results() -> None:
+    st.session_state["library-search-limit"] = st.session_state.get("library-search-limit", SEARCH_RESULTS) + SEARCH_RESULTS
 
 
-def _search_online(text: str) -> list[int]:
-    """TMDB search (stores the films in the shared cache), only when asked for and online."""
-    return search_film_ids(pool, settings, text, limit=SEARCH_RESULTS)
+def _new_search() -> None:
+    st.session_state["library-search-limit"] = SEARCH_RESULTS
 
 
-def _edit_history(rated) -> None:
-    """Your ratings as an editable table: change a rating or tick Remove, then save once."""
+def search_tab() -> None:
+    text = st.text_input("Search films by title", key="library-search", placeholder="e.g. Blade Runner",
+                         on_change=_new_search)
+    if not text.strip():
+        return
+    limit = min(st.session_state.get("library-search-limit", SEARCH_RESULTS), SEARCH_MAX)
+    results: list[dashboard.Card] = []
+    with context.guarded("Searching"):
+        with user_transaction(pool, user.id) as conn:
+            results = dashboard.search_films(conn, user.id, text, limit=limit)
+            known = {c.movie.id for c in results}
+            forgiving = [i for i in search_catalog_ids(text, limit=limit) if i not in known]
+            results += dashboard.cards_for_movies(conn, user.id, forgiving)[: limit - len(results)]
+        if settings.tmdb_online and st.button("Search TMDB too", key="library-search-online"):
+            online_ids = search_film_ids(pool, settings, text, limit=SEARCH_RESULTS)
+            with user_transaction(pool, user.id) as conn:
+                known = {c.movie.id for c in results}
+                results += dashboard.cards_for_movies(conn, user.id, [i for i in online_ids if i not in known])
+    if not results:
+        st.info("No film in the catalog matches that title." + (
+            "" if settings.tmdb_online else " (Offline mode: only the bundled catalog is searched.)"))
+    for card in results:
+        render_film_row(card, scope="search")
+    if len(results) >= limit and limit < SEARCH_MAX:
+        st.button("More results", key="library-search-more", on_click=_more_results)
+
+
+def _list_controls(key: str, placeholder: str, sorts: dict[str, str]) -> tuple[str, str]:
+    """'Search within' and 'Sort by' for one list; changing either goes back to its first page."""
+    search, order = st.columns([3, 2], vertical_alignment="bottom")
+    text = search.text_input("Search within", key=f"{key}-search", placeholder=placeholder,
+                             on_change=pager.reset, args=(key,))
+    sort = order.selectbox("Sort by", list(sorts), format_func=sorts.get, key=f"{key}-sort",
+                           on_change=pager.reset, args=(key,))
+    return text, sort
+
+
+def watchlist_tab() -> None:
+    key = "wl"
+    text, sort = _list_controls(key, "Title in your watchlist", library.WATCHLIST_SORTS)
+    status = st.segmented_control("Show", list(library.WATCHLIST_STATUSES), format_func=library.WATCHLIST_STATUSES.get,
+                                  default="to_watch", required=True, key=f"{key}-status", on_change=pager.reset,
+                                  args=(key,), label_visibility="collapsed")
+    page = None
+    with context.guarded("Loading your watchlist"):
+        with user_transaction(pool, user.id) as conn:
+            page = library.watchlist_page(conn, user.id, text=text, status=status, sort=sort,
+                                          offset=pager.offset(key))
+    if page is None:
+        return
+    if not page.total:
+        st.caption("Nothing matches." if text.strip() or status != "to_watch"
+                   else "Nothing to watch on your list: use 📌 on any film.")
+        return
+    pager.render_pager(key, page)
+    for card in page.items:
+        movie = card.movie
+        with st.container(key=f"wl-row-{movie.id}"):
+            info, rating, seen, drop = st.columns([5, 3, 2, 1], vertical_alignment="center")
+            _film_link(info, movie, note=f"watched, rated {rating_label(card.user_rating)}" if card.user_rating
+                       else "watched" if card.watched_at else "to watch")
+            rating_key = f"wl-rating-{movie.id}"
+            with rating:  # stars mark it watched and rate it in one step
+                rating_select(rating_key, card.user_rating, on_change=_watched_from_widget,
+                              args=(movie.id, movie.title, rating_key))
+            seen.button("Watched ✓", key=f"wl-seen-{movie.id}", on_click=_watched_from_widget,
+                        args=(movie.id, movie.title, None), disabled=card.watched_at is not None)
+            drop.button("🗑️", key=f"wl-remove-{movie.id}", help="Remove from your watchlist",
+                        on_click=context.run_with_toast, args=(actions.remove_from_watchlist, pool, user.id, movie.id),
+                        kwargs={"done": f"Removed {movie.title} from your watchlist"})
+
+
+def _edit_history(rated, editor_key: str) -> None:
+    """One page of your ratings as an editable table: change a rating or tick Remove, then save once."""
     labels = [rating_label(v) for v in RATING_OPTIONS]
     by_label = dict(zip(labels, RATING_OPTIONS, strict=True))
     table = {
@@ -90,7 +164,7 @@ def _edit_history(rated) -> None:
         "From": [SOURCE_NAMES.get(r.source, r.source) for r in rated],
     }
     edited = st.data_editor(
-        table, hide_index=True, key="history-table", disabled=["Film", "Year", "Rated", "From"],
+        table, hide_index=True, key=editor_key, disabled=["Film", "Year", "Rated", "From"],
         column_config={"Rating": st.column_config.SelectboxColumn("Rating", options=labels, required=True),
                        "Remove": st.column_config.CheckboxColumn("Remove", help="Delete this rating")},
     )
@@ -100,64 +174,31 @@ def _edit_history(rated) -> None:
     if st.button(label, key="history-save", disabled=not changes, type="primary"):
         for r, value, drop in changes:
             if drop:
-                run_action(actions.remove_rating, pool, user.id, r.movie.id)
+                context.run_action(actions.remove_rating, pool, user.id, r.movie.id)
             else:
-                run_action(actions.rate, pool, user.id, r.movie.id, value)
-        context.flash("success", f"Saved {len(changes)} change(s) to your ratings")
+                context.run_action(actions.rate, pool, user.id, r.movie.id, value)
+        context.toast(f"Saved {len(changes)} change(s) to your ratings")
+        del st.session_state[editor_key]  # its edits are saved: the table starts clean on the new order
         st.rerun()
 
 
-search_tab, watchlist_tab, history_tab, import_tab = st.tabs(["Search", "Watchlist", "History", "Import"])
-
-with search_tab:
-    text = st.text_input("Search films by title", key="library-search", placeholder="e.g. Blade Runner")
-    if text.strip():
-        results: list[dashboard.Card] = []
-        with context.guarded("Searching"):
-            with user_transaction(pool, user.id) as conn:
-                results = dashboard.search_films(conn, user.id, text, limit=SEARCH_RESULTS)
-                known = {c.movie.id for c in results}
-                forgiving = [i for i in search_catalog_ids(text, limit=SEARCH_RESULTS) if i not in known]
-                results += dashboard.cards_for_movies(conn, user.id, forgiving)[: SEARCH_RESULTS - len(results)]
-            if settings.tmdb_online and st.button("Search TMDB too", key="library-search-online"):
-                online_ids = _search_online(text)
-                with user_transaction(pool, user.id) as conn:
-                    known = {c.movie.id for c in results}
-                    results += dashboard.cards_for_movies(conn, user.id, [i for i in online_ids if i not in known])
-        if not results:
-            st.info("No film in the catalog matches that title." + (
-                "" if settings.tmdb_online else " (Offline mode: only the bundled catalog is searched.)"))
-        for card in results:
-            render_film_row(card, scope="search")
-
-with watchlist_tab:
-    watchlist: list[dashboard.Card] = []
-    with context.guarded("Loading your watchlist"):
-        with user_transaction(pool, user.id) as conn:
-            watchlist = dashboard.list_watchlist(conn, user.id)
-    if not watchlist:
-        st.caption("Your watchlist is empty: use 📌 on any film.")
-    for card in watchlist:
-        movie = card.movie
-        info, rating, seen, drop = st.columns([5, 3, 2, 1], vertical_alignment="center")
-        _film_link(info, movie, note="watched" if card.watched_at else "to watch")
-        key = f"wl-rating-{movie.id}"
-        _stars(rating, key, card.user_rating)
-        seen.button("Watched ✓", key=f"wl-seen-{movie.id}", on_click=_watched_from_widget,
-                    args=(movie.id, movie.title, key), disabled=card.watched_at is not None)
-        drop.button("🗑️", key=f"wl-remove-{movie.id}", help="Remove", on_click=run_action,
-                    args=(actions.remove_from_watchlist, pool, user.id, movie.id))
-
-with history_tab:
-    rated, said = [], []
+def history_tab() -> None:
+    key = "history"
+    text, sort = _list_controls(key, "Title you rated", library.RATING_SORTS)
+    stars = st.select_slider("Stars", options=RATING_OPTIONS, value=(0.5, 5.0), format_func=rating_label,
+                             key=f"{key}-stars", on_change=pager.reset, args=(key,))
+    page, said = None, []
     with context.guarded("Loading your ratings"):
         with user_transaction(pool, user.id) as conn:
-            rated = history.list_rated(conn, user.id, limit=HISTORY_ROWS)
-            said = history.list_feedback(conn, user.id, limit=HISTORY_ROWS)
-    if not rated:
-        st.caption("No ratings yet.")
-    else:
-        _edit_history(rated)
+            page = library.ratings_page(conn, user.id, text=text, sort=sort, stars=stars, offset=pager.offset(key))
+            said = history.list_feedback(conn, user.id, limit=FEEDBACK_ROWS)
+    if page is not None:
+        if not page.total:
+            st.caption("No rating matches." if text.strip() or stars != (0.5, 5.0) else "No ratings yet.")
+        else:
+            pager.render_pager(key, page, noun="ratings")
+            # A table per page and filter: its edits are kept by row number, so they must not carry over.
+            _edit_history(page.items, f"history-table-{page.offset}-{sort}-{stars}-{library.fold(text)}")
     if said:
         st.subheader("What you told CineAI about films")
         st.dataframe(
@@ -171,5 +212,11 @@ with history_tab:
             key="feedback-table",
         )
 
-with import_tab:
-    render_import(pool=pool, user_id=user.id, key="library-import")
+
+# Only the open tab runs (`.open`): the others cost nothing until the person opens them.
+tabs = dict(zip(TABS, st.tabs(TABS, key="library-tab", on_change="rerun"), strict=True))
+for name, draw in (("Search", search_tab), ("Watchlist", watchlist_tab), ("History", history_tab),
+                   ("Import", lambda: render_import(pool=pool, user_id=user.id, key="library-import"))):
+    if tabs[name].open:
+        with tabs[name]:
+            draw()

@@ -21,12 +21,12 @@ from cine_core.app import actions
 from cine_core.app.dashboard import Card
 from cine_core.domain.errors import CineError
 from cine_core.domain.models import Movie
-from ui.context import flash
-from ui.format import RATING_OPTIONS, SOURCE_BADGES, poster_html, rating_label
+from ui.context import toast
+from ui.format import SOURCE_BADGES, poster_html, rating_label
 from ui.providers import render_where_to_watch
+from ui.rating_input import rating_slider
 
 GRID_COLUMNS = 4
-DEFAULT_STAR_RATING = 4.0
 POSTER_MAX_PX = 220
 _STATES = "_cine_card_states"  # {card key: CardState}: what the person changed since the page was drawn
 _FULL_RERUN = "_cine_card_full_rerun"
@@ -149,9 +149,9 @@ def _render_actions(card: Card, *, on_watchlist: bool, scope: str, pool: Connect
                       kwargs={"then": CardState(on_watchlist=True, note="📌 On your watchlist")})
     with st.popover("Seen it ★", width="stretch"):
         stars_key = f"{scope}-stars-{movie.id}"
-        # Sliding does not rerun anything (so the pop-over stays open); Save reads the value.
-        st.select_slider("Your rating", options=RATING_OPTIONS, key=stars_key, format_func=rating_label,
-                         value=card.user_rating or DEFAULT_STAR_RATING, on_change="ignore")
+        # Sliding does not rerun anything (so the pop-over stays open); Save reads the value. An unrated film
+        # starts on "not rated", never on a pre-set 4★.
+        rating_slider(stars_key, card.user_rating)
         st.button("Save rating", key=f"{scope}-rate-{movie.id}", type="primary",
                   on_click=_save_rating, args=(scope, movie, pool, user_id, stars_key, rating_reruns_page))
 
@@ -178,13 +178,17 @@ def _save_rating(scope: str, movie: Movie, pool: ConnectionPool, user_id: str, w
                  rerun_page: bool = True) -> None:
     value = st.session_state.get(widget_key)
     states = st.session_state.setdefault(_STATES, {})
+    if value is None:
+        states[f"{scope}-{movie.id}"] = CardState(error="Slide to your stars first, then save.")
+        return
     try:
         actions.rate(pool, user_id, movie.id, value)
     except CineError as exc:
         states[f"{scope}-{movie.id}"] = CardState(error=str(exc))
         return
     if rerun_page:
-        flash("success", f"Rated {movie.title}: {rating_label(float(value))}")
+        # A toast, where the person is looking: the card folds away and the page's top may be far above.
+        toast(f"Rated {movie.title}: {rating_label(float(value))}", icon="⭐")
         st.session_state[_FULL_RERUN] = True
     else:
         states[f"{scope}-{movie.id}"] = CardState(rating=float(value))

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 APP_POOL_MAX_SIZE = 4
 _FLASH_KEY = "_cine_flash"
+_TOAST_KEY = "_cine_toasts"
 _USER_KEY = "cine_user"
 _open_pools: list[ConnectionPool] = []  # so tests (and a clean shutdown) can close what the cache opened
 
@@ -97,7 +98,20 @@ def flash(kind: str, message: str) -> None:
     st.session_state.setdefault(_FLASH_KEY, []).append((kind, message))
 
 
+def toast(message: str, icon: str = "✅") -> None:
+    """Queue a toast: feedback where the person is looking (the corner of the screen), not at the top of a
+    page they may have scrolled far down (a card rated at the bottom of onboarding, a library row on page 7)."""
+    st.session_state.setdefault(_TOAST_KEY, []).append((message, icon))
+
+
+def show_toasts() -> None:
+    """Show queued toasts; a fragment calls it (its reruns skip the page's show_flashes)."""
+    for message, icon in st.session_state.pop(_TOAST_KEY, []):
+        st.toast(message, icon=icon)
+
+
 def show_flashes() -> None:
+    show_toasts()
     for kind, message in st.session_state.pop(_FLASH_KEY, []):
         if kind == "error":
             st.error(message, icon="⚠️")
@@ -117,6 +131,20 @@ def run_action(action: Callable[..., Any], *args: Any, success: str | None = Non
         return None
     if success:
         flash("success", success)
+    return result
+
+
+def run_with_toast(action: Callable[..., Any], *args: Any, done: str | None = None, **kwargs: Any) -> Any:
+    """`run_action` for lists drawn in fragments: the outcome (or the error) is a toast where the person is
+    looking, since a fragment's rerun does not redraw the page's flash messages."""
+    try:
+        result = action(*args, **kwargs)
+    except CineError as exc:
+        log.warning("Action %s failed: %s", getattr(action, "__name__", action), exc)
+        toast(str(exc), icon="⚠️")
+        return None
+    if done:
+        toast(done)
     return result
 
 

@@ -69,11 +69,7 @@ def load_film_page(conn: psycopg.Connection, user_id: str, movie_id: int) -> Fil
         movie = row_to_movie(row)
         pick = cur.execute(_sql("pick"), params).fetchone()
         said = cur.execute(_sql("said"), params).fetchall()
-        similar = cur.execute(_sql("more_like_this"), {
-            **params, "directors": list(movie.directors), "keywords": list(movie.keywords),
-            "genres": list(movie.genres[:2]) or ["—"], "all_genres": list(movie.genres),
-            "limit": MORE_LIKE_THIS,
-        }).fetchall()
+    similar = similar_films(conn, user_id, movie)
     return FilmPage(
         movie=movie,
         user_rating=float(row["user_rating"]) if row["user_rating"] is not None else None,
@@ -83,5 +79,22 @@ def load_film_page(conn: psycopg.Connection, user_id: str, movie_id: int) -> Fil
         pick=PickNote(float(pick["confidence"]), pick["reason"], pick["discovery_source"], pick["generated_at"],
                       pick["matcher"]) if pick else None,
         said=tuple(SaidNote(s["what_you_said"], s["conversation_type"], s["created_at"]) for s in said),
-        more_like_this=tuple(Card(movie=row_to_movie(r)) for r in similar),
+        more_like_this=similar,
     )
+
+
+def similar_films(conn: psycopg.Connection, user_id: str, movie: Movie, *,
+                  limit: int = MORE_LIKE_THIS) -> tuple[Card, ...]:
+    """"More like this": films close to `movie` that the viewer has not rated or watched, best first.
+
+    The one seam for the film page's similar films: today a catalog query (shared director, keywords within a
+    shared genre, genres, how well known); the picks' ranker (cine_core.recommend) can take its place here,
+    with the same signature, so similar films and picks agree.
+    """
+    with conn.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(_sql("more_like_this"), {
+            "user_id": user_id, "movie_id": movie.id, "directors": list(movie.directors),
+            "keywords": list(movie.keywords), "genres": list(movie.genres[:2]) or ["—"],
+            "all_genres": list(movie.genres), "limit": limit,
+        }).fetchall()
+    return tuple(Card(movie=row_to_movie(r)) for r in rows)

@@ -31,7 +31,10 @@ def test_film_page_shows_the_facts_and_the_people(app, pool, local_user):
 
 def test_rating_from_the_film_page_and_removing_it(app, pool, local_user):
     _open_film(app, HEAT)
-    app.select_slider(key="film-rating").set_value(4.5).run()
+    slider = app.select_slider(key=f"film-rating-{HEAT}")
+    assert slider.value is None and slider.options[0] == "☆ not rated"  # never a pre-set 4★
+    assert app.button(key="film-rate").disabled  # nothing to save until stars are chosen
+    slider.set_value(4.5).run()
     app.button(key="film-rate").click().run()
     with transaction(pool) as conn:
         rating = conn.execute("select rating from ratings where user_id = %s and movie_id = %s",
@@ -96,3 +99,12 @@ def test_more_like_this_needs_a_shared_genre_for_keywords_to_count(pool, local_u
     with transaction(pool) as conn:
         page = load_film_page(conn, local_user, 194)
     assert "Armageddon" not in [card.movie.title for card in page.more_like_this]
+
+
+def test_the_address_follows_the_film_shown(app, local_user):
+    _open_film(app, HEAT)
+    app.query_params["id"] = str(HEAT_DIRECTOR_FILM)  # what a "More like this" link does
+    app.switch_page("pages/film.py").run()
+    assert app.title[0].value == "Ali"
+    assert app.query_params["id"] == str(HEAT_DIRECTOR_FILM)
+    assert app.select_slider(key=f"film-rating-{HEAT_DIRECTOR_FILM}").value is None  # its own, empty rating

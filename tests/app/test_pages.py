@@ -23,6 +23,18 @@ def test_onboarding_lists_well_known_films_and_rating_one_counts(app, pool, loca
     assert "1 of 5 films rated" in app.get("progress")[0].proto.text
     assert first not in {b.key for b in app.button}  # rated films leave the grid
     assert [r["trigger_type"] for r in queue_rows(pool, local_user)] == ["new_rating"]
+    title = _rows(pool, "select title from movies where id = %s", movie_id)[0]["title"]
+    assert any(f"Rated {title}: ★★★½ 3.5" in t.value for t in app.toast)  # said where the person is looking
+
+
+def test_a_card_rating_starts_empty_and_saving_nothing_says_so(app, pool, local_user):
+    app.switch_page("pages/onboarding.py").run()
+    first = next(b.key for b in app.button if b.key and b.key.startswith("onboard-rate-"))
+    movie_id = int(first.rsplit("-", 1)[1])
+    assert app.select_slider(key=f"onboard-stars-{movie_id}").value is None  # never a pre-set 4★
+    app.button(key=first).click().run()
+    assert not _rows(pool, "select 1 from ratings where user_id = %s", local_user)
+    assert any("Slide to your stars first" in e.value for e in app.error)
 
 
 def test_chat_stores_the_conversation_and_shows_what_was_learned(app, pool, local_user):

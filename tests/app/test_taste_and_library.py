@@ -1,4 +1,5 @@
-"""Taste page charts, the removable profile items, the Library and rating validation."""
+"""Taste page charts, the removable profile items, the Library's imports and rating validation (the Library's
+lists: test_library_page.py)."""
 
 from __future__ import annotations
 
@@ -68,62 +69,6 @@ def test_taste_page_without_ratings_invites_to_rate(app):
     assert any("Rate a few films" in i.value for i in app.info)
 
 
-def test_library_search_rate_and_watchlist(app, pool, local_user):
-    app.switch_page("pages/library.py").run()
-    app.text_input(key="library-search").set_value("inception").run()
-    row = next(b.key for b in app.button if b.key and b.key.startswith("search-rate-"))
-    movie_id = int(row.rsplit("-", 1)[1])
-    assert _rows(pool, "select title from movies where id = %s", movie_id)[0]["title"] == "Inception"
-    app.select_slider(key=f"search-rating-{movie_id}").set_value(4.5).run()
-    app.button(key=row).click().run()
-    assert [float(r["rating"]) for r in _rows(pool, "select rating from ratings where movie_id = %s", movie_id)] == [4.5]
-    assert any("your rating: ★★★★½ 4.5" in m.value for m in app.markdown)
-    app.button(key=f"search-watch-{movie_id}").click().run()
-    assert _rows(pool, "select movie_id, watched_at from watchlist") == [{"movie_id": movie_id, "watched_at": None}]
-    app.button(key=f"wl-seen-{movie_id}").click().run()
-    assert _rows(pool, "select watched_at is not null as seen from watchlist") == [{"seen": True}]
-    app.select_slider(key=f"wl-rating-{movie_id}")  # the watchlist row rates with the same stars
-
-
-def test_search_results_show_poster_year_and_your_rating(app, pool, local_user):
-    amelie = _rows(pool, "select id, poster_path from movies where title = 'Amélie'")[0]
-    actions.rate(pool, local_user, amelie["id"], 3.5)
-    app.switch_page("pages/library.py").run()
-    app.text_input(key="library-search").set_value("amelie").run()
-    assert not app.exception
-    posters = [m.value for m in app.markdown if 'aria-label="Poster: Amélie"' in m.value]
-    assert len(posters) == 1
-    assert amelie["poster_path"] and f"w92{amelie['poster_path']}" in posters[0]  # TMDB's small image
-    assert any(link.proto.label == "Amélie (2001)" for link in app.get("page_link"))
-    assert any("your rating: ★★★½ 3.5" in m.value for m in app.markdown)
-
-
-def test_library_search_forgives_accents_and_finds_original_titles(app, local_user):
-    app.switch_page("pages/library.py").run()
-    app.text_input(key="library-search").set_value("amelie").run()
-    assert any(link.proto.label == "Amélie (2001)" for link in app.get("page_link"))
-    app.text_input(key="library-search").set_value("Låt den rätte komma in").run()
-    assert any(link.proto.label == "Let the Right One In (2008)" for link in app.get("page_link"))
-
-
-def test_history_is_an_editor_with_a_save_button_for_changes(app, pool, local_user):
-    actions.rate(pool, local_user, 27205, 4.0)
-    actions.rate(pool, local_user, 603, 3.0)
-    app.switch_page("pages/library.py").run()
-    assert app.button(key="history-save").disabled
-    assert app.button(key="history-save").label == "Change a rating or tick Remove, then save"
-    (table,) = [d for d in app.dataframe if "Remove" in d.value.columns]
-    assert set(table.value["Film"]) == {"The Matrix", "Inception"}
-
-
-def test_the_rating_control_offers_only_half_stars(app, local_user):
-    app.switch_page("pages/library.py").run()
-    app.text_input(key="library-search").set_value("inception").run()
-    row = next(b.key for b in app.button if b.key and b.key.startswith("search-rate-"))
-    slider = app.select_slider(key=f"search-rating-{row.rsplit('-', 1)[1]}")
-    assert len(slider.options) == 10 and slider.options[0].endswith(" 0.5") and slider.options[-1].endswith(" 5")
-
-
 def test_action_validation_and_db_check_give_the_same_message(pool, local_user):
     with pytest.raises(DataError) as from_app:
         actions.rate(pool, local_user, 27205, 4.3)
@@ -147,7 +92,9 @@ LETTERBOXD_RATINGS = (
 
 
 def test_import_runs_in_the_worker_and_shows_progress_then_the_summary(app, pool, local_user):
-    app.switch_page("pages/library.py").run()
+    app.switch_page("pages/library.py")
+    app.session_state["library-tab"] = "Import"  # only the open tab is drawn
+    app.run()
     app.get("file_uploader")[-1].upload("ratings.csv", LETTERBOXD_RATINGS.encode(), "text/csv")
     app.run()
     app.button(key="library-import-run").click().run()
@@ -172,7 +119,9 @@ def test_import_runs_in_the_worker_and_shows_progress_then_the_summary(app, pool
 
 
 def test_a_broken_import_file_shows_one_clear_error(app, pool, local_user):
-    app.switch_page("pages/library.py").run()
+    app.switch_page("pages/library.py")
+    app.session_state["library-tab"] = "Import"  # only the open tab is drawn
+    app.run()
     app.get("file_uploader")[-1].upload("ratings.csv", b"\x00\x01binary junk" * 50, "text/csv")
     app.run()
     app.button(key="library-import-run").click().run()
