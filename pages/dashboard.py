@@ -26,6 +26,8 @@ AUTO_REFRESH_EVERY_SECONDS = 600.0  # ask at most this often per session, so an 
 ONBOARDING_RATINGS = 5
 PICK_COLUMNS = 3
 REFRESH_REQUESTED = "refresh_requested_at"
+POLL_SECONDS = 2.0  # how often the page looks for a set of picks on its way (one small query)
+WATCH_FOR_AT_MOST = timedelta(minutes=10)  # then the person reloads: a worker that slow is shown on Status
 
 
 def _load(pool, user_id: str, mood: str | None) -> dashboard.Dashboard:
@@ -60,15 +62,32 @@ def _refresh_button(container, label: str, key: str, pool, user_id: str) -> None
 
 
 def _refresh_progress(state: dashboard.UserState) -> None:
-    """Say what the Refresh button is doing: still working, or the new picks are in."""
+    """Say what the Refresh button is doing: still working (the page then watches for the new set), or it is in."""
     requested = st.session_state.get(REFRESH_REQUESTED)
     if requested is None:
         return
     if state.picks_generated_at is not None and state.picks_generated_at >= requested:
         st.session_state.pop(REFRESH_REQUESTED, None)
         st.success(f"Your new picks are in ({time_ago(state.picks_generated_at)}).", icon="✨")
-    elif state.refresh_waiting:
-        st.caption("🔄 Picking a new set… it replaces these as soon as it is ready (reload in a few seconds).")
+    elif state.refresh_waiting and datetime.now(UTC) - requested < WATCH_FOR_AT_MOST:
+        _watch_for_new_picks(pool, user.id, requested,
+                             "🔄 Picking a new set… it replaces these here as soon as it is ready.")
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _watch_for_new_picks(pool, user_id: str, since: datetime | None, waiting_text: str) -> None:
+    """While a refresh is on its way, poll the newest pick's time (one cheap query every few seconds, nothing
+    drawn but a line) and redraw the page when picks newer than `since` land, or the refresh gives up. The
+    fragment exists only in runs that call it, so the polling stops once the new set is shown."""
+    with context.guarded("Checking for new picks"):
+        with user_transaction(pool, user_id) as conn:
+            poll = dashboard.poll_refresh(conn, user_id)
+        landed = poll.picks_generated_at is not None and (since is None or poll.picks_generated_at > since)
+        gave_up = poll.refresh_failed_at is not None and not poll.refresh_waiting and (
+            since is None or poll.refresh_failed_at > since)
+        if landed or gave_up:
+            st.rerun(scope="app")
+    st.caption(waiting_text)
 
 
 def _refresh_failed_notice(pool, user_id: str, state: dashboard.UserState) -> None:
@@ -106,6 +125,8 @@ if data is not None:
         if not data.state.picks_available:
             if not data.state.refresh_gave_up:
                 _auto_refresh(pool, user.id)
+                if data.state.refresh_waiting:  # the first picks appear here by themselves
+                    _watch_for_new_picks(pool, user.id, None, "🔄 Preparing your first picks…")
                 if data.state.rating_count:
                     st.warning("Your personal picks are being prepared in the background. Meanwhile, here are the "
                                "catalog's best-rated popular films you have not rated yet.", icon="⏳")

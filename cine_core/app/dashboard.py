@@ -125,6 +125,21 @@ def load_user_state(conn: psycopg.Connection, user_id: str) -> UserState:
                      bool(row["refresh_waiting"]), row["refresh_failed_at"], row["taste_stamp"])
 
 
+@dataclass(frozen=True, slots=True)
+class RefreshPoll:
+    """The cheap read the dashboard repeats while new picks are on their way."""
+
+    picks_generated_at: datetime | None
+    refresh_waiting: bool
+    refresh_failed_at: datetime | None
+
+
+def poll_refresh(conn: psycopg.Connection, user_id: str) -> RefreshPoll:
+    """The newest stored pick's time and the refresh queue's state for the user (a `user_transaction`)."""
+    row = conn.execute(_sql("refresh_poll"), {"user_id": user_id}).fetchone()
+    return RefreshPoll(row["picks_generated_at"], bool(row["refresh_waiting"]), row["refresh_failed_at"])
+
+
 def _unseen_films(conn: psycopg.Connection, user_id: str, query: str, *, pool_size: int, limit: int,
                   min_votes: int) -> list[Card]:
     rows = conn.execute(

@@ -14,7 +14,7 @@ where r.user_id = %(user_id)s
   and (r.feedback is null or r.feedback not in ('down', 'not_interested'))
   and not exists (select 1 from public.film_feedback f where f.user_id = %(user_id)s and f.movie_id = r.movie_id
                     and f.kind in ('down', 'not_interested', 'seen'))
-order by r.confidence desc, r.movie_id
+order by r.position nulls last, r.confidence desc, r.movie_id
 limit %(limit)s;
 
 -- name: picks_for_mood
@@ -34,7 +34,7 @@ where r.user_id = %(user_id)s
                     and f.kind in ('down', 'not_interested', 'seen'))
   and not m.genres && %(excludes)s
   and (m.keywords && %(keywords)s or (not %(needs_keyword)s and m.genres && %(genres)s))
-order by r.confidence desc, r.movie_id
+order by r.position nulls last, r.confidence desc, r.movie_id
 limit %(limit)s;
 
 -- name: user_state
@@ -124,3 +124,10 @@ from (select movie_id from public.ratings where user_id = %(user_id)s
       union select movie_id from public.film_feedback where user_id = %(user_id)s and kind = 'up') f
 join public.movies m on m.id = f.movie_id
 cross join lateral unnest(m.directors || m.top_cast[1:3]) n;
+
+-- name: refresh_poll
+-- What the dashboard polls every few seconds while a refresh is on its way: the newest stored pick and the queue
+-- state, nothing else (two index lookups; no picks, films or taste stamp).
+select (select max(generated_at) from public.recommendations where user_id = %(user_id)s) as picks_generated_at,
+       r.waiting as refresh_waiting, r.last_failed_at as refresh_failed_at
+from public.my_refresh_state(%(user_id)s) r;

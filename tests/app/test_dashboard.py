@@ -153,7 +153,7 @@ def test_manual_refresh_button_enqueues(app, pool, local_user):
     app.button(key="refresh-picks").click().run()
     assert [r["trigger_type"] for r in queue_rows(pool, local_user)] == ["manual"]
     assert any("Refresh requested" in s.value for s in app.success)
-    assert any("Picking a new set" in c.value for c in app.caption)
+    assert any("replaces these here as soon as it is ready" in c.value for c in app.caption)  # no "reload"
     insert_picks(pool, local_user, popular_ids(pool, 12, offset=12), age=timedelta(seconds=-5))  # the worker's set
     app.run()
     assert any("Your new picks are in" in s.value for s in app.success)
@@ -195,3 +195,17 @@ def test_failure_older_than_the_picks_is_not_shown(app, pool, local_user):
     insert_picks(pool, local_user, popular_ids(pool, 12))
     app.run()
     assert not app.error
+
+
+def test_the_refresh_poll_sees_the_queue_and_the_newest_pick(pool, local_user):
+    from cine_core.app import actions, dashboard
+    from cine_core.db import user_transaction
+
+    with user_transaction(pool, local_user) as conn:
+        before = dashboard.poll_refresh(conn, local_user)
+    assert (before.picks_generated_at, before.refresh_waiting) == (None, False)
+    actions.request_manual_refresh(pool, local_user)
+    insert_picks(pool, local_user, popular_ids(pool, 3), age=timedelta(seconds=0))
+    with user_transaction(pool, local_user) as conn:
+        after = dashboard.poll_refresh(conn, local_user)
+    assert after.refresh_waiting and after.picks_generated_at is not None
