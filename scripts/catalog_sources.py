@@ -16,6 +16,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project root, for its pure domain modules
+from cine_core.domain.people import join_name_parts  # noqa: E402
+
 log = logging.getLogger(__name__)
 
 csv.field_size_limit(sys.maxsize)
@@ -71,6 +74,8 @@ def _float(value: str | None) -> float | None:
 
 def _split(value: str | None, sep: str, *, repair: bool = False) -> list[str]:
     parts = [p.strip() for p in (value or "").split(sep) if p.strip()]
+    if sep == ",":  # "Kelvin Harrison, Jr." is one name
+        parts = list(join_name_parts(parts))
     return [repair_mojibake(p) for p in parts] if repair else parts
 
 

@@ -1,4 +1,8 @@
-"""The bundled offline catalog (cine_core/films/data/catalog.jsonl.gz, ~34k films through mid-2025) as Movies.
+"""The bundled offline catalog (cine_core/films/data/catalog.jsonl.gz, ~44k films of every decade) as Movies.
+
+Where the catalog filled a gap from outside TMDB, the film says so in `Movie.enrichment["catalog"]`:
+`genres_inferred` (no source had genres: inferred from keywords and overview), `people_from` (directors / cast
+from a streaming catalogue or Wikipedia) and `wikipedia` (the article, for attribution under CC BY-SA).
 
 Pure: no database here. Rebuild the file with `python scripts/build_catalog.py`; `CatalogSource`
 (catalog_source.py) serves it through the MovieSource interface when there is no TMDB key, and
@@ -16,10 +20,12 @@ from datetime import date
 from pathlib import Path
 
 from cine_core.domain.models import Movie
+from cine_core.domain.people import join_name_parts
 
 log = logging.getLogger(__name__)
 
 CATALOG_FILE = Path(__file__).resolve().parent / "data" / "catalog.jsonl.gz"
+WIKIPEDIA_URL = "https://en.wikipedia.org/wiki/"
 
 
 def catalog_version(path: Path = CATALOG_FILE) -> str:
@@ -55,8 +61,8 @@ def _record_to_movie(record: dict) -> Movie:
         overview=record.get("overview", ""),
         genres=tuple(record.get("genres", ())),
         keywords=tuple(record.get("keywords", ())),
-        directors=tuple(record.get("directors", ())),
-        cast=tuple(record.get("cast", ())),
+        directors=join_name_parts(record.get("directors", ())),  # "Kelvin Harrison", "Jr." is one name
+        cast=join_name_parts(record.get("cast", ())),
         runtime=record.get("runtime"),
         original_language=record.get("original_language"),
         popularity=float(record.get("popularity", 0.0)),
@@ -67,6 +73,19 @@ def _record_to_movie(record: dict) -> Movie:
         original_title=record.get("original_title"),
         certification=record.get("certification"),
         popular_rank=record.get("popular_rank"),
+        enrichment=_catalog_notes(record),
         source="catalog",
     )
+
+
+def _catalog_notes(record: dict) -> dict | None:
+    """What the catalog filled in from outside TMDB (None for most films)."""
+    notes = {}
+    if record.get("genres_inferred"):
+        notes["genres_inferred"] = True
+    if record.get("people_from"):
+        notes["people_from"] = list(record["people_from"])
+    if record.get("wikipedia"):
+        notes["wikipedia"] = WIKIPEDIA_URL + record["wikipedia"]
+    return {"catalog": notes} if notes else None
 

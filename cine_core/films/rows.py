@@ -18,6 +18,7 @@ from psycopg.types.json import Jsonb
 
 from cine_core.db.named_sql import load_named_queries
 from cine_core.domain.models import Movie
+from cine_core.domain.people import join_name_parts
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +67,8 @@ def row_to_movie(row: Mapping[str, Any]) -> Movie:
         overview=row.get("overview") or "",
         genres=tuple(row.get("genres") or ()),
         keywords=tuple(row.get("keywords") or ()),
-        directors=tuple(row.get("directors") or ()),
-        cast=tuple(row.get("top_cast") or ()),
+        directors=join_name_parts(row.get("directors") or ()),  # rows stored split at a comma read whole
+        cast=join_name_parts(row.get("top_cast") or ()),
         runtime=row.get("runtime"),
         original_language=row.get("original_language"),
         popularity=float(row.get("popularity") or 0.0),

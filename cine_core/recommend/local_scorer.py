@@ -81,7 +81,7 @@ def confidences(raw: np.ndarray, known: np.ndarray, n_rated: int, config: Matche
     usable = np.asarray(known, dtype=bool) & np.isfinite(raw)
     fitted = fitted_confidence(standardise(raw, usable, config), config)
     out = 0.5 + (fitted - 0.5) * evidence_factor(n_rated, config)
-    return np.where(usable, np.clip(out, MIN_SCORABLE_CONFIDENCE, 1.0), UNSCORABLE_CONFIDENCE)
+    return np.where(usable, np.clip(out, MIN_SCORABLE_CONFIDENCE, 0.99), UNSCORABLE_CONFIDENCE)
 
 
 class LocalMatcher:

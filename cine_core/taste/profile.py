@@ -1,5 +1,10 @@
 """Pure construction of a TasteProfile from ratings and chat insights (no I/O).
 
+One click never outweighs a history (issue 23.4): a 👍/👎 weighs like one rating made at that moment (the
+same recency decay), a dislike of a genre, topic or person needs evidence across films (at least two
+disliked films in a history of 20+ ratings, and never more liked ones, counted over the whole history), and
+in such a history a favourite person needs two liked films. Names are whole ("Kelvin Harrison Jr.").
+
 How ratings are weighted was decided by bench/quality.py, not by intuition: positive-only weights
 (a film rated below the pivot teaches nothing about what to recommend) beat "rating minus the user's mean"
 by a wide margin, and recency counted in ratings (the 10th-latest rating weighs half) beat a 90-day clock.
@@ -17,6 +22,7 @@ from datetime import datetime
 
 from cine_core.domain.insights import ChatInsights
 from cine_core.domain.models import Movie, RatedMovie, TasteProfile
+from cine_core.domain.people import is_name_suffix, join_name_parts
 from cine_core.domain.vocabulary import canonical_genre
 
 log = logging.getLogger(__name__)
@@ -30,6 +36,11 @@ SECONDS_PER_DAY = 86_400.0
 # 👍 / 👎 weigh like a fresh 4.5★ / a fresh dislike of the same strength. They teach genres, topics and people
 # (what a film is), never release years: a thumbs says nothing about the era someone watches.
 FEEDBACK_WEIGHT = 1.5
+# In a history this long, one film is not evidence: a dislike needs MIN_DISLIKED_FILMS disliked films having the
+# feature, a favourite person MIN_FAVOURITE_FILMS liked ones. (In a short history one film is all there is.)
+EVIDENCE_FROM_RATINGS = 20
+MIN_DISLIKED_FILMS = 2
+MIN_FAVOURITE_FILMS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +49,7 @@ class FilmFeedback:
 
     movie: Movie
     kind: str  # 'up' | 'down'
+    at: datetime | None = None  # when it was given: it ages like a rating made then
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,19 +100,53 @@ def _newer_counts(rated: Sequence[RatedMovie]) -> list[int]:
     return [dated if r.rated_at is None else bisect.bisect_left(newest_first, -r.rated_at.timestamp()) for r in rated]
 
 
-def _shares(movies: Sequence[Movie], weights: Sequence[float], features) -> dict:
+def _feedback_weights(feedback: Sequence[FilmFeedback], rated: Sequence[RatedMovie],
+                      config: ProfileConfig) -> list[float]:
+    """±FEEDBACK_WEIGHT, aged like a rating given at the same moment (ratings made after it count as newer)."""
+    newest_first = sorted(-r.rated_at.timestamp() for r in rated if r.rated_at is not None)
+    weights = []
+    for item in feedback:
+        weight = FEEDBACK_WEIGHT if item.kind == "up" else -FEEDBACK_WEIGHT
+        if config.half_life_ratings and item.at is not None:
+            newer = bisect.bisect_left(newest_first, -item.at.timestamp())
+            weight *= 0.5 ** (newer / config.half_life_ratings)
+        weights.append(weight)
+    return weights
+
+
+def _shares(movies: Sequence[Movie], weights: Sequence[float], features, *, min_liked: int = 1,
+            min_disliked: int = 1) -> dict:
     """Share of the positive weight carried by films having each feature, in [-1, 1]; negative weights
-    (dislikes) subtract their share of max(positive, negative) weight, so one 👎 cannot outweigh many likes."""
+    (dislikes) subtract their share of max(positive, negative) weight, so one 👎 cannot outweigh many likes.
+
+    Evidence across films, counted over the whole history whatever its age: a feature ends below zero only
+    when `min_disliked` disliked films have it and no more liked ones do (one 👎 on Mufasa against Soul, Luca
+    and Coco lowers Animation, never makes it a dislike); it ends above zero only when `min_liked` liked films
+    have it."""
     positive_total = sum(w for w in weights if w > 0) or 1.0
     negative_total = max(-sum(w for w in weights if w < 0), positive_total) or 1.0
     sums: dict = defaultdict(float)
+    liked: dict = defaultdict(int)
+    disliked: dict = defaultdict(int)
     for movie, weight in zip(movies, weights, strict=True):
         if weight == 0:
             continue
         total = positive_total if weight > 0 else negative_total
         for feature in set(features(movie)):
             sums[feature] += weight / total
-    return {k: max(-1.0, min(1.0, v)) for k, v in sums.items() if v != 0}
+            if weight > 0:
+                liked[feature] += 1
+            else:
+                disliked[feature] += 1
+    kept = {}
+    for feature, value in sums.items():
+        if value < 0 and (disliked[feature] < min_disliked or disliked[feature] < liked[feature]):
+            continue
+        if value > 0 and liked[feature] < min_liked:
+            continue
+        if value != 0:
+            kept[feature] = max(-1.0, min(1.0, value))
+    return kept
 
 
 def _lower(names: Iterable[str]) -> list[str]:
@@ -108,7 +154,7 @@ def _lower(names: Iterable[str]) -> list[str]:
 
 
 def _people(movie: Movie) -> list[str]:
-    return _lower(movie.directors) + _lower(movie.cast[:3])
+    return _lower(join_name_parts(movie.directors)) + _lower(join_name_parts(movie.cast)[:3])
 
 
 def _top(values: Mapping, limit: int) -> dict:
@@ -153,10 +199,13 @@ def build_profile(
     films = [r.movie for r in rated]
     thumbs = [f for f in feedback if f.kind in ("up", "down") and f.movie.id not in {m.id for m in films}]
     liked = [*films, *(f.movie for f in thumbs)]
-    signed = [*weights, *(FEEDBACK_WEIGHT if f.kind == "up" else -FEEDBACK_WEIGHT for f in thumbs)]
-    genres = _shares(liked, signed, lambda m: _lower(m.genres))
-    keywords = _shares(liked, signed, lambda m: _lower(m.keywords))
-    people = _shares(liked, signed, _people)
+    signed = [*weights, *_feedback_weights(thumbs, rated, config)]
+    long_history = len(rated) >= EVIDENCE_FROM_RATINGS
+    dislike_needs = MIN_DISLIKED_FILMS if long_history else 1
+    genres = _shares(liked, signed, lambda m: _lower(m.genres), min_disliked=dislike_needs)
+    keywords = _shares(liked, signed, lambda m: _lower(m.keywords), min_disliked=dislike_needs)
+    people = _shares(liked, signed, _people, min_disliked=dislike_needs,
+                     min_liked=MIN_FAVOURITE_FILMS if long_history else 1)
     decades = _shares(films, weights, lambda m: [m.decade] if m.decade else [])
     visual_style: dict[str, float] = {}
     themes: dict[str, float] = {}
@@ -170,7 +219,8 @@ def build_profile(
         for name in insight.genres_disliked:
             _nudge(genres, canonical_genre(name), False)
         for person in insight.people:
-            _nudge(people, person.name.strip().lower(), person.sentiment == "like")
+            if not is_name_suffix(person.name):  # "Jr." alone is no one
+                _nudge(people, person.name.strip().lower(), person.sentiment == "like")
         for style in insight.visual_style:
             _nudge(visual_style, style.style, style.sentiment == "positive")
         for theme in insight.themes_liked:

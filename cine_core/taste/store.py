@@ -117,7 +117,7 @@ def load_feedback(conn, user_id) -> list[FilmFeedback]:
     """The user's 👍 / 👎 with their films, oldest first (not interested / seen it teach no taste)."""
     with conn.cursor(row_factory=dict_row) as cur:
         rows = cur.execute(_sql("thumbs"), (user_id,)).fetchall()
-    return [FilmFeedback(row_to_movie(row), row["feedback_kind"]) for row in rows]
+    return [FilmFeedback(row_to_movie(row), row["feedback_kind"], row["feedback_at"]) for row in rows]
 
 
 def load_insights(conn, user_id) -> list[ChatInsights]:

@@ -7,7 +7,7 @@ select m.*, r.rating as user_rating, r.rated_at as user_rated_at, r.source as ra
 
 -- name: thumbs
 -- 👍 / 👎 (film_feedback 'up' / 'down') with their films, oldest first; never ratings.
-select m.*, f.kind as feedback_kind from public.film_feedback f join public.movies m on m.id = f.movie_id
+select m.*, f.kind as feedback_kind, f.created_at as feedback_at from public.film_feedback f join public.movies m on m.id = f.movie_id
  where f.user_id = %s and f.kind in ('up', 'down') order by f.created_at, f.movie_id;
 
 -- name: insights

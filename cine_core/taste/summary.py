@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cine_core.domain.models import TasteProfile
+from cine_core.domain.people import is_name_suffix
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ def summarize(profile: TasteProfile, names: Mapping[str, str] | None = None) -> 
         return tuple(
             SummaryItem(f"{prefix}:{k}", label_for(f"{prefix}:{k}", profile, names), float(v))
             for k, v in _ranked(values, positive=positive, limit=limit)
-            if f"{prefix}:{k}" not in profile.removed
+            if f"{prefix}:{k}" not in profile.removed and not (prefix == "person" and is_name_suffix(k))
         )
 
     people = items("person", profile.people, limit=MAX_PEOPLE) + items("person", profile.people, positive=False)
