@@ -49,9 +49,10 @@ if night.state == "paired":
     st.stop()
 
 if user.is_local:
-    # Said plainly and first: in personal mode a code can be made but nobody else can redeem it.
+    # Personal mode: a code could be made but nobody else could ever redeem it, so none is offered.
     st.info("A movie night needs two accounts. Without sign-in everyone here is the same local user: set "
             "SUPABASE_URL and SUPABASE_ANON_KEY, then each of you signs in with their own account.", icon="👥")
+    st.stop()
 if night.state == "ended":
     st.info(f"Your movie night with {plain(night.partner_name or 'your friend')} has ended.")
 st.markdown("Pick a film together: CineAI suggests films neither of you has seen that you should both like. "

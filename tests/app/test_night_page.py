@@ -7,6 +7,9 @@ from cine_core.app import night as movie_night
 from cine_core.config import get_settings
 from cine_core.db import transaction
 from cine_core.night import refresh_stale_pair
+import pytest
+
+from cine_core.app.auth import AppUser
 from tests.cine_core.night.conftest import (
     ALEX_DISMISSED,
     ALEX_RATED,
@@ -19,6 +22,28 @@ from tests.cine_core.night.conftest import (
 
 SAM_FILMS = ("Collateral", "Interstellar", "The Prestige", "Arrival")
 ALEX_FILMS = ("Heat", "The Dark Knight", "Se7en", "The Departed")
+
+
+@pytest.fixture
+def app(app, local_user, monkeypatch):
+    """The page as a signed-in person sees it (Supabase Auth configured): personal mode offers no invite."""
+    monkeypatch.setenv("SUPABASE_URL", "https://cine-test.supabase.co")
+    monkeypatch.setenv("SUPABASE_ANON_KEY", "anon-test-key")
+    get_settings.cache_clear()
+    app.session_state["cine_user"] = AppUser(local_user, "alex@example.com")
+    return app
+
+
+def test_personal_mode_says_it_needs_two_accounts_and_offers_no_invite_code(app_env, local_user):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP_FILE, TIMEOUT_SECONDS
+
+    personal = AppTest.from_file(APP_FILE, default_timeout=TIMEOUT_SECONDS)
+    personal.switch_page("pages/night.py").run()
+    assert not personal.exception
+    assert any("needs two accounts" in i.value for i in personal.info)
+    assert not [b for b in personal.button if b.label in ("Create an invite code", "Join")]
 
 
 def _button(app, label: str):
