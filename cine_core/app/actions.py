@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 # Same words as the DB's CHECK message (db._CONSTRAINT_MESSAGES), so the UI and the DB agree.
 INVALID_RATING_MESSAGE = "a rating must be between 0.5 and 5 stars in half-star steps"
 QUERIES_FILE = Path(__file__).with_suffix(".sql")
+FEEDBACK_WORDS = {Feedback.UP: "👍 more like this", Feedback.DOWN: "👎 less like this",
+                  Feedback.NOT_INTERESTED: "🚫 not interested", Feedback.SEEN: "seen it"}
 
 
 def _sql(name: str) -> str:
@@ -69,7 +71,8 @@ def give_feedback(pool: ConnectionPool, user_id: str, movie_id: int, feedback: F
         if kind is not Feedback.SEEN:  # the pick's own column knows up / down / not_interested
             conn.execute(_sql("feedback_on_pick"), (str(kind), user_id, movie_id))
         queued = request_refresh(conn, user_id, TriggerType.FEEDBACK)
-    log.info("User %s gave %s on film %s", user_id, kind, movie_id)
+    # The verdict by name: "gave up on film" read as if the person had abandoned it.
+    log.info("User %s said %s (%s) about film %s", user_id, FEEDBACK_WORDS[kind], kind.value, movie_id)
     return queued
 
 

@@ -29,5 +29,7 @@ def build_movie_source(settings: Settings, pool: ConnectionPool | None = None) -
         )
     from cine_core.films.catalog_source import shared_catalog_source
 
-    log.info("Movie data: offline catalog (no TMDB key)")
+    # The worker builds a source on every import poll (every few seconds): announcing it each time filled the
+    # log (636 lines in 53 min). cine_core.config says "using the bundled offline catalog" once per process.
+    log.debug("Movie data: offline catalog (no TMDB key)")
     return shared_catalog_source()

@@ -209,3 +209,14 @@ def test_the_refresh_poll_sees_the_queue_and_the_newest_pick(pool, local_user):
     with user_transaction(pool, local_user) as conn:
         after = dashboard.poll_refresh(conn, local_user)
     assert after.refresh_waiting and after.picks_generated_at is not None
+
+
+def test_a_thumbs_up_is_logged_as_what_it_means(pool, local_user, caplog):
+    import logging
+
+    from cine_core.app import actions
+
+    caplog.set_level(logging.INFO, logger="cine_core.app.actions")
+    actions.give_feedback(pool, local_user, popular_ids(pool, 1)[0], "up")
+    (line,) = [r.getMessage() for r in caplog.records if "about film" in r.getMessage()]
+    assert "👍 more like this (up)" in line and "gave up" not in line

@@ -46,3 +46,13 @@ def test_the_launchers_embedded_url_is_described_as_embedded(tmp_path):
     assert embedded.describe_sources()["database"].startswith("embedded Postgres")
     remote = Settings(_env_file=None, cine_data_dir=tmp_path, database_url="postgresql://u:p@db.example.com/x")
     assert remote.describe_sources()["database"] == "DATABASE_URL"
+
+
+def test_building_the_offline_movie_source_again_logs_nothing_new(caplog):
+    from cine_core.films.source import build_movie_source
+
+    caplog.set_level(logging.INFO)
+    settings = Settings(_env_file=None)
+    for _ in range(3):  # the worker's import poll builds one every few seconds
+        build_movie_source(settings)
+    assert not [r for r in caplog.records if "offline catalog" in r.getMessage()]
