@@ -18,6 +18,7 @@ from typing import Any
 import psycopg
 
 from cine_core.app.read_cache import VersionedCache
+from cine_core.app.starter import spread
 from cine_core.db.named_sql import load_named_queries
 from cine_core.domain.chat_turn import RequestSpec
 from cine_core.domain.models import Movie, Pick
@@ -154,9 +155,22 @@ def list_fallback_films(conn: psycopg.Connection, user_id: str, *, limit: int = 
                          min_votes=FALLBACK_MIN_VOTES)
 
 
+STARTER_POOL = 300  # the most-voted well-liked films the starter set is spread from
+STARTER_MIN_AVERAGE = 7.0  # well liked: a first rating should be of a film people remember fondly or not
+
+
 def list_onboarding_films(conn: psycopg.Connection, user_id: str, *, limit: int = 24) -> list[Card]:
-    """Well-known films (most votes) a new user is likely to have seen, not yet rated."""
-    return _unseen_films(conn, user_id, "onboarding_films", pool_size=limit, limit=limit, min_votes=0)
+    """Well-known films a new user is likely to have seen, not yet rated, spread over decades, genres,
+    languages, directors and series (cine_core.app.starter); the most-voted films fill in if the pool runs dry."""
+    rows = conn.execute(_sql("starter_pool"), {"user_id": user_id, "min_votes": 0, "min_average": STARTER_MIN_AVERAGE,
+                                               "pool_size": STARTER_POOL}).fetchall()
+    cards = {row["id"]: _card(row) for row in rows}
+    chosen = [cards[m.id] for m in spread([c.movie for c in cards.values()], limit)]
+    if len(chosen) < limit:
+        shown = set(cards)
+        chosen += [c for c in _unseen_films(conn, user_id, "onboarding_films", pool_size=limit * 2, limit=limit * 2,
+                                            min_votes=0) if c.movie.id not in shown][: limit - len(chosen)]
+    return chosen
 
 
 def search_films(conn: psycopg.Connection, user_id: str, text: str, *, limit: int = 20) -> list[Card]:

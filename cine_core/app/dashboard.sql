@@ -131,3 +131,20 @@ cross join lateral unnest(m.directors || m.top_cast[1:3]) n;
 select (select max(generated_at) from public.recommendations where user_id = %(user_id)s) as picks_generated_at,
        r.waiting as refresh_waiting, r.last_failed_at as refresh_failed_at
 from public.my_refresh_state(%(user_id)s) r;
+
+-- name: starter_pool
+-- The best-known well-liked films the user has not rated or dismissed: the pool the starter set is spread from
+-- (cine_core.app.starter), best known first.
+select m.*, ur.rating as user_rating, w.added_at as watchlist_added_at, w.watched_at as watchlist_watched_at
+from (
+  select c.* from public.movies c
+  where c.vote_count >= %(min_votes)s and c.vote_average >= %(min_average)s
+    and not exists (select 1 from public.ratings x where x.user_id = %(user_id)s and x.movie_id = c.id)
+    and not exists (select 1 from public.film_feedback x where x.user_id = %(user_id)s
+                      and x.movie_id = c.id and x.kind in ('down', 'not_interested', 'seen'))
+  order by c.vote_count desc, c.id
+  limit %(pool_size)s
+) m
+left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id
+left join public.watchlist w on w.user_id = %(user_id)s and w.movie_id = m.id
+order by m.vote_count desc, m.id;
