@@ -13,11 +13,42 @@ from pathlib import Path
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
+from streamlit.runtime.pages_manager import PagesManager
+
+APP_PAGES = [
+    ("pages/dashboard.py", "Today's picks", "🎬"),
+    ("pages/onboarding.py", "Get started", "👋"),
+    ("pages/chat.py", "Chat", "💬"),
+    ("pages/taste.py", "Your taste", "📊"),
+    ("pages/library.py", "Library", "📚"),
+    ("pages/night.py", "Movie night", "🍿"),
+    ("pages/settings.py", "Settings", "⚙️"),
+    ("pages/status.py", "Status", "🩺"),
+]
+# Reached from a film's title or a person's name, not from the menu.
+HIDDEN_PAGES = [("pages/film.py", "Film", "🎞️"), ("pages/person.py", "People", "🎭")]
+
+# A film's title link wraps instead of ending in "…": "Captain America: Civil War (20…" hid the year on cards.
+# On a phone: every button and link at least 44 px (fingers, not a mouse pointer; 👍 was 20 px), and no chart
+# toolbar (it covered the chart's title and a finger cannot hover it away).
+PAGE_STYLE = """<style>
+[data-testid='stPageLink-NavLink'] span, [data-testid='stPageLink-NavLink'] p
+  {white-space: normal; overflow: visible; text-overflow: clip;}
+@media (max-width: 640px) {
+  [data-testid='stMain'] button, [data-testid='stSidebar'] button, [data-testid='stPageLink-NavLink'],
+  [data-testid='stSidebarNav'] a {min-height: 44px; min-width: 44px;}
+  .modebar-container {display: none !important;}
+}
+</style>"""
 
 st.set_page_config(page_title="CineAI", page_icon="🎬", layout="wide")
-# A film's title link wraps instead of ending in "…": "Captain America: Civil War (20…" hid the year on cards.
-st.html("<style>[data-testid='stPageLink-NavLink'] span, [data-testid='stPageLink-NavLink'] p"
-        " {white-space: normal; overflow: visible; text-overflow: clip;}</style>")
+if PagesManager.uses_pages_directory:
+    # The server's first run: Streamlit's pages/ discovery has just put the raw file names ("dashboard",
+    # "onboarding") in the sidebar, and the real menu comes only after the imports and the database below
+    # (seconds on a cold start). Hide the menu until then.
+    st.navigation([st.Page(path, title=title, default=path == "pages/dashboard.py")
+                   for path, title, _ in APP_PAGES + HIDDEN_PAGES], position="hidden")
+st.html(PAGE_STYLE)
 
 
 def _copy_secrets_to_env() -> None:
@@ -42,19 +73,6 @@ from ui.unsubscribe import requested_token, unsubscribe_page  # noqa: E402
 settings = get_settings()
 if not logging.getLogger().handlers:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-APP_PAGES = [
-    ("pages/dashboard.py", "Today's picks", "🎬"),
-    ("pages/onboarding.py", "Get started", "👋"),
-    ("pages/chat.py", "Chat", "💬"),
-    ("pages/taste.py", "Your taste", "📊"),
-    ("pages/library.py", "Library", "📚"),
-    ("pages/night.py", "Movie night", "🍿"),
-    ("pages/settings.py", "Settings", "⚙️"),
-    ("pages/status.py", "Status", "🩺"),
-]
-# Reached from a film's title or a person's name, not from the menu.
-HIDDEN_PAGES = [("pages/film.py", "Film", "🎞️"), ("pages/person.py", "People", "🎭")]
 
 database_problem: CineError | None = None
 try:
