@@ -21,6 +21,7 @@ APP_PAGES = [
     ("pages/chat.py", "Chat", "💬"),
     ("pages/taste.py", "Your taste", "📊"),
     ("pages/library.py", "Library", "📚"),
+    ("pages/diary.py", "Diary", "📔"),
     ("pages/night.py", "Movie night", "🍿"),
     ("pages/settings.py", "Settings", "⚙️"),
     ("pages/status.py", "Status", "🩺"),

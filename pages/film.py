@@ -12,6 +12,7 @@ from cine_core.app.film import FilmPage, load_film_page
 from cine_core.app.services import user_transaction
 from ui import context
 from ui.cards import render_grid
+from ui.diary import film_diary_section
 from ui.format import SOURCE_BADGES, poster_html, rating_label, time_ago
 from ui.providers import render_where_to_watch
 from ui.rating_input import rating_slider
@@ -117,6 +118,7 @@ with details:
     render_where_to_watch(page.movie, pool=pool, user_id=user.id, detailed=True)
     _why(page)
 _your_marks(page)
+film_diary_section(pool, user.id, page.movie)  # your watches and what you wrote (ui/diary.py)
 if page.more_like_this:
     st.subheader("More like this")
     render_grid(list(page.more_like_this), scope="film-more", pool=pool, user_id=user.id, columns=3)

@@ -1,12 +1,14 @@
-"""Your taste in charts: what the ratings and the learned profile say."""
+"""Your taste in charts: what the ratings and the learned profile say, and your year in review."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from cine_core.app import dashboard, history
+from cine_core.app import dashboard, diary, history
+from cine_core.app.year_review import year_in_review
 from cine_core.app.services import load_profile, user_transaction
 from ui import charts, context
+from ui.diary import render_year_in_review
 from ui.taste_panel import render_taste_panel
 
 pool, user = context.page_setup()
@@ -20,6 +22,11 @@ with context.guarded("Loading your taste"):
         profile = load_profile(conn, user.id)
         points = history.list_calibration(conn, user.id)
         summary = dashboard.load_taste_summary(conn, user.id)
+        years = sorted({m.month.year for m in diary.list_months(conn, user.id)}, reverse=True)
+        review = None
+        if years:
+            year = st.selectbox("Year in review", options=years, key="taste-year") if len(years) > 1 else years[0]
+            review = year_in_review(conn, user.id, year)
     loaded = True
 
 if loaded:
@@ -41,5 +48,7 @@ if loaded:
         else:
             right.caption("Once you rate films CineAI recommended, a chart here shows how well the confidence "
                           "matched your rating.")
+    if review is not None:
+        render_year_in_review(review)
     with st.expander("Edit what I've learned", expanded=False):
         render_taste_panel(summary, pool=pool, user_id=user.id, scope="taste-page")

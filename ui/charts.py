@@ -18,10 +18,19 @@ TOP_PEOPLE = 10
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 320}
 
 
+def _count_axis(most: int) -> dict:
+    """A count axis with whole-number ticks only, listed explicitly (about five, whatever the largest count):
+    left to Plotly, a small range got ticks at 1.5, 2, 2.5 that ',d' printed as "2 2 3"."""
+    most = max(1, int(most or 0))
+    step = max(1, math.ceil(most / 5))
+    ticks = list(range(0, most + step, step))
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": [f"{t:,}" for t in ticks],
+            "range": [0, ticks[-1] * 1.05], "rangemode": "tozero"}
+
+
 def _whole_films(fig: go.Figure, most: int) -> go.Figure:
-    """A count axis ticks whole films only (no '0.5 films'), about five ticks whatever the largest count."""
-    step = max(1, math.ceil(int(most or 0) / 5))
-    return fig.update_yaxes(tick0=0, dtick=step, tickformat=",d", rangemode="tozero")
+    """A count axis ticks whole films only (no '0.5 films')."""
+    return fig.update_yaxes(**_count_axis(most))
 
 
 def genre_affinity(genres: Mapping[str, float]) -> go.Figure:
@@ -54,9 +63,9 @@ def ratings_over_time(rated: Sequence[RatedMovie]) -> go.Figure:
     fig.add_bar(x=by_month["month"], y=by_month["films"], name="films rated", marker_color="#8ab17d")
     fig.add_scatter(x=by_month["month"], y=by_month["average"], name="average rating", yaxis="y2",
                     mode="lines+markers", line={"color": "#264653"})
-    step = max(1, math.ceil(int(by_month["films"].max() if len(by_month) else 0) / 5))  # whole films only
+    most = int(by_month["films"].max()) if len(by_month) else 0
     fig.update_layout(title="Ratings over time", xaxis={"type": "category"},
-                      yaxis={"title": "films", "tick0": 0, "dtick": step, "tickformat": ",d", "rangemode": "tozero"},
+                      yaxis={"title": "films", **_count_axis(most)},
                       yaxis2={"title": "average ★", "overlaying": "y", "side": "right", "range": [0, 5.2],
                               "tickmode": "array", "tickvals": [0, 1, 2, 3, 4, 5], "showgrid": False},
                       legend={"orientation": "h"}, **_LAYOUT)
@@ -93,3 +102,24 @@ def calibration(points: Sequence[CalibrationPoint]) -> go.Figure:
     fig.add_scatter(x=[0, 1], y=[0, 5], mode="lines", line={"dash": "dash", "color": "gray"},
                     name="calibrated", hoverinfo="skip")
     return fig.update_layout(**_LAYOUT, showlegend=False)
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def watches_per_month(per_month: Sequence[int], year: int) -> go.Figure:
+    """The diary's watches in each month of one year."""
+    frame = pd.DataFrame({"month": list(MONTHS), "watches": list(per_month)})
+    fig = px.bar(frame, x="month", y="watches", title=f"Films watched per month, {year}",
+                 color_discrete_sequence=["#8ab17d"])
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(MONTHS))
+    return _whole_films(fig.update_layout(**_LAYOUT), max(per_month, default=0))
+
+
+def watches_by_decade(decades: Sequence[tuple[int, int]]) -> go.Figure:
+    """Watches of the year by the decade the films were made."""
+    frame = pd.DataFrame({"decade": [f"{d}s" for d, _ in decades], "watches": [n for _, n in decades]})
+    fig = px.bar(frame, x="decade", y="watches", title="Decades of the films you watched",
+                 color_discrete_sequence=["#2a9d8f"])
+    fig.update_xaxes(type="category")
+    return _whole_films(fig.update_layout(**_LAYOUT), max((n for _, n in decades), default=0))

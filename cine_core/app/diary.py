@@ -79,8 +79,9 @@ def _watch(row) -> Watch:
 
 
 def _review(row, *, with_movie: bool = False) -> Review:
-    return Review(review_id=row["review_id"], body=row["body"], rating=_float(row["rating"]),
-                  watched_on=row["watched_on"], written_at=row["written_at"], source=row["source"],
+    rating = row["review_rating"] if with_movie else row["rating"]  # movies has no `rating`; be explicit anyway
+    return Review(review_id=row["review_id"], body=row["body"], rating=_float(rating),
+                  watched_on=row["watched_on"], written_at=row["written_at"], source=row["review_source"],
                   movie=row_to_movie(row) if with_movie else None)
 
 

@@ -26,13 +26,14 @@ where d.user_id = %(user_id)s and d.watched_on >= %(start)s and d.watched_on < %
 order by d.watched_on desc, d.id desc;
 
 -- name: film_reviews
-select r.id::text as review_id, r.body, r.rating, r.watched_on, r.written_at, r.source
+select r.id::text as review_id, r.body, r.rating, r.watched_on, r.written_at, r.source as review_source
 from public.film_reviews r
 where r.user_id = %(user_id)s and r.movie_id = %(movie_id)s
 order by coalesce(r.watched_on, r.written_at::date) desc, r.written_at desc;
 
 -- name: reviews
-select r.id::text as review_id, r.body, r.rating, r.watched_on, r.written_at, r.source, m.*
+select r.id::text as review_id, r.body, r.rating as review_rating, r.watched_on, r.written_at,
+       r.source as review_source, m.*
 from public.film_reviews r join public.movies m on m.id = r.movie_id
 where r.user_id = %(user_id)s
 order by r.written_at desc

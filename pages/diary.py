@@ -1,0 +1,49 @@
+"""Your diary: every watch by month (rewatches counted, the rating then, what you wrote), and your reviews."""
+
+from __future__ import annotations
+
+from calendar import month_name
+
+import streamlit as st
+
+from cine_core.app import diary
+from cine_core.app.services import user_transaction
+from ui import context
+from ui.diary import render_month, render_reviews
+
+REVIEWS_SHOWN = 100
+
+pool, user = context.page_setup()
+st.title("📔 Diary")
+context.show_flashes()
+
+months, reviews, watches, month = [], [], [], None
+with context.guarded("Loading your diary"):
+    with user_transaction(pool, user.id) as conn:
+        months = diary.list_months(conn, user.id)
+        reviews = diary.list_reviews(conn, user.id, limit=REVIEWS_SHOWN)
+        if months:
+            labels = {m.month: f"{month_name[m.month.month]} {m.month.year} · {m.watches:,}" for m in months}
+            month = st.selectbox("Month", options=[m.month for m in months], format_func=labels.get,
+                                 key="diary-month")
+            watches = diary.month_watches(conn, user.id, month)
+
+if not months and not reviews:
+    st.info("No dated watches yet. Import your Letterboxd diary (or Trakt history, IMDb ratings) on the Library "
+            "page, or open a film and use **Seen it: log a watch**.")
+    st.page_link("pages/library.py", label="Import your history", icon="📚")
+else:
+    total = sum(m.watches for m in months)
+    st.caption(f"{total:,} watches over {len(months):,} months · {len(reviews):,}"
+               f"{'+' if len(reviews) == REVIEWS_SHOWN else ''} reviews")
+    by_month, written = st.tabs(["By month", "What you wrote"])
+    with by_month:
+        if month is not None:
+            render_month(month, watches)
+        else:
+            st.caption("No dated watches yet.")
+    with written:
+        if reviews:
+            render_reviews(reviews)
+        else:
+            st.caption("You have not written about a film yet.")
