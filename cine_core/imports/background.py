@@ -11,6 +11,7 @@ from psycopg_pool import ConnectionPool
 from cine_core.db import transaction
 from cine_core.domain.errors import CineError
 from cine_core.domain.protocols import MovieSource
+from cine_core.imports.lookup_budget import LookupBudget
 from cine_core.imports.service import import_bytes
 from cine_core.jobs import import_jobs
 from cine_core.jobs.import_jobs import ClaimedImport
@@ -55,7 +56,8 @@ def run_import_job(pool: ConnectionPool, job: ClaimedImport, worker_id: str, sou
                 import_jobs.report_progress(conn, job, worker_id, done, total)
 
     try:
-        report = import_bytes(pool, job.content, job.file_name, job.user_id, source=source, progress=progress)
+        budget = LookupBudget(source)  # one search per distinct title, a bounded number of calls per import
+        report = import_bytes(pool, job.content, job.file_name, job.user_id, source=budget, progress=progress)
     except ImportStopped as exc:
         _hand_back(pool, job, worker_id)
         log.info("Import job %s (%s) handed back: %s", job.id, job.file_name, exc)
@@ -69,7 +71,8 @@ def run_import_job(pool: ConnectionPool, job: ClaimedImport, worker_id: str, sou
         _settle(pool, job, report=None, error=f"The import failed unexpectedly ({type(exc).__name__}); nothing was changed")
         return False
     _settle(pool, job, report=report.to_json(), error=None)
-    log.info("Import job %s done: %s", job.id, report.summary())
+    log.info("Import job %s done (%d lookups, %d refused by the budget): %s", job.id, budget.calls, budget.refused,
+             report.summary())
     return True
 
 

@@ -6,7 +6,6 @@ clear line; no other exception escapes (tests feed random and mutated files to `
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path, PurePosixPath
 
@@ -16,7 +15,7 @@ from cine_core.imports.imdb import is_imdb_header, parse_imdb_csv
 from cine_core.imports.letterboxd import is_letterboxd_header, parse_letterboxd_csv
 from cine_core.imports.rows import ParsedFile
 from cine_core.imports.text import check_size, decode_text, read_csv
-from cine_core.imports.trakt import parse_trakt
+from cine_core.imports.trakt import parse_trakt_json
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +44,7 @@ def parse_bytes(data: bytes, name: str) -> ParsedFile:
 def _parse_single(data: bytes, name: str) -> ParsedFile:
     text = decode_text(data, name)
     if text.lstrip("\ufeff \t\r\n").startswith(("[", "{")):
-        return parse_trakt(_json(text, name), name)
+        return parse_trakt_json(text.lstrip("\ufeff").encode("utf-8"), name)  # streamed, capped like a CSV
     header, rows = read_csv(text, name)
     if is_letterboxd_header(header):
         return parse_letterboxd_csv(header, rows, name)
@@ -56,11 +55,3 @@ def _parse_single(data: bytes, name: str) -> ParsedFile:
         "Expected Letterboxd 'Date,Name,Year,Letterboxd URI…', IMDb 'Const,Your Rating,…' or Trakt JSON."
     )
 
-
-def _json(text: str, name: str):
-    try:
-        return json.loads(text)
-    except RecursionError as exc:
-        raise ImportFileError(f"{name} is JSON nested too deeply to be an export") from exc
-    except ValueError as exc:
-        raise ImportFileError(f"{name} is not valid JSON: {str(exc).splitlines()[0][:120]}") from exc

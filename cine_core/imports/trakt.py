@@ -13,14 +13,18 @@ Shows, seasons and episodes are counted by type and skipped.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections import Counter
 from types import MappingProxyType
 from typing import Any
 
+import ijson
+
 from cine_core.domain.errors import ImportFileError
 from cine_core.imports.rows import ImportRow, ParsedFile, RowKind
+from cine_core.imports.text import MAX_ROWS
 from cine_core.imports.values import is_unrated, parse_when, parse_year, rating_from_ten
 
 log = logging.getLogger(__name__)
@@ -29,30 +33,131 @@ _SECTION_KINDS = {"ratings": "rating", "rated": "rating", "watched": "watched", 
                   "watchlist": "watchlist"}
 _NON_FILM_KEYS = ("show", "episode", "season", "person")
 _WRAPPERS = ("data", "items", "results")
+MAX_DEPTH = 32  # a Trakt item is 4 levels deep
+LENIENT_MAX_BYTES = 4_000_000  # non-standard JSON (NaN, Infinity) is parsed whole only below this size
+
+
+def parse_trakt_json(data: bytes, name: str) -> ParsedFile:
+    """The ImportRows of a Trakt JSON export, read as a stream (ijson): one item in memory at a time, never
+    the whole document, and at most MAX_ROWS items (the CSV formats' cap), or an ImportFileError.
+
+    JSON that only Python's own parser reads (NaN, Infinity, as some tools write) is parsed whole when it
+    is small (LENIENT_MAX_BYTES), within the same row cap.
+    """
+    try:
+        sections = _stream_sections(data, name)
+        found = _Found(name)
+        for hint, prefix in sections:
+            for item in ijson.items(data, prefix, use_float=True):
+                found.add(item, hint)
+    except (ijson.JSONError, ValueError) as exc:
+        if len(data) <= LENIENT_MAX_BYTES:
+            return parse_trakt(_lenient_json(data, name), name)
+        raise ImportFileError(f"{name} is not valid JSON: {_first_line(exc)}") from exc
+    return found.parsed()
+
+
+def _lenient_json(data: bytes, name: str) -> Any:
+    try:
+        return json.loads(data)
+    except RecursionError as exc:
+        raise ImportFileError(f"{name} is JSON nested too deeply to be an export") from exc
+    except ValueError as exc:
+        raise ImportFileError(f"{name} is not valid JSON: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).splitlines() or ["cut short"])[0][:120]
 
 
 def parse_trakt(payload: Any, name: str) -> ParsedFile:
-    """The ImportRows (and skipped reasons) of decoded Trakt JSON."""
-    rows, skipped, not_films = [], [], Counter()
+    """The ImportRows (and skipped reasons) of already decoded Trakt JSON."""
+    found = _Found(name)
     for hint, items in _sections(payload, name):
         if not isinstance(items, list):
             raise ImportFileError(f"{name}: expected a list of items in the Trakt export")
-        for index, item in enumerate(items):
-            if not isinstance(item, dict):
-                skipped.append(f"{name} item {index + 1}: not an object")
-                continue
-            other = _non_film_type(item)
-            if other:
-                not_films[other] += 1
-                continue
-            row, why = _item_to_row(item, hint)
-            if row is not None:
-                rows.append(row)
-            else:
-                skipped.append(f"{name} item {index + 1}: {why}")
-    if not rows and not skipped and not not_films:
-        raise ImportFileError(f"{name} holds no Trakt items")
-    return ParsedFile("trakt", tuple(rows), tuple(skipped), MappingProxyType(dict(not_films)))
+        for item in items:
+            found.add(item, hint)
+    return found.parsed()
+
+
+class _Found:
+    """Rows, skipped reasons and non-film counts, item by item, within the row cap."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.rows: list[ImportRow] = []
+        self.skipped: list[str] = []
+        self.not_films: Counter[str] = Counter()
+        self.items = 0
+
+    def add(self, item: Any, hint: str | None) -> None:
+        self.items += 1
+        if self.items > MAX_ROWS:
+            raise ImportFileError(f"{self.name} has more than {MAX_ROWS:,} items; split it and import the parts")
+        if not isinstance(item, dict):
+            self.skipped.append(f"{self.name} item {self.items}: not an object")
+            return
+        other = _non_film_type(item)
+        if other:
+            self.not_films[other] += 1
+            return
+        row, why = _item_to_row(item, hint)
+        if row is not None:
+            self.rows.append(row)
+        else:
+            self.skipped.append(f"{self.name} item {self.items}: {why}")
+
+    def parsed(self) -> ParsedFile:
+        if not self.rows and not self.skipped and not self.not_films:
+            raise ImportFileError(f"{self.name} holds no Trakt items")
+        return ParsedFile("trakt", tuple(self.rows), tuple(self.skipped), MappingProxyType(dict(self.not_films)))
+
+
+def _stream_sections(data: bytes, name: str) -> list[tuple[str | None, str]]:
+    """(kind hint, ijson prefix of the items) per list of items, by the rules of _sections, from one pass
+    over the basic parse events (nothing is built; nesting deeper than MAX_DEPTH is refused first, since
+    ijson's prefixes grow with depth)."""
+    shapes = _top_shapes(data, name)
+    hint = next((kind for key, kind in _SECTION_KINDS.items() if key in name.lower()), None)
+    if shapes.get("") == "start_array":
+        return [(hint, "item")]
+    if shapes.get("") != "start_map":
+        raise ImportFileError(f"{name} is JSON but not a Trakt export (expected a list of items or ratings/watched/watchlist)")
+    wrapper = next((k for k in _WRAPPERS if shapes.get(k) == "start_array"), None)
+    if wrapper is not None:
+        return [(hint, f"{wrapper}.item")]
+    inner = "movies." if shapes.get("movies") == "start_map" else ""
+    found = [(kind, f"{inner}{key}") for key, kind in _SECTION_KINDS.items() if f"{inner}{key}" in shapes]
+    if not found:
+        raise ImportFileError(f"{name} is JSON but not a Trakt export (expected a list of items or ratings/watched/watchlist)")
+    if any(shapes[prefix] != "start_array" for _, prefix in found):
+        raise ImportFileError(f"{name}: expected a list of items in the Trakt export")
+    return [(kind, f"{prefix}.item") for kind, prefix in found]
+
+
+def _top_shapes(data: bytes, name: str) -> dict[str, str]:
+    """What the document, its keys and the keys of its `movies` object hold: prefix -> 'start_array' |
+    'start_map' | 'scalar' (first occurrence)."""
+    shapes: dict[str, str] = {}
+    stack: list[str | None] = []  # per open container: its prefix while it is a map within two levels, else None
+    key = ""
+    for event, value in ijson.basic_parse(data):
+        if event == "map_key":
+            key = value
+            continue
+        if event in ("end_map", "end_array"):
+            stack.pop()
+            continue
+        parent = stack[-1] if stack else None
+        prefix = "" if not stack else (f"{parent}.{key}" if parent else key) if parent is not None else None
+        if prefix is not None:
+            shapes.setdefault(prefix, event if event in ("start_array", "start_map") else "scalar")
+        if event in ("start_map", "start_array"):
+            stack.append(prefix if event == "start_map" and len(stack) < 2 else None)
+            if len(stack) > MAX_DEPTH:
+                raise ImportFileError(f"{name} is JSON nested too deeply to be an export")
+    return shapes
 
 
 def _sections(payload: Any, name: str) -> list[tuple[str | None, Any]]:

@@ -145,7 +145,7 @@ def test_failing_job_is_logged_recorded_and_does_not_stop_the_pass(job_log, db_u
                       CINE_TEST_FAIL_USERS=local_user)
     assert done.returncode == 0
     assert "Traceback" in done.stderr and "hook exploded" in done.stderr
-    assert "1 job(s) done, 1 failed" in done.stdout
+    assert "1 job(s) done, 1 failed" in done.stdout, done.stderr[-4000:]
     with pool.connection() as conn:
         row = conn.execute("select status, attempts, last_error from recommendation_refresh_queue").fetchone()
     assert row["status"] == "pending" and row["attempts"] == 1 and "hook exploded" in row["last_error"]

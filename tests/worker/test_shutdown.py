@@ -1,0 +1,44 @@
+"""SIGTERM: a worker exits within 2 s idle (even during its warm-up) and within 10 s busy, handing its job
+back (#24.6). Real `python -m worker` processes."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+from cine_core.db import transaction
+from cine_core.jobs import refresh_queue
+from tests.worker.test_worker import scalar, wait_for
+
+FAST = ("--beat-seconds", "0.5", "--dead-after-seconds", "3", "--poll-seconds", "0.5")
+
+
+def _stop_seconds(process) -> tuple[float, int]:
+    started = time.monotonic()
+    process.proc.send_signal(signal.SIGTERM)
+    code = process.proc.wait(timeout=60)
+    return time.monotonic() - started, code
+
+
+def test_an_idle_worker_exits_within_two_seconds_even_while_warming_up(pool, db_url, workers):
+    worker = workers(db_url, *FAST)
+    wait_for(lambda: scalar(pool, "select count(*) from worker_heartbeat"), timeout=90, what="worker start")
+    took, code = _stop_seconds(worker)
+    assert code == 0, worker.output()
+    assert took < 2.0, f"exit took {took:.1f} s"
+
+
+def test_a_busy_worker_exits_within_ten_seconds_and_hands_its_job_back(job_log, db_url, local_user, workers):
+    pool = job_log
+    worker = workers(db_url, *FAST, "--no-scout", "--job", "tests.worker.hooks:slow", CINE_TEST_JOB_SECONDS="120")
+    with transaction(pool) as conn:
+        refresh_queue.request_refresh(conn, local_user, "manual")
+    wait_for(lambda: scalar(pool, "select count(*) from test_job_log where phase = 'started'"), timeout=90,
+             what="the job to start")
+    took, code = _stop_seconds(worker)
+    assert code == 0, worker.output()
+    assert took < 10.0, f"exit took {took:.1f} s"
+    with transaction(pool) as conn:
+        rows = conn.execute("select status, attempts, locked_by from recommendation_refresh_queue").fetchall()
+    assert rows == [{"status": "pending", "attempts": 0, "locked_by": None}]
+    assert "handed back" in worker.output()
