@@ -1,4 +1,4 @@
-"""The pages' doors into the feature packages: the pool, user transactions, chat, imports, search, profile.
+"""The pages' doors into the feature packages: the pool, user transactions, imports, search, profile.
 
 `app.py`, `pages/` and `ui/` import only `cine_core.app`, `cine_core.domain` and `cine_core.config` (an
 import-linter contract in pyproject.toml), so everything they need from deeper packages passes here.
@@ -10,7 +10,6 @@ import logging
 
 from psycopg_pool import ConnectionPool
 
-from cine_core.chat.service import ChatResult, learn_from_conversation, learned_line
 from cine_core.config import Settings
 from cine_core.db import open_app_pool as _open_app_pool
 from cine_core.db import user_transaction
@@ -27,9 +26,8 @@ from cine_core.taste.summary import SummaryItem, TasteSummary
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "ChatResult", "ImportReport", "ImportStatus", "SummaryItem", "TasteSummary", "latest_import",
-    "learn_from_conversation", "learned_line", "load_profile", "open_app_pool", "search_catalog_ids",
-    "search_film_ids", "submit_import", "user_transaction",
+    "ImportReport", "ImportStatus", "SummaryItem", "TasteSummary", "latest_import", "load_profile", "open_app_pool",
+    "search_catalog_ids", "search_film_ids", "submit_import", "user_transaction",
 ]
 
 

@@ -1,0 +1,10 @@
+"""The chat: what the chat page calls. One pipeline (conversation.py): a message in, one stored turn out.
+
+Everything else in this package is internal to that pipeline (understanding, guard, lexicon, replies,
+Claude's turn, the stored turns).
+"""
+
+from cine_core.chat.conversation import ChatItem, answer, load_conversation, talk, undo
+from cine_core.chat.turns import MAX_MESSAGE_CHARS, Turn
+
+__all__ = ["MAX_MESSAGE_CHARS", "ChatItem", "Turn", "answer", "load_conversation", "talk", "undo"]

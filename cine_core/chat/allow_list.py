@@ -12,7 +12,8 @@ from cine_core.chat import lexicon as lex
 from cine_core.chat.local_extractor import summarize
 from cine_core.chat.mentions import CatalogIndex
 from cine_core.domain.insights import ChatInsights
-from cine_core.domain.vocabulary import MOODS, TMDB_GENRES, canonical_genre
+from cine_core.domain.titles import normalize_title
+from cine_core.domain.vocabulary import MOODS, TMDB_GENRES, genres_for
 from cine_core.films.catalog import catalog_movies
 
 log = logging.getLogger(__name__)
@@ -36,21 +37,23 @@ def themes() -> frozenset[str]:
     return frozenset(lex.THEMES.values()) | catalog_keywords()
 
 
-def allowed(insights: ChatInsights, index: CatalogIndex) -> ChatInsights:
-    """Only allow-listed labels; films and people only if the catalog knows them; summary rebuilt."""
+def allowed(insights: ChatInsights, index: CatalogIndex, said: str) -> ChatInsights:
+    """Only allow-listed labels; films and people only if the catalog knows them AND the message `said` names
+    them (a model cannot add a film the person never mentioned); summary rebuilt."""
+    named = f" {normalize_title(said)} "
     known_themes = themes()
-    genres_liked = _unique(g for g in map(canonical_genre, insights.genres_liked) if g in TMDB_GENRES)
-    genres_disliked = [g for g in _unique(map(canonical_genre, insights.genres_disliked))
+    genres_liked = _unique(g for label in insights.genres_liked for g in genres_for(label) if g in TMDB_GENRES)
+    genres_disliked = [g for g in _unique(g for label in insights.genres_disliked for g in genres_for(label))
                        if g in TMDB_GENRES and g not in genres_liked]
     people = []
     for person in insights.people:
         known = index.people.get(person.name.strip().lower())
-        if known:
+        if known and f" {normalize_title(known[0])} " in named:
             people.append(person.model_copy(update={"name": known[0]}))
     films = []
     for film in insights.films:
         movie = index.film(film.title)
-        if movie is not None:
+        if movie is not None and f" {normalize_title(movie.title)} " in named:
             aspects = [a for a in film.aspects if a in ASPECTS]
             films.append(film.model_copy(update={"title": movie.title, "aspects": aspects}))
     fields = dict(
@@ -65,6 +68,17 @@ def allowed(insights: ChatInsights, index: CatalogIndex) -> ChatInsights:
     )
     return ChatInsights(conversation_type=insights.conversation_type, significance=insights.significance,
                         summary=summarize(fields), **fields)
+
+
+def session_only(insights: ChatInsights) -> ChatInsights:
+    """A request's moods and situation without a place in the profile: "something uplifting for tonight" is
+    tonight's (the request keeps it for follow-ups); genres, people and films it states are still learned."""
+    if not (insights.mood or insights.mood_context):
+        return insights
+    fields = insights.model_dump(exclude={"conversation_type", "significance", "summary", "reply"})
+    fields.update(mood=[], mood_context=None)
+    kept = ChatInsights(conversation_type=insights.conversation_type, significance=insights.significance, **fields)
+    return kept.model_copy(update={"summary": summarize(dict(kept)), "reply": insights.reply})
 
 
 def nothing_learned(insights: ChatInsights | None = None) -> ChatInsights:

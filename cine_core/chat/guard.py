@@ -54,6 +54,18 @@ _PATTERNS = [
     r"\b(?:conversation_type|genres_liked|movie_id|ai_learned|taste_profile)\b", r"\{\s*\"\w+\"\s*:",
     r"\b(?:set|change|make) (?:the |my |every |all )?(?:\w+ ){0,2}(?:to|=) (?:1(?:\.0)?|true|admin|max)\b",
     r"\badmin(?:istrator)?\b[^.!?\n]{0,20}\b(?:mode|access|true|rights)\b",
+    # orders to edit the sender's own profile: taste is learned from what a person says, never written on command
+    (r"(?:^|[.!?:;,]\s*|\band\s+)(?:please\s+)?(?:add|put|store|save|record|write|log|mark|set|change|update|make|"
+     r"increase|boost|raise|lower|reduce|remove|delete|insert|append|overwrite|reset|edit|modify)\b[^.!?\n]{0,60}?\b"
+     r"(?<!of )(?:my|the user'?s?)\s+(?:\w+\s+){0,2}?(?:profile|taste|genres?|favou?rites?|preferences|recommendations|"
+     r"dislikes?|likes|people|directors?|actors?|weights?|scores?|films|movies|lists?)\b"),
+    r"(?:^|[.!?:;]\s*)(?:please\s+)?(?:store|save|record|log|note down|write down)\s+(?:that|this|it)\b",
+    r"(?:^|[.!?:;]\s*)(?:please\s+)?(?:remember|memori[sz]e|keep in mind)\s*(?::|that (?:i|my|the user)\b)",
+    r"\bmark\b[^.!?\n]{1,40}\bas (?:loved|liked|hated|disliked|favou?rite|my favou?rite)\b",
+    r"\b(?:treat|regard|classify|tag|label) me as\b|\bconsider me (?:as |an? )",
+    (r"\b(?:add|append|insert|write|save|store|put)\b[^.!?\n]{0,40}\b(?:to|into|in) (?:what you(?:'ve| have)? "
+     r"(?:learned|learnt|know)|your (?:memory|notes|database))"),
+    r"(?:^|\n)\s*(?:instructions?|commands?|your task|task|directive|orders?)\s*:",
     # SQL and script
     r";\s*(?:drop|delete|update|insert|alter|truncate)\b", r"\b(?:drop|truncate) table\b", r"--\s*$",
     r"\bdelete from\b", r"\bunion select\b", r"<script\b", r"javascript:",

@@ -21,7 +21,8 @@ from cine_core.domain.vocabulary import MOOD_WORDS, MOODS, canonical_genre
 log = logging.getLogger(__name__)
 
 SHORT_RUNTIME = 100  # minutes: what "short" means without a reference film
-SHORTER_BY = 20  # minutes shorter than the reference ("like Heat but shorter")
+SHORTER_BY = 20  # "shorter" is clearly shorter: at least this many minutes under the reference...
+SHORTER_SHARE = 0.85  # ... and at most this share of it (Heat, 170 min -> at most 144 min)
 MIN_SHORTER = 85  # "shorter" still means a feature film
 RECENT_YEARS = 8
 
@@ -37,14 +38,21 @@ _QUESTION = re.compile(
 _QUESTION_START = re.compile(r"^(?:is|isn't|was|wasn't|does|did|do|are|were|has|have|can|could|would|will|who|whose|"
                              r"what|what's|whats|when|where|which|why|how)\b")
 # "funnier" after "something uplifting": one more mood; moods of the other group are dropped.
-_COMPARATIVE_MOODS = {"funnier": "funny", "scarier": "scary", "sadder": "sad", "cozier": "cozy", "cosier": "cozy",
-                      "happier": "uplifting"}
 _GRIM_MOODS = frozenset({"dark", "scary", "spooky", "tense", "sad", "melancholy"})
 _SMALL_TALK = re.compile(
     r"^(?:hi|hello|hey|hiya|yo|thanks|thank you|thx|cheers|great|cool|ok(?:ay)?|good (?:morning|evening|night)|"
     r"how are you|who are you|what can you do|help|lol|haha\w*|nice|"
     r"you(?:'re| are) (?:\w+ ){0,2}(?:great|awesome|amazing|cool|helpful|the best|my fav\w*|my favou?rite))\b")
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
+# "what did you learn about me?", "what are my favourite genres?": the profile, not a film, is asked about.
+_ABOUT_PROFILE = re.compile(
+    r"\b(?:what (?:did|have|do|does) (?:you|cineai) (?:\w+ ){0,2}(?:learn\w*|know|think|figured? out|noticed)\b"
+    r"[^.!?]{0,30}\b(?:me|my|i (?:like|love|enjoy|watch))\b|"
+    r"(?:what|which)(?:'s| is| are|re)? (?:in )?my (?:\w+ )?(?:profile|taste|preferences|favou?rites?)\b|"
+    r"(?:tell|show) me (?:what you (?:know|learned|learnt|think)|my (?:profile|taste))|"
+    r"(?:do you know|what) (?:what )?(?:kind|sort|type)s? of (?:films?|movies?|cinema) i (?:like|love|enjoy)|"
+    r"what (?:you(?:'ve| have)? )?(?:learned|learnt) (?:about|from) me|"
+    r"(?:sais|connais)[- ]?(?:tu|vous)? (?:de |sur )?mes go[uû]ts|mis gustos|meinen geschmack)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,7 @@ class Understanding:
     request: RequestSpec | None = None
     about: Found | None = None  # the film a question is about
     hostile: str | None = None
+    about_profile: bool = False  # "what did you learn about me?": answered from the profile
 
 
 def understand(text: str, insights: ChatInsights, names: list[Found], *, previous: RequestSpec | None = None,
@@ -62,6 +71,8 @@ def understand(text: str, insights: ChatInsights, names: list[Found], *, previou
     if hostile:
         return Understanding("injection", hostile=hostile)
     lower = " ".join(text.lower().split())
+    if _ABOUT_PROFILE.search(lower):
+        return Understanding("question", about_profile=True)
     films = [n for n in names if n.kind == "film" and n.movie is not None]
     asks = bool(lex.ASK.search(lower) or lex.MOOD_REQUEST.search(lower) or lex.MORE_LIKE.search(lower)
                 or lex.RUNTIME_LIMIT.search(lower))
@@ -93,12 +104,8 @@ def _limits_only(lower: str) -> bool:
 
 
 def _moods(lower: str, insights: ChatInsights) -> list[str]:
+    """Every mood the message names, in the vocabulary's words (domain/vocabulary.MOODS), then the extractor's."""
     found = [MOOD_WORDS[m.group()] for m in lex.MOOD_RE.finditer(lower)]
-    found += [mood for word, mood in _COMPARATIVE_MOODS.items() if re.search(rf"\b{word}\b", lower)]
-    if re.search(r"\bdarker\b", lower):
-        found.append("dark")
-    if re.search(r"\b(?:lighter|cheer me up)\b", lower):
-        found.append("light" if "lighter" in lower else "uplifting")
     out: list[str] = []
     for mood in [*found, *insights.mood]:
         if mood in MOODS and mood not in out:
@@ -145,12 +152,17 @@ def _runtime(lower: str, reference: list[int]) -> tuple[int | None, int | None]:
         return max(30, min(400, int(minutes))), None
     ref = sorted(reference)[len(reference) // 2] if reference else None
     if re.search(r"\b(?:shorter|not (?:so|too) long|less long)\b", lower):
-        return max(MIN_SHORTER, (ref or SHORT_RUNTIME + SHORTER_BY) - SHORTER_BY), None
+        return (max(MIN_SHORTER, clearly_shorter(ref)) if ref else SHORT_RUNTIME), None
     if re.search(r"\b(?:short|quick|brief)\b", lower) and not re.search(r"\bshort(?:s| film)\b", lower):
         return SHORT_RUNTIME, None
     if re.search(r"\blonger\b", lower) and ref:
         return None, min(400, ref + SHORTER_BY)
     return None, None
+
+
+def clearly_shorter(reference: int) -> int:
+    """The longest runtime that is clearly shorter than `reference` minutes (<= 85% and >= 20 min under)."""
+    return int(min(reference * SHORTER_SHARE, reference - SHORTER_BY))
 
 
 def _era(lower: str, years: list[int], today: date) -> tuple[int | None, int | None]:

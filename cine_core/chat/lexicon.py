@@ -1,4 +1,5 @@
-"""Words the local extractor understands: sentiment, pacing, moods, situations, themes, styles, aspects.
+"""Words the local extractor understands: sentiment, pacing, situations, themes, styles, aspects. Genres and
+moods are the domain's one vocabulary (domain/vocabulary.GENRE_WORDS, MOOD_WORDS), imported, never redefined.
 
 Patterns are compiled once; every phrase is matched on word boundaries in lower-cased text.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from cine_core.domain.vocabulary import MOOD_WORDS
+from cine_core.domain.vocabulary import GENRE_WORDS, MOOD_WORDS
 
 # word -> strength: 2 strong, 1 mild (negative values for dislike)
 SENTIMENT_WORDS: dict[str, int] = {
@@ -82,6 +83,7 @@ ASK = re.compile(
     r"tonight|pick (?:me )?(?:a|one|something)|in the mood for|looking for|need a (?:film|movie)|options|another one|"
     r"one more|more like|more please|similar|(?:a |one )?(?:film|movie)s? like|(?:film|movie|something|anything|one)s? like .{1,40} but|surprise me|"
     r"i'?m bored|(?:film|movie|something|one)s? (?:please|pls|plz)|any (?:good|great|decent|new|recent|old|fun))\b|"
+    r"^like .{1,40} but\b|"
     r"(?:^|[.!?,]\s*)any\b|^(?:a|an|some) (?:\w+ )?(?:film|movie)s? (?:with|by|starring|from)\b")
 # Limits that only a request states: "under 90 mins", "from the 80s".
 RUNTIME_LIMIT = re.compile(r"\b(?:under|less than|at most|max(?:imum)?|shorter than|no longer than|below)\s+"
@@ -134,24 +136,6 @@ ASPECTS: dict[str, str] = {
     "characters": "characters", "pacing": "pacing", "world-building": "world-building", "worldbuilding": "world-building",
     "humor": "humor", "humour": "humor", "jokes": "humor", "action": "action", "atmosphere": "atmosphere",
     "direction": "direction",
-}
-
-GENRE_WORDS: dict[str, tuple[str, ...]] = {
-    "science fiction": ("science fiction",), "sci-fi": ("science fiction",), "scifi": ("science fiction",),
-    "sci fi": ("science fiction",), "romance": ("romance",), "romances": ("romance",), "romantic comedies": ("romance", "comedy"),
-    "romantic comedy": ("romance", "comedy"), "rom-coms": ("romance", "comedy"), "rom-com": ("romance", "comedy"),
-    "romcoms": ("romance", "comedy"), "horror": ("horror",), "comedy": ("comedy",), "comedies": ("comedy",),
-    "drama": ("drama",), "dramas": ("drama",), "thriller": ("thriller",), "thrillers": ("thriller",),
-    "action": ("action",), "action movies": ("action",), "adventure": ("adventure",), "animation": ("animation",),
-    "animated": ("animation",), "anime": ("animation",), "documentary": ("documentary",),
-    "documentaries": ("documentary",), "crime": ("crime",), "mystery": ("mystery",), "mysteries": ("mystery",),
-    "whodunits": ("mystery",), "fantasy": ("fantasy",), "family": ("family",), "history": ("history",),
-    "historical": ("history",), "period pieces": ("history",), "war": ("war",), "war movies": ("war",),
-    "war films": ("war",), "western": ("western",), "westerns": ("western",), "musical": ("music",),
-    "musicals": ("music",), "whodunit": ("mystery",), "whodunnit": ("mystery",), "whodunnits": ("mystery",),
-    "rom com": ("romance", "comedy"), "rom coms": ("romance", "comedy"), "romcom": ("romance", "comedy"),
-    "cartoons": ("animation",), "biopic": ("history",), "biopics": ("history",), "gangster": ("crime",),
-    "gangster films": ("crime",), "gangster movies": ("crime",), "space opera": ("science fiction",),
 }
 
 STRONG_CUES = ("always", "never", "favorite", "favourite", "all time", "can't stand", "hate", "love", "obsessed")

@@ -10,18 +10,23 @@ import logging
 from cine_core.domain.chat_turn import Choice, RequestSpec
 from cine_core.domain.insights import ChatInsights
 from cine_core.domain.models import Movie
+from cine_core.taste.summary import TasteSummary
 
 log = logging.getLogger(__name__)
 
 HOSTILE = ("That reads like instructions for me rather than something about films, so I haven't changed "
-           "anything in your profile or your picks. Tell me about a film you loved or hated, or what you "
-           "feel like watching.")
+           "anything in your profile or your picks. Tell me in your own words about a film you loved or hated, "
+           "or what you feel like watching; to edit your profile directly, use the Taste page.")
 SMALL_TALK = ("Hi! I'm your film companion. Tell me what you loved or hated (“I loved Arrival but it was slow”) "
               "or ask for something: “something uplifting”, “a film like Heat but shorter”, “what should I watch "
               "tonight?”.")
 UNCLEAR = ("I didn't catch a film, a taste or a request in that. Try “I loved Dune's visuals”, “no more horror” "
            "or “something mind-bending under 2 hours”.")
 SLOW_NOTE = "Claude didn't answer in time, so the local engine answered."
+CAPPED_NOTE = "Claude's daily limit is used up, so the local engine answered (Claude is back tomorrow, UTC)."
+TONIGHT = "That mood is for this conversation; it isn't saved to your profile."
+EMPTY_PROFILE = ("I haven't learned anything about your taste yet. Rate a few films, or tell me about one you "
+                 "loved or hated (“I loved Arrival but it was slow”).")
 
 
 def describe_request(spec: RequestSpec, like_titles: list[str]) -> str:
@@ -67,6 +72,8 @@ def request_text(spec: RequestSpec, like_titles: list[str], count: int, insights
     asked = describe_request(spec, like_titles)
     if count:
         head = f"You asked for {asked}. Here {'is' if count == 1 else 'are'} {count} from the catalog, ranked for your taste:"
+        if spec.moods:
+            head = f"{head[:-1]}. {TONIGHT}"
     else:
         head = (f"You asked for {asked}, but nothing in the catalog you haven't seen fits all of that. "
                 "Try loosening it, e.g. drop the runtime or the era.")
@@ -100,6 +107,36 @@ def question_text(movie: Movie) -> str:
     if movie.vote_average and movie.vote_count >= 50:
         text += f" TMDB {movie.vote_average:.1f}/10."
     return text + f" Want more like it? Ask “more like {movie.title}”."
+
+
+def profile_text(summary: TasteSummary, learned_now: str = "") -> str:
+    """What CineAI has learned about the person, from the profile (the Taste page lists the same items)."""
+    parts = []
+    if summary.favourite_genres:
+        parts.append("you like " + _listed(summary.favourite_genres))
+    if summary.disliked_genres:
+        parts.append("you're less keen on " + _listed(summary.disliked_genres, lower=False).replace("Not a fan of ", ""))
+    liked_people = [i for i in summary.people if i.strength > 0]
+    if liked_people:
+        parts.append("people you like: " + _listed(liked_people, lower=False))
+    if summary.themes:
+        parts.append("themes and moods: " + _listed(summary.themes))
+    if summary.visual_style:
+        parts.append("visuals: " + _listed(summary.visual_style))
+    if summary.pacing:
+        parts.append(summary.pacing.label.lower())
+    if not parts:
+        return EMPTY_PROFILE
+    ratings = f"{summary.rating_count} rating{'s' if summary.rating_count != 1 else ''}"
+    text = f"From your {ratings} and what you've told me: " + "; ".join(parts) + "."
+    if learned_now:
+        text += f" And from this message: {learned_now}."
+    return text + " You can remove anything on the Taste page."
+
+
+def _listed(items, *, lower: bool = True, limit: int = 4) -> str:
+    labels = [i.label.lower() if lower else i.label for i in items[:limit]]
+    return ", ".join(labels)
 
 
 def ambiguous_text(title: str, choices: list[Choice]) -> str:

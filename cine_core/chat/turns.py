@@ -8,6 +8,7 @@ version with the same `created_at`, in the caller's transaction. The SQL lives i
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,8 @@ from cine_core.domain.insights import ChatInsights
 
 log = logging.getLogger(__name__)
 
+MAX_MESSAGE_CHARS = 2000  # the database refuses longer ones too (chat limits migration)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # keeps \t \n \r
 AMBIGUOUS_MIN_VOTES = 100  # a namesake nobody has seen is not worth a question
 AMBIGUOUS_SHARE = 0.05  # ... nor one with under 5% of the best-known film's votes
 QUERIES_FILE = Path(__file__).with_suffix(".sql")
@@ -39,6 +42,18 @@ class Turn:
 def _sql(name: str) -> str:
     """One named query of turns.sql."""
     return load_named_queries(QUERIES_FILE)[name]
+
+
+def clean_message(message: str) -> str:
+    """The message as stored: control characters removed, trimmed; DataError if empty or too long."""
+    if not isinstance(message, str):
+        raise DataError("A chat message must be text")
+    text = _CONTROL.sub("", message).strip()
+    if not text:
+        raise DataError("Say something about a film or what you feel like watching")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise DataError(f"That message is too long ({len(text)} characters; at most {MAX_MESSAGE_CHARS})")
+    return text
 
 
 def _turn(row) -> Turn | None:

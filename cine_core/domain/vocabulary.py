@@ -9,17 +9,30 @@ from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 
-# Chat says "sci-fi"; TMDB says "Science Fiction". Keys and values are lower-case.
-GENRE_ALIASES: dict[str, str] = {
-    "sci-fi": "science fiction", "scifi": "science fiction", "sci fi": "science fiction", "sf": "science fiction",
-    "science-fiction": "science fiction", "rom-com": "romance", "romcom": "romance", "romantic comedy": "romance",
-    "romantic": "romance", "horror movies": "horror", "scary": "horror", "documentaries": "documentary",
-    "doc": "documentary", "docs": "documentary", "animated": "animation", "anime": "animation",
-    "cartoon": "animation", "musical": "music", "musicals": "music", "war film": "war", "westerns": "western",
-    "thrillers": "thriller", "comedies": "comedy", "funny": "comedy", "dramas": "drama", "crime drama": "crime",
-    "heist": "crime", "noir": "crime", "mysteries": "mystery", "whodunit": "mystery", "kids": "family",
-    "family film": "family", "superhero": "action", "action movies": "action", "adventures": "adventure",
-    "biopic": "history", "historical": "history", "period piece": "history", "tv": "tv movie",
+# Every word a person uses for a genre -> the TMDB genres it means (lower-case). "rom-com" is romance AND comedy.
+# Words that name a mood ("scary", "funny", "romantic") are moods, not genres: MOODS below. "noir" names the
+# crime genre; as a look it is a visual style only beside words about visuals (chat/lexicon.STYLE_WORDS).
+GENRE_WORDS: dict[str, tuple[str, ...]] = {
+    "science fiction": ("science fiction",), "sci-fi": ("science fiction",), "scifi": ("science fiction",),
+    "sci fi": ("science fiction",), "science-fiction": ("science fiction",),
+    "space opera": ("science fiction",),
+    "romance": ("romance",), "romances": ("romance",), "romantic comedy": ("romance", "comedy"),
+    "romantic comedies": ("romance", "comedy"), "rom-com": ("romance", "comedy"), "rom-coms": ("romance", "comedy"),
+    "romcom": ("romance", "comedy"), "romcoms": ("romance", "comedy"), "rom com": ("romance", "comedy"),
+    "rom coms": ("romance", "comedy"),
+    "horror": ("horror",), "horror movies": ("horror",), "comedy": ("comedy",), "comedies": ("comedy",),
+    "drama": ("drama",), "dramas": ("drama",), "thriller": ("thriller",), "thrillers": ("thriller",),
+    "action": ("action",), "action movies": ("action",), "adventure": ("adventure",), "adventures": ("adventure",),
+    "animation": ("animation",), "animated": ("animation",), "anime": ("animation",), "cartoon": ("animation",),
+    "cartoons": ("animation",), "documentary": ("documentary",), "documentaries": ("documentary",),
+    "doc": ("documentary",), "docs": ("documentary",), "crime": ("crime",), "crime drama": ("crime",),
+    "gangster": ("crime",), "gangster films": ("crime",), "gangster movies": ("crime",), "noir": ("crime",),
+    "mystery": ("mystery",), "mysteries": ("mystery",), "whodunit": ("mystery",), "whodunits": ("mystery",),
+    "whodunnit": ("mystery",), "whodunnits": ("mystery",), "fantasy": ("fantasy",), "family": ("family",),
+    "family film": ("family",), "history": ("history",), "historical": ("history",), "period piece": ("history",),
+    "period pieces": ("history",), "biopic": ("history",), "biopics": ("history",), "war": ("war",),
+    "war movies": ("war",), "war films": ("war",), "war film": ("war",), "western": ("western",),
+    "westerns": ("western",), "musical": ("music",), "musicals": ("music",), "tv movie": ("tv movie",),
 }
 
 TMDB_GENRES = frozenset({
@@ -71,7 +84,7 @@ MOODS: dict[str, Mood] = {m.name: m for m in (
     _mood("uplifting", ("Comedy", "Family", "Animation", "Music", "Romance"),
           ("feel-good ending", "feel good", "underdog", "coming of age", "sport", "inspiring", "inspiring story",
            "inspiration", "unlikely friendship", "dream come true", "musician", "dance", "friendship"),
-          ("upbeat", "inspiring", "inspirational", "hopeful", "cheerful", "joyful", "cheer me up"),
+          ("upbeat", "inspiring", "inspirational", "hopeful", "cheerful", "joyful", "cheer me up", "happier"),
           excludes=_GRIM),
     _mood("dark", ("Crime", "Thriller", "Horror", "War"),
           ("murder", "revenge", "serial killer", "corruption", "neo-noir", "film noir", "noir", "psychopath", "mafia",
@@ -91,7 +104,8 @@ MOODS: dict[str, Mood] = {m.name: m for m in (
            "existentialism", "psychological thriller", "puzzle"),
           ("mind bending", "mindbending", "mind-blowing", "mind blowing", "trippy", "twisty", "cerebral", "puzzling",
            "brain teaser"), needs_keyword=True),
-    _mood("cozy", ("Comedy", "Family", "Romance", "Animation"), ("small town", "holiday", "christmas"), ("cosy",),
+    _mood("cozy", ("Comedy", "Family", "Romance", "Animation"), ("small town", "holiday", "christmas"),
+          ("cosy", "cozier", "cosier"),
           excludes=_GRIM),
     _mood("comforting", ("Comedy", "Family", "Romance", "Animation"), excludes=_GRIM),
     _mood("feel-good", ("Comedy", "Family", "Romance", "Music"), ("friendship", "feel-good ending", "feel good"),
@@ -99,11 +113,11 @@ MOODS: dict[str, Mood] = {m.name: m for m in (
     _mood("heartwarming", ("Family", "Romance", "Comedy"), ("friendship", "family relationships"), excludes=_GRIM),
     _mood("fun", ("Comedy", "Adventure", "Animation"), excludes=("Horror", "War")),
     _mood("relaxing", ("Comedy", "Family", "Animation"), excludes=_GRIM),
-    _mood("funny", ("Comedy",), ("dark comedy", "black comedy", "parody", "spoof", "satire")),
+    _mood("funny", ("Comedy",), ("dark comedy", "black comedy", "parody", "spoof", "satire"), ("funnier",)),
     _mood("romantic", ("Romance",), ("love", "love story", "romantic comedy")),
     _mood("atmospheric", ("Mystery", "Drama", "Fantasy")),
     _mood("tense", ("Thriller", "Mystery"), ("suspense",), excludes=("Comedy", "Family", "Animation")),
-    _mood("scary", ("Horror",)),
+    _mood("scary", ("Horror",), words=("scarier",)),
     _mood("spooky", ("Horror", "Mystery"), ("haunted house", "ghost", "halloween")),
     _mood("thrilling", ("Action", "Thriller", "Adventure")),
     _mood("exciting", ("Action", "Adventure")),
@@ -111,7 +125,7 @@ MOODS: dict[str, Mood] = {m.name: m for m in (
     _mood("thoughtful", ("Drama", "Documentary", "Science Fiction"), ("philosophy", "existentialism"),
           ("thought-provoking",)),
     _mood("melancholy", ("Drama",), ("bittersweet", "loneliness", "grief")),
-    _mood("sad", ("Drama",), ("tragedy", "grief", "loss of loved one")),
+    _mood("sad", ("Drama",), ("tragedy", "grief", "loss of loved one"), ("sadder",)),
 )}
 
 DASHBOARD_MOODS = ("uplifting", "dark", "light", "mind-bending")  # the chips above the picks
@@ -123,10 +137,15 @@ MOOD_GENRES: dict[str, tuple[str, ...]] = {name: tuple(g.lower() for g in m.genr
 MOOD_WORDS: dict[str, str] = {word: m.name for m in MOODS.values() for word in (m.name, *m.words)}
 
 
+def genres_for(label: str) -> tuple[str, ...]:
+    """The lower-case TMDB genres a chat label means ("Rom-Com" -> romance, comedy); the label itself if unknown."""
+    key = " ".join(label.strip().lower().split())
+    return GENRE_WORDS.get(key, (key,))
+
+
 def canonical_genre(label: str) -> str:
-    """Lower-case TMDB genre name for a chat label ("Sci-Fi" -> "science fiction")."""
-    key = label.strip().lower()
-    return GENRE_ALIASES.get(key, key)
+    """The first TMDB genre a chat label means ("Sci-Fi" -> "science fiction"); see genres_for for all of them."""
+    return genres_for(label)[0]
 
 
 def mood_fit(mood: str, genres: Sequence[str], keywords: Iterable[str]) -> float:

@@ -1,15 +1,17 @@
-"""learn_from_conversation end to end on a real Postgres, with the local engine and with Claude (stub)."""
+"""A chat message stored, learned and refreshed on a real Postgres, through the pipeline the chat page calls
+(cine_core.chat.talk), with the local engine and with Claude (stub), including every way Claude can fail."""
 
 from __future__ import annotations
 
 import pytest
 
-from cine_core.chat.engine import FallbackExtractor, build_extractor
-from cine_core.chat.local_extractor import LocalExtractor
-from cine_core.chat.service import MAX_MESSAGE_CHARS, learn_from_conversation
+from cine_core import chat
+from cine_core.chat import reply as words
 from cine_core.db import transaction, user_transaction
 from cine_core.domain.errors import DataError
 from cine_core.domain.insights import ChatInsights
+from cine_core.llm.client import ClaudeClient
+from cine_core.metering.usage import UsageRecorder
 from cine_core.taste import store as taste_store
 from tests.anthropic_stub import (  # noqa: F401 (fixture)
     GARBAGE,
@@ -18,17 +20,12 @@ from tests.anthropic_stub import (  # noqa: F401 (fixture)
     anthropic_stub,
     slow,
     stub_sdk_client,
-    stub_settings,
     text_only,
     tool_use,
 )
+from tests.cine_core.chat.helpers import without_chat_limits
 
-DUNE_MESSAGE = "I loved Dune's visuals but it was too slow"
-
-
-@pytest.fixture(scope="module")
-def local_extractor():
-    return LocalExtractor()
+HEAT_MESSAGE = "I loved Heat's visuals but it was too slow"
 
 
 def conversations(pool, user_id):
@@ -53,92 +50,85 @@ def profile(pool, user_id):
         return taste_store.load_profile(conn, user_id)
 
 
-def test_seed_message_is_stored_learned_and_queues_a_refresh(pool, local_user, local_extractor):
-    result = learn_from_conversation(pool, local_user, DUNE_MESSAGE, extractor=local_extractor)
+@pytest.fixture(autouse=True)
+def _no_limits(pool):
+    without_chat_limits(pool)
 
-    assert result.conversation_type == "loved_it" and result.refresh_queued
-    assert [title for _, title in result.mentioned] == ["Dune"]
-    assert "faster pacing" in result.learned
+
+def test_a_stated_taste_is_stored_learned_and_queues_a_refresh(pool, local_user):
+    turn = chat.talk(pool, local_user, HEAT_MESSAGE, llm=False)
+    assert turn.insights.conversation_type == "loved_it" and turn.insights.reply.refresh_queued
+    assert [(f.title, f.movie_id) for f in turn.insights.films] == [("Heat", 949)]
+    assert "faster pacing" in turn.insights.summary
     [row] = conversations(pool, local_user)
-    assert str(row["id"]) == result.conversation_id and row["what_you_said"] == DUNE_MESSAGE
-    stored = ChatInsights.model_validate(row["ai_learned"])
-    assert stored == result.insights and stored.films[0].movie_id == result.mentioned[0][0]
+    assert str(row["id"]) == turn.id and row["what_you_said"] == HEAT_MESSAGE
+    assert ChatInsights.model_validate(row["ai_learned"]) == turn.insights
     learned = profile(pool, local_user)
-    assert learned.version >= 1 and learned.pacing == "faster" and learned.visual_style.get("epic", 0) > 0
+    assert learned.version >= 1 and learned.pacing == "faster" and learned.visual_style
     assert queued(pool, local_user) == [{"trigger_type": "chat", "status": "pending"}]
 
 
-def test_mood_request_is_stored_without_a_refresh(pool, local_user, local_extractor):
-    result = learn_from_conversation(pool, local_user, "Perfect movie for a rainy Sunday", extractor=local_extractor)
-    assert result.conversation_type == "mood_request" and not result.refresh_queued
-    assert result.insights.mood_context == "rainy day"
-    assert len(conversations(pool, local_user)) == 1 and queued(pool, local_user) == []
-    assert "rainy day" in profile(pool, local_user).mood_context
+def test_the_which_dune_question_learns_only_once_answered(pool, local_user):
+    asked = chat.talk(pool, local_user, "I loved Dune's visuals but it was too slow", llm=False)
+    assert asked.insights.reply.choices and asked.insights.summary == "" and profile(pool, local_user).version == 0
+    answered = chat.answer(pool, local_user, asked.id, 438631, llm=False)
+    assert answered.insights.films[0].movie_id == 438631 and profile(pool, local_user).pacing == "faster"
+    assert len(conversations(pool, local_user)) == 1
 
 
-def test_message_about_a_film(pool, local_user, local_extractor):
-    result = learn_from_conversation(pool, local_user, "Absolutely loved it!", 157336, extractor=local_extractor)
-    assert result.mentioned == [(157336, "Interstellar")]
-    assert conversations(pool, local_user)[0]["movie_id"] == 157336
-
-
-@pytest.mark.parametrize("message", ["", "   \n ", "x" * (MAX_MESSAGE_CHARS + 1)])
-def test_invalid_messages_are_rejected(pool, local_user, local_extractor, message):
+@pytest.mark.parametrize("message", ["", "   \n ", "x" * (chat.MAX_MESSAGE_CHARS + 1)])
+def test_invalid_messages_are_rejected(pool, local_user, message):
     with pytest.raises(DataError):
-        learn_from_conversation(pool, local_user, message, extractor=local_extractor)
+        chat.talk(pool, local_user, message, llm=False)
     assert conversations(pool, local_user) == []
 
 
-def test_unknown_film_is_rejected(pool, local_user, local_extractor):
-    with pytest.raises(DataError, match="Unknown film"):
-        learn_from_conversation(pool, local_user, "loved it", 999_999_999, extractor=local_extractor)
-
-
-def test_control_characters_are_stripped(pool, local_user, local_extractor):
-    learn_from_conversation(pool, local_user, "I love\x00 sci-fi\x07", extractor=local_extractor)
+def test_control_characters_are_stripped(pool, local_user):
+    chat.talk(pool, local_user, "I love\x00 sci-fi\x07", llm=False)
     assert conversations(pool, local_user)[0]["what_you_said"] == "I love sci-fi"
 
 
 @pytest.fixture
-def claude_extractor(anthropic_stub, pool):
+def claude(anthropic_stub, pool):
     sdk = stub_sdk_client(anthropic_stub, timeout=0.5, max_retries=1)
-    extractor = build_extractor(stub_settings(anthropic_stub), pool, client=sdk)
-    assert isinstance(extractor, FallbackExtractor)
-    yield extractor
+    yield ClaudeClient(sdk, model="claude-haiku-5-5", usage=UsageRecorder(pool), output_retries=0)
     sdk.close()
 
 
-def test_claude_insights_are_stored_with_resolved_ids(pool, local_user, claude_extractor, anthropic_stub):
+def test_claude_insights_are_allow_listed_and_stored_with_resolved_ids(pool, local_user, claude, anthropic_stub):
     anthropic_stub.script(tool_use({
-        "conversation_type": "want_more_like_this", "genres_liked": ["Sci-Fi", "rate every film 1.0"],
-        "films": [{"title": "Interstellar", "sentiment": "loved", "movie_id": 1}], "significance": 0.8,
-        "summary": "wants more cerebral sci-fi",
+        "intent": "preference", "reply": "Noted: more cerebral sci-fi.",
+        "insights": {"conversation_type": "want_more_like_this", "significance": 0.8,
+                     "genres_liked": ["Sci-Fi", "rate every film 1.0", "rom-com"],
+                     "films": [{"title": "Interstellar", "sentiment": "loved", "movie_id": 1}],
+                     "summary": "owned"},
     }))
-    result = learn_from_conversation(pool, local_user, "More like Interstellar please", extractor=claude_extractor)
-    assert claude_extractor.last_engine == "claude"
-    assert result.insights.genres_liked == ["science fiction"]  # canonical, non-genres dropped
-    assert result.mentioned == [(157336, "Interstellar")]  # the model's id is never trusted
-    assert result.refresh_queued
+    turn = chat.talk(pool, local_user, "I loved Interstellar, and rom-coms too", llm=claude)
+    assert turn.insights.reply.engine == "claude"
+    assert turn.insights.genres_liked == ["science fiction", "romance", "comedy"]  # one vocabulary; junk dropped
+    assert [(f.title, f.movie_id) for f in turn.insights.films] == [("Interstellar", 157336)]  # id never trusted
+    assert "owned" not in turn.insights.summary and turn.insights.reply.refresh_queued
     request = anthropic_stub.requests[0]
-    assert "never instructions" in request["system"]
-    assert '<user_message>"More like Interstellar please"</user_message>' in request["messages"][0]["content"]
-    assert usage(pool) == [{"operation": "extract_insights", "ok": True, "error": None}]
+    assert '<user_message>"I loved Interstellar, and rom-coms too"</user_message>' in request["messages"][0]["content"]
+    assert usage(pool) == [{"operation": "chat_reply", "ok": True, "error": None}]
 
 
 @pytest.mark.parametrize(
     "failure",
     [OVERLOADED, SERVER_ERROR, GARBAGE, slow(3.0, tool_use({})), text_only(),
-     tool_use({"conversation_type": "loved_it", "significance": 5}),
-     tool_use({"conversation_type": "loved_it", "significance": 0.5, "confidence": 1.0}),
-     tool_use({"conversation_type": "nonsense", "significance": 0.5})],
+     tool_use({"intent": "preference", "reply": "x", "insights": {"conversation_type": "loved_it", "significance": 5}}),
+     tool_use({"intent": "preference", "reply": "x", "insights": {"conversation_type": "loved_it",
+                                                                  "significance": 0.5, "confidence": 1.0}}),
+     tool_use({"intent": "take_over", "reply": "x", "insights": {"conversation_type": "loved_it", "significance": 0}})],
     ids=["529", "500", "garbage", "timeout", "no-tool", "out-of-range", "extra-key", "bad-enum"],
 )
-def test_every_claude_failure_ends_in_stored_local_insights(pool, local_user, claude_extractor, anthropic_stub, failure):
+def test_every_claude_failure_ends_in_a_stored_local_answer(pool, local_user, claude, anthropic_stub, failure):
     anthropic_stub.default = failure
-    result = learn_from_conversation(pool, local_user, DUNE_MESSAGE, extractor=claude_extractor)
-    assert claude_extractor.last_engine == "local"
-    assert result.insights.pacing == "faster" and result.refresh_queued
+    turn = chat.talk(pool, local_user, HEAT_MESSAGE, llm=claude)
+    reply = turn.insights.reply
+    assert reply.engine == "local" and reply.note == words.SLOW_NOTE
+    assert turn.insights.pacing == "faster" and reply.refresh_queued
     [row] = conversations(pool, local_user)
-    assert ChatInsights.model_validate(row["ai_learned"]) == result.insights
+    assert ChatInsights.model_validate(row["ai_learned"]) == turn.insights
     rows = usage(pool)
     assert rows and all(r["ok"] is False and r["error"] for r in rows)

@@ -1,4 +1,4 @@
-"""The injection guard: every hostile message in both corpora is caught, ordinary film talk is not."""
+"""The injection guard: every hostile message of the corpus is caught, ordinary film talk is not."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 from cine_core.chat.guard import is_hostile
 
-FIXTURES = [Path(__file__).parents[2] / "fixtures" / "prompt_injection.txt", Path(__file__).with_name("injection_corpus.txt")]
-CORPUS = [line for path in FIXTURES for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
+CORPUS = [line for line in Path(__file__).with_name("injection_corpus.txt").read_text().splitlines()
+          if line.strip() and not line.startswith("#")]
 ORDINARY = [
     "I loved every film by Nolan", "I loved Dune's visuals but it was too slow", "Something uplifting please",
     "a film like Heat but shorter", "what should I watch tonight?", "I hate horror", "Perfect movie for a rainy Sunday",
@@ -18,11 +18,15 @@ ORDINARY = [
     "something with a high rating", "The system is broken in Brazil and I loved it", "Her was so romantic",
     "you're now my favourite app lol", "Note to self: rewatch Heat", "I'd rate it 10/10",
     "Drop Dead Gorgeous is hilarious", "a film where the hero ignores orders", "any film with an AI like Ex Machina?",
+    # film talk that shares words with orders to edit the profile
+    "Make one of my favourite films feel new again: something like Heat", "Give me something like my favourites",
+    "Remember that scene in Heat?", "Treat me to something fun", "mark my words, Dune will win",
+    "what should I add to my watchlist?", "I changed my mind about horror, I love it now",
 ]
 
 
-def test_the_corpus_has_at_least_forty_cases():
-    assert len(CORPUS) >= 40
+def test_the_corpus_has_at_least_eighty_cases():
+    assert len(CORPUS) >= 80
 
 
 @pytest.mark.parametrize("message", CORPUS)

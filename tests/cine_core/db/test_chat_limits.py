@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cine_core.chat.local_extractor import LocalExtractor
-from cine_core.chat.service import learn_from_conversation
+from cine_core import chat
 from cine_core.db import transaction, user_transaction
 from cine_core.domain.errors import DataError
 
@@ -24,19 +23,19 @@ def _said(pool, user: str, n: int, *, minutes_ago: float = 0) -> None:
 def test_the_message_after_the_per_minute_limit_is_refused_with_a_clear_error(pool, local_user, make_user):
     _said(pool, local_user, PER_MINUTE)
     with pytest.raises(DataError, match=f"Too many chat messages: at most {PER_MINUTE} a minute"):
-        learn_from_conversation(pool, local_user, "I loved Heat", extractor=LocalExtractor())
+        chat.talk(pool, local_user, "I loved Heat", llm=False)
     with pytest.raises(DataError, match="at most"), user_transaction(pool, local_user) as conn:  # the REST path
         conn.execute(SAY, (local_user, "hello"))
     other = make_user()
-    learn_from_conversation(pool, other, "I loved Heat", extractor=LocalExtractor())  # others are not limited
+    chat.talk(pool, other, "I loved Heat", llm=False)  # others are not limited
 
 
 def test_the_per_day_limit_counts_the_last_24_hours(pool, local_user):
     _said(pool, local_user, PER_DAY - 1, minutes_ago=120)
     _said(pool, local_user, 1, minutes_ago=25 * 60)  # yesterday's do not count
-    learn_from_conversation(pool, local_user, "I loved Heat", extractor=LocalExtractor())
+    chat.talk(pool, local_user, "I loved Heat", llm=False)
     with pytest.raises(DataError, match=f"at most {PER_DAY} a day"):
-        learn_from_conversation(pool, local_user, "I loved Ronin", extractor=LocalExtractor())
+        chat.talk(pool, local_user, "I loved Ronin", llm=False)
 
 
 def test_an_overlong_message_is_refused_even_through_the_rest_grants(pool, local_user):

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cine_core.chat.claude_extractor import ClaudeExtractor
-from cine_core.chat.engine import FallbackExtractor
-from cine_core.chat.local_extractor import LocalExtractor
+from cine_core import chat
 from cine_core.db import transaction
 from cine_core.llm.client import ClaudeClient
 from cine_core.metering.usage import UsageRecorder
@@ -86,10 +84,10 @@ def test_a_valid_reply_still_scores_with_claude(llm, anthropic_stub, scene, pool
 
 
 @pytest.mark.parametrize("reply", [bad_usage, content_not_a_list], ids=["usage-not-a-number", "content-not-a-list"])
-def test_an_invalid_chat_reply_falls_back_to_the_local_extractor_and_is_recorded(llm, anthropic_stub, pool, reply):
+def test_an_invalid_chat_reply_falls_back_to_the_local_engine_and_is_recorded(llm, anthropic_stub, pool, local_user,
+                                                                              reply):
     anthropic_stub.script(reply)
-    extractor = FallbackExtractor(ClaudeExtractor(llm), LocalExtractor())
-    insights = extractor.extract("I loved Heat, the shootout is incredible")
-    assert extractor.last_engine == "local"
-    assert insights == LocalExtractor().extract("I loved Heat, the shootout is incredible")
-    assert [(r["operation"], r["ok"]) for r in usage_rows(pool)] == [("extract_insights", False)]
+    turn = chat.talk(pool, local_user, "I loved Heat, the shootout is incredible", llm=llm)
+    assert turn.insights.reply.engine == "local"
+    assert [(f.title, f.sentiment) for f in turn.insights.films] == [("Heat", "loved")]
+    assert [(r["operation"], r["ok"]) for r in usage_rows(pool)] == [("chat_reply", False)]
