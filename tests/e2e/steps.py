@@ -120,3 +120,17 @@ def rated_count(page) -> int:
     match = re.search(r"(\d+) (?:of \d+ )?films rated", text)
     assert match, f"no rating count in {text!r}"
     return int(match.group(1))
+
+
+def choose_rating(page, row, value: float) -> str:
+    """Pick stars in a list row's rating menu (empty, or the film's rating; choosing saves at once); a film
+    already rated `value` gets half a star less, so the click always changes something. Returns the label."""
+    from ui.format import rating_label
+
+    menu = row.get_by_role("combobox")
+    if menu.input_value() == rating_label(value):
+        value -= 0.5
+    label = rating_label(value)
+    menu.click()
+    page.get_by_role("option", name=label, exact=True).click()
+    return label

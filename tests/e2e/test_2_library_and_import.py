@@ -9,8 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cine_core.config import PROJECT_ROOT
-from tests.e2e.steps import go, screenshot, step
-from ui.format import rating_label
+from tests.e2e.steps import choose_rating, go, screenshot, step
 
 pytestmark = pytest.mark.browser
 
@@ -36,16 +35,8 @@ def test_search_without_accents_then_rate_from_the_results(page, viewport, app_u
     expect(row).to_contain_text("(2001)")
     expect(row).to_contain_text(re.compile("your rating: ★|not rated yet"))
 
-    value = RATING_BY_VIEWPORT[viewport]
-    label = rating_label(value)
-    thumb = row.get_by_role("slider")
-    thumb.focus()
-    thumb.press("Home")  # half a star, then one half star per key
-    for _ in range(int(value * 2) - 1):
-        thumb.press("ArrowRight")
-    expect(thumb).to_have_attribute("aria-valuetext", label)
-    row.get_by_role("button", name="Rate", exact=True).click()
-    expect(page.get_by_text(f"Rated Amélie: {label}")).to_be_visible()
+    label = choose_rating(page, row, RATING_BY_VIEWPORT[viewport])
+    expect(page.get_by_text(f"Rated Amélie: {label}")).to_be_visible()  # a toast, where the person looks
     step(page)
     expect(page.locator('[class*="st-key-search-row-"]').filter(has_text="Amélie").first).to_contain_text(
         f"your rating: {label}")
@@ -55,6 +46,7 @@ def test_search_without_accents_then_rate_from_the_results(page, viewport, app_u
 def test_import_a_letterboxd_export_shows_progress_then_the_report(page, viewport, app_url):
     go(page, app_url, "library", heading="Library")
     page.get_by_role("tab", name="Import").click()
+    step(page)  # only the open tab is drawn: opening one runs the page
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(EXPORT))
     start = page.get_by_role("button", name="Import", exact=True)
     start.wait_for()
