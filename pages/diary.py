@@ -23,7 +23,8 @@ with context.guarded("Loading your diary"):
         months = diary.list_months(conn, user.id)
         reviews = diary.list_reviews(conn, user.id, limit=REVIEWS_SHOWN)
         if months:
-            labels = {m.month: f"{month_name[m.month.month]} {m.month.year} · {m.watches:,}" for m in months}
+            labels = {m.month: f"{month_name[m.month.month]} {m.month.year} · {m.watches:,} watch"
+                                f"{'es' if m.watches != 1 else ''}" for m in months}
             month = st.selectbox("Month", options=[m.month for m in months], format_func=labels.get,
                                  key="diary-month")
             watches = diary.month_watches(conn, user.id, month)

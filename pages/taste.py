@@ -15,7 +15,7 @@ pool, user = context.page_setup()
 st.title("📊 Your taste")
 context.show_flashes()
 
-loaded = False
+loaded, years = False, []
 with context.guarded("Loading your taste"):
     with user_transaction(pool, user.id) as conn:
         rated = history.list_rated(conn, user.id)
@@ -23,10 +23,6 @@ with context.guarded("Loading your taste"):
         points = history.list_calibration(conn, user.id)
         summary = dashboard.load_taste_summary(conn, user.id)
         years = sorted({m.month.year for m in diary.list_months(conn, user.id)}, reverse=True)
-        review = None
-        if years:
-            year = st.selectbox("Year in review", options=years, key="taste-year") if len(years) > 1 else years[0]
-            review = year_in_review(conn, user.id, year)
     loaded = True
 
 if loaded:
@@ -48,7 +44,10 @@ if loaded:
         else:
             right.caption("Once you rate films CineAI recommended, a chart here shows how well the confidence "
                           "matched your rating.")
-    if review is not None:
-        render_year_in_review(review)
+    if years:
+        st.divider()
+        year = st.selectbox("Year in review", options=years, key="taste-year") if len(years) > 1 else years[0]
+        with context.guarded("Loading your year"), user_transaction(pool, user.id) as conn:
+            render_year_in_review(year_in_review(conn, user.id, year))
     with st.expander("Edit what I've learned", expanded=False):
         render_taste_panel(summary, pool=pool, user_id=user.id, scope="taste-page")

@@ -27,6 +27,7 @@ LANGUAGE_NAMES = {
     "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish", "nl": "Dutch", "pl": "Polish",
     "tr": "Turkish", "fa": "Persian", "ar": "Arabic", "he": "Hebrew", "th": "Thai", "el": "Greek",
     "hu": "Hungarian", "cs": "Czech", "ro": "Romanian", "id": "Indonesian", "ta": "Tamil", "te": "Telugu",
+    "tl": "Tagalog", "is": "Icelandic", "uk": "Ukrainian", "sr": "Serbian", "bn": "Bengali", "ml": "Malayalam",
 }
 
 
