@@ -1,6 +1,7 @@
 """Match import rows to films: by TMDB id, by IMDb id, else by (original) title + year (fuzzy, year ±1).
 
-A doubtful match is no match: the best candidate must be clearly similar and not tied with another film.
+An id in the row always wins over a title. A title must be clearly similar; same-title films of one year are
+settled the way Letterboxd's search settles them (the better-known film), and without a year they stay a doubt.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from cine_core.db import transaction
 from cine_core.domain.errors import TMDBNotFound
 from cine_core.domain.models import Movie
 from cine_core.domain.protocols import MovieSource
-from cine_core.domain.titles import title_key, title_similarity
+from cine_core.domain.titles import normalize_title, title_key, title_similarity
 from cine_core.films.rows import movies_by_ids, row_to_movie
 from cine_core.imports.rows import ImportRow
 
@@ -22,9 +23,11 @@ log = logging.getLogger(__name__)
 
 MIN_TITLE_SIMILARITY = 90.0  # 0..100; below this a title is a different film
 MIN_TITLE_SIMILARITY_NO_YEAR = 100.0  # without a year only an exact (normalised) title will do
-CLEAR_FAVOURITE_VOTES = 50  # a same-title film wins a tie only with this many TMDB votes…
+CLEAR_FAVOURITE_VOTES = 50  # without a year, a same-title film wins only with this many TMDB votes…
 CLEAR_FAVOURITE_RATIO = 5.0  # …and this many times the runner-up's
-
+# With a year, same-title films are settled as Letterboxd's search does: the better-known film (TMDB votes),
+# the exact year first; a film a year off wins only with this many times the votes (festival vs release year).
+OFF_BY_A_YEAR_VOTE_FACTOR = 10.0
 
 class RowMatcher:
     """Remembers what it matched (one lookup per id or title/year) and which films are not yet stored.
@@ -115,29 +118,35 @@ class RowMatcher:
 
 
 def choose_match(title: str, year: int | None, candidates: list[Movie]) -> Movie | None:
-    """The one candidate that is clearly this film, or None when none is (or two are equally likely)."""
+    """The one candidate that is clearly this film, or None when none is.
+
+    Most similar title first; among equally similar ones, a title that matches with its article ('El Ángel'
+    for "El Angel", not 'The Angel'); then, with a year, the better-known film, exact year preferred
+    (Letterboxd's own rule). Without a year two same-title films are a doubt unless one is far better known.
+    """
     scored = []
     for movie in candidates:
-        similarity = max(title_similarity(title, t) for t in (movie.title, movie.original_title) if t)
+        titles = [t for t in (movie.title, movie.original_title) if t]
+        similarity = max(title_similarity(title, t) for t in titles)
         if year is not None:
-            if movie.year is None or abs(movie.year - year) > 1:
+            if movie.year is None or abs(movie.year - year) > 1 or similarity < MIN_TITLE_SIMILARITY:
                 continue
-            if similarity < MIN_TITLE_SIMILARITY:
-                continue
-            year_gap = abs(movie.year - year)
+            weight = movie.vote_count / (1.0 if movie.year == year else OFF_BY_A_YEAR_VOTE_FACTOR)
+        elif similarity < MIN_TITLE_SIMILARITY_NO_YEAR:
+            continue
         else:
-            if similarity < MIN_TITLE_SIMILARITY_NO_YEAR:
-                continue
-            year_gap = 0
-        scored.append(((similarity, -year_gap), movie))
+            weight = movie.vote_count
+        literal = any(normalize_title(title) == normalize_title(t) for t in titles)
+        scored.append(((similarity, literal), weight, movie))
     if not scored:
         return None
-    scored.sort(key=lambda sm: (sm[0], sm[1].vote_count), reverse=True)
-    if len(scored) > 1 and scored[0][0] == scored[1][0] and scored[0][1].id != scored[1][1].id:
-        first, second = scored[0][1], scored[1][1]
-        # Two films of one title and year: people log the one everybody saw, when it clearly is one.
-        if first.vote_count >= CLEAR_FAVOURITE_VOTES and first.vote_count >= CLEAR_FAVOURITE_RATIO * second.vote_count:
-            return first
-        log.info("Import: %r (%s) is ambiguous between %d films; not matched", title, year, len(scored))
-        return None
-    return scored[0][1]
+    scored.sort(key=lambda s: (s[0], s[1], s[2].vote_count, -s[2].id), reverse=True)
+    best, rivals = scored[0][2], [s for s in scored[1:] if s[0] == scored[0][0]]
+    if year is None and rivals and rivals[0][2].id != best.id:
+        runner_up = rivals[0][2]
+        if best.vote_count < CLEAR_FAVOURITE_VOTES or best.vote_count < CLEAR_FAVOURITE_RATIO * runner_up.vote_count:
+            log.info("Import: %r (no year) is ambiguous between %d films; not matched", title, 1 + len(rivals))
+            return None
+    if rivals:
+        log.debug("Import: %r (%s): %d same-title films, took the better known %s", title, year, 1 + len(rivals), best.id)
+    return best
