@@ -10,6 +10,7 @@ from psycopg_pool import ConnectionPool
 
 from cine_core.app.services import ImportStatus, latest_import, submit_import
 from ui.context import guarded
+from ui.escape import as_text
 from ui.format import time_ago
 
 ACCEPTED_TYPES = ["csv", "zip", "json"]
@@ -45,25 +46,26 @@ def _live_progress(pool: ConnectionPool, user_id: str, key: str) -> None:
         if not status.open:
             st.rerun()  # the whole page, so the result and the refreshed library show
         if status.status == "queued":
-            st.progress(0.0, text=f"{status.file_name}: waiting for the worker…")
+            st.progress(0.0, text=f"{as_text(status.file_name)}: waiting for the worker…")
         else:
             total = status.rows_total or 0
             st.progress(status.rows_done / total if total else 0.0,
-                        text=f"{status.file_name}: matching films, {status.rows_done:,} / {total:,} rows")
+                        text=f"{as_text(status.file_name)}: matching films, {status.rows_done:,} / {total:,} rows")
         st.caption("You can leave this page: the import carries on, and your picks refresh when it is done.")
 
     progress()
 
 
 def _result(status: ImportStatus, key: str) -> None:
-    st.caption(f"Last import: {status.file_name}, {time_ago(status.finished_at or status.created_at)}")
+    # The file's name, its titles and reasons come from the file: shown as text (ui/escape.py), never Markdown.
+    st.caption(f"Last import: {as_text(status.file_name)}, {time_ago(status.finished_at or status.created_at)}")
     if status.status == "failed":
-        st.error(f"The import of {status.file_name} failed: {status.error}", icon="⚠️")
+        st.error(f"The import of {as_text(status.file_name)} failed: {as_text(status.error or '')}", icon="⚠️")
         return
     report = status.report or {}
     changed = any(report.get(k) for k in ("ratings_added", "ratings_updated", "watched_written",
                                           "watchlist_written", "reviews_written"))
-    summary = report.get("summary", "")
+    summary = as_text(report.get("summary", ""))
     st.success(summary if changed else f"Nothing new to import. {summary}")
     unmatched = report.get("unmatched") or []
     if unmatched:
@@ -75,4 +77,4 @@ def _result(status: ImportStatus, key: str) -> None:
     reasons = report.get("skipped_reasons") or []
     if reasons:
         with st.expander(f"{len(reasons)} row(s) skipped"):
-            st.write("\n".join(f"- {reason}" for reason in reasons[:SHOWN_REASONS]))
+            st.markdown("\n".join(f"- {as_text(reason)}" for reason in reasons[:SHOWN_REASONS]))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Sequence
 
 import streamlit as st
@@ -13,17 +11,13 @@ from cine_core.app import night as movie_night
 from cine_core.config import Settings
 from cine_core.domain.errors import DataError
 from ui.context import flash, run_action
+from ui.escape import as_text
 from ui.format import poster_html
 
 PICK_COLUMNS = 4
 POSTER_MAX_PX = 200
 STREAM_NOTES = {2: "📺 Both of you can stream it", 1: "📺 One of you can stream it"}
-_MARKDOWN = re.compile(r"([\\`*_\[\]<>#()!|~])")
-
-
-def plain(text: str) -> str:
-    """Text someone typed or a catalog title, shown literally in Markdown."""
-    return _MARKDOWN.sub(r"\\\1", text)
+plain = as_text  # the name pages/night.py imports; ui/escape.py is where it lives
 
 
 def _invited(code: str | None) -> None:
@@ -42,7 +36,8 @@ def _join(pool: ConnectionPool, settings: Settings, user_id: str, code_key: str,
         return
     joined = run_action(movie_night.accept_invite, pool, settings, user_id, code, st.session_state.get(name_key, ""))
     if joined is not None:
-        flash("success", f"You and {joined.partner_name} have a movie night: here is what you could watch.")
+        partner = as_text(joined.partner_name or "your friend")  # typed by the other person: text, not Markdown
+        flash("success", f"You and {partner} have a movie night: here is what you could watch.")
 
 
 def render_invite_form(pool: ConnectionPool, user_id: str, *, again: bool = False) -> None:
@@ -91,9 +86,10 @@ def render_pick(pick: movie_night.NightPick) -> None:
         poster = poster_html(movie.poster_url(), movie.title, movie.year)
         st.markdown(f'<div style="max-width:{POSTER_MAX_PX}px;margin:0 auto">{poster}</div>', unsafe_allow_html=True)
         year = f" ({movie.year})" if movie.year else ""
-        st.page_link("pages/film.py", label=f"**{plain(movie.title)}**{year}", query_params={"id": str(movie.id)})
+        st.page_link("pages/film.py", label=f"**{as_text(movie.title)}**{year}", query_params={"id": str(movie.id)})
         st.caption(f"**{pick.confidence:.0%}** for the two of you")
-        st.markdown(f"<small>{html.escape(pick.your_line)}<br>{html.escape(pick.partner_line)}</small>",
+        # Inline HTML does not stop Markdown inside it: the lines (the partner's name, titles) are escaped for both.
+        st.markdown(f"<small>{as_text(pick.your_line)}<br>{as_text(pick.partner_line)}</small>",
                     unsafe_allow_html=True)
         if pick.streamable in STREAM_NOTES:
             st.caption(STREAM_NOTES[pick.streamable])
