@@ -70,3 +70,22 @@ def test_the_last_conversation_shows_when_reopened(app, pool, local_user):
     first = _suggested(app)
     app.switch_page("pages/chat.py").run()
     assert _suggested(app) == first and any(m.value == "something dark" for m in app.markdown)
+
+
+def test_the_which_dune_buttons_survive_navigation_and_later_messages(app, pool, local_user):
+    _say(app.switch_page("pages/chat.py").run(), "I loved Dune")
+    app.switch_page("pages/dashboard.py").run()
+    app.switch_page("pages/chat.py").run()
+    assert not app.exception
+    _say(app, "hi")
+    answers = [b.key for b in app.button if b.key and b.key.startswith("answer-")]
+    assert len(answers) == 2 and any(k.endswith("-438631") for k in answers)
+    app.button(key=next(k for k in answers if k.endswith("-438631"))).click().run()
+    assert not app.exception and not [b for b in app.button if b.key and b.key.startswith("answer-")]
+
+
+def test_what_did_you_learn_about_me_answers_from_the_profile(app, pool, local_user):
+    rate_twenty(pool, local_user)
+    _say(app.switch_page("pages/chat.py").run(), "what did you learn about me?")
+    assert any(m.value.startswith("From your 20 ratings") for m in app.markdown)
+    assert not any("I didn't catch" in m.value for m in app.markdown)

@@ -1,12 +1,16 @@
-"""The dashboard's four mood chips for a user with 20 ratings: four different lists, each fitting its mood."""
+"""The dashboard's four mood chips for a user with 20 ratings: four different lists, each fitting its mood; and the
+chat reaching the same moods and genres from the same vocabulary."""
 
 from __future__ import annotations
 
+from cine_core import chat
 from cine_core.app import dashboard
+from cine_core.chat import lexicon
+from cine_core.chat.conversation import read_message
 from cine_core.db import user_transaction
-from cine_core.domain.vocabulary import DASHBOARD_MOODS, MOODS
+from cine_core.domain.vocabulary import DASHBOARD_MOODS, GENRE_WORDS, MOODS, genres_for
 from tests.app.conftest import insert_picks, popular_ids
-from tests.cine_core.chat.helpers import rate_twenty
+from tests.cine_core.chat.helpers import rate_twenty, without_chat_limits
 
 
 def _lists(pool, user_id):
@@ -42,3 +46,16 @@ def test_terminator_3_is_not_mind_bending():
     assert MOODS["mind-bending"].fit(("Action", "Thriller", "Science Fiction"),
                                      ["artificial intelligence", "cyborg", "dystopia"]) == 0
     assert MOODS["uplifting"].fit(("Comedy", "Horror"), ["friendship"]) == 0
+
+
+def test_a_chat_message_and_a_mood_chip_reach_the_same_labels(pool, local_user):
+    """The chip's own words typed in the chat ask for the same mood, and rom-com means one thing everywhere."""
+    without_chat_limits(pool)
+    for mood in DASHBOARD_MOODS:
+        reply = chat.talk(pool, local_user, f"{MOODS[mood].label} please", llm=False).insights.reply
+        assert reply.request.moods == [mood], mood
+        for word in MOODS[mood].words:
+            assert read_message(f"something {word}")[2].request.moods[0] == mood, word
+    insights, _, _ = read_message("I adore rom-coms")
+    assert insights.genres_liked == list(genres_for("rom-com")) == ["romance", "comedy"]
+    assert lexicon.GENRE_WORDS is GENRE_WORDS
