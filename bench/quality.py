@@ -190,6 +190,10 @@ def run(
 
 def markdown(result: dict) -> str:
     """The result as markdown tables (methods, then calibration)."""
+    if result.get("benchmark") == "catalog_protocol":  # --protocol catalog: the whole-catalog ranking
+        from bench import catalog_protocol
+
+        return catalog_protocol.markdown(result)
     lines = [f"### Quality — `{result['protocol']}` protocol, holdout `{result['holdout']}`, "
              f"{result['users']} users, {result['candidates']} candidates each, seed {result['seed']}", "",
              "| method | HR@5 | HR@10 | NDCG@10 | coverage@10 |", "|---|---:|---:|---:|---:|"]
@@ -228,6 +232,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> dict:
+    argv = list(argv if argv is not None else sys.argv[1:])
+    if "catalog" in argv and "--protocol" in argv:  # MovieLens users, whole catalog, time-split, end to end
+        from bench import catalog_protocol
+
+        rest = [a for a in argv if a not in ("--protocol", "catalog")]
+        return catalog_protocol.main(["--people", "movielens", *rest])
     args = parse_args(argv)
     result = run(protocol=args.protocol, seed=args.seed, users=args.users, holdout=args.holdout,
                  calibration=not args.no_calibration)

@@ -49,17 +49,22 @@ def select_picks(
     threshold: float,
     min_picks: int,
     max_picks: int = MAX_PICKS,
+    keep_order: bool = False,
 ) -> list[ScoredPick]:
     """Matches at or above `threshold`, best first; topped up to `min_picks` with the best of the rest,
-    marked below_threshold. Confidence is compared after rounding, as it is stored."""
-    ranked = sorted(matches, key=lambda pair: (-_confidence(pair[0]), pair[0].movie_id))
+    marked below_threshold. Confidence is compared after rounding, as it is stored.
+
+    `keep_order`: `matches` are already in the catalog ranker's order (what you would most likely watch and
+    like); keep it, and mark the films under the threshold instead of dropping them (the dashboard says so)."""
+    ranked = list(matches) if keep_order else sorted(matches, key=lambda pair: (-_confidence(pair[0]),
+                                                                                 pair[0].movie_id))
     picks: list[ScoredPick] = []
     for match, matcher in ranked:
         if match.movie_id not in sources:
             continue  # a matcher must not invent films; ignore any it did
         confidence = _confidence(match)
         below = confidence < threshold
-        if below and len(picks) >= min_picks:
+        if below and len(picks) >= min_picks and not keep_order:
             break
         picks.append(ScoredPick(match.movie_id, confidence, match.reason.strip(), match.score,
                                 sources[match.movie_id], matcher, below))
@@ -71,6 +76,13 @@ def select_picks(
 def _confidence(match: Match) -> float:
     value = match.confidence if match.confidence == match.confidence else 0.0  # NaN -> 0
     return round(min(1.0, max(0.0, float(value))), 2)
+
+
+def watched_history(conn: psycopg.Connection, user_id: str) -> list[tuple[int, float]]:
+    """(film, POSIX time) of the films the person watched without rating them (imports, "seen it")."""
+    with conn.cursor(row_factory=tuple_row) as cur:
+        rows = cur.execute(_sql("watched_history"), {"user_id": user_id}).fetchall()
+    return [(int(movie_id), when.timestamp() if when else 0.0) for movie_id, when in rows]
 
 
 def excluded_movie_ids(conn: psycopg.Connection, user_id: str) -> set[int]:
@@ -97,12 +109,13 @@ def store_picks(
     user's other picks unless they carry feedback. Returns how many picks were removed."""
     conn.execute(_sql("lock_user"), {"user_id": str(user_id)})
     upsert_movies(conn, [films[p.movie_id] for p in picks if p.movie_id in films], partial=True)
+    position = {p.movie_id: i for i, p in enumerate(picks, start=1)}  # the order the dashboard shows
     ordered = sorted(picks, key=lambda p: p.movie_id)  # one lock order for every writer
     with conn.cursor() as cur:
         cur.executemany(_sql("upsert_pick"), [
             {"user_id": user_id, "movie_id": p.movie_id, "score": p.score, "reason": p.reason,
              "discovery_source": str(p.discovery_source), "confidence": p.confidence,
-             "below_threshold": p.below_threshold, "matcher": p.matcher}
+             "below_threshold": p.below_threshold, "matcher": p.matcher, "position": position[p.movie_id]}
             for p in ordered
         ])
         if not remove_stale:

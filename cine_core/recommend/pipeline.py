@@ -25,7 +25,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from psycopg import Connection
 from psycopg_pool import ConnectionPool
@@ -37,7 +37,9 @@ from cine_core.domain.protocols import Matcher
 from cine_core.recommend import candidates as cands
 from cine_core.recommend import picks as picks_mod
 from cine_core.recommend import scout_state
+from cine_core.recommend.catalog_picks import person_history, rank_candidates
 from cine_core.recommend.claude_verdicts import claude_verdicts
+from cine_core.recommend.ranker.rank import CatalogRanker
 from cine_core.recommend.config import CATALOG_WIDE_SOURCES, config_for_source
 from cine_core.recommend.franchise import diversify
 from cine_core.recommend.verdict_batches import VerdictBatches
@@ -67,6 +69,8 @@ class ScoutContext:
     reuse_verdicts: bool = True  # False: every call re-buys all top-K verdicts (the previous design, for bench.cost)
     defer_quick_calls: bool = True  # False: a quick refresh calls Claude too (the previous design, for bench.cost)
     batches: VerdictBatches | None = None  # scheduled passes queue their requests for a batch (None: call at once)
+    ranker: CatalogRanker | None = None  # the whole-catalog ranker (None: the previous engine, for benchmarks)
+    today: Callable[[], date] = date.today  # the ranking's reference date (a benchmark sets its cut)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,13 +107,15 @@ def build_scout_context(settings: Settings, pool: ConnectionPool, *, matcher: Ma
         matcher = build_matcher(settings, pool, local=local)
     batches = VerdictBatches.from_settings(settings, pool) if matcher.name != local.name else None
     return ScoutContext(pool=pool, settings=settings, store=store, matcher=matcher, local=local,
-                        catalog_local=catalog_local, batches=batches)
+                        catalog_local=catalog_local, batches=batches, ranker=CatalogRanker())
 
 
 def warm_up(ctx: ScoutContext) -> None:
     """Load what the first scout would otherwise wait for: the film source's index and the matcher's
     feature space (a worker calls this at start so the first refresh is as fast as the rest)."""
     ctx.local.match(profile=TasteProfile(), rated=[], candidates=ctx.store.trending("day", limit=1))
+    if ctx.ranker is not None:
+        ctx.ranker.rank([], limit=1)
 
 
 def has_stated_taste(profile: TasteProfile) -> bool:
@@ -154,8 +160,9 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
         current = picks_mod.current_picks(conn, user_id)
         region, services = settings_store.streaming_services(conn, user_id, default_region=ctx.settings.default_region)
         thumbs = [(f.movie.id, f.kind) for f in taste_store.load_feedback(conn, user_id)]
+        watched = picks_mod.watched_history(conn, user_id) if ctx.ranker is not None else []
 
-    if not rated and not has_stated_taste(profile):
+    if not rated and not watched and not has_stated_taste(profile):
         # Cold start: nothing to match against. The dashboard's fallback (acclaimed popular films) is a
         # better shelf than trending films ranked by a prior, so no picks are stored until there is a taste.
         log.info("Scout %s: no ratings or stated taste yet; the fallback shelf stays", user_id)
@@ -183,7 +190,16 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
     sources = {c.movie.id: c.discovery_source for c in candidates}
     films = {c.movie.id: c.movie for c in candidates}
 
-    ranked = rank_locally(ctx, profile, rated, candidates)
+    if ctx.ranker is not None:
+        # One model over the whole catalog and the films the lists found (catalog_picks.py).
+        both = rank_candidates(ctx.ranker, ctx.local, profile=profile, rated=rated,
+                               history=person_history(rated, watched, thumbs), found=candidates,
+                               excluded=excluded, today=ctx.today())
+        ranked, candidates = both.matches, both.candidates
+        sources = {c.movie.id: c.discovery_source for c in candidates}
+        films = {c.movie.id: c.movie for c in candidates}
+    else:
+        ranked = rank_locally(ctx, profile, rated, candidates)
     top = [m.movie_id for m in ranked[: ctx.settings.llm_top_k]]
     analysis = candidate_hash(profile.version, top)
     error_text = "; ".join(errors)[:MAX_ERROR_CHARS] or None
@@ -214,11 +230,14 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
     # People who chose their services: films streaming there win close calls (their confidence is restored).
     judged, true_confidence = streaming_nudge.nudge_streamable(judged, films, region, services)
     # One film per franchise, and no later instalment of a series the person has not started.
-    ordered = sorted(judged.values(), key=lambda pair: (-pair[0].confidence, pair[0].movie_id))
+    by_score = ctx.ranker is not None and engine == ctx.local.name  # the ranker's order (else Claude's, by confidence)
+    order = {m.movie_id: i for i, m in enumerate(ranked)}
+    ordered = sorted(judged.values(), key=lambda pair: (order.get(pair[0].movie_id, len(order)), pair[0].movie_id)
+                     if by_score else (-pair[0].confidence, pair[0].movie_id))
     keep = set(diversify([m.movie_id for m, _ in ordered], films, [r.movie for r in rated]))
     chosen = picks_mod.select_picks(
         [pair for pair in ordered if pair[0].movie_id in keep], sources, threshold=ctx.settings.pick_threshold,
-        min_picks=ctx.settings.min_picks)
+        min_picks=ctx.settings.min_picks, keep_order=by_score)
     chosen = streaming_nudge.restore_confidence(chosen, true_confidence, threshold=ctx.settings.pick_threshold)
     with transaction(ctx.pool) as conn:
         if before_store is not None:  # the worker's lease check (refresh_queue.assert_lease): may raise

@@ -1,0 +1,125 @@
+"""CatalogRanker: one person's history in, the whole catalog ranked out (what the worker shows as picks).
+
+Two stages over the catalog index (LensKit's candidates → scorer → ranker):
+1. candidates: the films a cheap score puts first (well known, close to loved films, collaborative
+   neighbours), minus what the person rated, watched or dismissed, shorts and undated films;
+2. order: by the fitted log-odds that the person watches the film plus LIKE_WEIGHT × the log-odds they like it.
+The card's confidence is the `like` probability — would you rate it LIKED_STARS (3.5★, "good") or more if you
+watched it — shrunk toward the population's rate while a person has few ratings.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from cine_core.recommend.ranker.collaborative import Neighbours, shipped_neighbours
+from cine_core.recommend.ranker.features import COLUMN, FEATURES, HistoryItem, person_features
+from cine_core.recommend.ranker.index import CatalogIndex, catalog_index
+from cine_core.recommend.ranker.model import RankerWeights, load_weights
+
+log = logging.getLogger(__name__)
+
+CANDIDATE_WEIGHTS = {"popularity": 1.0, "loved_closeness": 3.0, "collaborative": 0.5}
+EVIDENCE_K = 2.0  # confidence = base + (p - base) · n / (n + k) for a person with n ratings
+MAX_CONFIDENCE = 0.99  # nothing is certain
+LIKED_STARS = 3.5  # what the confidence is the chance of: a rating of 3.5★ ("good") or more
+
+
+@dataclass(frozen=True, slots=True)
+class RankedFilm:
+    movie_id: int
+    score: float  # log P(watch) + log P(like | watch), up to a constant: the order
+    confidence: float  # P(rated ≥ LIKED_STARS | watched), shrunk for thin evidence
+    closest_loved: int | None  # the loved/watched film it is closest to (a reason's evidence), if any
+    contributions: dict[str, float] | None = None  # per feature, to the order's log-odds (explain=True)
+
+
+class CatalogRanker:
+    """Ranks the catalog for one person; thread-safe, the index and weights are shared and read-only."""
+
+    name = "catalog"
+
+    def __init__(self, index: CatalogIndex | None = None, *, neighbours: Neighbours | None | bool = True,
+                 weights: RankerWeights | None = None) -> None:
+        self.index = index or catalog_index()
+        if neighbours is True:
+            neighbours = shipped_neighbours(self.index)
+        self.neighbours = neighbours or None
+        self.weights = weights or load_weights(variant="collaborative" if self.neighbours else "content")
+        self.like_weight = self.weights.like_weight
+
+    def rank(self, history: Sequence[HistoryItem], *, exclude: Iterable[int] = (), reference: date | None = None,
+             limit: int = 100, among: Iterable[int] | None = None, explain: bool = False,
+             released_by: date | None = None) -> list[RankedFilm]:
+        """The best `limit` films for this person, best first.
+
+        `among`: rank only these films (a candidate list found elsewhere); otherwise the whole catalog.
+        `released_by`: leave out films released after this year (a benchmark's cut: they did not exist yet)."""
+        reference = reference or date.today()
+        idx = self.index
+        feats = person_features(idx, history, reference, self.neighbours)
+        matrix = feats.matrix
+        allowed = idx.eligible.copy()
+        if released_by is not None:
+            allowed &= ~(idx.years > released_by.year)
+        allowed[idx.rows([h.movie_id for h in history])] = False
+        allowed[idx.rows(list(exclude))] = False
+        if among is not None:
+            wanted = np.zeros(len(idx), dtype=bool)
+            wanted[idx.rows(list(among))] = True
+            allowed &= wanted
+        rows = np.flatnonzero(allowed)
+        if len(rows) == 0:
+            return []
+        pool = self.weights.candidate_pool
+        if len(rows) > pool:
+            cheap = sum(w * matrix[rows, COLUMN[f]] for f, w in CANDIDATE_WEIGHTS.items()
+                        if f != "collaborative" or self.neighbours is not None)
+            rows = rows[np.argpartition(-cheap, pool - 1)[:pool]]
+        sub = matrix[rows]
+        watch, like = self.weights.watch, self.weights.like
+        like_logit = like.logit(sub)
+        score = watch.logit(sub) + self.like_weight * like_logit
+        order = np.argsort(-score, kind="stable")[:limit]
+        n_rated = sum(h.rating is not None for h in history)
+        base = 1.0 / (1.0 + np.exp(-like.intercept))
+        like_p = 1.0 / (1.0 + np.exp(-np.clip(like_logit, -30, 30)))
+        confidence = base + (like_p - base) * (n_rated / (n_rated + EVIDENCE_K))
+        closest = self._closest(feats, rows[order]) if len(feats.seeds) else {}
+        out = []
+        for i in order:
+            contributions = None
+            if explain:
+                both = watch.contributions(sub[i:i + 1])[0]
+                contributions = {f: float(v) for f, v in zip(watch.features, both, strict=True)}
+                for f, v in zip(like.features, like.contributions(sub[i:i + 1])[0], strict=True):
+                    contributions[f] = contributions.get(f, 0.0) + self.like_weight * float(v)
+            row = int(rows[i])
+            out.append(RankedFilm(int(idx.ids[row]), float(score[i]),
+                                  float(np.clip(confidence[i], 0.01, MAX_CONFIDENCE)), closest.get(row),
+                                  contributions))
+        return out
+
+    def _closest(self, feats, rows: np.ndarray) -> dict[int, int]:
+        """For each ranked row, the seed (loved film) it is most alike, when they share anything."""
+        content = self.index.content
+        sims = np.asarray(content[rows] @ content[feats.seeds].T.toarray())
+        best = sims.argmax(axis=1)
+        return {int(r): int(self.index.ids[feats.seeds[b]]) for r, b, s in
+                zip(rows, best, sims[np.arange(len(rows)), best], strict=True) if s > 0.15}
+
+
+def history_from(rated: Sequence, watched: Iterable[int] = ()) -> list[HistoryItem]:
+    """HistoryItems from RatedMovies (oldest first by date) and ids of films watched without stars."""
+    items = [HistoryItem(r.movie.id, float(r.rating), r.rated_at.timestamp() if r.rated_at else 0.0) for r in rated]
+    rated_ids = {h.movie_id for h in items}
+    items += [HistoryItem(int(m), None, 0.0) for m in watched if int(m) not in rated_ids]
+    return items
+
+
+__all__ = ["FEATURES", "CatalogRanker", "HistoryItem", "RankedFilm", "history_from"]
