@@ -120,6 +120,8 @@ def accept_invite(pool: ConnectionPool, settings: Settings, user_id: str, code: 
     """Redeem a friend's code; the pair's joint picks are computed at once."""
     with user_transaction(pool, user_id) as conn:
         pair_id = night_pairs.accept_invite(conn, code, _name(display_name))
+    if pair_id is None:  # the wrong code is counted (committed above) toward the database's limit
+        raise DataError(night_pairs.UNKNOWN_CODE)
     log.info("User %s joined movie night %s", user_id, pair_id)
     compute_pair(pool, pair_id, default_region=settings.default_region)
     return _view(pool, user_id)[0]

@@ -79,12 +79,19 @@ def create_invite(conn: psycopg.Connection, display_name: str) -> str:
         raise _refused(exc) from exc
 
 
-def accept_invite(conn: psycopg.Connection, code: str, display_name: str) -> int:
-    """Redeem someone's invite code as the caller; the new pair's id."""
+UNKNOWN_CODE = "That invite code is unknown, already used or expired"
+
+
+def accept_invite(conn: psycopg.Connection, code: str, display_name: str) -> int | None:
+    """Redeem someone's invite code as the caller: the new pair's id, or None for a code that is no live invite.
+
+    A wrong code is counted by the database (past 10 an hour per person, redeeming is refused) and answered
+    with None rather than an error, so the count survives: commit the transaction, then raise UNKNOWN_CODE."""
     try:
-        return int(conn.execute(_sql("accept_invite"), {"code": code, "name": display_name}).fetchone()["pair_id"])
+        pair_id = conn.execute(_sql("accept_invite"), {"code": code, "name": display_name}).fetchone()["pair_id"]
     except psycopg.errors.RaiseException as exc:
         raise _refused(exc) from exc
+    return None if pair_id is None else int(pair_id)
 
 
 def end_pair(conn: psycopg.Connection, pair_id: int) -> bool:

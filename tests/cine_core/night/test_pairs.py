@@ -7,6 +7,7 @@ import pytest
 from cine_core.db import transaction, user_transaction
 from cine_core.domain.errors import DataError
 from cine_core.night import accept_invite, create_invite, current_pair, end_pair
+from cine_core.night.pairs import UNKNOWN_CODE
 
 
 def _invite(pool, user: str, name: str = "Alex") -> str:
@@ -16,7 +17,10 @@ def _invite(pool, user: str, name: str = "Alex") -> str:
 
 def _accept(pool, user: str, code: str, name: str = "Sam") -> int:
     with user_transaction(pool, user) as conn:
-        return accept_invite(conn, code, name)
+        pair_id = accept_invite(conn, code, name)
+    if pair_id is None:  # as the app does: the wrong code's count is committed first
+        raise DataError(UNKNOWN_CODE)
+    return pair_id
 
 
 def _pair(pool, user: str):
