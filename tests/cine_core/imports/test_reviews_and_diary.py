@@ -140,7 +140,7 @@ def test_old_review_rows_move_out_of_the_chat_as_text(pool, make_user):
                      " values (%s, 949, 'loved_it', %s)", (user, HTML_REVIEW))
         conn.execute("insert into movie_conversations (user_id, movie_id, conversation_type, what_you_said, ai_learned)"
                      " values (%s, 949, 'loved_it', 'I loved Heat', '{\"conversation_type\": \"loved_it\"}')", (user,))
-        data_step = MIGRATION.read_text().split("-- Imported reviews leave the chat.")[1]
+        data_step = "with old_reviews as (" + MIGRATION.read_text().split("with old_reviews as (")[1]
         conn.execute(data_step)
         reviews = conn.execute("select body, rating, source from film_reviews where user_id = %s", (user,)).fetchall()
         chat = conn.execute("select what_you_said from movie_conversations where user_id = %s", (user,)).fetchall()
