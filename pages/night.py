@@ -9,6 +9,7 @@ import streamlit as st
 from cine_core.app.night import load_movie_night
 from cine_core.config import get_settings
 from ui import context
+from ui.auth_panel import movie_night_needs
 from ui.format import time_ago
 from ui.night import (
     plain,
@@ -48,10 +49,9 @@ if night.state == "paired":
         st.info("Nothing fits the two of you yet: rate a few more films each, then refresh.")
     st.stop()
 
-if user.is_local:
-    # Personal mode: a code could be made but nobody else could ever redeem it, so none is offered.
-    st.info("A movie night needs two accounts. Without sign-in everyone here is the same local user: set "
-            "SUPABASE_URL and SUPABASE_ANON_KEY, then each of you signs in with their own account.", icon="👥")
+if needs := movie_night_needs(pool, config, user):
+    # Personal mode with one profile: a code could be made but nobody else could redeem it, so none is offered.
+    st.info(needs, icon="👥")
     st.stop()
 if night.state == "ended":
     st.info(f"Your movie night with {plain(night.partner_name or 'your friend')} has ended.")

@@ -88,8 +88,13 @@ TABLES: dict[str, Rule] = {
                         hidden=cols("content", "attempts", "locked_by", "locked_until"),
                         seed="insert into import_jobs (user_id, file_name, content)"
                              " values (%(user)s, 'ratings.csv', 'a'::bytea)"),
+    "household_profiles": Rule(SERVER_ONLY, seed="insert into household_profiles (user_id, name, password_hash)"
+                                                  " values (%(user)s::uuid, 'P ' || %(user)s::text, '$argon2id$x')"),
     "movie_night_pairs": Rule(MEMBER_ROWS),
     "movie_night_picks": Rule(MEMBER_ROWS),
+    "movie_night_code_failures": Rule(SERVER_ONLY, seed="insert into movie_night_code_failures (user_id)"
+                                                         " values (%(user)s)"),
+    "movie_night_members": Rule(SERVER_ONLY),
 }
 
 TRIGGER, USER_FUNCTION, SERVER_FUNCTION = "trigger", "signed-in user, own data only", "service only"
@@ -106,6 +111,7 @@ FUNCTIONS: dict[str, str] = {
     "movie_night_accept(text,text)": USER_FUNCTION,
     "movie_night_end(bigint)": USER_FUNCTION,
     "movie_night_forget_seen()": TRIGGER,
+    "movie_night_members_sync()": TRIGGER,
 }
 
 
