@@ -128,7 +128,8 @@ def profile_text(summary: TasteSummary, learned_now: str = "") -> str:
     if not parts:
         return EMPTY_PROFILE
     ratings = f"{summary.rating_count} rating{'s' if summary.rating_count != 1 else ''}"
-    text = f"From your {ratings} and what you've told me: " + "; ".join(parts) + "."
+    told = " and what you've told me" if summary.recent_learning else ""
+    text = f"From your {ratings}{told}: " + "; ".join(parts) + "."
     if learned_now:
         text += f" And from this message: {learned_now}."
     return text + " You can remove anything on the Taste page."
