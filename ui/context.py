@@ -15,6 +15,7 @@ from psycopg_pool import ConnectionPool
 from streamlit import config as streamlit_config
 
 from cine_core.app.auth import LOCAL_USER, AppUser
+from cine_core.app.film import warm_similar_films
 from cine_core.app.services import open_app_pool, search_catalog_ids
 from cine_core.config import Settings, get_settings
 from cine_core.domain.errors import CineError
@@ -58,6 +59,7 @@ def warm_search_index() -> threading.Thread:
     thread = threading.Thread(target=search_catalog_ids, args=("warm-up",), kwargs={"limit": 1}, daemon=True,
                               name="warm-search-index")
     thread.start()
+    warm_similar_films()  # the catalog ranker behind "More like this" and chat suggestions (~3 s, background)
     return thread
 
 

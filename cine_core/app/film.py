@@ -14,7 +14,9 @@ from psycopg.rows import dict_row
 from cine_core.app.dashboard import Card
 from cine_core.db import load_named_queries
 from cine_core.domain.models import Movie
-from cine_core.films.rows import row_to_movie
+from cine_core.films.rows import movies_by_ids, row_to_movie
+from cine_core.recommend.picks import excluded_movie_ids
+from cine_core.recommend.ranker.rank import more_like, warm_shared_ranker
 
 log = logging.getLogger(__name__)
 
@@ -87,14 +89,24 @@ def similar_films(conn: psycopg.Connection, user_id: str, movie: Movie, *,
                   limit: int = MORE_LIKE_THIS) -> tuple[Card, ...]:
     """"More like this": films close to `movie` that the viewer has not rated or watched, best first.
 
-    The one seam for the film page's similar films: today a catalog query (shared director, keywords within a
-    shared genre, genres, how well known); the picks' ranker (cine_core.recommend) can take its place here,
-    with the same signature, so similar films and picks agree.
+    The picks' own ranker (cine_core.recommend.ranker.more_like: popularity × closeness × MovieLens neighbours of
+    this film), so similar films and picks agree; the catalog query of shared traits only for a film the ranker
+    does not know.
     """
-    with conn.cursor(row_factory=dict_row) as cur:
-        rows = cur.execute(_sql("more_like_this"), {
-            "user_id": user_id, "movie_id": movie.id, "directors": list(movie.directors),
-            "keywords": list(movie.keywords), "genres": list(movie.genres[:2]) or ["—"],
-            "all_genres": list(movie.genres), "limit": limit,
-        }).fetchall()
-    return tuple(Card(movie=row_to_movie(r)) for r in rows)
+    seen = excluded_movie_ids(conn, user_id) | {movie.id}
+    ranked = more_like(movie.id, exclude=seen, limit=limit)
+    if not ranked:  # the ranker still warming up, or a film it does not know: what the films share
+        with conn.cursor(row_factory=dict_row) as cur:
+            rows = cur.execute(_sql("more_like_this"), {
+                "user_id": user_id, "movie_id": movie.id, "directors": list(movie.directors),
+                "keywords": list(movie.keywords), "genres": list(movie.genres[:2]) or ["—"],
+                "all_genres": list(movie.genres), "limit": limit,
+            }).fetchall()
+        return tuple(Card(movie=row_to_movie(r)) for r in rows)
+    films = movies_by_ids(conn, [f.movie_id for f in ranked])
+    return tuple(Card(movie=films[f.movie_id]) for f in ranked if f.movie_id in films)
+
+
+def warm_similar_films() -> None:
+    """Start building the ranker "More like this" uses, in the background (the app calls this at start)."""
+    warm_shared_ranker()

@@ -2,9 +2,9 @@
 
 Candidates come from Postgres (the catalog the app already has; never TMDB or an LLM): the request's
 hard limits (runtime, era, genres to avoid, the mood's genres or keywords) are SQL filters on the most
-popular films; the local matcher then scores the pool for this user, and the request's soft part (how well
-a film carries the mood, how close it is to the named film) is added to that score. The feature space
-is fitted on the pool itself (~50 ms), not on the whole catalog (~11 s on a cold process): a person waits.
+popular films; the catalog ranker — the one that orders the picks — then scores the pool for this user, and
+the request's soft part (how well a film carries the mood, how close it is to the named film) is added to
+that score. A film the catalog ranker does not know (a live TMDB film newer than the catalog) ranks last.
 The SQL lives in `suggest.sql`.
 """
 
@@ -106,12 +106,18 @@ def suggest_films(conn, user_id: str, spec: RequestSpec, *, profile: TasteProfil
         pool = [m for m in pool if mood_fit(m, moods) > 0]
     if not pool:
         return []
-    raw, known = _taste_scores(profile, rated, pool)
-    z = standardise(raw, known, LocalMatcher().config)
+    scored = _ranker_scores(rated, pool)
+    if scored is None:  # the ranker is still warming up (a new process): the local matcher answers meanwhile
+        raw, known = _taste_scores(profile, rated, pool)
+        conf = confidences(raw, known, len(rated), LocalMatcher().config)
+        scored = (raw, conf)
+    raw, conf = scored
+    known = np.isfinite(raw)
+    z = standardise(np.where(known, raw, np.nan), known, LocalMatcher().config)
+    z = np.where(known, z, (z[known].min() if known.any() else 0.0) - 1.0)
     fit = np.array([mood_fit(m, moods) for m in pool]) if moods else np.zeros(len(pool))
     near = np.array([max(likeness(m, ref) for ref in like) for m in pool]) if like else np.zeros(len(pool))
     total = z + MOOD_WEIGHT * fit + LIKE_WEIGHT * 4 * near
-    conf = confidences(raw, known, len(rated), LocalMatcher().config)
     chosen: list[Suggested] = []
     directors: set[str] = set()
     for i in np.argsort(-total, kind="stable"):
@@ -124,6 +130,21 @@ def suggest_films(conn, user_id: str, spec: RequestSpec, *, profile: TasteProfil
         if len(chosen) == limit:
             break
     return chosen
+
+
+def _ranker_scores(rated: Sequence[RatedMovie], pool: list[Movie]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The catalog ranker's order score and confidence for each pool film (NaN score, 0.5 when unknown);
+    None while the shared ranker is not built yet."""
+    from cine_core.recommend.ranker.rank import history_from, ready_ranker
+
+    ranker = ready_ranker()
+    if ranker is None:
+        return None
+    ranked = {f.movie_id: f for f in ranker.rank(history_from(rated), among=[m.id for m in pool],
+                                                           limit=len(pool))}
+    raw = np.array([ranked[m.id].score if m.id in ranked else np.nan for m in pool], dtype=float)
+    conf = np.array([ranked[m.id].confidence if m.id in ranked else 0.5 for m in pool], dtype=float)
+    return raw, conf
 
 
 def _taste_scores(profile: TasteProfile, rated: Sequence[RatedMovie], pool: list[Movie]):

@@ -11,6 +11,7 @@ watched it — shrunk toward the population's rate while a person has few rating
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -114,6 +115,60 @@ class CatalogRanker:
                 zip(rows, best, sims[np.arange(len(rows)), best], strict=True) if s > 0.15}
 
 
+_shared_lock = threading.Lock()
+_shared: CatalogRanker | None = None
+_warming: threading.Thread | None = None
+
+
+def shared_ranker() -> CatalogRanker:
+    """One CatalogRanker per process over the bundled catalog (index ~3 s to build; a failure is not cached)."""
+    global _shared
+    if _shared is None:
+        with _shared_lock:
+            if _shared is None:
+                _shared = CatalogRanker()
+    return _shared
+
+
+def ready_ranker() -> CatalogRanker | None:
+    """The shared ranker if it is built, else None (and its build starts in the background): a page that a
+    person waits on never waits for the index; it uses its own fallback meanwhile."""
+    if _shared is None:
+        warm_shared_ranker()
+    return _shared
+
+
+def warm_shared_ranker() -> threading.Thread | None:
+    """Build the shared ranker on a daemon thread (once); the app calls this at start."""
+    global _warming
+    with _shared_lock:
+        if _shared is not None or (_warming is not None and _warming.is_alive()):
+            return _warming
+        _warming = threading.Thread(target=_warm, daemon=True, name="warm-catalog-ranker")
+        _warming.start()
+        return _warming
+
+
+def _warm() -> None:
+    try:
+        shared_ranker()
+    except Exception:  # logged, not cached: the next caller tries again
+        log.exception("Catalog ranker warm-up failed")
+
+
+def more_like(movie_id: int, *, exclude: Iterable[int] = (), limit: int = 12) -> list[RankedFilm] | None:
+    """"More like this": the ranker's order for someone whose history is this one film, loved. Popularity,
+    closeness and MovieLens neighbours all apply, so Pan's Labyrinth leads to dark fantasy people also
+    watched, not to whatever shares a word. None while the ranker is still warming up; [] for a film it does
+    not know."""
+    ranker = ready_ranker()
+    if ranker is None:
+        return None
+    if int(movie_id) not in ranker.index.position:
+        return []
+    return ranker.rank([HistoryItem(int(movie_id), 5.0, 0.0)], exclude=exclude, limit=limit)
+
+
 def history_from(rated: Sequence, watched: Iterable[int] = ()) -> list[HistoryItem]:
     """HistoryItems from RatedMovies (oldest first by date) and ids of films watched without stars."""
     items = [HistoryItem(r.movie.id, float(r.rating), r.rated_at.timestamp() if r.rated_at else 0.0) for r in rated]
@@ -122,4 +177,5 @@ def history_from(rated: Sequence, watched: Iterable[int] = ()) -> list[HistoryIt
     return items
 
 
-__all__ = ["FEATURES", "CatalogRanker", "HistoryItem", "RankedFilm", "history_from"]
+__all__ = ["FEATURES", "CatalogRanker", "HistoryItem", "RankedFilm", "history_from", "more_like", "ready_ranker",
+           "shared_ranker", "warm_shared_ranker"]
