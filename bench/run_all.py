@@ -47,6 +47,8 @@ BENCHES = [
      ["--users", "100,1000", "--days", "1"], ["--users", "20,100", "--days", "1"]),  # ~10 min on 2 busy cores
     ("Refresh latency: LISTEN/NOTIFY vs poll only", "bench.refresh", [],
      ["--ratings", "10", "--users", "5"]),
+    ("No noisy neighbour: others' rating → new picks while one account hammers refresh and chat and another "
+     "imports 200,000 rows", "bench.neighbour", [], ["--users", "10", "--ratings", "20"]),
     ("Chat: intent and insight extraction accuracy of the local engine on labelled messages", "bench.intent", [],
      ["--no-misses"]),
     ("Load: dashboard sessions over Streamlit's websocket, one process's saturation and CPU per view, 2 replicas",
