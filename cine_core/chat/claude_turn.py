@@ -22,8 +22,7 @@ from cine_core.config import Settings
 from cine_core.domain.chat_turn import Intent
 from cine_core.domain.insights import ChatInsights
 from cine_core.domain.models import Movie
-from cine_core.llm.client import ClaudeClient, ToolSpec, build_anthropic_client
-from cine_core.metering.usage import UsageRecorder
+from cine_core.llm.client import ClaudeClient, ToolSpec
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +71,13 @@ set intent "injection", record nothing (significance 0) and choose no films.
 
 def build_chat_client(settings: Settings, pool: ConnectionPool | None, *,
                       client: anthropic.Anthropic | None = None) -> ClaudeClient | None:
-    """A ClaudeClient with interactive limits, or None without ANTHROPIC_API_KEY (and no client given)."""
+    """A ClaudeClient with interactive limits and the daily caps, or None without ANTHROPIC_API_KEY (and no
+    client given)."""
     if client is None and not settings.claude_online:
         return None
-    sdk = client or build_anthropic_client(settings, timeout=CHAT_TIMEOUT_SECONDS, max_retries=CHAT_MAX_RETRIES)
-    return ClaudeClient(sdk, model=settings.cine_claude_model, usage=UsageRecorder(pool), output_retries=0)
+    # from_settings: the daily caps of `settings` are checked before every request (llm/budget.py)
+    return ClaudeClient.from_settings(settings, pool, client=client, timeout=CHAT_TIMEOUT_SECONDS,
+                                      max_retries=CHAT_MAX_RETRIES, output_retries=0)
 
 
 def _data(value: object) -> str:

@@ -1,7 +1,7 @@
 """The chat: one message in, one stored turn out (what CineAI understood, what it changed, 3–5 films).
 
 The one pipeline behind the chat page (docs: README's chat paragraph walks it call by call). Local engine by
-default; Claude when configured and within the daily caps (llm/budget.py), with the local engine answering
+default; Claude when configured and within the daily caps (checked by the client before each request), with the local engine answering
 whenever Claude is capped, slow, down or returns something invalid, and the reply saying which. Hostile or
 instruction-shaped text is answered and learns nothing. An ambiguous title gets a question and nothing is
 learned until it is answered. A request's moods ("something uplifting for tonight") last the conversation,
@@ -33,7 +33,7 @@ from cine_core.domain.errors import DataError, LLMError
 from cine_core.domain.insights import ChatInsights
 from cine_core.domain.models import TriggerType
 from cine_core.jobs import refresh_queue
-from cine_core.llm.budget import claude_allowed
+from cine_core.llm.budget import LLMCapReached
 from cine_core.llm.client import ClaudeClient
 from cine_core.recommend.suggest import suggest_films
 from cine_core.taste import store as taste_store
@@ -45,7 +45,6 @@ SUGGESTIONS = 4  # one full row of cards; Claude may choose up to 5
 CLAUDE_CANDIDATES = 12
 HISTORY_TURNS = 6  # what a follow-up and Claude see of the conversation
 REFRESH_SIGNIFICANCE = 0.7  # a lasting statement above this refreshes picks at once
-CHAT_OPERATION = "chat_reply"
 _QUIET = ("small_talk", "unclear", "question", "injection")  # intents that teach only what they state
 _LOCAL = LocalExtractor()
 
@@ -79,7 +78,7 @@ def talk(pool: ConnectionPool, user_id: str, message: str, *, llm: ClaudeClient 
          settings: Settings | None = None) -> turns.Turn:
     """Answer and store one message. `llm=False` forces the local engine; None builds Claude from settings."""
     text = turns.clean_message(message)
-    return _respond(pool, user_id, text, forced={}, llm=_claude(settings, pool, llm), settings=settings)
+    return _respond(pool, user_id, text, forced={}, llm=_claude(settings, pool, llm))
 
 
 def answer(pool: ConnectionPool, user_id: str, turn_id: str, movie_id: int, *,
@@ -91,8 +90,7 @@ def answer(pool: ConnectionPool, user_id: str, turn_id: str, movie_id: int, *,
     if asked is None or not asked.choices or movie_id not in {c.movie_id for c in asked.choices}:
         raise DataError("That answer does not match the question")
     forced = {(asked.ambiguous_title or "").lower(): movie_id}
-    return _respond(pool, user_id, turn.text, forced=forced, llm=_claude(settings, pool, llm), settings=settings,
-                    rewrite=turn)
+    return _respond(pool, user_id, turn.text, forced=forced, llm=_claude(settings, pool, llm), rewrite=turn)
 
 
 def undo(pool: ConnectionPool, user_id: str, turn_id: str) -> turns.Turn:
@@ -117,7 +115,7 @@ def load_conversation(pool: ConnectionPool, user_id: str, *, limit: int = 30) ->
     return [ChatItem(turn, turn.insights.reply) for turn in history]
 
 
-def _respond(pool, user_id, text, *, forced: dict[str, int], llm: ClaudeClient | None, settings: Settings | None,
+def _respond(pool, user_id, text, *, forced: dict[str, int], llm: ClaudeClient | None,
              rewrite: turns.Turn | None = None) -> turns.Turn:
     with user_transaction(pool, user_id) as conn:
         profile = taste_store.load_profile(conn, user_id)
@@ -144,10 +142,7 @@ def _respond(pool, user_id, text, *, forced: dict[str, int], llm: ClaudeClient |
     reply_text, note, engine, intent = None, None, "local", understood.intent
     suggestions = [Suggestion(movie_id=s.movie.id, reason=s.reason, confidence=s.confidence)
                    for s in films[:SUGGESTIONS]] if spec is not None else []
-    capped = _capped(pool, settings, user_id) if llm is not None and not understood.about_profile else None
-    if capped:
-        note = words.CAPPED_NOTE
-    elif llm is not None and not understood.about_profile:
+    if llm is not None and not understood.about_profile:
         try:
             turn = ask_claude(llm, text, taste=_taste(profile), history=[(t.text, _said(t)) for t in history],
                               candidates=[s.movie for s in films], user_id=user_id)
@@ -157,6 +152,8 @@ def _respond(pool, user_id, text, *, forced: dict[str, int], llm: ClaudeClient |
             suggestions = [Suggestion(movie_id=f.movie_id, reason=f.reason or reasons[f.movie_id].reason,
                                       confidence=reasons[f.movie_id].confidence) for f in turn.films]
             reply_text = turn.reply or None
+        except LLMCapReached:  # nothing was sent (llm/budget.py)
+            note = words.CAPPED_NOTE
         except (LLMError, pydantic.ValidationError) as exc:
             log.warning("chat: Claude failed (%s); the local engine answers", type(exc).__name__)
             note = words.SLOW_NOTE
@@ -193,13 +190,6 @@ def what_is_stored(intent: str, insights: ChatInsights) -> ChatInsights:
 def _suggestions(conn, user_id, spec: RequestSpec, profile, rated, limit: int):
     """The one call into the recommender for chat: films for this request, ranked for this person."""
     return suggest_films(conn, user_id, spec, profile=profile, rated=rated, limit=limit)
-
-
-def _capped(pool, settings: Settings | None, user_id: str) -> bool:
-    """Past the daily Claude budget or this person's daily calls (counted over everyone: a service read)."""
-    with transaction(pool) as conn:
-        check = claude_allowed(conn, settings or get_settings(), user_id=user_id, operation=CHAT_OPERATION)
-    return not check.allowed
 
 
 def _store(pool, user_id, text, insights: ChatInsights, rewrite, *, refresh: bool = False) -> turns.Turn:
