@@ -19,4 +19,4 @@ def test_the_quick_refresh_gets_the_triggering_film(pool, local_user, monkeypatc
     handlers.refresh_job(Job(id=1, user_id=local_user, trigger_type="new_rating", attempts=1, max_attempts=5,
                              created_at=now, locked_until=now, movie_id=603))
     handlers.scout_user(local_user)
-    assert calls == [(local_user, {"quick": True, "manual": False, "movie_id": 603}), (local_user, {})]
+    assert calls == [(local_user, {"quick": True, "manual": False, "movie_id": 603, "before_store": None}), (local_user, {})]
