@@ -18,9 +18,13 @@ import gzip
 import json
 import logging
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project root, for its pure domain modules
+from cine_core.domain.people import join_name_parts  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +69,9 @@ def directors_from_extract(extract: str) -> list[str]:
 
 
 def _names(value: str | None) -> list[str]:
-    """Comma-separated names; studio tags ('20th_century_fox', 'magnolia') are not people."""
-    return [n.strip() for n in (value or "").split(",") if n.strip() and "_" not in n and not n.strip().islower()]
+    """Comma-separated names ("Cuba Gooding, Jr." is one); studio tags ('20th_century_fox', 'magnolia') are not people."""
+    parts = [n.strip() for n in (value or "").split(",") if n.strip() and "_" not in n and not n.strip().islower()]
+    return list(join_name_parts(parts))
 
 
 def load_streaming(root: Path) -> list[dict]:
