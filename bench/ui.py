@@ -1,5 +1,7 @@
 """Click latency in a real browser (issue 16): a card action on the dashboard, click → page settled, against
-a bare Streamlit page with one button measured in the same run; dashboard navigation → first pick, cold and warm.
+a bare Streamlit page with one button measured in the same run; dashboard navigation → first pick, cold and warm;
+the Library with a big history (issue 23): page and tabs settled and a search answered, with a nearly empty
+library and with 3,000 ratings and 5,000 watchlist films.
 
     python -m bench.ui [--clicks N] [--json]
 
@@ -101,6 +103,64 @@ ACTION_ROW = ("b => [...b.closest('[class*=\"st-key-actions-\"]').classList]"
               ".find(c => c.startsWith('st-key-actions-'))")
 
 
+BIG_RATINGS, BIG_WATCHLIST = 3_000, 5_000
+SEARCHES = ("amelie", "heat", "godfather")
+# A cinephile's history written straight to the tables (as an import leaves it): the most popular films rated,
+# the next ones on the watchlist.
+BIG_HISTORY_SQL = (
+    "insert into ratings (user_id, movie_id, rating, source, rated_at)"
+    " select %(user)s, id, 0.5 + (row_number() over (order by popularity desc) %% 10) / 2.0, 'letterboxd',"
+    "        now() - make_interval(mins => (row_number() over (order by popularity desc))::int)"
+    " from movies where id not in (select movie_id from ratings where user_id = %(user)s)"
+    " order by popularity desc limit %(ratings)s on conflict do nothing",
+    "insert into watchlist (user_id, movie_id, added_at)"
+    " select %(user)s, id, now() - make_interval(mins => (row_number() over (order by popularity desc))::int)"
+    " from movies where id not in (select movie_id from ratings where user_id = %(user)s)"
+    " order by popularity desc limit %(watchlist)s on conflict do nothing",
+)
+
+
+def _until_settled(page, started: float, shown) -> float:
+    """Milliseconds from `started` until `shown` is visible and the run has settled, whichever is later."""
+    shown.wait_for(timeout=60_000)
+    visible = (time.perf_counter() - started) * 1000
+    return max(visible, _settle_ms(page, started))
+
+
+def _library_figures(page, app_url: str) -> dict[str, float]:
+    """Median ms: the Library page (Search tab), its Watchlist and History tabs, and a search's first result."""
+    loads, watchlist, history, searches = [], [], [], []
+    for query in SEARCHES:
+        started = time.perf_counter()
+        page.goto(f"{app_url}/library")
+        loads.append(_until_settled(page, started, page.get_by_label("Search films by title")))
+        started = time.perf_counter()
+        page.get_by_role("tab", name="Watchlist").click()
+        watchlist.append(_until_settled(page, started, page.get_by_text("Search within").first))
+        started = time.perf_counter()
+        page.get_by_role("tab", name="History").click()
+        history.append(_until_settled(page, started, page.get_by_text("Stars").first))
+        page.get_by_role("tab", name="Search").click()
+        _settle_ms(page, time.perf_counter())
+        search = page.get_by_label("Search films by title")
+        search.fill(query)
+        started = time.perf_counter()
+        search.press("Enter")
+        searches.append(_until_settled(page, started, page.locator('[class*="st-key-search-row-"]').first))
+    return {"page": round(statistics.median(loads)), "watchlist_tab": round(statistics.median(watchlist)),
+            "history_tab": round(statistics.median(history)), "search": round(statistics.median(searches))}
+
+
+def _add_big_history(db_url: str) -> None:
+    import psycopg
+
+    from cine_core.config import LOCAL_USER_ID
+
+    with psycopg.connect(db_url) as conn:
+        for statement in BIG_HISTORY_SQL:
+            conn.execute(statement, {"user": LOCAL_USER_ID, "ratings": BIG_RATINGS, "watchlist": BIG_WATCHLIST})
+
+
 def _summary(values: list[float]) -> dict[str, float]:
     ordered = sorted(values) or [float("nan")]
     return {"p50_ms": round(statistics.median(ordered), 1),
@@ -178,12 +238,17 @@ def run(args: argparse.Namespace) -> dict:
             except Exception:
                 page.screenshot(path="/tmp/bench-ui-failure.png", full_page=True)
                 raise
+            library = {"small": _library_figures(page, app_url)}
+            _add_big_history(db_url)
+            library["big"] = _library_figures(page, app_url)
             browser.close()
     bare_s, dash_s = _summary(bare), _summary(dashboard)
     return {"clicks": args.clicks, "bare": bare_s, "dashboard_card_action": dash_s, "clicks_without_effect": missed,
             "ratio_p50": round(dash_s["p50_ms"] / max(bare_s["p50_ms"], 1.0), 2),
             "dashboard_first_pick_ms": {"cold": round(cold), "warm": round(statistics.median(warm_loads)),
-                                        "in_app": round(statistics.median(in_app))}}
+                                        "in_app": round(statistics.median(in_app))},
+            "library_ms": library,
+            "library_big_over_small": round(library["big"]["page"] / max(library["small"]["page"], 1.0), 2)}
 
 
 def markdown(result: dict) -> str:
@@ -197,6 +262,12 @@ def markdown(result: dict) -> str:
         f"Ratio (dashboard p50 / bare p50): **{result['ratio_p50']}×** (target ≤ 2×). Dashboard → first pick "
         f"visible: {nav['cold']} ms cold (first visit after the server starts), {nav['warm']} ms warm (page reload, "
         f"median of {NAVIGATIONS}), {nav['in_app']} ms from another page through the sidebar (median of {NAVIGATIONS}).",
+        "", f"Library, page settled and a search's first result (ms, median of {len(SEARCHES)}): the imported "
+        f"history (5 ratings) vs {BIG_RATINGS:,} ratings and {BIG_WATCHLIST:,} watchlist films.",
+        "", "| library | page | Watchlist tab | History tab | search |", "|---|---:|---:|---:|---:|",
+        *[f"| {name} | {lib['page']} | {lib['watchlist_tab']} | {lib['history_tab']} | {lib['search']} |"
+          for name, lib in (("nearly empty", result["library_ms"]["small"]), ("big history", result["library_ms"]["big"]))],
+        "", f"Big over nearly empty (page): **{result['library_big_over_small']}×** (target ≤ 1.5×; search < 1,000 ms).",
     ])
 
 

@@ -25,6 +25,9 @@ THUMB_PX = 60  # a search result's poster: enough to recognise the film, small e
 TABS = ["Search", "Watchlist", "History", "Import"]
 
 pool, user = context.page_setup()
+# A row's title part takes the free width and wraps its controls onto the next line when under 15rem (phones).
+st.html("<style>[class*='st-key-wl-info-'], [class*='st-key-search-info-'] {flex: 1 1 15rem; min-width: 15rem;}"
+        "</style>")
 st.title("📚 Library")
 context.show_flashes()
 settings = context.settings()
@@ -54,23 +57,23 @@ def _film_link(column, movie, *, note: str = "") -> None:
 def render_film_row(card: dashboard.Card, *, scope: str) -> None:
     """Poster, title and year, your rating (a menu: choosing stars saves them) and the watchlist button."""
     movie = card.movie
-    with st.container(key=f"{scope}-row-{movie.id}"):
-        thumb, info, rating, keep = st.columns([1, 5, 3, 1], vertical_alignment="center")
-        thumb.markdown(f'<div style="max-width:{THUMB_PX}px">'
-                       f'{poster_html(movie.poster_url("w92"), movie.title, movie.year)}</div>', unsafe_allow_html=True)
+    with st.container(key=f"{scope}-row-{movie.id}", horizontal=True, vertical_alignment="center", gap="small"):
+        st.markdown(f'<div style="width:{THUMB_PX}px">{poster_html(movie.poster_url("w92"), movie.title, movie.year)}'
+                    "</div>", unsafe_allow_html=True, width="content")
         mine = f"your rating: {rating_label(card.user_rating)}" if card.user_rating is not None else "not rated yet"
-        _film_link(info, movie, note=" · ".join(x for x in (", ".join(movie.genres[:3]), mine) if x))
+        with st.container(key=f"{scope}-info-{movie.id}"):
+            _film_link(st, movie, note=" · ".join(x for x in (", ".join(movie.genres[:3]), mine) if x))
         key = f"{scope}-rating-{movie.id}"
-        with rating:
+        with st.container(width=170):
             rating_select(key, card.user_rating, on_change=_rate_from_widget, args=(movie.id, movie.title, key))
         if card.on_watchlist:
-            keep.button("✅", key=f"{scope}-unwatch-{movie.id}", help="On your watchlist: click to remove",
-                        on_click=context.run_with_toast, args=(actions.remove_from_watchlist, pool, user.id, movie.id),
-                        kwargs={"done": f"Removed {movie.title} from your watchlist"})
+            st.button("✅", key=f"{scope}-unwatch-{movie.id}", help="On your watchlist: click to remove",
+                      on_click=context.run_with_toast, args=(actions.remove_from_watchlist, pool, user.id, movie.id),
+                      kwargs={"done": f"Removed {movie.title} from your watchlist"})
         else:
-            keep.button("📌", key=f"{scope}-watch-{movie.id}", help="Add to watchlist",
-                        on_click=context.run_with_toast, args=(actions.add_to_watchlist, pool, user.id, movie.id),
-                        kwargs={"done": f"Added {movie.title} to your watchlist"})
+            st.button("📌", key=f"{scope}-watch-{movie.id}", help="Add to watchlist",
+                      on_click=context.run_with_toast, args=(actions.add_to_watchlist, pool, user.id, movie.id),
+                      kwargs={"done": f"Added {movie.title} to your watchlist"})
 
 
 def _more_results() -> None:
@@ -137,20 +140,27 @@ def watchlist_tab() -> None:
         return
     pager.render_pager(key, page)
     for card in page.items:
-        movie = card.movie
-        with st.container(key=f"wl-row-{movie.id}"):
-            info, rating, seen, drop = st.columns([5, 3, 2, 1], vertical_alignment="center")
-            _film_link(info, movie, note=f"watched, rated {rating_label(card.user_rating)}" if card.user_rating
-                       else "watched" if card.watched_at else "to watch")
-            rating_key = f"wl-rating-{movie.id}"
-            with rating:  # stars mark it watched and rate it in one step
-                rating_select(rating_key, card.user_rating, on_change=_watched_from_widget,
-                              args=(movie.id, movie.title, rating_key))
-            seen.button("Watched ✓", key=f"wl-seen-{movie.id}", on_click=_watched_from_widget,
-                        args=(movie.id, movie.title, None), disabled=card.watched_at is not None)
-            drop.button("🗑️", key=f"wl-remove-{movie.id}", help="Remove from your watchlist",
-                        on_click=context.run_with_toast, args=(actions.remove_from_watchlist, pool, user.id, movie.id),
-                        kwargs={"done": f"Removed {movie.title} from your watchlist"})
+        _watchlist_row(card)
+
+
+def _watchlist_row(card: dashboard.Card) -> None:
+    """Title and a note, then stars (they mark it watched and rate it in one step), Watched ✓ and 🗑️: one line
+    on a desktop, the title above its three controls on a phone (a wrapping row, not columns that stack)."""
+    movie = card.movie
+    state = (f"watched · rated {rating_label(card.user_rating)}" if card.user_rating is not None
+             else "watched" if card.watched_at else "")
+    with st.container(key=f"wl-row-{movie.id}", horizontal=True, vertical_alignment="center", gap="small"):
+        with st.container(key=f"wl-info-{movie.id}"):
+            _film_link(st, movie, note=" · ".join(x for x in (", ".join(movie.genres[:2]), state) if x))
+        rating_key = f"wl-rating-{movie.id}"
+        with st.container(width=170):
+            rating_select(rating_key, card.user_rating, on_change=_watched_from_widget,
+                          args=(movie.id, movie.title, rating_key))
+        st.button("Watched ✓", key=f"wl-seen-{movie.id}", on_click=_watched_from_widget,
+                  args=(movie.id, movie.title, None), disabled=card.watched_at is not None)
+        st.button("🗑️", key=f"wl-remove-{movie.id}", help="Remove from your watchlist",
+                  on_click=context.run_with_toast, args=(actions.remove_from_watchlist, pool, user.id, movie.id),
+                  kwargs={"done": f"Removed {movie.title} from your watchlist"})
 
 
 def _edit_history(rated, editor_key: str) -> None:

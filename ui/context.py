@@ -63,6 +63,19 @@ def warm_search_index() -> threading.Thread:
     return thread
 
 
+def _import_scorer() -> None:
+    import cine_core.recommend.local_scorer  # noqa: F401  (the import is the work: features, numeric stack)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_scorer() -> threading.Thread:
+    """Import the local scorer in the background, once per server process: the dashboard's shelves need it, and
+    importing it inside the first page run was most of the first visit's settle (17 s on a busy 2-core machine)."""
+    thread = threading.Thread(target=_import_scorer, daemon=True, name="warm-scorer")
+    thread.start()
+    return thread
+
+
 def close_pools() -> None:
     """Close every pool the app opened and forget them (tests switch databases between runs)."""
     _pool_for.clear()

@@ -29,6 +29,7 @@ class SpreadWeights:
     english: float = 5.0  # the most-voted list is almost all Hollywood: a few films from elsewhere get in
     superhero: float = 400.0  # one is plenty
     director: float = 400.0  # one Nolan, not three
+    lead: float = 400.0  # one film per lead actor: a series under other titles (Star Wars, Return of the Jedi)
     franchise: float = 10_000.0  # never two of a series
 
 
@@ -46,6 +47,7 @@ def _kinds(movie: Movie) -> dict[str, list[str]]:
         "english": ["en"] if (movie.original_language or "en") == "en" else [],
         "superhero": ["yes"] if SUPERHERO & set(movie.keywords) or franchise(movie) in SUPERHERO_SERIES else [],
         "director": list(movie.directors[:1]),
+        "lead": list(movie.cast[:1]),
         "franchise": [franchise(movie)],
     }
 

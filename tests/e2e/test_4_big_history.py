@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 from tests.e2e.big_export import build_big_export
 from tests.e2e.steps import choose_rating, go, open_page, screenshot, step
 
-pytestmark = pytest.mark.browser
+# One journey imports ~6,000 rows and waits for a refresh: more than the suite's 300 s per test on 2 cores.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
 IMPORT_MS = 300_000  # the worker matches ~6,000 rows on a busy 2-core machine
 REFRESH_MS = 240_000

@@ -1,0 +1,28 @@
+"""bench.ui's Library rows: the big history it writes, and the table it reports."""
+
+from __future__ import annotations
+
+from bench import ui
+from cine_core.db import transaction
+
+
+def test_the_big_history_is_three_thousand_ratings_and_five_thousand_watchlist_films(db_url, pool, local_user):
+    ui._add_big_history(db_url)
+    with transaction(pool) as conn:
+        ratings = conn.execute("select count(*) as n from ratings where user_id = %s", (local_user,)).fetchone()["n"]
+        listed = conn.execute("select count(*) as n from watchlist w where user_id = %s and not exists"
+                              " (select 1 from ratings r where r.user_id = w.user_id and r.movie_id = w.movie_id)",
+                              (local_user,)).fetchone()["n"]
+    assert (ratings, listed) == (ui.BIG_RATINGS, ui.BIG_WATCHLIST)
+
+
+def test_the_report_has_a_library_row_per_history_and_the_ratio():
+    lib = {"page": 400, "watchlist_tab": 300, "history_tab": 350, "search": 250}
+    result = {"clicks": 1, "bare": {"p50_ms": 50, "p95_ms": 60}, "dashboard_card_action": {"p50_ms": 80, "p95_ms": 90},
+              "clicks_without_effect": 0, "ratio_p50": 1.6,
+              "dashboard_first_pick_ms": {"cold": 1, "warm": 1, "in_app": 1},
+              "library_ms": {"small": lib, "big": {**lib, "page": 480}}, "library_big_over_small": 1.2}
+    text = ui.markdown(result)
+    assert "| nearly empty | 400 | 300 | 350 | 250 |" in text
+    assert "| big history | 480 | 300 | 350 | 250 |" in text
+    assert "**1.2×**" in text
