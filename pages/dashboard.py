@@ -15,6 +15,7 @@ from cine_core.app.services import user_transaction
 from cine_core.domain.models import TriggerType
 from cine_core.domain.vocabulary import DASHBOARD_MOODS, MOODS
 from ui import context
+from ui.arrivals import render_arrivals_notice
 from ui.cards import render_grid
 from ui.format import time_ago
 from ui.providers import only_streamable, render_streamable_toggle
@@ -102,6 +103,7 @@ def _refresh_failed_notice(pool, user_id: str, state: dashboard.UserState) -> No
 pool, user = context.page_setup()
 st.title("🎬 Today's picks")
 context.show_flashes()
+render_arrivals_notice(pool, user)
 
 mood = st.segmented_control(
     "In the mood for", options=list(DASHBOARD_MOODS), format_func=lambda key: MOODS[key].label, key="mood",

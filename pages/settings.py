@@ -60,10 +60,20 @@ if current is not None:
             hour = right.selectbox("At (UTC)", range(24), index=chosen_hour, format_func=lambda h: f"{h:02d}:00",
                                    key="settings-hour")
 
+    st.subheader("Now on your services")
+    st.caption("When a film from your watchlist or your picks arrives on one of your services, the dashboard says "
+               "so" + (" and so does the weekly email" if config.digest_enabled else "") + (
+               "." if config.tmdb_online else " (this needs a TMDB key: offline there is no where-to-watch data)."))
+    notify_url = st.text_input("Also push it to (optional)", value=current.notify_url or "", key="settings-notify",
+                               placeholder="ntfy://my-cineai-topic", type="password",
+                               help="An Apprise URL: ntfy, Discord, Telegram, Matrix, email and 100 more "
+                                    "(https://github.com/caronc/apprise/wiki). Each film is pushed once.")
+
     if st.button("Save settings", type="primary", key="settings-save"):
-        updated = replace(current, region=region, streaming_services=tuple(services), weekly_digest=digest,
-                          digest_email=email, digest_day=day, digest_hour=hour)
         with context.guarded("Saving your settings"):
+            checked_url = user_settings.check_notify_url(notify_url)
+            updated = replace(current, region=region, streaming_services=tuple(services), weekly_digest=digest,
+                              digest_email=email, digest_day=day, digest_hour=hour, notify_url=checked_url)
             user_settings.save_user_settings(pool, updated)
             remember_viewer_settings(updated)
             st.success("Settings saved.")

@@ -22,6 +22,7 @@ GENRE_IDS = {name.lower(): gid for gid, name in FALLBACK_GENRES.items()}
 _DETAILS = re.compile(r"^/3/movie/(\d+)$")
 _RELATED = re.compile(r"^/3/movie/(\d+)/(similar|recommendations)$")
 _TRENDING = re.compile(r"^/3/trending/movie/(day|week)$")
+_PROVIDERS = re.compile(r"^/3/movie/(\d+)/watch/providers$")
 
 
 def _item(movie: Movie) -> dict:
@@ -51,6 +52,7 @@ class FakeTMDB:
         self.catalog = catalog or CatalogSource()
         self.mode = "ok"  # 'ok' | 'down' | 'rate_limited'
         self.calls: Counter[str] = Counter()
+        self.providers: dict[int, dict] = {}  # movie id -> watch/providers `results` ({region: offers}); tests change it
         self._lock = threading.Lock()
 
     def client(self, **kwargs) -> TMDBClient:
@@ -77,6 +79,9 @@ class FakeTMDB:
         page = int(request.url.params.get("page", "1"))
         if kind == "genres":
             return httpx.Response(200, json={"genres": [{"id": i, "name": n} for i, n in FALLBACK_GENRES.items()]})
+        if match := _PROVIDERS.match(path):
+            return httpx.Response(200, json={"id": int(match.group(1)),
+                                             "results": self.providers.get(int(match.group(1)), {})})
         if match := _DETAILS.match(path):
             movie = self.catalog._by_id.get(int(match.group(1)))
             if movie is None:
@@ -103,6 +108,8 @@ class FakeTMDB:
             return "details"
         if _TRENDING.match(path):
             return "trending"
+        if _PROVIDERS.match(path):
+            return "watch_providers"
         if match := _RELATED.match(path):
             return match.group(2)
         if path == "/3/discover/movie":

@@ -128,6 +128,9 @@ def main(argv: list[str] | None = None, *, wrap_job: JobWrapper | None = None,
             from cine_core.digest.scheduler import start_digest_thread
 
             start_digest_thread(pool, settings, stop)  # the weekly email's clock; off without SMTP
+            from worker.provider_checks import start_provider_thread
+
+            start_provider_thread(pool, settings, stop)  # "now on your services"; off without a TMDB key
             worker.run_forever()
     except CineError as exc:
         print(f"worker: cannot run: {exc}", file=sys.stderr)

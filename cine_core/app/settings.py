@@ -6,6 +6,7 @@ import logging
 
 from psycopg_pool import ConnectionPool
 
+from cine_core.app.arrivals import check_notify_url
 from cine_core.config import Settings
 from cine_core.db import transaction, user_transaction
 from cine_core.digest import sent_log
@@ -15,6 +16,9 @@ from cine_core.domain.watch import UserSettings
 from cine_core.settings import store
 
 log = logging.getLogger(__name__)
+
+__all__ = ["check_notify_url", "load_user_settings", "region_choices", "region_providers", "save_user_settings",
+           "unsubscribe"]
 
 # Offered in the region picker (TMDB has providers for these and more); the configured default is always added.
 COMMON_REGIONS = ("US", "GB", "CA", "AU", "NZ", "IE", "DE", "AT", "CH", "FR", "BE", "NL", "ES", "PT", "IT", "SE",

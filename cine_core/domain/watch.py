@@ -53,6 +53,7 @@ class UserSettings:
     digest_email: str | None = None  # None: the account's email
     digest_day: int | None = None  # 0 = Monday; None: the server's default
     digest_hour: int | None = None  # UTC; None: the server's default
+    notify_url: str | None = None  # an Apprise URL for "now on your services" pushes; None: no pushes
 
 
 def _providers(entries: Any) -> tuple[Provider, ...]:

@@ -25,6 +25,7 @@ def _row_to_settings(row: dict[str, Any], default_region: str) -> UserSettings:
         user_id=row["user_id"], region=row["region"] or default_region,
         streaming_services=tuple(row["streaming_services"] or ()), weekly_digest=bool(row["weekly_digest"]),
         digest_email=row["digest_email"], digest_day=row["digest_day"], digest_hour=row["digest_hour"],
+        notify_url=row.get("notify_url"),
     )
 
 
@@ -47,6 +48,7 @@ def save_settings(conn: psycopg.Connection, settings: UserSettings) -> None:
         "streaming_services": list(settings.streaming_services), "weekly_digest": settings.weekly_digest,
         "digest_email": (settings.digest_email or "").strip() or None,
         "digest_day": settings.digest_day, "digest_hour": settings.digest_hour,
+        "notify_url": (settings.notify_url or "").strip() or None,
     })
     log.info("Saved settings of %s (region %s, %d service(s), digest %s)", settings.user_id, settings.region,
              len(settings.streaming_services), "on" if settings.weekly_digest else "off")

@@ -1,22 +1,25 @@
 -- Named queries for cine_core.settings.store (a person's settings; every query filters by user_id).
 
 -- name: load
-select user_id::text as user_id, region, streaming_services, weekly_digest, digest_email, digest_day, digest_hour
+select user_id::text as user_id, region, streaming_services, weekly_digest, digest_email, digest_day, digest_hour,
+       notify_url
 from public.user_settings
 where user_id = %(user_id)s;
 
 -- name: save
 insert into public.user_settings as s
-  (user_id, region, streaming_services, weekly_digest, digest_email, digest_day, digest_hour)
+  (user_id, region, streaming_services, weekly_digest, digest_email, digest_day, digest_hour, notify_url)
 values (%(user_id)s, %(region)s, %(streaming_services)s, %(weekly_digest)s, %(digest_email)s, %(digest_day)s,
-        %(digest_hour)s)
+        %(digest_hour)s, %(notify_url)s)
 on conflict (user_id) do update set
   region = excluded.region, streaming_services = excluded.streaming_services,
   weekly_digest = excluded.weekly_digest, digest_email = excluded.digest_email,
-  digest_day = excluded.digest_day, digest_hour = excluded.digest_hour, updated_at = now();
+  digest_day = excluded.digest_day, digest_hour = excluded.digest_hour, notify_url = excluded.notify_url,
+  updated_at = now();
 
 -- name: many
-select user_id::text as user_id, region, streaming_services, weekly_digest, digest_email, digest_day, digest_hour
+select user_id::text as user_id, region, streaming_services, weekly_digest, digest_email, digest_day, digest_hour,
+       notify_url
 from public.user_settings
 where user_id = any(%(user_ids)s::uuid[]);
 

@@ -104,3 +104,14 @@ def test_your_data_downloads_a_zip_and_deletion_shows_what_goes_first(app, pool,
     with transaction(pool) as conn:
         assert conn.execute("select count(*) as n from ratings").fetchone()["n"] == 0
         assert conn.execute("select count(*) as n from auth.users where id = %s", (local_user,)).fetchone()["n"] == 1
+
+
+def test_a_notification_url_apprise_knows_is_saved_and_an_unknown_one_refused(app, pool, local_user):
+    app.switch_page("pages/settings.py").run()
+    app.text_input(key="settings-notify").set_value("nosuchscheme://x")
+    app.button(key="settings-save").click().run()
+    assert any("not one Apprise knows" in e.value for e in app.error)
+    assert _row(pool, local_user) is None, "nothing saved"
+    app.text_input(key="settings-notify").set_value("json://127.0.0.1:9/")
+    app.button(key="settings-save").click().run()
+    assert _row(pool, local_user)["notify_url"] == "json://127.0.0.1:9/"

@@ -63,9 +63,9 @@ TABLES: dict[str, Rule] = {
                           update=cols("user_id", "movie_id", "kind", "created_at"), delete=True,
                           seed="insert into film_feedback (user_id, movie_id, kind) values (%(user)s, 157336, 'up')"),
     "user_settings": Rule(OWN_ROWS, insert=cols("user_id", "region", "streaming_services", "weekly_digest",
-                                                "digest_email", "digest_day", "digest_hour", "updated_at"),
+                                                "digest_email", "digest_day", "digest_hour", "updated_at", "notify_url"),
                           update=cols("user_id", "region", "streaming_services", "weekly_digest", "digest_email",
-                                      "digest_day", "digest_hour", "updated_at"), delete=True,
+                                      "digest_day", "digest_hour", "updated_at", "notify_url"), delete=True,
                           seed="insert into user_settings (user_id, region) values (%(user)s, 'DE')"),
     "recommendations": Rule(OWN_ROWS, update=cols("feedback", "feedback_at"),
                             seed="insert into recommendations (user_id, movie_id, reason, discovery_source, confidence)"
@@ -90,6 +90,10 @@ TABLES: dict[str, Rule] = {
                              " values (%(user)s, 'ratings.csv', 'a'::bytea)"),
     "household_profiles": Rule(SERVER_ONLY, seed="insert into household_profiles (user_id, name, password_hash)"
                                                   " values (%(user)s::uuid, 'P ' || %(user)s::text, '$argon2id$x')"),
+    "film_provider_checks": Rule(SERVER_ONLY),
+    "service_arrivals": Rule(OWN_ROWS, update=cols("noticed_at"),
+                             seed="insert into service_arrivals (user_id, movie_id, region, services)"
+                                  " values (%(user)s, 157336, 'US', '{Netflix}')"),
     "movie_night_pairs": Rule(MEMBER_ROWS),
     "movie_night_picks": Rule(MEMBER_ROWS),
     "movie_night_code_failures": Rule(SERVER_ONLY, seed="insert into movie_night_code_failures (user_id)"
