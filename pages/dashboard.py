@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
-from cine_core.app import actions, dashboard, shelves
+from cine_core.app import actions, dashboard
 from cine_core.app.services import user_transaction
 from cine_core.domain.models import TriggerType
 from cine_core.domain.vocabulary import DASHBOARD_MOODS, MOODS
@@ -19,7 +19,7 @@ from ui.arrivals import render_arrivals_notice
 from ui.cards import render_grid
 from ui.format import time_ago
 from ui.providers import only_streamable, render_streamable_toggle
-from ui.shelves import render_shelves
+from ui.shelves import render_shelves_when_ready
 from ui.taste_panel import render_taste_panel
 
 STALE_AFTER = timedelta(hours=24)  # the scout runs every 2 h; a day-old set means the worker is behind
@@ -161,4 +161,4 @@ if data is not None:
 with context.guarded("Loading the shelves"):  # a deep dive and the season's films, below the picks
     # Computed once per taste stamp and day (not on every run); a user whose state failed to load gets fresh ones.
     stamp = (data.state.taste_stamp, data.state.picks_generated_at) if data is not None else None
-    render_shelves(shelves.load_shelves(pool, user.id, stamp=stamp))
+    render_shelves_when_ready(pool, user.id, stamp)
