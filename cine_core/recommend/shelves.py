@@ -86,7 +86,18 @@ def find_standout(rated: Sequence[RatedMovie], profile: TasteProfile) -> Standou
 
 def _ranked(matcher: Matcher, profile: TasteProfile, rated: Sequence[RatedMovie],
             candidates: list[Movie]) -> list[tuple[Movie, str, float]]:
+    """The shelf's films in the catalog ranker's order (the picks' own), with its confidence; the local matcher
+    while the ranker warms up, or for films the ranker does not know."""
+    from cine_core.recommend.ranker.rank import history_from, ready_ranker
+
     by_id = {m.id: m for m in candidates}
+    ranker = ready_ranker()
+    if ranker is not None:
+        ranked = ranker.rank(history_from(rated), among=list(by_id), limit=len(by_id))
+        if ranked:
+            reasons = {m.movie_id: m.reason for m in matcher.match(profile=profile, rated=rated,
+                                                                    candidates=[by_id[f.movie_id] for f in ranked])}
+            return [(by_id[f.movie_id], reasons.get(f.movie_id, ""), f.confidence) for f in ranked]
     matches = matcher.match(profile=profile, rated=rated, candidates=candidates)
     matches.sort(key=lambda m: (-(0.0 if math.isnan(m.confidence) else m.confidence), m.movie_id))
     return [(by_id[m.movie_id], m.reason, m.confidence) for m in matches if m.movie_id in by_id]

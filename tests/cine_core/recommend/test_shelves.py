@@ -35,7 +35,10 @@ def _shelves(pool, user_id: str, matcher, day: date):
 
 
 def test_four_loved_villeneuve_films_open_a_villeneuve_shelf_of_the_unseen(pool, local_user, matcher):
+    from cine_core.recommend.ranker.rank import history_from, shared_ranker
+
     _rate(pool, local_user, VILLENEUVE_LOVED)
+    ranker = shared_ranker()  # built: the shelf is in the picks' own order (not the warm-up fallback)
     shelves = _shelves(pool, local_user, matcher, date(2026, 5, 12))
     assert [s.key for s in shelves] == ["person"]
     shelf = shelves[0]
@@ -44,8 +47,11 @@ def test_four_loved_villeneuve_films_open_a_villeneuve_shelf_of_the_unseen(pool,
     assert ids <= VILLENEUVE_UNSEEN | {1170608} and ids & VILLENEUVE_UNSEEN and not ids & set(VILLENEUVE_LOVED)
     assert 1170608 not in ids  # Dune: Part Three is not out on 12 May 2026
     assert all(f.reason.startswith("Directed by Denis Villeneuve, like ") for f in shelf.films)
-    confidences = [f.confidence for f in shelf.films]
-    assert confidences == sorted(confidences, reverse=True)
+    with pool.connection() as conn:
+        rated = load_rated(conn, local_user)
+    order = [f.movie_id for f in ranker.rank(history_from(rated), among=[f.movie.id for f in shelf.films], limit=20)]
+    assert [f.movie.id for f in shelf.films] == order
+    assert all(0 < f.confidence < 1 for f in shelf.films)
 
 
 def test_three_loved_films_of_an_actor_are_not_yet_a_pattern():
