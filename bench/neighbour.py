@@ -34,6 +34,7 @@ from bench.bench_db import (
     popular_by_genre,
     run_and_print,
 )
+from bench.cost import realistic_verdicts
 from bench.refresh import CHECK_SECONDS, LATEST_PICK_SQL, _rate, _summary, _wait_ready
 from cine_core.config import PROJECT_ROOT
 from cine_core.db import open_pool, transaction, user_transaction
@@ -78,7 +79,8 @@ class Noise:
     def __init__(self, pool, hammer: str, importer: str, films: list[int]) -> None:
         self.pool, self.hammer, self.importer, self.films = pool, hammer, importer, films
         self.stop = threading.Event()
-        self.counts = {"manual_requests": 0, "manual_refused": 0, "chat_messages": 0, "chat_refused": 0}
+        self.counts = {"manual_requests": 0, "manual_jobs_queued": 0, "manual_refused": 0, "chat_messages": 0,
+                       "chat_refused": 0}
         self._thread = threading.Thread(target=self._hammer, name="hammer", daemon=True)
 
     def start(self) -> None:
@@ -90,10 +92,15 @@ class Noise:
         n = 0
         while not self.stop.wait(HAMMER_SECONDS):
             n += 1
-            self._try("manual", lambda conn: refresh_queue.request_refresh(conn, self.hammer, "manual"))
+            self._try("manual", lambda conn: refresh_queue.request_refresh(conn, self.hammer, "manual")
+                      and self._count("manual_jobs_queued"))
             self._try("chat", lambda conn: conn.execute(
                 "insert into movie_conversations (user_id, conversation_type, what_you_said)"
                 " values (%s, 'general_preference', %s)", (self.hammer, f"I love heist films, message {n}")))
+
+    def _count(self, key: str) -> bool:
+        self.counts[key] += 1
+        return True
 
     def _try(self, what: str, action) -> None:
         key = "manual_requests" if what == "manual" else "chat_messages"
@@ -168,6 +175,7 @@ def measure(pool, url: str, stub_url: str, users: list[str], films: list[int], a
 
 def run(args: argparse.Namespace) -> dict:
     with bench_database(args.database_url) as url, AnthropicStub() as stub:
+        stub.default = realistic_verdicts
         pool = open_pool(url, max_size=6, name="bench-neighbour")
         try:
             everyone = create_users(pool, args.users + 2, seed=args.seed)
@@ -205,7 +213,8 @@ def markdown(result: dict) -> str:
         lines.append(f"| {r['config']} | {r['ratings']} | {r['p50_s']} | {r['p95_s']} | {r['max_s']} | {r['errors']} |")
     noisy = result["rows"][1].get("neighbours", {})
     lines += ["", f"p95 with the neighbours is {result['p95_ratio']}× alone (goal ≤ 2×). The hammering account: "
-              f"{noisy.get('manual_requests')} manual requests accepted, {noisy.get('manual_refused')} refused; "
+              f"{noisy.get('manual_requests')} manual requests accepted ({noisy.get('manual_jobs_queued')} queued a "
+              f"job, the rest joined the queued one), {noisy.get('manual_refused')} refused; "
               f"{noisy.get('chat_messages')} chat messages stored, {noisy.get('chat_refused')} refused. The import: "
               f"{noisy.get('import')}. Claude: {result['claude_calls']} calls, ${result['claude_usd']} "
               f"(the hammering account {result['hammer_claude_calls']}; caps ${DAILY_BUDGET_USD}/day, "
