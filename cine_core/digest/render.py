@@ -27,6 +27,7 @@ class EmailContext:
     unsubscribe_url: str
     region: str
     services: tuple[str, ...] = ()
+    arrived: tuple[str, ...] = ()  # "Inception (2010) is now on Netflix": films that arrived on their services
 
 
 def film_url(public_url: str, movie_id: int) -> str:
@@ -102,6 +103,7 @@ def render_html(films: Sequence[DigestFilm], ctx: EmailContext) -> str:
   <div style="font-size:13px;color:#c0392b;font-weight:600">🎬 CineAI</div>
   <h1 style="font-size:22px;margin:6px 0 4px;color:#111">{html.escape(subject(films))}</h1>
   <p style="font-size:14px;color:#555;margin:0 0 8px">New releases and what is trending, picked for your taste.</p>
+  {_arrived_html(ctx)}
 </td></tr>
 {rows}
 <tr><td colspan="2" style="border-top:1px solid #eee;padding-top:14px">
@@ -113,8 +115,18 @@ def render_html(films: Sequence[DigestFilm], ctx: EmailContext) -> str:
 </body></html>"""
 
 
+def _arrived_html(ctx: EmailContext) -> str:
+    if not ctx.arrived:
+        return ""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in ctx.arrived)
+    return (f'<p style="font-size:14px;color:#111;margin:8px 0 0"><b>Now on your services</b></p>'
+            f'<ul style="font-size:14px;color:#333;margin:4px 0 8px">{items}</ul>')
+
+
 def render_text(films: Sequence[DigestFilm], ctx: EmailContext) -> str:
     lines = [subject(films), ""]
+    if ctx.arrived:
+        lines += ["Now on your services:", *(f"- {line}" for line in ctx.arrived), ""]
     for number, film in enumerate(films, 1):
         movie = film.movie
         lines.append(f"{number}. {movie.title}" + (f" ({movie.year})" if movie.year else ""))

@@ -17,6 +17,7 @@ from psycopg_pool import ConnectionPool
 from cine_core.config import Settings
 from cine_core.db import transaction
 from cine_core.digest import sent_log
+from cine_core.alerts.arrivals import mark_emailed, unemailed_arrivals
 from cine_core.digest.compose import choose_films
 from cine_core.digest.mailer import MailError, SmtpMailer
 from cine_core.digest.render import EmailContext, render_email
@@ -103,6 +104,7 @@ def _send_one(pool: ConnectionPool, settings: Settings, recipient: sent_log.Reci
         past = sent_log.history(conn, recipient.user_id)
         films = choose_films(conn, matcher, recipient.user_id, now=now, last_sent_at=past.last_sent_at,
                              already_sent=past.film_ids)
+        arrived = unemailed_arrivals(conn, recipient.user_id)
     if not films:
         run.empty += 1
         if not dry_run:
@@ -111,7 +113,8 @@ def _send_one(pool: ConnectionPool, settings: Settings, recipient: sent_log.Reci
         return
     ctx = EmailContext(to=recipient.email, sender=settings.cine_mail_from or "", public_url=settings.cine_public_url,
                        unsubscribe_url=unsubscribe_url(settings, recipient.user_id),
-                       region=recipient.region or settings.default_region, services=recipient.streaming_services)
+                       region=recipient.region or settings.default_region, services=recipient.streaming_services,
+                       arrived=tuple(a.line for a in arrived))
     message = render_email(films, ctx)
     film_ids = [f.movie.id for f in films]
     if dry_run:
@@ -128,4 +131,5 @@ def _send_one(pool: ConnectionPool, settings: Settings, recipient: sent_log.Reci
         return
     with transaction(pool) as conn:
         sent_log.finish(conn, recipient.user_id, week, status="sent", film_ids=film_ids)
+        mark_emailed(conn, recipient.user_id, [a.movie_id for a in arrived])  # one email line per film, ever
     run.sent += 1
