@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 SHOWN = 12
 DEFAULT_ML_USERS = 60
-METHODS = ("app", "popularity", "ease", "ranker", "previous")
+METHODS = ("app", "popularity", "ease", "ranker", "content", "previous")
 
 
 def ndcg(order: list[int], relevant: frozenset[int], k: int = 10) -> float:
@@ -111,6 +111,7 @@ def evaluate(pool, people: list[tuple[Person, bool]], *, ml_neighbours) -> list[
     settings = Settings()
     shipped = CatalogRanker(index)
     fair = CatalogRanker(index, neighbours=ml_neighbours)  # MovieLens people: no future of theirs in the table
+    content_only = CatalogRanker(index, neighbours=None)  # CINE_COLLABORATIVE=0: no MovieLens-derived table
     base = pipeline.build_scout_context(settings, pool)
     results = []
     for person, is_ml in people:
@@ -131,7 +132,9 @@ def evaluate(pool, people: list[tuple[Person, bool]], *, ml_neighbours) -> list[
         ease_scores = ml_neighbours.scores(index.rows([h.movie_id for h in s.past]))
         ease = top_by(index, np.where(ml_neighbours.known, ease_scores, -np.inf), ok, 100)
         direct = [f.movie_id for f in ranker.rank(list(s.past), reference=s.cut, released_by=s.cut, limit=100)]
-        lists = {"app": app, "popularity": popular, "ease": ease, "ranker": direct, "previous": previous}
+        content = [f.movie_id for f in content_only.rank(list(s.past), reference=s.cut, released_by=s.cut, limit=100)]
+        lists = {"app": app, "popularity": popular, "ease": ease, "ranker": direct, "content": content,
+                 "previous": previous}
         row = {"person": person.name, "cut": s.cut.isoformat(), "past": len(s.past), "future": len(s.future),
                "liked": len(s.liked), "movielens": is_ml, "app_seconds": round(app_seconds, 2),
                "share_shown_at_threshold": sum(c >= settings.pick_threshold for c in confidence[:SHOWN])
@@ -279,7 +282,7 @@ def run(args: argparse.Namespace) -> dict:
 
 
 LABELS = {"app": "CineAI app (end to end)", "popularity": "popularity (most votes)", "ease": "EASE (MovieLens)",
-          "ranker": "catalog ranker alone", "previous": "previous engine (end to end)"}
+          "ranker": "catalog ranker alone", "content": "catalog ranker, collaborative off (CINE_COLLABORATIVE=0)", "previous": "previous engine (end to end)"}
 
 
 def _table(p: dict) -> list[str]:
