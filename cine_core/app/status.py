@@ -18,7 +18,7 @@ from psycopg_pool import ConnectionPool
 
 from cine_core.app.auth import AppUser
 from cine_core.config import Settings
-from cine_core.db import transaction, user_transaction
+from cine_core.db import app_transaction, service_transaction, user_transaction
 from cine_core.domain.errors import DataError
 from cine_core.jobs import refresh_queue
 
@@ -98,9 +98,12 @@ def load_status(pool: ConnectionPool, settings: Settings, user: AppUser, *, aliv
         usage = [] if operator else _usage(conn, "select * from public.my_api_usage()")
     if not operator:
         return StatusView(operator=False, usage=usage, mine=mine)
-    with transaction(pool) as conn:  # installation-wide: service rights, granted by the operator check above
+    # Installation-wide, granted by the operator check above: the figures through the functions granted to the
+    # app's login; the failed jobs' list is still read with service rights.
+    with app_transaction(pool) as conn:
         worker = WorkerStatus(**conn.execute("select * from public.app_status(%s)", (alive_seconds,)).fetchone())
         usage = _usage(conn, "select * from public.app_api_usage()")
+    with service_transaction(pool) as conn:
         failed = tuple(FailedJob(**row) for row in refresh_queue.list_failed(conn, limit=FAILED_JOBS_SHOWN))
     return StatusView(operator=True, usage=usage, mine=mine, worker=worker, failed_jobs=failed)
 
@@ -109,7 +112,7 @@ def retry_failed_jobs(pool: ConnectionPool, settings: Settings, user: AppUser) -
     """Operators only: put every failed refresh back in the queue; returns how many."""
     if not is_operator(settings, user):
         raise DataError("Only an operator can retry other people's failed jobs")
-    with transaction(pool) as conn:
+    with service_transaction(pool) as conn:
         count = refresh_queue.retry_failed(conn)
     log.info("Operator %s retried %d failed job(s)", user.email, count)
     return count

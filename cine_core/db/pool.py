@@ -2,8 +2,10 @@
 
 The app's pool is an `AppPool` (cine_core.db.app_role): its own connections log in as the app role, which
 holds `authenticated` and nothing else, so `user_transaction` on it can never climb back to service rights
-(`reset role` lands on a role without privileges). `transaction()` on an AppPool uses its `server` pool:
-the service connection the app keeps for server-owned shared data (film cache, learned insights, usage).
+(`reset role` lands on a role without privileges). `app_transaction()` runs as that role itself, for the
+narrow security-definer functions granted to it (usage rows, the Claude caps, the operator's figures).
+`service_transaction()` on an AppPool uses its `server` pool: the service connection the app still keeps for
+the server-owned writes not yet behind such functions (film cache, chat learning, the operator's retries).
 """
 
 from __future__ import annotations
@@ -70,11 +72,25 @@ def open_pool(url: str, *, min_size: int = 1, max_size: int = 8, name: str = "ci
 
 
 @contextlib.contextmanager
-def transaction(pool: ConnectionPool) -> Iterator[psycopg.Connection]:
-    """A service-level transaction (worker, setup, the app's server-owned writes): commits on success, maps
-    driver errors. On an AppPool it runs on the app's service pool, never as the app role."""
+def service_transaction(pool: ConnectionPool) -> Iterator[psycopg.Connection]:
+    """A transaction with service rights (worker, setup, CLI, and what is left of the app's server-owned
+    writes): commits on success, maps driver errors. On an AppPool it runs on the app's service pool, never
+    as the app role. tests/cine_core/db/test_service_rights.py lists where the app may still use it."""
     service = pool.server if isinstance(pool, AppPool) else pool
     with translate_errors(), service.connection() as conn:
+        with conn.transaction():
+            yield conn
+
+
+transaction = service_transaction  # the old name: it hid the service rights; new code says service_transaction
+
+
+@contextlib.contextmanager
+def app_transaction(pool: ConnectionPool) -> Iterator[psycopg.Connection]:
+    """A transaction as the pool's own login, no role switch and no claims: on the app's pool that is cine_app,
+    which may only execute the security-definer functions granted to it (record_api_usage,
+    claude_spend_today, app_status, app_api_usage); on a service pool (worker, tests) it has service rights."""
+    with translate_errors(), pool.connection() as conn:
         with conn.transaction():
             yield conn
 

@@ -20,7 +20,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from cine_core.config import Settings
-from cine_core.db import transaction
+from cine_core.db import app_transaction
 from cine_core.db.named_sql import load_named_queries
 from cine_core.domain.errors import LLMError
 
@@ -82,7 +82,7 @@ class ClaudeCaps:
     def check(self, *, user_id: str | None, operation: str) -> BudgetCheck:
         if not self.active:
             return BudgetCheck(True)
-        with transaction(self._pool) as conn:
+        with app_transaction(self._pool) as conn:  # cine_app may call claude_spend_today
             return claude_allowed(conn, self.settings, user_id=user_id, operation=operation)
 
     def require(self, *, user_id: str | None, operation: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from psycopg_pool import ConnectionPool
 
-from cine_core.db import transaction
+from cine_core.db import app_transaction
 from cine_core.db.named_sql import load_named_queries
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class UsageRecorder:
         if self._pool is None:
             return
         try:
-            with transaction(self._pool) as conn:
+            with app_transaction(self._pool) as conn:  # cine_app may call record_api_usage, nothing else
                 conn.execute(
                     _sql("record"),
                     (

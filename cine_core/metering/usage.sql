@@ -1,6 +1,6 @@
 -- Named queries for cine_core.metering.usage (one `api_usage` row per external call).
 
 -- name: record
-insert into public.api_usage (service, operation, model, user_id, tokens_in, tokens_out,
-                              cache_read_tokens, cache_write_tokens, estimated_cost_usd, ok, error)
-values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s);
+-- A security-definer function granted to the app's login (cine_app) and the service role: no service login needed.
+select public.record_api_usage(%s::text, %s::text, %s::text, %s::uuid, %s::int, %s::int, %s::int, %s::int,
+                               %s::numeric, %s::boolean, %s::text);

@@ -102,6 +102,7 @@ TABLES: dict[str, Rule] = {
 }
 
 TRIGGER, USER_FUNCTION, SERVER_FUNCTION = "trigger", "signed-in user, own data only", "service only"
+APP_FUNCTION = "the app's own login (cine_app) and the service role, never a person"
 FUNCTIONS: dict[str, str] = {
     "check_chat_limits()": TRIGGER,
     "enqueue_refresh_on_rating()": TRIGGER,
@@ -109,8 +110,10 @@ FUNCTIONS: dict[str, str] = {
     "request_refresh(text)": USER_FUNCTION,
     "my_refresh_state(uuid)": USER_FUNCTION,
     "my_api_usage()": USER_FUNCTION,
-    "app_status(integer)": SERVER_FUNCTION,  # installation-wide: operators, over the service connection
-    "app_api_usage()": SERVER_FUNCTION,
+    "app_status(integer)": APP_FUNCTION,  # installation-wide: the app checks who is an operator
+    "app_api_usage()": APP_FUNCTION,
+    "record_api_usage(text,text,text,uuid,integer,integer,integer,integer,numeric,boolean,text)": APP_FUNCTION,
+    "claude_spend_today(uuid)": APP_FUNCTION,
     "movie_night_invite(text)": USER_FUNCTION,
     "movie_night_accept(text,text)": USER_FUNCTION,
     "movie_night_end(bigint)": USER_FUNCTION,
@@ -295,8 +298,10 @@ def test_function_privileges_follow_their_rule(admin, signature):
     definer, config = _functions(admin)[signature]
     kind = FUNCTIONS[signature]
     can = {role: admin.execute("select has_function_privilege(%s, %s, 'EXECUTE')", (role, signature)).fetchone()[0]
-           for role in ("public", "anon", "authenticated")}
+           for role in ("public", "anon", "authenticated", "cine_app")}
     assert not can["anon"], "anon executes nothing of ours"
     assert can["authenticated"] == (kind == USER_FUNCTION)
+    if kind in (APP_FUNCTION, SERVER_FUNCTION):
+        assert can["cine_app"] == (kind == APP_FUNCTION), "only APP_FUNCTIONs are granted to the app's login"
     if definer:
         assert config and 'search_path=""' in config, "security definer functions set search_path = ''"

@@ -1,0 +1,89 @@
+"""Service rights in the app process: the app's own login (cine_app) records usage, checks the Claude caps and
+reads the operator's figures through functions granted to it, with no service pool at all; what is left of
+service-rights transactions in the app is a fixed, shrinking list that no module may join."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cine_core.config import PROJECT_ROOT, Settings
+from cine_core.db import open_app_pool, transaction
+from cine_core.llm.budget import ClaudeCaps
+from cine_core.metering.usage import UsageEvent, UsageRecorder
+
+SERVICE_CALL = re.compile(r"(?<![\w.])(?:db\.)?(?:service_)?transaction\(")
+APP_PROCESS = ["app.py", "pages", "ui", "cine_core/app", "cine_core/chat", "cine_core/metering", "cine_core/llm"]
+# What is left of service rights in the app's own modules (issue 26.3): each entry is debt, to move behind a
+# security-definer function granted to cine_app. A new module, or one more call, fails this test.
+REMAINING = {
+    "cine_core/app/account.py": 2,  # deleting an account
+    "cine_core/app/actions.py": 1,  # removing a learned preference (taste_profile is server-owned)
+    "cine_core/app/household.py": 3,  # household profiles (server-only table)
+    "cine_core/app/settings.py": 1,  # the unsubscribe link (the visitor is not signed in)
+    "cine_core/app/status.py": 2,  # the operator's failed jobs: list and retry
+    "cine_core/chat/conversation.py": 2,  # chat learning: ai_learned and the taste profile
+}
+
+
+@pytest.fixture
+def app_pool_without_service(db_url):
+    """The app's pool with its service pool closed: anything still needing service rights fails."""
+    pool = open_app_pool(Settings(_env_file=None, database_url=db_url), max_size=2)
+    pool.server.close()
+    yield pool
+    pool.close()
+
+
+def _service_calls() -> dict[str, int]:
+    found: dict[str, int] = {}
+    for root in APP_PROCESS:
+        path = PROJECT_ROOT / root
+        for file in [path] if path.is_file() else sorted(path.rglob("*.py")):
+            calls = len(SERVICE_CALL.findall(file.read_text()))
+            if calls:
+                found[str(Path(file).relative_to(PROJECT_ROOT))] = calls
+    return found
+
+
+def test_no_app_module_opens_more_service_transactions_than_listed():
+    found = _service_calls()
+    grown = {name: n for name, n in found.items() if n > REMAINING.get(name, 0)}
+    assert grown == {}, "service rights in the app: use a security-definer function granted to cine_app instead"
+    assert "cine_core/metering/usage.py" not in found and "cine_core/llm/budget.py" not in found
+
+
+def test_usage_is_recorded_by_the_app_login_without_a_service_pool(app_pool_without_service, pool, local_user):
+    UsageRecorder(app_pool_without_service).record(UsageEvent(
+        service="anthropic", operation="chat_reply", model="m", user_id=local_user, tokens_in=10, tokens_out=2,
+        estimated_cost_usd=0.25, ok=False, error="x" * 900))
+    with transaction(pool) as conn:
+        row = conn.execute("select user_id::text as user_id, operation, estimated_cost_usd::float8 as usd, ok,"
+                           " length(error) as error_chars from api_usage").fetchone()
+    assert row == {"user_id": local_user, "operation": "chat_reply", "usd": 0.25, "ok": False, "error_chars": 500}
+
+
+def test_the_claude_caps_are_counted_by_the_app_login_without_a_service_pool(app_pool_without_service, pool,
+                                                                             local_user):
+    with transaction(pool) as conn:
+        conn.execute("insert into api_usage (service, operation, user_id, estimated_cost_usd)"
+                     " values ('anthropic', 'chat_reply', %s, 2.0)", (local_user,))
+    settings = Settings(_env_file=None, cine_llm_daily_budget_usd=1.0)
+    assert not ClaudeCaps(settings, app_pool_without_service).check(user_id=local_user, operation="chat_reply").allowed
+    capped = Settings(_env_file=None, cine_llm_user_daily_calls=2)
+    assert ClaudeCaps(capped, app_pool_without_service).check(user_id=local_user, operation="chat_reply").allowed
+
+
+def test_the_app_login_may_call_only_its_own_functions(app_pool_without_service):
+    import psycopg
+
+    for statement in ("select public.record_api_usage('anthropic', 'x', null, null, 0, 0, 0, 0, 0, true, null)",
+                      "select * from public.claude_spend_today(null)", "select * from public.app_status(60)",
+                      "select * from public.app_api_usage()"):
+        with app_pool_without_service.connection() as conn:
+            conn.execute(statement).fetchall()
+            conn.rollback()
+    with app_pool_without_service.connection() as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("select * from public.enqueue_refresh(null, 'manual', null, null)")
