@@ -39,6 +39,14 @@ PAGE_STYLE = """<style>
   [data-testid='stMain'] button, [data-testid='stSidebar'] button, [data-testid='stPageLink-NavLink'],
   [data-testid='stSidebarNav'] a {min-height: 44px; min-width: 44px;}
   .modebar-container {display: none !important;}
+  /* A film card: the poster beside its text, not a screen-wide poster above it (12 picks were 8,000 px). */
+  div[class*='st-key-card-'] {display: grid !important; grid-template-columns: 6.5rem minmax(0, 1fr);
+    column-gap: 0.75rem; align-items: start;}
+  div[class*='st-key-card-'] > div:first-child {grid-row: 1 / span 8;}
+  div[class*='st-key-card-'] > div {grid-column-end: span 1;}
+  /* A shelf is a row of tiles that scrolls sideways, not six screen-wide posters stacked. */
+  div[class*='st-key-shelf-'] [data-testid='stHorizontalBlock'] {flex-wrap: nowrap !important; overflow-x: auto;}
+  div[class*='st-key-shelf-'] [data-testid='stColumn'] {min-width: 7.5rem !important; flex: 0 0 7.5rem !important;}
 }
 </style>"""
 
@@ -100,6 +108,7 @@ else:
              for index, (path, title, icon) in enumerate(APP_PAGES)]
     pages += [st.Page(path, title=title, icon=icon, visibility="hidden") for path, title, icon in HIDDEN_PAGES]
     context.warm_search_index()
+    context.warm_scorer()
     with st.sidebar:
         sources = settings.describe_sources()
         offline = [value for value in (sources["movies"], sources["llm"]) if value in ("offline catalog", "local engine")]

@@ -23,11 +23,13 @@ SOURCE_NAMES = {"app": "CineAI", "letterboxd": "Letterboxd", "imdb": "IMDb", "tr
 FEEDBACK_ROWS = 200
 THUMB_PX = 60  # a search result's poster: enough to recognise the film, small enough for a list
 TABS = ["Search", "Watchlist", "History", "Import"]
+RATING_MENU_PX = 170
 
 pool, user = context.page_setup()
 # A row's title part takes the free width and wraps its controls onto the next line when under 15rem (phones).
 st.html("<style>[class*='st-key-wl-info-'], [class*='st-key-search-info-'] {flex: 1 1 15rem; min-width: 15rem;}"
-        "</style>")
+        "[class*='st-key-wl-row-'], [class*='st-key-search-row-'] {align-content: flex-start; align-items: center;}"
+        "@media (max-width: 640px) {[class*='st-key-wl-info-'] {flex-basis: 100% !important;}}</style>")
 st.title("📚 Library")
 context.show_flashes()
 settings = context.settings()
@@ -64,8 +66,8 @@ def render_film_row(card: dashboard.Card, *, scope: str) -> None:
         with st.container(key=f"{scope}-info-{movie.id}"):
             _film_link(st, movie, note=" · ".join(x for x in (", ".join(movie.genres[:3]), mine) if x))
         key = f"{scope}-rating-{movie.id}"
-        with st.container(width=170):
-            rating_select(key, card.user_rating, on_change=_rate_from_widget, args=(movie.id, movie.title, key))
+        rating_select(key, card.user_rating, on_change=_rate_from_widget, args=(movie.id, movie.title, key),
+                      width=RATING_MENU_PX)
         if card.on_watchlist:
             st.button("✅", key=f"{scope}-unwatch-{movie.id}", help="On your watchlist: click to remove",
                       on_click=context.run_with_toast, args=(actions.remove_from_watchlist, pool, user.id, movie.id),
@@ -153,9 +155,8 @@ def _watchlist_row(card: dashboard.Card) -> None:
         with st.container(key=f"wl-info-{movie.id}"):
             _film_link(st, movie, note=" · ".join(x for x in (", ".join(movie.genres[:2]), state) if x))
         rating_key = f"wl-rating-{movie.id}"
-        with st.container(width=170):
-            rating_select(rating_key, card.user_rating, on_change=_watched_from_widget,
-                          args=(movie.id, movie.title, rating_key))
+        rating_select(rating_key, card.user_rating, on_change=_watched_from_widget,
+                      args=(movie.id, movie.title, rating_key), width=RATING_MENU_PX)
         st.button("Watched ✓", key=f"wl-seen-{movie.id}", on_click=_watched_from_widget,
                   args=(movie.id, movie.title, None), disabled=card.watched_at is not None)
         st.button("🗑️", key=f"wl-remove-{movie.id}", help="Remove from your watchlist",

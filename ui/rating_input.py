@@ -19,12 +19,12 @@ def label(value: float | None) -> str:
 
 
 def rating_select(key: str, current: float | None, *, on_change: Callable[..., Any], args: tuple = (),
-                  placeholder: str = "Rate ☆") -> None:
+                  placeholder: str = "Rate ☆", width: int | str = "stretch") -> None:
     """A compact list row's rating: a menu that starts empty (or on your rating); choosing stars saves them
     at once through `on_change` (one widget per row instead of a slider and a button)."""
     st.selectbox("Your rating", RATING_OPTIONS, key=key, format_func=rating_label, placeholder=placeholder,
                  index=RATING_OPTIONS.index(current) if current in RATING_OPTIONS else None,
-                 label_visibility="collapsed", on_change=on_change, args=args)
+                 label_visibility="collapsed", on_change=on_change, args=args, width=width)
 
 
 def rating_slider(key: str, current: float | None, *, rerun: bool = False) -> float | None:
