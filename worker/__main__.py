@@ -86,6 +86,7 @@ def main(argv: list[str] | None = None, *, wrap_job: JobWrapper | None = None,
     from cine_core.db import database_url, open_pool
     from cine_core.domain.errors import CineError
     from cine_core.jobs.heartbeat import Heartbeat, new_worker_id
+    from cine_core.memory import run_then_freeze
     from worker.jobs import build_handlers
     from worker.loop import Worker
 
@@ -116,7 +117,8 @@ def main(argv: list[str] | None = None, *, wrap_job: JobWrapper | None = None,
                                   user_lock=not args.no_user_lock, wrap_job=wrap_job, wrap_scout=wrap_scout)
         # The first refresh should not pay for imports and indexing, but a SIGTERM during those seconds
         # must not wait for them: the warm-up runs beside the loop (a first job waits for the context).
-        threading.Thread(target=handlers.warm_up, name="warm-up", daemon=True).start()
+        # Then what it built (catalog, indexes, ranker) is frozen out of the collector's walk (cine_core.memory).
+        threading.Thread(target=run_then_freeze, args=(handlers.warm_up,), name="warm-up", daemon=True).start()
         worker = Worker(pool, url, refresh_job=handlers.refresh_job, scout_user=handlers.scout_user,
                         run_imports=handlers.run_imports, options=options, stop=stop,
                         heartbeat=Heartbeat(pool, worker_id, beat_seconds=args.beat_seconds))

@@ -4,6 +4,7 @@ and more like it. Read in the viewer's user-scoped transaction, like every page 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -107,6 +108,6 @@ def similar_films(conn: psycopg.Connection, user_id: str, movie: Movie, *,
     return tuple(Card(movie=films[f.movie_id]) for f in ranked if f.movie_id in films)
 
 
-def warm_similar_films() -> None:
+def warm_similar_films() -> threading.Thread | None:
     """Start building the ranker "More like this" uses, in the background (the app calls this at start)."""
-    warm_shared_ranker()
+    return warm_shared_ranker()

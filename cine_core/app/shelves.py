@@ -16,7 +16,7 @@ from cine_core.taste.store import load_profile, load_rated
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Shelf", "ShelfFilm", "load_shelves", "today"]
+__all__ = ["Shelf", "ShelfFilm", "load_shelves", "today", "warm_matcher"]
 
 CACHE: VersionedCache[list[Shelf]] = VersionedCache()  # per user, until the stamp or the day moves
 
@@ -31,6 +31,11 @@ def _matcher():
     from cine_core.recommend.local_scorer import LocalMatcher
 
     return LocalMatcher(fit_per_call=True)
+
+
+def warm_matcher() -> None:
+    """Import the local scorer and make the shelves' matcher now (the app's start does this in the background)."""
+    _matcher()
 
 
 def load_shelves(pool: ConnectionPool, user_id: str, *, on: date | None = None,

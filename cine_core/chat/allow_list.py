@@ -5,7 +5,6 @@ labels found here are stored, and the summary line is rewritten from what surviv
 
 from __future__ import annotations
 
-import functools
 import logging
 
 from cine_core.chat import lexicon as lex
@@ -15,6 +14,7 @@ from cine_core.domain.insights import ChatInsights
 from cine_core.domain.titles import normalize_title
 from cine_core.domain.vocabulary import MOODS, TMDB_GENRES, genres_for
 from cine_core.films.catalog import catalog_movies
+from cine_core.memory import process_wide
 
 log = logging.getLogger(__name__)
 
@@ -23,14 +23,19 @@ STYLES = frozenset({*lex.STYLE_WORDS.values(), *(style for _, style in lex.GENRE
 ASPECTS = frozenset(lex.ASPECTS.values())
 
 
-@functools.cache
 def catalog_keywords() -> frozenset[str]:
-    """Every keyword of the bundled catalog (lower-case); empty if the catalog cannot be read."""
+    """Every keyword of the bundled catalog (lower-case); empty if the catalog cannot be read (not kept: the next
+    message tries again)."""
     try:
-        return frozenset(k.lower() for m in catalog_movies() for k in m.keywords)
+        return _built_catalog_keywords()
     except Exception:  # the allow-list then holds the lexicon's themes only
         log.warning("catalog keywords unavailable for the chat allow-list", exc_info=True)
         return frozenset()
+
+
+@process_wide
+def _built_catalog_keywords() -> frozenset[str]:
+    return frozenset(k.lower() for m in catalog_movies() for k in m.keywords)
 
 
 def themes() -> frozenset[str]:

@@ -7,7 +7,6 @@ are not taken for films.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from collections.abc import Iterable, Mapping
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from cine_core.domain.models import Movie
 from cine_core.domain.titles import normalize_title
 from cine_core.films.catalog import catalog_movies
+from cine_core.memory import process_wide
 
 log = logging.getLogger(__name__)
 
@@ -74,14 +74,19 @@ class CatalogIndex:
         return self.titles.get(normalize_title(title))
 
 
-@functools.cache
 def catalog_index() -> CatalogIndex:
-    """The index of the bundled catalog; empty (with a warning) if the catalog cannot be read."""
+    """The index of the bundled catalog; empty (with a warning) if the catalog cannot be read. Only a built index
+    is kept: after a failure the next message tries again."""
     try:
-        return CatalogIndex.from_movies(catalog_movies())
+        return _built_catalog_index()
     except Exception:  # the extractor must keep working without the catalog
         log.warning("Could not index the catalog for chat; film and people names fall back to patterns", exc_info=True)
         return CatalogIndex()
+
+
+@process_wide
+def _built_catalog_index() -> CatalogIndex:
+    return CatalogIndex.from_movies(catalog_movies())
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,6 @@ Pure: no database here. Rebuild the file with `python scripts/build_catalog.py`;
 
 from __future__ import annotations
 
-import functools
 import gzip
 import hashlib
 import json
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from cine_core.domain.models import Movie
 from cine_core.domain.people import join_name_parts
+from cine_core.memory import process_wide
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +37,10 @@ def catalog_version(path: Path = CATALOG_FILE) -> str:
     return digest.hexdigest()[:16]
 
 
-@functools.cache
+@process_wide
 def catalog_movies() -> tuple[Movie, ...]:
-    """The bundled catalog as a tuple, sorted by id; read from disk on first use."""
+    """The bundled catalog as a tuple, sorted by id; read from disk on first use (once, even when threads ask at
+    the same time; a failed read is not kept)."""
     return read_catalog(CATALOG_FILE)
 
 

@@ -16,6 +16,7 @@ from cine_core.domain.errors import TMDBNotFound
 from cine_core.domain.models import Movie
 from cine_core.domain.titles import normalize_title, title_key
 from cine_core.films.catalog import catalog_movies
+from cine_core.memory import process_wide
 
 log = logging.getLogger(__name__)
 
@@ -171,12 +172,8 @@ def _traits(movie: Movie) -> dict[str, set[str]]:
     }
 
 
-_shared: CatalogSource | None = None
-
-
+@process_wide
 def shared_catalog_source() -> CatalogSource:
-    """One CatalogSource per process over the bundled catalog (building its indexes takes ~1 s)."""
-    global _shared
-    if _shared is None:
-        _shared = CatalogSource()
-    return _shared
+    """One CatalogSource per process over the bundled catalog (building its indexes takes ~1 s). Built under a
+    lock: the app's warm-up thread and a first search no longer both build one (and keep different ones)."""
+    return CatalogSource()

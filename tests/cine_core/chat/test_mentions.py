@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cine_core.chat.local_extractor import LocalExtractor
+from cine_core.chat import allow_list, mentions
 from cine_core.chat.mentions import CatalogIndex, find_names
 from cine_core.domain.models import Movie
 
@@ -92,3 +93,20 @@ def test_j_ai_is_not_the_ai_theme(extractor, text):
                                   "I love artificial intelligence stories"])
 def test_the_ai_theme_as_a_word(extractor, text):
     assert "artificial intelligence" in extractor.extract(text).themes_liked
+
+
+def test_an_unreadable_catalog_is_not_remembered(monkeypatch):
+    """A catalog that cannot be read gives an empty index and keyword list for that message only: the next message
+    builds them again (they were cached empty for the life of the process)."""
+    def unreadable():
+        raise OSError("catalog.jsonl.gz: no such file")
+
+    mentions._built_catalog_index.forget()
+    allow_list._built_catalog_keywords.forget()
+    with monkeypatch.context() as patched:
+        patched.setattr(mentions, "catalog_movies", unreadable)
+        patched.setattr(allow_list, "catalog_movies", unreadable)
+        assert mentions.catalog_index().titles == {}
+        assert allow_list.catalog_keywords() == frozenset()
+    assert mentions.catalog_index().titles
+    assert "heist" in allow_list.catalog_keywords()
