@@ -92,6 +92,11 @@ def build_handlers(settings: Settings, pool: ConnectionPool, *, worker_id: str |
     def run_imports(worker_id: str, stop: threading.Event) -> int:
         from cine_core.films.source import build_movie_source
         from cine_core.imports.background import run_pending_imports
+        from cine_core.jobs import import_jobs
+
+        with transaction(pool) as conn:  # the film source costs seconds to build: only for a waiting import
+            if not import_jobs.any_claimable(conn):
+                return 0
 
         return run_pending_imports(pool, worker_id, build_movie_source(settings, pool), stop=stop)
 

@@ -98,3 +98,9 @@ def finish(conn: psycopg.Connection, job: ClaimedImport, *, report: dict | None,
 def hand_back(conn: psycopg.Connection, job: ClaimedImport, worker_id: str) -> bool:
     """Queue a running job again (the worker is stopping); the next claim starts it over. False if not ours."""
     return conn.execute(_sql("hand_back"), {"id": job.id, "worker_id": worker_id}).rowcount == 1
+
+
+def any_claimable(conn: psycopg.Connection) -> bool:
+    """Whether claim_next would find a job (without claiming it)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return bool(cur.execute(_sql("any_claimable"), {"max_attempts": MAX_ATTEMPTS}).fetchone()["claimable"])

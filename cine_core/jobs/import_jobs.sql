@@ -46,3 +46,10 @@ where status = 'running' and locked_until < now() and attempts >= %(max_attempts
 update public.import_jobs
 set status = 'queued', locked_by = null, locked_until = null, attempts = greatest(attempts - 1, 0)
 where id = %(id)s and locked_by = %(worker_id)s and status = 'running'
+
+-- name: any_claimable
+-- Cheap check before a worker builds its film source (seconds of catalog loading) for imports.
+select exists (
+  select 1 from public.import_jobs
+  where (status = 'queued' or (status = 'running' and locked_until < now())) and attempts < %(max_attempts)s
+) as claimable
