@@ -10,7 +10,7 @@ phase `noisy` adds the hammering account (a manual refresh and a chat message ev
 person's own transaction, as the app sends them) and the importer (a 200,000-row Letterboxd CSV submitted as
 an import job). Errors are the quiet users' failed writes, failed or timed-out refreshes.
 
-    python -m bench.neighbour [--users 50] [--ratings 100] [--interval 0.5] [--json]
+    python -m bench.neighbour [--users 50] [--ratings 100] [--interval 2] [--json]
 """
 
 from __future__ import annotations
@@ -226,7 +226,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.neighbour", description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--ratings", type=int, default=100, help="ratings timed per phase")
-    parser.add_argument("--interval", type=float, default=0.5, help="seconds between ratings")
+    parser.add_argument("--interval", type=float, default=2.0,
+                        help="seconds between ratings (at 0.5 s two lanes on 2 busy cores fall behind: queueing)")
     parser.add_argument("--timeout", type=float, default=120.0, help="give up on one refresh after this")
     parser.add_argument("--poll-seconds", type=float, default=2.0, help="the worker's polling interval")
     parser.add_argument("--seed", type=int, default=24)

@@ -24,6 +24,7 @@ def test_an_idle_worker_exits_within_two_seconds_even_while_warming_up(pool, db_
     worker = workers(db_url, *FAST)
     wait_for(lambda: scalar(pool, "select count(*) from worker_heartbeat"), timeout=90, what="worker start")
     took, code = _stop_seconds(worker)
+    print(f"\nidle SIGTERM exit: {took:.2f} s")
     assert code == 0, worker.output()
     assert took < 2.0, f"exit took {took:.1f} s"
 
@@ -36,6 +37,7 @@ def test_a_busy_worker_exits_within_ten_seconds_and_hands_its_job_back(job_log, 
     wait_for(lambda: scalar(pool, "select count(*) from test_job_log where phase = 'started'"), timeout=90,
              what="the job to start")
     took, code = _stop_seconds(worker)
+    print(f"\nbusy SIGTERM exit: {took:.2f} s")
     assert code == 0, worker.output()
     assert took < 10.0, f"exit took {took:.1f} s"
     with transaction(pool) as conn:
