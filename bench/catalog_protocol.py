@@ -133,6 +133,9 @@ def evaluate(pool, people: list[tuple[Person, bool]], *, ml_neighbours) -> list[
         ease = top_by(index, np.where(ml_neighbours.known, ease_scores, -np.inf), ok, 100)
         direct = [f.movie_id for f in ranker.rank(list(s.past), reference=s.cut, released_by=s.cut, limit=100)]
         content = [f.movie_id for f in content_only.rank(list(s.past), reference=s.cut, released_by=s.cut, limit=100)]
+        # The previous engine's trending list is TMDB's mid-2025 one: films released after the cut leave every list.
+        released = {int(i) for i in index.ids[index.eligible & ~(index.years > s.cut.year)]}
+        app, previous = [m for m in app if m in released], [m for m in previous if m in released]
         lists = {"app": app, "popularity": popular, "ease": ease, "ranker": direct, "content": content,
                  "previous": previous}
         row = {"person": person.name, "cut": s.cut.isoformat(), "past": len(s.past), "future": len(s.future),
