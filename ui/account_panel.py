@@ -56,7 +56,8 @@ def render_delete(pool: ConnectionPool, user: AppUser) -> None:
             st.write("CineAI holds nothing of yours beyond the account itself.")
         else:
             st.write("This deletes, at once and for good:")
-            st.markdown("\n".join(f"- {t.rows:,} {t.label}" + (f" — {t.kept}" if t.kept else "")
+            # "label: count" reads right for 1 and for 1,000 ("ratings: 1", not "1 ratings").
+            st.markdown("\n".join(f"- {t.label.capitalize()}: {t.rows:,}" + (f" — {t.kept}" if t.kept else "")
                                   for t in preview.tables))
         if user.is_local and user.name is None:
             st.caption("In personal mode CineAI then starts afresh, as on the first day.")

@@ -95,7 +95,7 @@ def test_your_data_downloads_a_zip_and_deletion_shows_what_goes_first(app, pool,
     assert not app.exception, [e.value for e in app.exception]
     data = app.session_state["cine_export_zip"][1]
     assert "ratings.csv" in zipfile.ZipFile(io.BytesIO(data)).namelist()
-    assert any("1 ratings" in m.value for m in app.markdown)
+    assert any("- Ratings: 1" in m.value for m in app.markdown)
     assert app.button(key="account-delete").disabled
     app.text_input(key="account-confirm").set_value("DELETE").run()
     app.button(key="account-delete").click().run()
