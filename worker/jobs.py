@@ -3,9 +3,9 @@
 Whichever handler runs, it runs under the user's scoring lock (cine_core.jobs.user_lock), so a scheduled
 scout and a queue job for the same person never overlap, in one worker or across several: the scout skips
 a user being refreshed; a queue job waits up to JOB_LOCK_WAIT_SECONDS, then asks again in
-DEFER_SECONDS (not a failed attempt), and after refresh_queue.MAX_DEFERRALS such waits fails visibly. A lock
+DEFER_SECONDS (not a failed attempt), and after job_lease.MAX_DEFERRALS such waits fails visibly. A lock
 held by a worker whose heartbeat stopped (SIGSTOP) is taken from it, and a job's results are stored only
-while its worker still holds the lease (refresh_queue.assert_lease, in the storing transaction).
+while its worker still holds the lease (job_lease.assert_lease, in the storing transaction).
 `user_lock=False` exists only to show what the lock prevents.
 """
 
@@ -20,7 +20,7 @@ from psycopg_pool import ConnectionPool
 
 from cine_core.config import Settings
 from cine_core.db import transaction
-from cine_core.jobs import refresh_queue, user_lock
+from cine_core.jobs import job_lease, refresh_queue, user_lock
 from cine_core.jobs.refresh_queue import Job
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def build_handlers(settings: Settings, pool: ConnectionPool, *, worker_id: str |
 
     def refresh_job(job: Job) -> None:
         pipeline, ctx = context()
-        lease_check = (lambda conn: refresh_queue.assert_lease(conn, job)) if job.locked_by else None
+        lease_check = (lambda conn: job_lease.assert_lease(conn, job)) if job.locked_by else None
         pipeline.scout_user(ctx, job.user_id, quick=True, manual=job.trigger_type == "manual", movie_id=job.movie_id,
                             before_store=lease_check)
         refresh_movie_night(job.user_id)
@@ -114,7 +114,7 @@ def locked_job(pool: ConnectionPool, handler: JobHandler, *, wait_seconds: float
     """`handler` under the user's scoring lock; a user still being scored after `wait_seconds` is asked
     for again in `defer_seconds` (the job itself then completes: it was not a failure). A lock whose
     holder's worker stopped beating for `dead_after_seconds` is taken over; a job deferred
-    refresh_queue.MAX_DEFERRALS times is failed visibly (refresh_queue.JobGivenUp, after the commit)."""
+    job_lease.MAX_DEFERRALS times is failed visibly (job_lease.JobGivenUp, after the commit)."""
 
     def run(job: Job) -> None:
         with user_lock.scoring_lock(pool, job.user_id, wait_seconds=wait_seconds, worker_id=job.locked_by,
@@ -124,11 +124,11 @@ def locked_job(pool: ConnectionPool, handler: JobHandler, *, wait_seconds: float
                 return
         log.info("Job %s: user %s is being scored elsewhere; asking again in %.0f s", job.id, job.user_id,
                  defer_seconds)
-        given_up: refresh_queue.JobGivenUp | None = None
+        given_up: job_lease.JobGivenUp | None = None
         with transaction(pool) as conn:
             try:
-                refresh_queue.defer(conn, job, delay_seconds=defer_seconds)
-            except refresh_queue.JobGivenUp as exc:  # committed: the job is failed visibly
+                job_lease.defer(conn, job, delay_seconds=defer_seconds)
+            except job_lease.JobGivenUp as exc:  # committed: the job is failed visibly
                 given_up = exc
         if given_up is not None:
             raise given_up

@@ -20,14 +20,15 @@ from psycopg_pool import ConnectionPool
 
 from cine_core.db import transaction
 from cine_core.domain.errors import CineError
-from cine_core.jobs import refresh_queue
+from cine_core.jobs import job_lease, refresh_queue
 from cine_core.jobs.heartbeat import Heartbeat
 from cine_core.jobs.refresh_queue import Job
 from cine_core.recommend import scout_state
+from worker.import_lane import ImportLane
 from worker.lanes import run_lanes, wait_for
 from worker.options import POLL_SECONDS, SCOUT_BATCH_PER_LANE, SCOUT_CHECK_SECONDS, PassReport, WorkerOptions  # noqa: F401
 from worker.pulse import Pulse
-from worker.wakeup import Wakeup
+from worker.wakeup import Wakeup, next_wait
 
 if TYPE_CHECKING:
     from cine_core.recommend.verdict_batches import VerdictBatches
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FROM_SETTINGS = object()  # Worker(batches=...): build from CINE_LLM_BATCHES and the Anthropic key
-
-MIN_WAIT_SECONDS = 0.05  # never spin, even if the queue says a job is due now
 
 JobHandler = Callable[[Job], None]
 UserHandler = Callable[[str], None]
@@ -71,8 +70,7 @@ class Worker:
         self.stop = stop or threading.Event()
         self.report = PassReport()
         self._scout_thread: threading.Thread | None = None
-        self._import_thread: threading.Thread | None = None
-        self._imports_due = threading.Event()  # set on every wake-up: an import may have been submitted
+        self.imports = ImportLane(run_imports, lambda: self.worker_id, self.stop)
         # Scheduled Claude verdicts (CINE_LLM_BATCHES): submitted after each scout pass, polled on a schedule.
         self.batches = _batches_from_settings(pool) if batches is FROM_SETTINGS else batches
 
@@ -87,50 +85,19 @@ class Worker:
 
         After a stop request the lanes get `stop_grace_seconds`; the jobs still in hand are then handed back.
         """
-        self._start_import_lane()
+        self.imports.poke()
         lanes = max(1, self.options.concurrency)
         run = run_lanes("job", lanes, self._drain_lane, self.stop, grace_seconds=self.options.stop_grace_seconds)
         if run.abandoned:
             self._hand_back_held()
         return run.total
 
-    # --- imports: a lane of their own ----------------------------------------------------------
-
-    def _start_import_lane(self) -> None:
-        self._imports_due.set()
-        if self.run_imports is None or (self._import_thread is not None and self._import_thread.is_alive()):
-            return
-        self._import_thread = threading.Thread(target=self._import_lane, name="imports", daemon=True)
-        self._import_thread.start()
-
-    def _import_lane(self) -> None:
-        """Settle queued imports until none is left; an import stops at a row boundary when stop is set."""
-        assert self.run_imports is not None
-        while self._imports_due.is_set() and not self.stop.is_set():
-            self._imports_due.clear()
-            try:
-                if self.run_imports(self.worker_id, self.stop):  # each import enqueues its own refresh
-                    self._imports_due.set()
-            except Exception:  # each job settles itself; this guards the claim, e.g. a database hiccup
-                log.exception("Running import jobs failed; retrying on the next pass")
-
     def wait_for_imports(self) -> bool:
         """Wait for the import lane (run_once; tests); True if it ended."""
-        if self._import_thread is None:
-            return True
-        return wait_for([self._import_thread], self.stop, grace_seconds=self.options.stop_grace_seconds)
+        return self.imports.wait(self.options.stop_grace_seconds)
 
     def _hand_back_held(self) -> None:
-        for job in self.pulse.held_jobs():
-            try:
-                with transaction(self.pool) as conn:
-                    given = refresh_queue.hand_back(conn, job, self.worker_id)
-            except CineError:  # the heartbeat stops with us: release_orphans hands it back instead
-                log.exception("Could not hand back job %s", job.id)
-                continue
-            if given:
-                self.report.add(jobs_handed_back=1)
-                log.info("Job %s (user %s) handed back unfinished: the worker is stopping", job.id, job.user_id)
+        self.report.add(jobs_handed_back=self.pulse.hand_back_all())
 
     def _drain_lane(self) -> int:
         processed = 0
@@ -156,7 +123,7 @@ class Worker:
         try:
             with self.pulse.holding(job):  # heartbeat and lease keep moving however long the job takes
                 self.refresh_job(job)
-        except (refresh_queue.JobGivenUp, refresh_queue.LeaseLost) as exc:  # settled already, or not ours
+        except (job_lease.JobGivenUp, job_lease.LeaseLost) as exc:  # settled already, or not ours
             log.error("Job %s (user %s): %s", job.id, job.user_id, exc)
             self.report.add(jobs_failed=1)
             self.heartbeat.job_finished(ok=False)
@@ -302,7 +269,7 @@ class Worker:
                 wakeup.wait(timeout, self.stop)
         finally:
             wakeup.close()
-            threads = [t for t in (self._scout_thread, self._import_thread) if t is not None]
+            threads = [t for t in (self._scout_thread, self.imports.thread) if t is not None]
             wait_for(threads, self.stop, grace_seconds=self.options.stop_grace_seconds)  # both check the flag
             self._hand_back_held()  # a scout lane's jobs are not in hand; a drain's were handed back already
             self.pulse.stop()
@@ -321,19 +288,8 @@ class Worker:
             log.exception("Scheduled task %s failed", getattr(fn, "__name__", fn))
 
     def _next_wait(self, scheduler: schedule.Scheduler) -> float:
-        wait = self.options.poll_seconds
-        idle = scheduler.idle_seconds
-        if idle is not None:
-            wait = min(wait, max(0.0, idle))
-        try:
-            with transaction(self.pool) as conn:
-                due_in = refresh_queue.seconds_until_next_job(
-                    conn, dead_after_seconds=self.options.dead_after_seconds)
-        except CineError:
-            due_in = None
-        if due_in is not None:
-            wait = min(wait, due_in)
-        return max(MIN_WAIT_SECONDS, wait)
+        return next_wait(self.pool, scheduler, poll_seconds=self.options.poll_seconds,
+                         dead_after_seconds=self.options.dead_after_seconds)
 
 
 def _batches_from_settings(pool: ConnectionPool) -> VerdictBatches | None:

@@ -20,7 +20,7 @@ from psycopg_pool import ConnectionPool
 
 from cine_core.db import transaction
 from cine_core.domain.errors import CineError
-from cine_core.jobs import refresh_queue
+from cine_core.jobs import job_lease, refresh_queue
 from cine_core.jobs.heartbeat import Heartbeat
 from cine_core.jobs.refresh_queue import Job
 
@@ -78,6 +78,21 @@ class Pulse:
         """The jobs in hand now (a stopping worker hands them back)."""
         with self._lock:
             return [job for job, _ in self._held.values()]
+
+    def hand_back_all(self) -> int:
+        """A stopping worker gives back every job still in hand (due again at once, not failures)."""
+        handed = 0
+        for job in self.held_jobs():
+            try:
+                with transaction(self._pool) as conn:
+                    given = job_lease.hand_back(conn, job, self._heartbeat.worker_id)
+            except CineError:  # the heartbeat stops with us: release_orphans hands it back instead
+                log.exception("Could not hand back job %s", job.id)
+                continue
+            if given:
+                handed += 1
+                log.info("Job %s (user %s) handed back unfinished: the worker is stopping", job.id, job.user_id)
+        return handed
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):

@@ -7,13 +7,36 @@ import threading
 import time
 
 import psycopg
+import schedule
+from psycopg_pool import ConnectionPool
 
+from cine_core.db import transaction
+from cine_core.domain.errors import CineError
+from cine_core.jobs import refresh_queue
 from cine_core.jobs.refresh_queue import NOTIFY_CHANNEL
 
 log = logging.getLogger(__name__)
 
 SLICE_SECONDS = 0.25  # how often a wait checks the stop flag
 RECONNECT_SECONDS = 5.0  # after losing the LISTEN connection, poll only for this long before retrying
+MIN_WAIT_SECONDS = 0.05  # never spin, even if the queue says a job is due now
+
+
+def next_wait(pool: ConnectionPool, scheduler: schedule.Scheduler, *, poll_seconds: float,
+              dead_after_seconds: float) -> float:
+    """How long the loop may wait: the poll interval, or less if a scheduled task or a queued job is due."""
+    wait = poll_seconds
+    idle = scheduler.idle_seconds
+    if idle is not None:
+        wait = min(wait, max(0.0, idle))
+    try:
+        with transaction(pool) as conn:
+            due_in = refresh_queue.seconds_until_next_job(conn, dead_after_seconds=dead_after_seconds)
+    except CineError:
+        due_in = None
+    if due_in is not None:
+        wait = min(wait, due_in)
+    return max(MIN_WAIT_SECONDS, wait)
 
 
 class Wakeup:

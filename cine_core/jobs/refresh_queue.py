@@ -21,7 +21,6 @@ import psycopg
 from psycopg.rows import dict_row
 
 from cine_core.db.named_sql import load_named_queries
-from cine_core.domain.errors import CineError
 from cine_core.domain.models import TriggerType
 
 log = logging.getLogger(__name__)
@@ -31,7 +30,6 @@ QUERIES_FILE = Path(__file__).with_suffix(".sql")
 DEFAULT_LEASE_SECONDS = 60.0  # extended while the job runs; only matters if the extending worker dies
 DEAD_AFTER_SECONDS = 15.0  # a worker whose heartbeat is older than this is dead (it beats every 3 s)
 MAX_INTERRUPTIONS = 10  # a job whose worker died this often is a poison job: given up, not retried
-MAX_DEFERRALS = 12  # lock waits (10 s each, 5 s apart) before a job is failed visibly: ~3 min of a locked user
 BACKOFF_BASE_SECONDS = 30.0  # first retry delay; doubles per attempt
 MAX_BACKOFF_SECONDS = 3600.0
 MAX_ERROR_CHARS = 2000
@@ -185,55 +183,6 @@ def complete(conn: psycopg.Connection, job: Job, worker_id: str) -> bool:
             return False
         if _one(conn, "has_pending", {"user_id": job.user_id})["pending"]:
             notify(conn, job.user_id)
-    return True
-
-
-class LeaseLost(CineError):
-    """This worker no longer holds the job (it was taken for dead): its results must not be stored."""
-
-
-def assert_lease(conn: psycopg.Connection, job: Job) -> None:
-    """Raise LeaseLost unless `job.locked_by` still holds the job; call inside the transaction that stores
-    the job's results, so a worker taken for dead (SIGSTOP, a long pause) cannot commit them afterwards.
-    The row stays share-locked until that transaction ends, so the lease cannot pass on meanwhile."""
-    if _one(conn, "assert_lease", {"job_id": job.id, "worker_id": job.locked_by}) is None:
-        raise LeaseLost(f"job {job.id}: the lease of {job.locked_by} was lost; results not stored")
-
-
-class JobGivenUp(CineError):
-    """The job was settled as failed where it stood (defer: the user stayed locked); do not settle it again."""
-
-
-def defer(conn: psycopg.Connection, job: Job, *, delay_seconds: float,
-          max_deferrals: int = MAX_DEFERRALS) -> None:
-    """Ask again in `delay_seconds` for what `job` asked (its user, trigger and film), as a new pending job
-    or folded into the user's pending one; not a failed attempt. The caller then completes `job`.
-
-    Raises JobGivenUp instead when the job was already deferred `max_deferrals` times: it is marked
-    failed (the user stayed locked, e.g. by a hung worker), visible on the Status page; commit the
-    transaction and do not settle the job again.
-    """
-    deferrals = job.deferrals + 1
-    if deferrals >= max_deferrals:
-        error = (f"gave up after {deferrals} waits for the user's scoring lock (another worker kept it; "
-                 "a hung worker?)")
-        _one(conn, "mark_deferred_too_often", {"job_id": job.id, "worker_id": job.locked_by, "error": error})
-        raise JobGivenUp(f"job {job.id} for user {job.user_id}: {error}")
-    params = {"user_id": job.user_id, "trigger_type": job.trigger_type, "movie_id": job.movie_id}
-    _one(conn, "enqueue_later", {**params, "delay_seconds": float(delay_seconds)})
-    _one(conn, "carry_counts", {"user_id": job.user_id, "deferrals": deferrals, "interruptions": job.interruptions})
-
-
-def hand_back(conn: psycopg.Connection, job: Job, worker_id: str) -> bool:
-    """A stopping worker gives a running job back: asked for again at once, not a failure; False if it
-    no longer held the job."""
-    with conn.transaction():
-        if _one(conn, "drop_own_job", {"job_id": job.id, "worker_id": worker_id}) is None:
-            return False
-        _one(conn, "enqueue_later", {"user_id": job.user_id, "trigger_type": job.trigger_type,
-                                     "movie_id": job.movie_id, "delay_seconds": 0.0})
-        _one(conn, "carry_counts", {"user_id": job.user_id, "deferrals": job.deferrals,
-                                    "interruptions": job.interruptions})
     return True
 
 

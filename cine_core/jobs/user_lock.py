@@ -5,7 +5,7 @@ workers (or two lanes of one), both reading the same profile and both paying Cla
 user now holds a session advisory lock on the user id for the whole scoring, on a pool connection of
 its own. The scheduled scout does not wait: the loser skips that user (the queue job refreshes them).
 A queue job waits briefly for the lock and otherwise puts its request back in the queue
-(refresh_queue.defer), which is not a failed attempt. The lock dies with its connection, so a killed
+(job_lease.defer), which is not a failed attempt. The lock dies with its connection, so a killed
 worker never leaves a user locked. The SQL lives in `user_lock.sql`.
 """
 

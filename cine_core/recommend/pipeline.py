@@ -240,7 +240,7 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
         min_picks=ctx.settings.min_picks, keep_order=by_score)
     chosen = streaming_nudge.restore_confidence(chosen, true_confidence, threshold=ctx.settings.pick_threshold)
     with transaction(ctx.pool) as conn:
-        if before_store is not None:  # the worker's lease check (refresh_queue.assert_lease): may raise
+        if before_store is not None:  # the worker's lease check (job_lease.assert_lease): may raise
             before_store(conn)
         # With a source down the candidate set is partial: add what was found, evict nothing.
         removed = picks_mod.store_picks(conn, user_id, chosen, films, remove_stale=not errors)

@@ -7,7 +7,7 @@ import pytest
 
 from cine_core.config import Settings
 from cine_core.db import transaction
-from cine_core.jobs import refresh_queue
+from cine_core.jobs import job_lease, refresh_queue
 from tests.cine_core.test_scout import popular_ids, rate, stored_picks
 from worker.jobs import build_handlers
 
@@ -28,7 +28,7 @@ def test_a_stale_worker_s_refresh_stores_nothing_and_a_live_one_stores_picks(poo
     stale = _claimed(pool, local_user, "stale")
     with transaction(pool) as conn:  # taken for dead (SIGSTOP): another worker holds the job now
         conn.execute("update recommendation_refresh_queue set locked_by = 'fresh' where id = %s", (stale.id,))
-    with pytest.raises(refresh_queue.LeaseLost):
+    with pytest.raises(job_lease.LeaseLost):
         handlers.refresh_job(stale)
     assert stored_picks(pool, local_user) == []
     with transaction(pool) as conn:

@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 from cine_core.db import transaction
-from cine_core.jobs import refresh_queue, user_lock
+from cine_core.jobs import job_lease, refresh_queue, user_lock
 from worker.jobs import locked_job
 
 
@@ -31,18 +31,18 @@ def test_a_job_deferred_too_often_fails_visibly(pool, local_user):
     ran = []
     job_handler = locked_job(pool, ran.append, wait_seconds=0, defer_seconds=0)
     with user_lock.scoring_lock(pool, local_user):  # held by someone who never lets go
-        for attempt in range(1, refresh_queue.MAX_DEFERRALS):
+        for attempt in range(1, job_lease.MAX_DEFERRALS):
             job = _claim(pool)
             assert job.deferrals == attempt - 1
             job_handler(job)
             with transaction(pool) as conn:
                 refresh_queue.complete(conn, job, "w1")
         job = _claim(pool)
-        with pytest.raises(refresh_queue.JobGivenUp):
+        with pytest.raises(job_lease.JobGivenUp):
             job_handler(job)
     assert ran == []
     [row] = _queue(pool)
-    assert row["status"] == "failed" and row["deferrals"] == refresh_queue.MAX_DEFERRALS
+    assert row["status"] == "failed" and row["deferrals"] == job_lease.MAX_DEFERRALS
     assert "scoring lock" in row["last_error"]
 
 
@@ -88,12 +88,12 @@ def test_a_worker_that_lost_its_lease_cannot_store_results(pool, local_user):
         refresh_queue.request_refresh(conn, local_user, "manual")
     stale = _claim(pool, "stale")
     with transaction(pool) as conn:
-        refresh_queue.assert_lease(conn, stale)  # still ours: no error
+        job_lease.assert_lease(conn, stale)  # still ours: no error
         conn.execute("update recommendation_refresh_queue set locked_until = now() - interval '1 s'")
     retaken = _claim(pool, "fresh")
     assert retaken.id == stale.id and retaken.locked_by == "fresh"
-    with pytest.raises(refresh_queue.LeaseLost), transaction(pool) as conn:
+    with pytest.raises(job_lease.LeaseLost), transaction(pool) as conn:
         conn.execute("create temp table picks_written (n int)")
-        refresh_queue.assert_lease(conn, stale)
+        job_lease.assert_lease(conn, stale)
     with transaction(pool) as conn:
-        refresh_queue.assert_lease(conn, retaken)
+        job_lease.assert_lease(conn, retaken)
