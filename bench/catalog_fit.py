@@ -26,8 +26,7 @@ from bench.catalog_people import Person, is_fit_person, movielens_people, split
 from cine_core.recommend.ranker import collaborative
 from cine_core.recommend.ranker.features import COLUMN, FEATURES, person_features
 from cine_core.recommend.ranker.index import CatalogIndex, catalog_index
-from cine_core.recommend.ranker.model import WEIGHTS_FILE, LinearModel
-from cine_core.recommend.ranker.model import RankerWeights
+from cine_core.recommend.ranker.model import WEIGHTS_FILE, LinearModel, RankerWeights
 from cine_core.recommend.ranker.rank import CANDIDATE_WEIGHTS, LIKED_STARS, CatalogRanker
 
 log = logging.getLogger(__name__)

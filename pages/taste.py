@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from cine_core.app import dashboard, diary, history
-from cine_core.app.year_review import year_in_review
 from cine_core.app.services import load_profile, user_transaction
+from cine_core.app.year_review import year_in_review
 from ui import charts, context
 from ui.diary import render_year_in_review
 from ui.taste_panel import render_taste_panel

@@ -229,7 +229,7 @@ def infer_genres(films: list[dict]) -> None:
     """Genres for films no source gives any, from their keywords and overview; flagged `genres_inferred`."""
     missing = [f for f in films if not f.get("genres")]
     model = genre_inference.GenreModel().fit(films)
-    for film, genres in zip(missing, model.predict(missing)):
+    for film, genres in zip(missing, model.predict(missing), strict=True):
         film["genres"] = genres
         film["genres_inferred"] = True
     log.info("inferred genres for %d films", len(missing))

@@ -151,7 +151,7 @@ def read_rows(path: Path, id_column: str = "id") -> dict[int, dict[str, str]]:
             if len(row) != len(header):
                 bad += 1 if any(f.strip() for f in row) else 0
                 continue
-            record = dict(zip(header, row))
+            record = dict(zip(header, row, strict=True))
             movie_id = _int(record.get(id_column))
             if not movie_id or movie_id < 0:
                 bad += 1

@@ -88,7 +88,7 @@ class GenreModel:
         x = self._features(films)
         scores = np.column_stack([m.predict_proba(x)[:, 1] for m in self.models])
         chosen = self._decide(scores)
-        return [[g for g, on in sorted(zip(self.genres, row), key=lambda gs: -scores[i][self.genres.index(gs[0])])
+        return [[g for g, on in sorted(zip(self.genres, row, strict=True), key=lambda gs: -scores[i][self.genres.index(gs[0])])
                  if on] for i, row in enumerate(chosen)]
 
 

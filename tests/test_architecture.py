@@ -10,7 +10,11 @@ from importlinter.cli import lint_imports
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("cine_core", "worker", "ui", "pages")
-MAX_MODULE_LINES = 300
+MAX_MODULE_LINES = 300  # a module's Python plus its sidecar .sql
+CONCERN_LINES = {  # modules whose one concern is longer: Python + SQL as measured when the SQL began to count
+    "cine_core/jobs/refresh_queue.py": 520,  # the queue: enqueue, claim, lease, finish, defer, release (275 + 224)
+    "cine_core/app/dashboard.py": 420,  # the dashboard's state, picks and cards in one round trip (250 + 150)
+}
 UI_ALLOWED = ("cine_core.app", "cine_core.domain", "cine_core.config")
 
 
@@ -37,8 +41,17 @@ def test_app_script_reaches_the_library_only_through_app_domain_and_config():
     assert all(name.startswith(UI_ALLOWED) for name in library), sorted(library)
 
 
+def _lines(path: Path) -> int:
+    """A module's lines with its sidecar SQL (refresh_queue.py + refresh_queue.sql are one concern)."""
+    sidecar = path.with_suffix(".sql")
+    return len(path.read_text().splitlines()) + (len(sidecar.read_text().splitlines()) if sidecar.exists() else 0)
+
+
 def test_modules_stay_small_and_there_is_no_grab_bag():
+    """300 lines of Python and its named SQL per module, unless its one concern needs more (CONCERN_LINES, a
+    limit of its own, so it cannot grow unnoticed either); function size and complexity are ruff's (test_lint)."""
     sources = [p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")]
-    too_long = {str(p.relative_to(ROOT)): n for p in sources if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES}
+    too_long = {name: n for p in sources
+                if (n := _lines(p)) > CONCERN_LINES.get(name := str(p.relative_to(ROOT)), MAX_MODULE_LINES)}
     assert not too_long
     assert not [p for p in sources if p.stem in {"utils", "helpers", "misc", "common"}]

@@ -145,7 +145,7 @@ def test_contract_one_match_per_known_candidate_sorted(films, matcher, data):
     ratings = data.draw(st.lists(st.sampled_from([x / 2 for x in range(1, 11)]), min_size=len(rated_ids),
                                  max_size=len(rated_ids)))
     candidate_ids = data.draw(st.lists(pick, max_size=30))
-    rated = [RatedMovie(films[i], r, T0 + timedelta(days=n)) for n, (i, r) in enumerate(zip(rated_ids, ratings))]
+    rated = [RatedMovie(films[i], r, T0 + timedelta(days=n)) for n, (i, r) in enumerate(zip(rated_ids, ratings, strict=True))]
     matches = matcher.match(profile=build_profile(rated), rated=rated, candidates=[films[i] for i in candidate_ids])
     returned = [m.movie_id for m in matches]
     assert len(returned) == len(set(returned)), "at most one Match per candidate"

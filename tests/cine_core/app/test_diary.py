@@ -88,6 +88,7 @@ def test_a_year_in_review_from_three_hundred_watches(pool, local_user):
     assert len({w.movie.id for w in review.top_rated}) == len(review.top_rated)
     assert months[0].month == date(2024, 12, 1) and months[-1].month == date(2023, 6, 1)
     assert sum(m.watches for m in months) == expected_watches + 1
+    assert len(december) == months[0].watches
 
 
 def test_another_person_never_sees_my_diary(pool, local_user, make_user):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from cine_core.chat.local_extractor import LocalExtractor
 from cine_core.chat import allow_list, mentions
+from cine_core.chat.local_extractor import LocalExtractor
 from cine_core.chat.mentions import CatalogIndex, find_names
 from cine_core.domain.models import Movie
 

@@ -96,15 +96,15 @@ def test_two_redemptions_at_once_never_give_one_person_two_nights(pool, make_use
         start = threading.Barrier(2)
         outcomes: list[str] = []
 
-        def redeem(user: str, code: str) -> None:
+        def redeem(user: str, code: str, start: threading.Barrier, outcomes: list[str]) -> None:
             start.wait()
             try:
                 outcomes.append("paired" if _redeem(pool, user, code) else "unknown")
             except DataError as exc:
                 outcomes.append(str(exc))
 
-        threads = [threading.Thread(target=redeem, args=(sam, alex_code)),
-                   threading.Thread(target=redeem, args=(alex, kim_code))]
+        threads = [threading.Thread(target=redeem, args=(sam, alex_code, start, outcomes)),
+                   threading.Thread(target=redeem, args=(alex, kim_code, start, outcomes))]
         for thread in threads:
             thread.start()
         for thread in threads:
