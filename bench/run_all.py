@@ -53,6 +53,8 @@ BENCHES = [
      ["--no-misses"]),
     ("Load: dashboard sessions over Streamlit's websocket, one process's saturation and CPU per view, 2 replicas",
      "bench.load", [], ["--quick"]),  # ~5 min: 60 s at 1, 10 and 50 sessions, 3 closed-loop phases of 15 s
+    ("Memory soak: the app's RSS over dashboard reruns and chat turns, the worker's over refresh jobs (flat after "
+     "warm-up?)", "bench.memory", [], ["--quick"]),  # ~4 min: 300 reruns, 80 chat turns, 80 jobs
 ]
 
 

@@ -1,0 +1,234 @@
+"""Memory soak (issue 26.7): the app's RSS over N dashboard reruns and M chat turns, the worker's over J jobs.
+
+    python -m bench.memory [--reruns 300] [--chat-turns 80] [--jobs 80] [--full] [--quick] [--json]
+
+The app: app.py in its own process under Streamlit's AppTest (the same script runs, session state, caches,
+`runner.postScriptGC` and the warm-up's gc.freeze() as on a server; no websocket), as the personal-mode local
+user with 8 ratings and 12 stored picks. It reruns the dashboard `--reruns` times, then sends `--chat-turns`
+chat messages through the chat page (the chat's 30-a-minute limit is real: every 25 turns the bench ages the
+person's past messages by two minutes so each turn is answered, not refused). The worker: one real
+`python -m worker --no-scout` refreshing `--users` synthetic people's picks until `--jobs` jobs have completed.
+RSS (VmRSS of /proc/PID/status) is sampled every `--every` steps with the time. Flat after warm-up: the last
+quarter's median RSS is within max(5 %, 15 MB) of the second quarter's (the first quarter is the warm-up); the
+app's dashboard and chat phases are judged apart, since chat warms up on its first message.
+`--full` is the issue's size: 1,000 reruns, 200 chat turns, 1,000 jobs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench.bench_db import add_database_and_output_args, bench_database, create_users, machine
+from bench.refresh import _wait_ready
+from cine_core.config import LOCAL_USER_ID, PROJECT_ROOT
+
+FLAT_SHARE = 0.05
+FLAT_MB = 15.0
+CHAT_LIMIT_EVERY = 25  # turns between agings of past messages (the database allows 30 a minute)
+CHAT_MESSAGES = ("something uplifting please", "I love heist films with a twist", "like Heat but shorter",
+                 "what did you learn about me?", "I can't stand horror", "a cosy film for a rainy night",
+                 "more films by Denis Villeneuve", "tonight I want something funny")
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def verdict(samples: list[list[float]]) -> dict:
+    """Samples are [seconds, step, rss_mb]; compare the warm second quarter with the last quarter."""
+    rss = [s[2] for s in samples]
+    quarter = max(1, len(rss) // 4)
+    warm, last = statistics.median(rss[quarter:2 * quarter] or rss), statistics.median(rss[-quarter:])
+    growth = last - warm
+    return {"rss_start_mb": round(rss[0], 1), "rss_after_warm_up_mb": round(warm, 1), "rss_end_mb": round(rss[-1], 1),
+            "rss_max_mb": round(max(rss), 1), "growth_after_warm_up_mb": round(growth, 1),
+            "flat": growth <= max(FLAT_SHARE * warm, FLAT_MB)}
+
+
+# --- the app (a child process, so its RSS is the app's alone) -----------------------------------------------
+def _age_chat(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        conn.execute("update public.movie_conversations set created_at = created_at - interval '2 minutes'"
+                     " where user_id = %s", (LOCAL_USER_ID,))
+
+
+def app_child(url: str, reruns: int, chat_turns: int, every: int) -> dict:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["DATABASE_URL"] = url
+    started, samples, errors = time.monotonic(), [], []
+
+    def sample(step: int) -> None:
+        samples.append([round(time.monotonic() - started, 2), step, round(rss_mb(), 1)])
+
+    def checked(app) -> None:
+        if app.exception:
+            errors.append(str(app.exception[0].value)[:300])
+
+    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    app.run()
+    app.switch_page("pages/dashboard.py").run()
+    sample(0)
+    for step in range(1, reruns + 1):
+        app.run()
+        checked(app)
+        if step % every == 0:
+            sample(step)
+    app.switch_page("pages/chat.py").run()
+    for turn in range(1, chat_turns + 1):
+        if turn % CHAT_LIMIT_EVERY == 0:
+            _age_chat(url)
+        app.chat_input(key="chat-input").set_value(f"{CHAT_MESSAGES[turn % len(CHAT_MESSAGES)]} ({turn})").run()
+        checked(app)
+        if turn % max(1, every // 5) == 0:
+            sample(reruns + turn)
+    sample(reruns + chat_turns)
+    import gc
+
+    return {"samples": samples, "errors": len(errors), "first_error": errors[0] if errors else None,
+            "frozen_objects": gc.get_freeze_count(), "seconds": round(time.monotonic() - started, 1)}
+
+
+def measure_app(url: str, args: argparse.Namespace) -> dict:
+    from bench.load_server import seed_stored_picks
+
+    seed_stored_picks(url)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TMDB_", "ANTHROPIC_", "SUPABASE_"))}
+    env.update(PYTHONPATH=str(PROJECT_ROOT), LOG_LEVEL="WARNING")
+    done = subprocess.run([sys.executable, "-m", "bench.memory", "--app-child", url, "--reruns", str(args.reruns),
+                           "--chat-turns", str(args.chat_turns), "--every", str(args.every)],
+                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=7200)
+    if done.returncode:
+        raise RuntimeError(f"the app soak failed: {done.stderr[-2000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    # Each phase warms up on its own (chat builds its names index and engine on its first message).
+    dashboard = [s for s in result["samples"] if s[1] <= args.reruns]
+    chat = [s for s in result["samples"] if s[1] > args.reruns]
+    phases = {"dashboard": verdict(dashboard)} | ({"chat": verdict(chat)} if len(chat) >= 2 else {})
+    whole = verdict(result["samples"])
+    whole["flat"] = all(p["flat"] for p in phases.values())
+    return {"reruns": args.reruns, "chat_turns": args.chat_turns, **result, **whole, "phases": phases}
+
+
+# --- the worker -----------------------------------------------------------------------------------------------
+def measure_worker(url: str, args: argparse.Namespace) -> dict:
+    from cine_core.db import open_pool, transaction
+    from cine_core.jobs import refresh_queue
+
+    pool = open_pool(url, max_size=2, name="bench-memory")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TMDB_", "ANTHROPIC_", "CINE_WORKER_"))}
+    env.update(DATABASE_URL=url, LOG_LEVEL="WARNING", PYTHONPATH=str(PROJECT_ROOT))
+    try:
+        users = create_users(pool, args.users, seed=26)
+        worker = subprocess.Popen([sys.executable, "-m", "worker", "--no-scout", "--concurrency", "1",
+                                   "--poll-seconds", "0.5"], cwd=PROJECT_ROOT, env=env)
+        started, samples, created, failed = time.monotonic(), [], 0, 0
+        try:
+            _wait_ready(pool, 1)
+            samples.append([0.0, 0, round(rss_mb(worker.pid), 1)])
+            while created < args.jobs:
+                with transaction(pool) as conn:  # one job per person per round (a queued job absorbs a second)
+                    for user in users[:args.jobs - created]:
+                        created += refresh_queue.request_refresh(conn, user, "scheduled")
+                while True:  # a completed job leaves the queue; a failed one stays, marked
+                    with pool.connection() as conn:
+                        row = conn.execute(
+                            "select count(*) filter (where status in ('pending', 'running')) as open,"
+                            " count(*) filter (where status = 'failed') as failed"
+                            " from public.recommendation_refresh_queue").fetchone()
+                    if row["open"] == 0:
+                        break
+                    if worker.poll() is not None:
+                        raise RuntimeError(f"the worker exited ({worker.returncode})")
+                    time.sleep(0.2)
+                failed = row["failed"]
+                samples.append([round(time.monotonic() - started, 2), created, round(rss_mb(worker.pid), 1)])
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+    finally:
+        pool.close()
+    return {"jobs": created, "users": args.users, "failed": failed, "samples": samples,
+            "seconds": round(time.monotonic() - started, 1), **verdict(samples)}
+
+
+def run(args: argparse.Namespace) -> dict:
+    with bench_database(args.database_url) as url:
+        result = {"benchmark": "memory", "machine": machine(),
+                  "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
+        if args.reruns or args.chat_turns:
+            result["app"] = measure_app(url, args)
+        if args.jobs:
+            result["worker"] = measure_worker(url, args)
+    result["flat"] = all(result[k]["flat"] for k in ("app", "worker") if k in result)
+    result["errors"] = result.get("app", {}).get("errors", 0) + result.get("worker", {}).get("failed", 0)
+    return result
+
+
+def markdown(result: dict) -> str:
+    lines = [f"Memory soak ({result['machine']}, load average {result['load_average_at_start'][0]} at start): RSS "
+             "sampled over the run; flat = the last quarter's median within max(5 %, 15 MB) of the second quarter's.",
+             "", "| process | work | RSS start MB | after warm-up MB | end MB | max MB | growth after warm-up MB | "
+             "flat | errors | s |", "|---|---|---:|---:|---:|---:|---:|---|---:|---:|"]
+    for key, work in (("app", "{reruns} dashboard reruns + {chat_turns} chat turns"), ("worker", "{jobs} refresh jobs"
+                                                                                      " ({users} people)")):
+        if key in result:
+            r = result[key]
+            lines.append(f"| {key} | {work.format(**r)} | {r['rss_start_mb']} | {r['rss_after_warm_up_mb']} | "
+                         f"{r['rss_end_mb']} | {r['rss_max_mb']} | {r['growth_after_warm_up_mb']} | "
+                         f"{'yes' if r['flat'] else 'NO'} | {r.get('errors', r.get('failed'))} | {r['seconds']} |")
+    for phase, r in result.get("app", {}).get("phases", {}).items():
+        lines.append(f"| app, {phase} phase | | {r['rss_start_mb']} | {r['rss_after_warm_up_mb']} | {r['rss_end_mb']} | "
+                     f"{r['rss_max_mb']} | {r['growth_after_warm_up_mb']} | {'yes' if r['flat'] else 'NO'} | | |")
+    for key in ("app", "worker"):
+        if key in result:
+            series = ", ".join(f"{s[1]}:{s[2]:.0f}" for s in result[key]["samples"])
+            lines += ["", f"{key} RSS series (step:MB): {series}"]
+    return "\n".join(lines) + "\n"
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.memory", description=__doc__.splitlines()[0])
+    parser.add_argument("--reruns", type=int, default=300, help="dashboard reruns of the app")
+    parser.add_argument("--chat-turns", type=int, default=80, help="chat messages after the reruns")
+    parser.add_argument("--jobs", type=int, default=80, help="refresh jobs the worker completes")
+    parser.add_argument("--users", type=int, default=20, help="people the worker's jobs refresh")
+    parser.add_argument("--every", type=int, default=25, help="dashboard reruns between RSS samples")
+    parser.add_argument("--full", action="store_true", help="the issue's size: 1,000 reruns, 200 turns, 1,000 jobs")
+    parser.add_argument("--quick", action="store_true", help="60 reruns, 15 chat turns, 60 jobs")
+    parser.add_argument("--app-child", metavar="DATABASE_URL", help=argparse.SUPPRESS)
+    add_database_and_output_args(parser)
+    args = parser.parse_args(argv)
+    size = {"full": (1000, 200, 1000, 50), "quick": (60, 15, 60, 10)}
+    chosen = "full" if args.full else "quick" if args.quick else None
+    if chosen:
+        args.reruns, args.chat_turns, args.jobs, args.every = size[chosen]
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> dict:
+    args = parse_args(argv)
+    if args.app_child:
+        result = app_child(args.app_child, args.reruns, args.chat_turns, args.every)
+        print(json.dumps(result))
+        return result
+    result = run(args)
+    print(json.dumps(result, default=str) if args.json else markdown(result))  # --json: one line
+    return result
+
+
+if __name__ == "__main__":
+    main()
