@@ -61,7 +61,8 @@ def stored_picks(pool, user_id: str) -> list[dict]:
     with pool.connection() as conn:
         return conn.execute(
             "select movie_id, confidence, reason, discovery_source, below_threshold, matcher, generated_at, feedback"
-            " from recommendations where user_id = %s order by confidence desc", (user_id,)).fetchall()
+            " from recommendations where user_id = %s order by position nulls last, confidence desc, movie_id",
+            (user_id,)).fetchall()
 
 
 @pytest.fixture
@@ -107,9 +108,9 @@ def test_unchanged_second_scout_reuses_stored_picks(pool, local_user, offline_ct
 def test_manual_refresh_with_nothing_changed_still_delivers_a_new_set(pool, local_user, offline_ctx):
     rate(pool, local_user, popular_ids(pool, 5))
     pipeline.scout_user(offline_ctx, local_user)
-    shown = [p["movie_id"] for p in sorted(stored_picks(pool, local_user), key=lambda p: -p["confidence"])][:12]
+    shown = [p["movie_id"] for p in stored_picks(pool, local_user)][:12]  # the dashboard's order
     result = pipeline.scout_user(offline_ctx, local_user, quick=True, manual=True)
-    after = [p["movie_id"] for p in sorted(stored_picks(pool, local_user), key=lambda p: -p["confidence"])][:12]
+    after = [p["movie_id"] for p in stored_picks(pool, local_user)][:12]
     assert not result.reused and len(after) == 12
     assert not set(after) & set(shown), "the picks on screen made room for the next best"
 
