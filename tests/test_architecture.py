@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import importlib
+import importlib.util
 from pathlib import Path
 
 import grimp
@@ -15,6 +17,7 @@ CONCERN_LINES = {  # modules whose one concern is longer: Python + SQL as measur
     "cine_core/jobs/refresh_queue.py": 520,  # the queue: enqueue, claim, lease, finish, defer, release (275 + 224)
     "cine_core/app/dashboard.py": 420,  # the dashboard's state, picks and cards in one round trip (250 + 150)
 }
+NO_FACE_YET = ["cine_core.recommend", "cine_core.recommend.ranker"]  # TODO (the lead's): name their surface
 UI_ALLOWED = ("cine_core.app", "cine_core.domain", "cine_core.config")
 
 
@@ -55,3 +58,19 @@ def test_modules_stay_small_and_there_is_no_grab_bag():
                 if (n := _lines(p)) > CONCERN_LINES.get(name := str(p.relative_to(ROOT)), MAX_MODULE_LINES)}
     assert not too_long
     assert not [p for p in sources if p.stem in {"utils", "helpers", "misc", "common"}]
+
+
+def test_every_package_names_its_public_surface():
+    """Each package's __init__ has an `__all__` (its public modules or names) and every name in it exists."""
+    missing, unknown = [], []
+    for init in sorted(p for pkg in PACKAGES for p in (ROOT / pkg).rglob("__init__.py")):
+        package = ".".join(init.parent.relative_to(ROOT).parts)
+        module = importlib.import_module(package)
+        if not hasattr(module, "__all__"):
+            missing.append(package)
+            continue
+        for name in module.__all__:
+            if not hasattr(module, name) and importlib.util.find_spec(f"{package}.{name}") is None:
+                unknown.append(f"{package}.{name}")
+    assert missing == NO_FACE_YET, missing
+    assert not unknown
