@@ -19,6 +19,7 @@ from tests.cine_core.night.conftest import (
     SAM_WATCHED,
     give_history,
 )
+from ui.escape import as_text
 
 SAM_FILMS = ("Collateral", "Interstellar", "The Prestige", "Arrival")
 ALEX_FILMS = ("Heat", "The Dark Knight", "Se7en", "The Departed")
@@ -127,3 +128,31 @@ def test_a_film_the_friend_rates_leaves_the_list_and_the_list_is_filled_again(ap
     links = [link.label for link in app.get("page_link") if link.label.startswith("**")]
     assert len(links) == 12 and not [label for label in links if label.startswith(f"**{first.title}**")]
     assert refresh_stale_pair(pool, sam, default_region=get_settings().default_region) is None  # up to date
+
+
+HOSTILE_NAME = "![](http://127.0.0.1:9/x.png) <b>Sam</b>"
+
+
+def test_a_partners_name_is_shown_as_text_in_every_message(app, pool, local_user, make_user):
+    """The join message, the heading, the caption, the reason lines and the 'has ended' note carry the
+    partner's name as text: Markdown and HTML in it are escaped (tests/e2e/test_4 shows a browser fetches nothing)."""
+    sam = make_user("sam@example.com")
+    give_history(pool, local_user, ALEX_RATED, ALEX_WATCHED, ALEX_DISMISSED)
+    give_history(pool, sam, SAM_RATED, SAM_WATCHED, SAM_DISMISSED)
+    code = movie_night.create_invite(pool, sam, HOSTILE_NAME)
+    app.switch_page("pages/night.py").run()
+    app.text_input(key="night-join-code").set_value(code)
+    app.text_input(key="night-join-name").set_value("Alex")
+    _button(app, "Join").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    shown = as_text(HOSTILE_NAME)
+    assert "\\!\\[\\]\\(http" in shown and "&lt;b&gt;" in shown
+    assert [s.value for s in app.success if "have a movie night" in s.value] == [
+        f"You and {shown} have a movie night: here is what you could watch."]
+    assert [s.value for s in app.subheader] == [f"You and {shown}"]
+    assert any(c.value.startswith("Films neither") and f"{shown} sees this list" in c.value for c in app.caption)
+    assert len(_card_lines(app)) == 12 and all(f"<br>{shown} rated " in line for line in _card_lines(app))
+    _button(app, "End movie night").click().run()
+    assert [i.value for i in app.info if "has ended" in i.value] == [f"Your movie night with {shown} has ended."]
+    texts = [e.value for e in (*app.success, *app.subheader, *app.caption, *app.info, *app.markdown)]
+    assert not [t for t in texts if "![](" in t or "<b>" in t]

@@ -99,6 +99,8 @@ TABLES: dict[str, Rule] = {
     "movie_night_code_failures": Rule(SERVER_ONLY, seed="insert into movie_night_code_failures (user_id)"
                                                          " values (%(user)s)"),
     "movie_night_members": Rule(SERVER_ONLY),
+    "manual_refresh_requests": Rule(SERVER_ONLY, seed="insert into manual_refresh_requests (user_id)"
+                                                       " values (%(user)s)"),
 }
 
 TRIGGER, USER_FUNCTION, SERVER_FUNCTION = "trigger", "signed-in user, own data only", "service only"
@@ -108,6 +110,8 @@ FUNCTIONS: dict[str, str] = {
     "enqueue_refresh_on_rating()": TRIGGER,
     "notify_import_job()": TRIGGER,
     "request_refresh(text)": USER_FUNCTION,
+    "request_refresh(uuid,text,bigint)": USER_FUNCTION,  # own picks only; the service may name anyone
+    "enqueue_refresh(uuid,text,bigint,double precision)": SERVER_FUNCTION,  # the one insert into the queue
     "my_refresh_state(uuid)": USER_FUNCTION,
     "my_api_usage()": USER_FUNCTION,
     "app_status(integer)": APP_FUNCTION,  # installation-wide: the app checks who is an operator
