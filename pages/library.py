@@ -10,7 +10,7 @@ import html
 
 import streamlit as st
 
-from cine_core.app import actions, dashboard, history, library
+from cine_core.app import actions, arrivals, dashboard, history, library
 from cine_core.app.services import search_catalog_ids, search_film_ids, user_transaction
 from ui import context, pager
 from ui.format import RATING_OPTIONS, poster_html, rating_label
@@ -129,11 +129,18 @@ def watchlist_tab() -> None:
     status = st.segmented_control("Show", list(library.WATCHLIST_STATUSES), format_func=library.WATCHLIST_STATUSES.get,
                                   default="to_watch", required=True, key=f"{key}-status", on_change=pager.reset,
                                   args=(key,), label_visibility="collapsed")
+    only = None
+    if settings.tmdb_online and st.toggle("Only what's on my services now", key=f"{key}-streamable",
+                                          on_change=pager.reset, args=(key,)):
+        with context.guarded("Checking your services"):
+            only = arrivals.on_my_services_now(pool, settings, user.id)
+        if not only:
+            st.caption("Nothing on your watchlist streams on your services now (choose them in ⚙️ Settings).")
     page = None
     with context.guarded("Loading your watchlist"):
         with user_transaction(pool, user.id) as conn:
             page = library.watchlist_page(conn, user.id, text=text, status=status, sort=sort,
-                                          offset=pager.offset(key))
+                                          offset=pager.offset(key), only=only)
     if page is None:
         return
     if not page.total:

@@ -7,7 +7,7 @@ lives in `library.sql`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -88,9 +88,12 @@ def _card(row: dict[str, Any]) -> Card:
 
 
 def watchlist_page(conn: psycopg.Connection, user_id: str, *, text: str = "", status: str = "to_watch",
-                   sort: str = "added_new", offset: int = 0, size: int = PAGE_SIZE) -> Page[Card]:
-    """One page of the watchlist: `status` 'to_watch' | 'watched' | 'all', `sort` a key of WATCHLIST_SORTS."""
+                   sort: str = "added_new", offset: int = 0, size: int = PAGE_SIZE,
+                   only: Collection[int] | None = None) -> Page[Card]:
+    """One page of the watchlist: `status` 'to_watch' | 'watched' | 'all', `sort` a key of WATCHLIST_SORTS;
+    `only`: just these films (e.g. the ones on the person's services now, arrivals.on_my_services_now)."""
     params = {"user_id": user_id, "status": status if status in WATCHLIST_STATUSES else "all",
+              "only": None if only is None else sorted(int(i) for i in only),
               "sort": sort if sort in WATCHLIST_SORTS else "added_new", "contains": _pattern(text),
               "accents": ACCENTED, "plain": PLAIN}
     return _page(conn, "watchlist_page", params, offset, size, _card)

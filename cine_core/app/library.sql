@@ -12,6 +12,7 @@ join public.movies m on m.id = w.movie_id
 left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = m.id
 where w.user_id = %(user_id)s
   and (%(status)s = 'all' or (%(status)s = 'to_watch') = (w.watched_at is null))
+  and (%(only)s::bigint[] is null or w.movie_id = any(%(only)s::bigint[]))
   and (translate(m.title_search, %(accents)s, %(plain)s) like %(contains)s
        or translate(lower(coalesce(m.original_title, '')), %(accents)s, %(plain)s) like %(contains)s)
 order by

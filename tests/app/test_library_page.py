@@ -150,3 +150,20 @@ def test_search_within_the_watchlist_forgives_accents(app, pool, local_user):
     _open(app, "Watchlist")
     app.text_input(key="wl-search").set_value("AMELIE").run()
     assert _watchlist_rows(app) == [amelie]
+
+
+def test_the_watchlist_can_show_only_the_films_on_your_services(pool, local_user):
+    """The Library's "Only what's on my services now" passes arrivals.on_my_services_now's ids to the page."""
+    from cine_core.app import library
+    from cine_core.db import user_transaction
+
+    ids = popular_ids(pool, 6)
+    for movie_id in ids:
+        actions.add_to_watchlist(pool, local_user, movie_id)
+    with user_transaction(pool, local_user) as conn:
+        everything = library.watchlist_page(conn, local_user)
+        streaming = library.watchlist_page(conn, local_user, only={ids[1], ids[4]})
+        none = library.watchlist_page(conn, local_user, only=set())
+    assert everything.total == 6
+    assert {c.movie.id for c in streaming.items} == {ids[1], ids[4]} and streaming.total == 2
+    assert none.total == 0
