@@ -1,17 +1,19 @@
 """Memory soak (issue 26.7): the app's RSS over N dashboard reruns and M chat turns, the worker's over J jobs.
 
-    python -m bench.memory [--reruns 300] [--chat-turns 80] [--jobs 80] [--full] [--quick] [--json]
+    python -m bench.memory [--reruns 300] [--chat-turns 80] [--jobs 150] [--no-rate] [--full] [--quick] [--json]
 
 The app: app.py in its own process under Streamlit's AppTest (the same script runs, session state, caches,
 `runner.postScriptGC` and the warm-up's gc.freeze() as on a server; no websocket), as the personal-mode local
 user with 8 ratings and 12 stored picks. It reruns the dashboard `--reruns` times, then sends `--chat-turns`
 chat messages through the chat page (the chat's 30-a-minute limit is real: every 25 turns the bench ages the
 person's past messages by two minutes so each turn is answered, not refused). The worker: one real
-`python -m worker --no-scout` refreshing `--users` synthetic people's picks until `--jobs` jobs have completed.
+`python -m worker --no-scout` refreshing `--users` synthetic people's picks until `--jobs` jobs have completed,
+each job asked for by a new rating (the ratings trigger), so each one ranks the catalog and stores picks
+(~1 s a job on 2 cores; with --no-rate the taste is unchanged and most jobs keep the picks in ~0.2 s).
 RSS (VmRSS of /proc/PID/status) is sampled every `--every` steps with the time. Flat after warm-up: the last
 quarter's median RSS is within max(5 %, 15 MB) of the second quarter's (the first quarter is the warm-up); the
 app's dashboard and chat phases are judged apart, since chat warms up on its first message.
-`--full` is the issue's size: 1,000 reruns, 200 chat turns, 1,000 jobs.
+`--full` is the issue's size: 1,000 reruns, 200 chat turns, 1,000 jobs (~20 min on 2 cores).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.bench_db import add_database_and_output_args, bench_database, create_users, machine
+from bench.bench_db import add_database_and_output_args, bench_database, create_users, machine, popular_by_genre
 from bench.refresh import _wait_ready
 from cine_core.config import LOCAL_USER_ID, PROJECT_ROOT
 
@@ -133,6 +135,8 @@ def measure_worker(url: str, args: argparse.Namespace) -> dict:
     env.update(DATABASE_URL=url, LOG_LEVEL="WARNING", PYTHONPATH=str(PROJECT_ROOT))
     try:
         users = create_users(pool, args.users, seed=26)
+        films = popular_by_genre(pool)["*"]
+        rated_films = dict.fromkeys(users, 0)
         worker = subprocess.Popen([sys.executable, "-m", "worker", "--no-scout", "--concurrency", "1",
                                    "--poll-seconds", "0.5"], cwd=PROJECT_ROOT, env=env)
         started, samples, created, failed = time.monotonic(), [], 0, 0
@@ -142,7 +146,15 @@ def measure_worker(url: str, args: argparse.Namespace) -> dict:
             while created < args.jobs:
                 with transaction(pool) as conn:  # one job per person per round (a queued job absorbs a second)
                     for user in users[:args.jobs - created]:
-                        created += refresh_queue.request_refresh(conn, user, "scheduled")
+                        if args.rate:  # a new rating: the ratings trigger asks, and the job ranks and stores anew
+                            rated_films[user] += 1
+                            conn.execute("insert into public.ratings (user_id, movie_id, rating) values (%s, %s, %s)"
+                                         " on conflict (user_id, movie_id) do update set rating = excluded.rating",
+                                         (user, films[(rated_films[user] * 7 + users.index(user)) % len(films)],
+                                          3.5 + (rated_films[user] % 4) / 2))
+                            created += 1
+                        else:
+                            created += refresh_queue.request_refresh(conn, user, "scheduled")
                 while True:  # a completed job leaves the queue; a failed one stays, marked
                     with pool.connection() as conn:
                         row = conn.execute(
@@ -161,7 +173,7 @@ def measure_worker(url: str, args: argparse.Namespace) -> dict:
             worker.wait(timeout=60)
     finally:
         pool.close()
-    return {"jobs": created, "users": args.users, "failed": failed, "samples": samples,
+    return {"jobs": created, "users": args.users, "new_rating_per_job": args.rate, "failed": failed, "samples": samples,
             "seconds": round(time.monotonic() - started, 1), **verdict(samples)}
 
 
@@ -204,8 +216,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.memory", description=__doc__.splitlines()[0])
     parser.add_argument("--reruns", type=int, default=300, help="dashboard reruns of the app")
     parser.add_argument("--chat-turns", type=int, default=80, help="chat messages after the reruns")
-    parser.add_argument("--jobs", type=int, default=80, help="refresh jobs the worker completes")
+    parser.add_argument("--jobs", type=int, default=150, help="refresh jobs the worker completes")
     parser.add_argument("--users", type=int, default=20, help="people the worker's jobs refresh")
+    parser.add_argument("--no-rate", dest="rate", action="store_false",
+                        help="jobs as plain requests (an unchanged taste: the worker keeps the picks) instead of "
+                             "a new rating before each job (the worker ranks and stores picks every time)")
     parser.add_argument("--every", type=int, default=25, help="dashboard reruns between RSS samples")
     parser.add_argument("--full", action="store_true", help="the issue's size: 1,000 reruns, 200 turns, 1,000 jobs")
     parser.add_argument("--quick", action="store_true", help="60 reruns, 15 chat turns, 60 jobs")

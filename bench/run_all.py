@@ -54,7 +54,8 @@ BENCHES = [
     ("Load: dashboard sessions over Streamlit's websocket, one process's saturation and CPU per view, 2 replicas",
      "bench.load", [], ["--quick"]),  # ~5 min: 60 s at 1, 10 and 50 sessions, 3 closed-loop phases of 15 s
     ("Memory soak: the app's RSS over dashboard reruns and chat turns, the worker's over refresh jobs (flat after "
-     "warm-up?)", "bench.memory", [], ["--quick"]),  # ~4 min: 300 reruns, 80 chat turns, 80 jobs
+     "warm-up?)", "bench.memory", ["--reruns", "1000", "--chat-turns", "200", "--jobs", "300"],
+     ["--quick"]),  # ~9 min; the 1,000 jobs (--full) take ~15 min more
 ]
 
 
