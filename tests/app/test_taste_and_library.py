@@ -12,6 +12,7 @@ from cine_core.films.catalog_source import shared_catalog_source
 from cine_core.imports.background import run_pending_imports
 from cine_core.taste import store as taste_store
 from tests.app.conftest import insert_picks, queue_rows
+from ui.escape import as_text
 
 
 def _rows(pool, sql: str, *args) -> list[dict]:
@@ -105,7 +106,8 @@ def test_import_runs_in_the_worker_and_shows_progress_then_the_summary(app, pool
     assert run_pending_imports(pool, "test-worker", shared_catalog_source()) == 1  # what the worker runs
     app.run()
     assert not app.get("progress")
-    assert any("Letterboxd import: 2 matched, 1 unmatched" in s.value for s in app.success)
+    # The summary names films from the file, so it is shown as text (ui.escape.as_text: Markdown escaped).
+    assert any(as_text("Letterboxd import: 2 matched, 1 unmatched") in s.value for s in app.success)
     assert any("could not be matched" in e.label for e in app.expander)
     assert app.get("download_button")
     titles = {r["title"]: float(r["rating"]) for r in _rows(
@@ -129,5 +131,6 @@ def test_a_broken_import_file_shows_one_clear_error(app, pool, local_user):
     app.run()
     assert not app.exception
     assert [e.value for e in app.error] == [
-        "The import of ratings.csv failed: ratings.csv looks like a binary file, not a CSV or JSON export"]
+        f"The import of {as_text('ratings.csv')} failed: "
+        f"{as_text('ratings.csv looks like a binary file, not a CSV or JSON export')}"]
     assert not app.get("progress")
