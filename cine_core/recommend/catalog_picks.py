@@ -79,8 +79,8 @@ def rank_candidates(ranker: CatalogRanker, local: Matcher, *, profile: TasteProf
         neighbour = by_id.get(film.closest_loved) if film.closest_loved is not None else None
         if neighbour is not None and neighbour.rating < LOVED:
             neighbour = None
-        where = found_as.discovery_source if found_as else (
-            DiscoverySource.SIMILAR_TO_RATED if film.closest_loved is not None else DiscoverySource.POPULAR_FALLBACK)
+        where = found_as.discovery_source if found_as else (  # the badge says what the reason says
+            DiscoverySource.SIMILAR_TO_RATED if neighbour is not None else DiscoverySource.POPULAR_FALLBACK)
         reason = reason_for(movie, profile=profile, neighbour=neighbour,
                             strongest="similar" if neighbour is not None else "genre")
         matches.append(Match(movie_id=film.movie_id, confidence=round(film.confidence, 4), reason=reason,

@@ -138,5 +138,11 @@ def person_features(index: CatalogIndex, history: Sequence[HistoryItem], referen
         density = np.log(kernel / kernel.sum() + 1e-4)
         out[:, c["era_density"]] = density[np.clip((years - 1880).astype(np.int64), 0, len(grid) - 1)]
     if neighbours is not None:
-        out[:, c["collaborative"]] = np.log(np.maximum(neighbours.scores(rows), 0.0) + 0.001)
+        raw = neighbours.scores(rows)
+        # A film outside the MovieLens table (most films after 2018) has no collaborative evidence either way:
+        # it gets a typical linked film's score, not the floor, or every recent film would look unwanted.
+        linked = neighbours.known & (raw > 0)
+        typical = float(np.median(raw[linked])) if linked.any() else 0.0
+        raw = np.where(neighbours.known, raw, typical)
+        out[:, c["collaborative"]] = np.log(np.maximum(raw, 0.0) + 0.001)
     return PersonFeatures(out, seeds, seed_weights)

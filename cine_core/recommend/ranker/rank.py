@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 CANDIDATE_WEIGHTS = {"popularity": 1.0, "loved_closeness": 3.0, "collaborative": 0.5}
 EVIDENCE_K = 2.0  # confidence = base + (p - base) · n / (n + k) for a person with n ratings
 MAX_CONFIDENCE = 0.99  # nothing is certain
+REASON_STARS = 4.0  # a reason cites only a film rated this high
+CITE_SIMILARITY = 0.12  # content cosine above which "Like X" is true to say (sharing a genre alone is ~0.05)
 LIKED_STARS = 3.5  # what the confidence is the chance of: a rating of 3.5★ ("good") or more
 
 
@@ -36,7 +38,7 @@ class RankedFilm:
     movie_id: int
     score: float  # log P(watch) + log P(like | watch), up to a constant: the order
     confidence: float  # P(rated ≥ LIKED_STARS | watched), shrunk for thin evidence
-    closest_loved: int | None  # the loved/watched film it is closest to (a reason's evidence), if any
+    closest_loved: int | None  # the film rated 4★+ it is closest to (a reason's evidence), if alike enough
     contributions: dict[str, float] | None = None  # per feature, to the order's log-odds (explain=True)
 
 
@@ -91,7 +93,9 @@ class CatalogRanker:
         base = 1.0 / (1.0 + np.exp(-like.intercept))
         like_p = 1.0 / (1.0 + np.exp(-np.clip(like_logit, -30, 30)))
         confidence = base + (like_p - base) * (n_rated / (n_rated + EVIDENCE_K))
-        closest = self._closest(feats, rows[order]) if len(feats.seeds) else {}
+        loved = set(idx.rows([h.movie_id for h in history if h.rating is not None and h.rating >= REASON_STARS]))
+        cited = np.asarray([r for r in feats.seeds if int(r) in loved], dtype=np.int64)
+        closest = self._closest(cited, rows[order]) if len(cited) else {}
         out = []
         for i in order:
             contributions = None
@@ -106,13 +110,13 @@ class CatalogRanker:
                                   contributions))
         return out
 
-    def _closest(self, feats, rows: np.ndarray) -> dict[int, int]:
-        """For each ranked row, the seed (loved film) it is most alike, when they share anything."""
+    def _closest(self, seeds: np.ndarray, rows: np.ndarray) -> dict[int, int]:
+        """For each ranked row, the film rated REASON_STARS or more it is most alike, when alike enough to say."""
         content = self.index.content
-        sims = np.asarray(content[rows] @ content[feats.seeds].T.toarray())
+        sims = np.asarray(content[rows] @ content[seeds].T.toarray())
         best = sims.argmax(axis=1)
-        return {int(r): int(self.index.ids[feats.seeds[b]]) for r, b, s in
-                zip(rows, best, sims[np.arange(len(rows)), best], strict=True) if s > 0.15}
+        return {int(r): int(self.index.ids[seeds[b]]) for r, b, s in
+                zip(rows, best, sims[np.arange(len(rows)), best], strict=True) if s > CITE_SIMILARITY}
 
 
 _shared_lock = threading.Lock()
