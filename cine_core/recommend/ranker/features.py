@@ -138,11 +138,8 @@ def person_features(index: CatalogIndex, history: Sequence[HistoryItem], referen
         density = np.log(kernel / kernel.sum() + 1e-4)
         out[:, c["era_density"]] = density[np.clip((years - 1880).astype(np.int64), 0, len(grid) - 1)]
     if neighbours is not None:
-        raw = neighbours.scores(rows)
-        # A film outside the MovieLens table (most films after 2018) has no collaborative evidence either way:
-        # it gets a typical linked film's score, not the floor, or every recent film would look unwanted.
-        linked = neighbours.known & (raw > 0)
-        typical = float(np.median(raw[linked])) if linked.any() else 0.0
-        raw = np.where(neighbours.known, raw, typical)
-        out[:, c["collaborative"]] = np.log(np.maximum(raw, 0.0) + 0.001)
+        # A film outside the MovieLens table keeps the floor: imputing a typical linked film's score (so that films
+        # after 2018 are not held back) sent the real people's NDCG@10 from 0.467 to 0.125 (bench.catalog_protocol,
+        # 2026-12-07): it promotes obscure films as much as recent ones.
+        out[:, c["collaborative"]] = np.log(np.maximum(neighbours.scores(rows), 0.0) + 0.001)
     return PersonFeatures(out, seeds, seed_weights)
