@@ -53,7 +53,10 @@ def verdict(samples: list[list[float]]) -> dict:
     quarter = max(1, len(rss) // 4)
     warm, last = statistics.median(rss[quarter:2 * quarter] or rss), statistics.median(rss[-quarter:])
     growth = last - warm
-    return {"rss_start_mb": round(rss[0], 1), "rss_after_warm_up_mb": round(warm, 1), "rss_end_mb": round(rss[-1], 1),
+    after = samples[quarter:] if len(samples) - quarter >= 2 else samples
+    steps = [s[1] for s in after]
+    slope = statistics.linear_regression(steps, [s[2] for s in after]).slope if len(set(steps)) > 1 else 0.0
+    return {"mb_per_100_steps_after_warm_up": round(100 * slope, 2), "rss_start_mb": round(rss[0], 1), "rss_after_warm_up_mb": round(warm, 1), "rss_end_mb": round(rss[-1], 1),
             "rss_max_mb": round(max(rss), 1), "growth_after_warm_up_mb": round(growth, 1),
             "flat": growth <= max(FLAT_SHARE * warm, FLAT_MB)}
 
@@ -194,17 +197,19 @@ def markdown(result: dict) -> str:
     lines = [f"Memory soak ({result['machine']}, load average {result['load_average_at_start'][0]} at start): RSS "
              "sampled over the run; flat = the last quarter's median within max(5 %, 15 MB) of the second quarter's.",
              "", "| process | work | RSS start MB | after warm-up MB | end MB | max MB | growth after warm-up MB | "
-             "flat | errors | s |", "|---|---|---:|---:|---:|---:|---:|---|---:|---:|"]
+             "MB per 100 steps after warm-up | flat | errors | s |", "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|"]
     for key, work in (("app", "{reruns} dashboard reruns + {chat_turns} chat turns"), ("worker", "{jobs} refresh jobs"
                                                                                       " ({users} people)")):
         if key in result:
             r = result[key]
             lines.append(f"| {key} | {work.format(**r)} | {r['rss_start_mb']} | {r['rss_after_warm_up_mb']} | "
                          f"{r['rss_end_mb']} | {r['rss_max_mb']} | {r['growth_after_warm_up_mb']} | "
-                         f"{'yes' if r['flat'] else 'NO'} | {r.get('errors', r.get('failed'))} | {r['seconds']} |")
+                         f"{r['mb_per_100_steps_after_warm_up']} | {'yes' if r['flat'] else 'NO'} | "
+                         f"{r.get('errors', r.get('failed'))} | {r['seconds']} |")
     for phase, r in result.get("app", {}).get("phases", {}).items():
         lines.append(f"| app, {phase} phase | | {r['rss_start_mb']} | {r['rss_after_warm_up_mb']} | {r['rss_end_mb']} | "
-                     f"{r['rss_max_mb']} | {r['growth_after_warm_up_mb']} | {'yes' if r['flat'] else 'NO'} | | |")
+                     f"{r['rss_max_mb']} | {r['growth_after_warm_up_mb']} | {r['mb_per_100_steps_after_warm_up']} | "
+                     f"{'yes' if r['flat'] else 'NO'} | | |")
     for key in ("app", "worker"):
         if key in result:
             series = ", ".join(f"{s[1]}:{s[2]:.0f}" for s in result[key]["samples"])
