@@ -35,8 +35,8 @@ if not months and not reviews:
     st.page_link("pages/library.py", label="Import your history", icon="📚")
 else:
     total = sum(m.watches for m in months)
-    st.caption(f"{total:,} watches over {len(months):,} months · {len(reviews):,}"
-               f"{'+' if len(reviews) == REVIEWS_SHOWN else ''} reviews")
+    st.caption(f"{total:,} watch{'es' if total != 1 else ''} over {len(months):,} month{'s' if len(months) != 1 else ''}"
+               f" · {len(reviews):,}{'+' if len(reviews) == REVIEWS_SHOWN else ''} review{'s' if len(reviews) != 1 else ''}")
     by_month, written = st.tabs(["By month", "What you wrote"])
     with by_month:
         if month is not None:
