@@ -11,8 +11,9 @@ person's past messages by two minutes so each turn is answered, not refused). Th
 each job asked for by a new rating (the ratings trigger), so each one ranks the catalog and stores picks
 (~1 s a job on 2 cores; with --no-rate the taste is unchanged and most jobs keep the picks in ~0.2 s).
 RSS (VmRSS of /proc/PID/status) is sampled every `--every` steps with the time. Flat after warm-up: the last
-quarter's median RSS is within max(5 %, 15 MB) of the second quarter's (the first quarter is the warm-up); the
-app's dashboard and chat phases are judged apart, since chat warms up on its first message.
+quarter's median RSS (after warm-up: the app once ui/context has frozen the warmed catalog, chat after its first
+message, the worker after its first round) is within max(5 %, 15 MB) of the first quarter's; the slope (MB per 100
+steps after warm-up) is reported beside it.
 `--full` is the issue's size: 1,000 reruns, 200 chat turns, 1,000 jobs (~20 min on 2 cores).
 """
 
@@ -47,18 +48,19 @@ def rss_mb(pid: int | str = "self") -> float:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
-def verdict(samples: list[list[float]]) -> dict:
-    """Samples are [seconds, step, rss_mb]; compare the warm second quarter with the last quarter."""
+def verdict(samples: list[list[float]], warm_from: int = 1) -> dict:
+    """Samples are [seconds, step, rss_mb, ...]; those from index `warm_from` on are after the warm-up. Their first
+    quarter's median is the baseline, their last quarter's the end; flat if it grew by at most max(5 %, 15 MB)."""
     rss = [s[2] for s in samples]
-    quarter = max(1, len(rss) // 4)
-    warm, last = statistics.median(rss[quarter:2 * quarter] or rss), statistics.median(rss[-quarter:])
-    growth = last - warm
-    after = samples[quarter:] if len(samples) - quarter >= 2 else samples
-    steps = [s[1] for s in after]
-    slope = statistics.linear_regression(steps, [s[2] for s in after]).slope if len(set(steps)) > 1 else 0.0
-    return {"mb_per_100_steps_after_warm_up": round(100 * slope, 2), "rss_start_mb": round(rss[0], 1), "rss_after_warm_up_mb": round(warm, 1), "rss_end_mb": round(rss[-1], 1),
-            "rss_max_mb": round(max(rss), 1), "growth_after_warm_up_mb": round(growth, 1),
-            "flat": growth <= max(FLAT_SHARE * warm, FLAT_MB)}
+    warm = samples[min(warm_from, len(samples) - 1):]
+    quarter = max(1, len(warm) // 4)
+    base, last = statistics.median(s[2] for s in warm[:quarter]), statistics.median(s[2] for s in warm[-quarter:])
+    steps = [s[1] for s in warm]
+    slope = statistics.linear_regression(steps, [s[2] for s in warm]).slope if len(set(steps)) > 1 else 0.0
+    return {"rss_start_mb": round(rss[0], 1), "warm_from_step": warm[0][1], "rss_after_warm_up_mb": round(base, 1),
+            "rss_end_mb": round(rss[-1], 1), "rss_max_mb": round(max(rss), 1),
+            "growth_after_warm_up_mb": round(last - base, 1), "mb_per_100_steps_after_warm_up": round(100 * slope, 2),
+            "flat": last - base <= max(FLAT_SHARE * base, FLAT_MB)}
 
 
 # --- the app (a child process, so its RSS is the app's alone) -----------------------------------------------
@@ -71,13 +73,16 @@ def _age_chat(url: str) -> None:
 
 
 def app_child(url: str, reruns: int, chat_turns: int, every: int) -> dict:
+    import gc
+
     from streamlit.testing.v1 import AppTest
 
     os.environ["DATABASE_URL"] = url
     started, samples, errors = time.monotonic(), [], []
 
     def sample(step: int) -> None:
-        samples.append([round(time.monotonic() - started, 2), step, round(rss_mb(), 1)])
+        # the 4th field: the warm-up is over (ui/context.freeze_after_warm_up has frozen the catalog)
+        samples.append([round(time.monotonic() - started, 2), step, round(rss_mb(), 1), gc.get_freeze_count() > 0])
 
     def checked(app) -> None:
         if app.exception:
@@ -101,8 +106,6 @@ def app_child(url: str, reruns: int, chat_turns: int, every: int) -> dict:
         if turn % max(1, every // 5) == 0:
             sample(reruns + turn)
     sample(reruns + chat_turns)
-    import gc
-
     return {"samples": samples, "errors": len(errors), "first_error": errors[0] if errors else None,
             "frozen_objects": gc.get_freeze_count(), "seconds": round(time.monotonic() - started, 1)}
 
@@ -122,8 +125,10 @@ def measure_app(url: str, args: argparse.Namespace) -> dict:
     # Each phase warms up on its own (chat builds its names index and engine on its first message).
     dashboard = [s for s in result["samples"] if s[1] <= args.reruns]
     chat = [s for s in result["samples"] if s[1] > args.reruns]
-    phases = {"dashboard": verdict(dashboard)} | ({"chat": verdict(chat)} if len(chat) >= 2 else {})
-    whole = verdict(result["samples"])
+    # The dashboard is warm once the warm-up threads are done (the freeze); chat after its first message.
+    frozen = next((i for i, s in enumerate(dashboard) if s[3]), len(dashboard) - 1)
+    phases = {"dashboard": verdict(dashboard, frozen)} | ({"chat": verdict(chat, 1)} if len(chat) >= 3 else {})
+    whole = verdict(result["samples"], frozen)
     whole["flat"] = all(p["flat"] for p in phases.values())
     return {"reruns": args.reruns, "chat_turns": args.chat_turns, **result, **whole, "phases": phases}
 
@@ -195,21 +200,26 @@ def run(args: argparse.Namespace) -> dict:
 
 def markdown(result: dict) -> str:
     lines = [f"Memory soak ({result['machine']}, load average {result['load_average_at_start'][0]} at start): RSS "
-             "sampled over the run; flat = the last quarter's median within max(5 %, 15 MB) of the second quarter's.",
-             "", "| process | work | RSS start MB | after warm-up MB | end MB | max MB | growth after warm-up MB | "
-             "MB per 100 steps after warm-up | flat | errors | s |", "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|"]
-    for key, work in (("app", "{reruns} dashboard reruns + {chat_turns} chat turns"), ("worker", "{jobs} refresh jobs"
-                                                                                      " ({users} people)")):
-        if key in result:
-            r = result[key]
-            lines.append(f"| {key} | {work.format(**r)} | {r['rss_start_mb']} | {r['rss_after_warm_up_mb']} | "
-                         f"{r['rss_end_mb']} | {r['rss_max_mb']} | {r['growth_after_warm_up_mb']} | "
-                         f"{r['mb_per_100_steps_after_warm_up']} | {'yes' if r['flat'] else 'NO'} | "
-                         f"{r.get('errors', r.get('failed'))} | {r['seconds']} |")
-    for phase, r in result.get("app", {}).get("phases", {}).items():
-        lines.append(f"| app, {phase} phase | | {r['rss_start_mb']} | {r['rss_after_warm_up_mb']} | {r['rss_end_mb']} | "
+             "sampled over the run. After warm-up = the app once its catalog is frozen (chat: after its first message), the "
+             "worker after its first round of jobs; flat = the last quarter's median within max(5 %, 15 MB) of the "
+             "first quarter's.",
+             "", "| work | RSS start MB | after warm-up MB | end MB | max MB | growth after warm-up MB | "
+             "MB per 100 steps after warm-up | flat | errors | s |", "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|"]
+    rows = []
+    if "app" in result:
+        app = result["app"]
+        rows += [(f"app: {app['reruns']} dashboard reruns", app["phases"]["dashboard"], app["errors"], app["seconds"])]
+        if "chat" in app["phases"]:
+            rows.append((f"app: then {app['chat_turns']} chat turns", app["phases"]["chat"], "", ""))
+    if "worker" in result:
+        worker = result["worker"]
+        rows.append((f"worker: {worker['jobs']} refresh jobs ({worker['users']} people"
+                     f"{', a new rating before each' if worker['new_rating_per_job'] else ''})", worker,
+                     worker["failed"], worker["seconds"]))
+    for work, r, errors, seconds in rows:
+        lines.append(f"| {work} | {r['rss_start_mb']} | {r['rss_after_warm_up_mb']} | {r['rss_end_mb']} | "
                      f"{r['rss_max_mb']} | {r['growth_after_warm_up_mb']} | {r['mb_per_100_steps_after_warm_up']} | "
-                     f"{'yes' if r['flat'] else 'NO'} | | |")
+                     f"{'yes' if r['flat'] else 'NO'} | {errors} | {seconds} |")
     for key in ("app", "worker"):
         if key in result:
             series = ", ".join(f"{s[1]}:{s[2]:.0f}" for s in result[key]["samples"])
