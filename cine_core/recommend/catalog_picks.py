@@ -11,7 +11,7 @@ ordered by one fitted model, as `Match`es the rest of the pipeline (Claude, dive
 
 from __future__ import annotations
 
-import functools
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -33,11 +33,20 @@ class RankedCandidates:
     candidates: list[Candidate]  # every film in `matches`, with where it was found
 
 
-@functools.cache
-def _catalog_films() -> dict[int, Movie]:
-    from cine_core.films.catalog import catalog_movies
+_films_lock = threading.Lock()
+_films: dict[int, Movie] | None = None
 
-    return {m.id: m for m in catalog_movies()}
+
+def _catalog_films() -> dict[int, Movie]:
+    """The catalog by id, built once per process (under a lock: two first callers never build it twice)."""
+    global _films
+    if _films is None:
+        with _films_lock:
+            if _films is None:
+                from cine_core.films.catalog import catalog_movies
+
+                _films = {m.id: m for m in catalog_movies()}
+    return _films
 
 
 def person_history(rated: Sequence[RatedMovie], watched: Sequence[tuple[int, float]],
