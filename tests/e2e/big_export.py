@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import random
 import zipfile
 from datetime import date, timedelta
@@ -14,7 +15,13 @@ from pathlib import Path
 from cine_core.config import PROJECT_ROOT
 from cine_core.films.catalog import catalog_movies
 
-REAL_EXPORT = PROJECT_ROOT.parent / "shared" / "data" / "real_exports" / "letterboxd_2022"
+# The shared data folder beside the checkout (or CINE_SHARED_DIR); a clone elsewhere gets generated rows only.
+_SHARED = Path(os.environ.get("CINE_SHARED_DIR") or PROJECT_ROOT.parent / "shared")
+REAL_EXPORT = _SHARED / "data" / "real_exports" / "letterboxd_2022"
+FIELDS = {"ratings.csv": ["Date", "Name", "Year", "Letterboxd URI", "Rating"],
+          "watchlist.csv": ["Date", "Name", "Year", "Letterboxd URI"],
+          "reviews.csv": ["Date", "Name", "Year", "Letterboxd URI", "Rating", "Rewatch", "Review", "Tags",
+                          "Watched Date"]}
 RATINGS = 900
 WATCHLIST = 2_500
 REVIEWS = 900
@@ -24,6 +31,8 @@ MARKUP = ("<i>{title}</i> is <b>exactly</b> what I needed.", "Rewatched with fri
 
 
 def _read(name: str) -> tuple[list[str], list[dict[str, str]]]:
+    if not (REAL_EXPORT / name).exists():
+        return list(FIELDS[name]), []
     with (REAL_EXPORT / name).open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         return list(reader.fieldnames or []), list(reader)
@@ -63,5 +72,6 @@ def build_big_export(folder: Path) -> Path:
         archive.writestr("watchlist.csv", _csv(watch_fields, watchlist))
         archive.writestr("reviews.csv", _csv(review_fields, reviews))
         for name in ("diary.csv", "watched.csv"):
-            archive.write(REAL_EXPORT / name, name)
+            if (REAL_EXPORT / name).exists():
+                archive.write(REAL_EXPORT / name, name)
     return path

@@ -99,9 +99,16 @@ def test_a_job_that_ends_during_an_extension_is_not_reported_as_lost(pool, local
         pass  # the job ends: the worker settles it while the pulse's extension is under way
     with transaction(pool) as conn:
         refresh_queue.complete(conn, job, "w1")
-    with caplog.at_level(logging.WARNING, logger="worker.pulse"):
-        pulse._extend(job, time.monotonic())
-    assert "lease lost" not in caplog.text
-    with pulse.holding(job), caplog.at_level(logging.WARNING, logger="worker.pulse"):
-        pulse._extend(job, time.monotonic())  # still held, row gone: that one is a real loss
-    assert "lease lost" in caplog.text
+    # The handler goes on the module's own logger: an earlier test in the suite may have stopped the worker's
+    # loggers from propagating to the root logger, where caplog listens by default.
+    pulse_log = logging.getLogger("worker.pulse")
+    pulse_log.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.WARNING, logger="worker.pulse"):
+            pulse._extend(job, time.monotonic())
+        assert "lease lost" not in caplog.text
+        with pulse.holding(job), caplog.at_level(logging.WARNING, logger="worker.pulse"):
+            pulse._extend(job, time.monotonic())  # still held, row gone: that one is a real loss
+        assert "lease lost" in caplog.text
+    finally:
+        pulse_log.removeHandler(caplog.handler)
