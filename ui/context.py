@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import logging
 import sys
 import threading
@@ -55,9 +56,16 @@ def _warm_ranker() -> threading.Thread | None:
     return warm_similar_films()  # the catalog ranker behind "More like this" and chat suggestions (~3 s)
 
 
+def _import_scorer_and_chat() -> None:
+    warm_matcher()
+    # The chat pipeline (anthropic's types, scikit-learn): ~6 s of imports that the first Chat visit paid
+    # before its title appeared (over 30 s on a busy 2-core machine). Imported here, the page finds them loaded.
+    importlib.import_module("cine_core.chat")
+
+
 @st.cache_resource(show_spinner=False)
 def _scorer_import() -> threading.Thread:
-    thread = threading.Thread(target=warm_matcher, daemon=True, name="warm-scorer")
+    thread = threading.Thread(target=_import_scorer_and_chat, daemon=True, name="warm-scorer")
     thread.start()
     return thread
 
