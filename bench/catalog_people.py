@@ -58,6 +58,21 @@ def split(person: Person, share: float = PAST_SHARE, *, end: float | None = None
                  frozenset(h.movie_id for h in future if h.rating is not None and h.rating >= 4.0), when)
 
 
+def cold_split(person: Person) -> Split | None:
+    """A new person: the 5 earliest ratings (as Get started asks for), everything after is the future."""
+    items = sorted(person.items, key=lambda h: h.order)
+    rated = [h for h in items if h.rating is not None]
+    if len(rated) < 6:
+        return None
+    past = rated[:5]
+    later = [h for h in items if h.order > past[-1].order and h.movie_id not in {p.movie_id for p in past}]
+    if not later:
+        return None
+    return Split(person, tuple(past), frozenset(h.movie_id for h in later),
+                 frozenset(h.movie_id for h in later if h.rating is not None and h.rating >= 4.0),
+                 datetime.fromtimestamp(past[-1].order, UTC).date())
+
+
 def movielens_people(catalog_ids: set[int], ml_dir: Path = ML_DIR) -> list[Person]:
     """MovieLens users as people (their ratings of catalog films, by timestamp)."""
     with open(ml_dir / "links.csv", newline="") as fh:

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from bench.catalog_fit import past_neighbours
-from bench.catalog_people import Person, Split, import_real_people, is_fit_person, movielens_people, split
+from bench.catalog_people import Person, Split, cold_split, import_real_people, is_fit_person, movielens_people, split
 from cine_core.config import Settings
 from cine_core.db import open_pool, transaction
 from cine_core.recommend import pipeline, picks as picks_mod
@@ -147,21 +147,6 @@ def evaluate(pool, people: list[tuple[Person, bool]], *, ml_neighbours) -> list[
         log.info("%s (cut %s): app hits %d, popularity hits %d", person.name, s.cut, row["methods"]["app"]["hits@12"],
                  row["methods"]["popularity"]["hits@12"])
     return results
-
-
-def cold_split(person: Person) -> Split | None:
-    """A new person: the 5 earliest ratings (as Get started asks for), everything after is the future."""
-    items = sorted(person.items, key=lambda h: h.order)
-    rated = [h for h in items if h.rating is not None]
-    if len(rated) < 6:
-        return None
-    past = rated[:5]
-    later = [h for h in items if h.order > past[-1].order and h.movie_id not in {p.movie_id for p in past}]
-    if not later:
-        return None
-    return Split(person, tuple(past), frozenset(h.movie_id for h in later),
-                 frozenset(h.movie_id for h in later if h.rating is not None and h.rating >= 4.0),
-                 datetime.fromtimestamp(past[-1].order, UTC).date())
 
 
 def cold_start(pool, people: list[Person], base) -> dict:

@@ -26,7 +26,7 @@ from datetime import timedelta
 
 from bench.bench_db import add_database_and_output_args, bench_database, create_users, machine, run_and_print
 from cine_core.config import Settings
-from cine_core.db import open_pool
+from cine_core.db import load_sql, open_pool
 from cine_core.films.cache import MovieStore
 from cine_core.llm.client import ClaudeClient
 from cine_core.llm.prices import price_for
@@ -132,8 +132,8 @@ def run(args: argparse.Namespace) -> dict:
 
 CLAIM_SAMPLES = 15
 # The claim as it was (commit 6a0c574): ordered with a user_id tie-breaker, so every claim sorted all due users.
-PREVIOUS_CLAIM_SQL = scout_state._sql("claim_due").replace("order by last_scout_at nulls first",
-                                                           "order by last_scout_at nulls first, user_id")
+PREVIOUS_CLAIM_SQL = load_sql(scout_state.__name__, "claim_due").replace("order by last_scout_at nulls first",
+                                                                   "order by last_scout_at nulls first, user_id")
 
 
 def claim_costs(pool, sizes: Sequence[int], *, batch: int) -> list[dict]:

@@ -18,7 +18,6 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -27,11 +26,10 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from cine_core.account.tables import readable_columns, user_tables
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import sql_queries
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 EXPORT_FORMAT_VERSION = 1
 _HEADERS = {
     "ratings.csv": ("Date", "Name", "Year", "Letterboxd URI", "Rating", "tmdbID"),
@@ -121,7 +119,7 @@ def account_document(conn: psycopg.Connection, user_id: str, *, now: datetime,
 def build_export_zip(conn: psycopg.Connection, user_id: str, *, now: datetime,
                      account: Mapping[str, Any] | None = None) -> bytes:
     """The ZIP's bytes; `conn` must be the person's own transaction (user_transaction)."""
-    queries = load_named_queries(QUERIES_FILE)
+    queries = sql_queries(__name__)
     buffer = io.BytesIO()
     counts = {}
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

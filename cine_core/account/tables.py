@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 import psycopg
 from psycopg.rows import dict_row
 
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 ON_DELETE = {"c": "cascade", "n": "set null", "d": "set default", "r": "restrict", "a": "no action"}
 
 
@@ -31,13 +29,9 @@ class UserTable:
     parent_column: str | None = None
 
 
-def _sql(name: str) -> str:
-    return load_named_queries(QUERIES_FILE)[name]
-
-
 def _rows(conn: psycopg.Connection, name: str, params: dict | None = None) -> list[dict]:
     with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(_sql(name), params).fetchall()
+        return cur.execute(load_sql(__name__, name), params).fetchall()
 
 
 def user_tables(conn: psycopg.Connection) -> list[UserTable]:

@@ -6,16 +6,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import psycopg
 
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.watch import can_stream
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_name("arrivals.sql")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +33,7 @@ class Arrival:
 
 
 def sql(name: str) -> str:
-    return load_named_queries(QUERIES_FILE)[name]
+    return load_sql(__name__, name)
 
 
 def _arrival(row: dict) -> Arrival:

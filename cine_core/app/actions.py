@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import logging
 import math
-from pathlib import Path
 
 from psycopg_pool import ConnectionPool
 
-from cine_core.db import user_transaction
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql, user_transaction
 from cine_core.domain.errors import DataError
 from cine_core.domain.models import Feedback, RatingSource, TriggerType, is_valid_rating
 from cine_core.jobs.refresh_queue import request_refresh
@@ -23,14 +21,8 @@ log = logging.getLogger(__name__)
 
 # Same words as the DB's CHECK message (db._CONSTRAINT_MESSAGES), so the UI and the DB agree.
 INVALID_RATING_MESSAGE = "a rating must be between 0.5 and 5 stars in half-star steps"
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 FEEDBACK_WORDS = {Feedback.UP: "👍 more like this", Feedback.DOWN: "👎 less like this",
                   Feedback.NOT_INTERESTED: "🚫 not interested", Feedback.SEEN: "seen it"}
-
-
-def _sql(name: str) -> str:
-    """One named query of actions.sql."""
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 def validate_rating(rating: float) -> float:
@@ -49,13 +41,13 @@ def rate(pool: ConnectionPool, user_id: str, movie_id: int, rating: float,
     """Store (or change) the user's rating; the DB trigger enqueues a refresh of their picks."""
     value = validate_rating(rating)
     with user_transaction(pool, user_id) as conn:
-        conn.execute(_sql("rate"), (user_id, movie_id, value, str(RatingSource(source))))
+        conn.execute(load_sql(__name__, "rate"), (user_id, movie_id, value, str(RatingSource(source))))
     log.info("User %s rated film %s: %s", user_id, movie_id, value)
 
 
 def remove_rating(pool: ConnectionPool, user_id: str, movie_id: int) -> None:
     with user_transaction(pool, user_id) as conn:
-        conn.execute(_sql("remove_rating"), (user_id, movie_id))
+        conn.execute(load_sql(__name__, "remove_rating"), (user_id, movie_id))
         request_refresh(conn, user_id, TriggerType.NEW_RATING)
 
 
@@ -67,9 +59,9 @@ def give_feedback(pool: ConnectionPool, user_id: str, movie_id: int, feedback: F
     """
     kind = Feedback(feedback)
     with user_transaction(pool, user_id) as conn:
-        conn.execute(_sql("give_feedback"), (user_id, movie_id, str(kind)))
+        conn.execute(load_sql(__name__, "give_feedback"), (user_id, movie_id, str(kind)))
         if kind is not Feedback.SEEN:  # the pick's own column knows up / down / not_interested
-            conn.execute(_sql("feedback_on_pick"), (str(kind), user_id, movie_id))
+            conn.execute(load_sql(__name__, "feedback_on_pick"), (str(kind), user_id, movie_id))
         queued = request_refresh(conn, user_id, TriggerType.FEEDBACK)
     # The verdict by name: "gave up on film" read as if the person had abandoned it.
     log.info("User %s said %s (%s) about film %s", user_id, FEEDBACK_WORDS[kind], kind.value, movie_id)
@@ -89,29 +81,29 @@ def mark_seen(pool: ConnectionPool, user_id: str, movie_id: int) -> bool:
 def withdraw_feedback(pool: ConnectionPool, user_id: str, movie_id: int) -> None:
     """Undo 👍 / 👎 / not interested / seen it on a film (History); enqueues a refresh."""
     with user_transaction(pool, user_id) as conn:
-        conn.execute(_sql("withdraw_feedback"), (user_id, movie_id))
-        conn.execute(_sql("clear_pick_feedback"), (user_id, movie_id))
+        conn.execute(load_sql(__name__, "withdraw_feedback"), (user_id, movie_id))
+        conn.execute(load_sql(__name__, "clear_pick_feedback"), (user_id, movie_id))
         request_refresh(conn, user_id, TriggerType.FEEDBACK)
 
 
 def add_to_watchlist(pool: ConnectionPool, user_id: str, movie_id: int) -> None:
     with user_transaction(pool, user_id) as conn:
-        conn.execute(_sql("add_to_watchlist"), (user_id, movie_id))
+        conn.execute(load_sql(__name__, "add_to_watchlist"), (user_id, movie_id))
         request_refresh(conn, user_id, TriggerType.FEEDBACK)  # a watchlisted film is a liked signal for the scout
 
 
 def remove_from_watchlist(pool: ConnectionPool, user_id: str, movie_id: int) -> None:
     with user_transaction(pool, user_id) as conn:
-        conn.execute(_sql("remove_from_watchlist"), (user_id, movie_id))
+        conn.execute(load_sql(__name__, "remove_from_watchlist"), (user_id, movie_id))
 
 
 def mark_watched(pool: ConnectionPool, user_id: str, movie_id: int, rating: float | None = None) -> None:
     """Mark a watchlist film as watched (adding it if needed), optionally rating it in the same step."""
     value = validate_rating(rating) if rating is not None else None
     with user_transaction(pool, user_id) as conn:
-        conn.execute(_sql("mark_watched"), (user_id, movie_id))
+        conn.execute(load_sql(__name__, "mark_watched"), (user_id, movie_id))
         if value is not None:
-            conn.execute(_sql("rate_watched"), (user_id, movie_id, value))
+            conn.execute(load_sql(__name__, "rate_watched"), (user_id, movie_id, value))
 
 
 def request_manual_refresh(pool: ConnectionPool, user_id: str,

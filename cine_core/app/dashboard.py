@@ -12,14 +12,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import psycopg
 
 from cine_core.app.read_cache import VersionedCache
 from cine_core.app.starter import spread
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.chat_turn import RequestSpec
 from cine_core.domain.models import Movie, Pick
 from cine_core.domain.vocabulary import DASHBOARD_MOODS, MOODS
@@ -35,7 +34,6 @@ MOOD_FILL = 8  # how many films a filled mood shows
 FALLBACK_POOL = 120  # most popular films considered for the fallback, then ranked by vote average
 FALLBACK_MIN_VOTES = 200  # "best-rated" needs enough votes to mean something
 HIDDEN_FEEDBACK = ("down", "not_interested")  # picks the user rejected never show again
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 TASTE_SUMMARIES: VersionedCache[TasteSummary] = VersionedCache()  # per user, until their taste stamp moves
 
 
@@ -66,11 +64,6 @@ class UserState:
         """The latest refresh failed for good, nothing newer is queued and no picks came after it."""
         return (self.refresh_failed_at is not None and not self.refresh_waiting
                 and (self.picks_generated_at is None or self.refresh_failed_at > self.picks_generated_at))
-
-
-def _sql(name: str) -> str:
-    """One named query of dashboard.sql."""
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 def _card(row: dict[str, Any], pick: Pick | None = None) -> Card:
@@ -105,7 +98,7 @@ def list_picks(conn: psycopg.Connection, user_id: str, *, mood: str | None = Non
     """
     chosen = MOODS.get(mood) if mood in DASHBOARD_MOODS else None
     rows = conn.execute(
-        _sql("picks_for_mood" if chosen else "picks"),
+        load_sql(__name__, "picks_for_mood" if chosen else "picks"),
         {
             "user_id": user_id,
             "limit": limit,
@@ -121,7 +114,7 @@ def list_picks(conn: psycopg.Connection, user_id: str, *, mood: str | None = Non
 def load_user_state(conn: psycopg.Connection, user_id: str) -> UserState:
     """Rating count, pick freshness and the state of the user's refresh jobs in one round trip (the queue is
     read through `my_refresh_state`, which needs the user's claims: call inside a `user_transaction`)."""
-    row = conn.execute(_sql("user_state"), {"user_id": user_id}).fetchone()
+    row = conn.execute(load_sql(__name__, "user_state"), {"user_id": user_id}).fetchone()
     return UserState(int(row["rating_count"]), int(row["picks_available"]), row["picks_generated_at"],
                      bool(row["refresh_waiting"]), row["refresh_failed_at"], row["taste_stamp"])
 
@@ -137,14 +130,14 @@ class RefreshPoll:
 
 def poll_refresh(conn: psycopg.Connection, user_id: str) -> RefreshPoll:
     """The newest stored pick's time and the refresh queue's state for the user (a `user_transaction`)."""
-    row = conn.execute(_sql("refresh_poll"), {"user_id": user_id}).fetchone()
+    row = conn.execute(load_sql(__name__, "refresh_poll"), {"user_id": user_id}).fetchone()
     return RefreshPoll(row["picks_generated_at"], bool(row["refresh_waiting"]), row["refresh_failed_at"])
 
 
 def _unseen_films(conn: psycopg.Connection, user_id: str, query: str, *, pool_size: int, limit: int,
                   min_votes: int) -> list[Card]:
     rows = conn.execute(
-        _sql(query), {"user_id": user_id, "min_votes": min_votes, "pool_size": pool_size, "limit": limit}
+        load_sql(__name__, query), {"user_id": user_id, "min_votes": min_votes, "pool_size": pool_size, "limit": limit}
     ).fetchall()
     return [_card(row) for row in rows]
 
@@ -162,8 +155,9 @@ STARTER_MIN_AVERAGE = 7.0  # well liked: a first rating should be of a film peop
 def list_onboarding_films(conn: psycopg.Connection, user_id: str, *, limit: int = 24) -> list[Card]:
     """Well-known films a new user is likely to have seen, not yet rated, spread over decades, genres,
     languages, directors and series (cine_core.app.starter); the most-voted films fill in if the pool runs dry."""
-    rows = conn.execute(_sql("starter_pool"), {"user_id": user_id, "min_votes": 0, "min_average": STARTER_MIN_AVERAGE,
-                                               "pool_size": STARTER_POOL}).fetchall()
+    rows = conn.execute(load_sql(__name__, "starter_pool"),
+                        {"user_id": user_id, "min_votes": 0, "min_average": STARTER_MIN_AVERAGE,
+                         "pool_size": STARTER_POOL}).fetchall()
     cards = {row["id"]: _card(row) for row in rows}
     chosen = [cards[m.id] for m in spread([c.movie for c in cards.values()], limit)]
     if len(chosen) < limit:
@@ -180,7 +174,7 @@ def search_films(conn: psycopg.Connection, user_id: str, text: str, *, limit: in
         return []
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rows = conn.execute(
-        _sql("search_films"),
+        load_sql(__name__, "search_films"),
         {"user_id": user_id, "contains": f"%{escaped}%", "prefix": f"{escaped}%", "limit": limit},
     ).fetchall()
     return [_card(row) for row in rows]
@@ -190,14 +184,14 @@ def cards_for_movies(conn: psycopg.Connection, user_id: str, movie_ids: list[int
     """Cards for specific films (e.g. the ones a chat message mentioned), in the given order."""
     if not movie_ids:
         return []
-    rows = conn.execute(_sql("cards_for_movies"), {"user_id": user_id, "ids": list(movie_ids)}).fetchall()
+    rows = conn.execute(load_sql(__name__, "cards_for_movies"), {"user_id": user_id, "ids": list(movie_ids)}).fetchall()
     by_id = {row["id"]: _card(row) for row in rows}
     return [by_id[i] for i in movie_ids if i in by_id]
 
 
 def list_watchlist(conn: psycopg.Connection, user_id: str) -> list[Card]:
     """The watchlist, unwatched first, newest first."""
-    rows = conn.execute(_sql("watchlist"), {"user_id": user_id}).fetchall()
+    rows = conn.execute(load_sql(__name__, "watchlist"), {"user_id": user_id}).fetchall()
     return [_card(row) for row in rows]
 
 
@@ -205,7 +199,8 @@ def load_taste_summary(conn: psycopg.Connection, user_id: str) -> TasteSummary:
     """The learned profile in human words: one indexed read of taste_profile, one of the people of the films
     the user rated or liked (so names keep the catalog's spelling: "Leonardo DiCaprio", not "Leonardo Dicaprio")."""
     profile = load_profile(conn, user_id)
-    names = {row["name"].lower(): row["name"] for row in conn.execute(_sql("people_names"), {"user_id": user_id})}
+    names = {row["name"].lower(): row["name"] for row in conn.execute(load_sql(__name__, "people_names"),
+                                                                      {"user_id": user_id})}
     return summarize(profile, names)
 
 

@@ -11,14 +11,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import psycopg
 from psycopg_pool import ConnectionPool
 
 from cine_core.app.actions import mark_seen, validate_rating
-from cine_core.db import user_transaction
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql, user_transaction
 from cine_core.domain.errors import DataError
 from cine_core.domain.models import Movie
 from cine_core.domain.review_text import review_to_text
@@ -26,7 +24,6 @@ from cine_core.films.rows import row_to_movie
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 FIRST_FILM_DAY = date(1888, 10, 14)  # Roundhay Garden Scene: no one watched a film before it
 MAX_REVIEW_CHARS = 20_000
 
@@ -63,10 +60,6 @@ class MonthCount:
     watches: int
 
 
-def _sql(name: str) -> str:
-    return load_named_queries(QUERIES_FILE)[name]
-
-
 def _float(value) -> float | None:
     return float(value) if value is not None else None
 
@@ -87,15 +80,15 @@ def _review(row, *, with_movie: bool = False) -> Review:
 
 def list_months(conn: psycopg.Connection, user_id: str) -> list[MonthCount]:
     """Months with at least one watch, newest first."""
-    rows = conn.execute(_sql("months"), {"user_id": user_id}).fetchall()
+    rows = conn.execute(load_sql(__name__, "months"), {"user_id": user_id}).fetchall()
     return [MonthCount(r["month"], int(r["watches"])) for r in rows]
 
 
 def list_watches(conn: psycopg.Connection, user_id: str, start: date, end: date, *,
                  movie_id: int | None = None) -> list[Watch]:
     """Watches with start <= watched_on < end, newest first."""
-    rows = conn.execute(_sql("entries"), {"user_id": user_id, "start": start, "end": end,
-                                          "movie_id": movie_id}).fetchall()
+    rows = conn.execute(load_sql(__name__, "entries"), {"user_id": user_id, "start": start, "end": end,
+                                                        "movie_id": movie_id}).fetchall()
     return [_watch(r) for r in rows]
 
 
@@ -112,13 +105,13 @@ def film_watches(conn: psycopg.Connection, user_id: str, movie_id: int) -> list[
 
 
 def film_reviews(conn: psycopg.Connection, user_id: str, movie_id: int) -> list[Review]:
-    rows = conn.execute(_sql("film_reviews"), {"user_id": user_id, "movie_id": movie_id}).fetchall()
+    rows = conn.execute(load_sql(__name__, "film_reviews"), {"user_id": user_id, "movie_id": movie_id}).fetchall()
     return [_review(r) for r in rows]
 
 
 def list_reviews(conn: psycopg.Connection, user_id: str, *, limit: int = 100) -> list[Review]:
     """The person's reviews with their films, newest first (History)."""
-    rows = conn.execute(_sql("reviews"), {"user_id": user_id, "limit": limit}).fetchall()
+    rows = conn.execute(load_sql(__name__, "reviews"), {"user_id": user_id, "limit": limit}).fetchall()
     return [_review(r, with_movie=True) for r in rows]
 
 
@@ -144,14 +137,14 @@ def log_watch(pool: ConnectionPool, user_id: str, movie_id: int, watched_on: dat
     text = review_to_text(review)[:MAX_REVIEW_CHARS] if review else ""
     params = {"user_id": user_id, "movie_id": movie_id, "watched_on": day, "rating": value}
     with user_transaction(pool, user_id) as conn:
-        added = conn.execute(_sql("add_watch"), params).fetchone() is not None
+        added = conn.execute(load_sql(__name__, "add_watch"), params).fetchone() is not None
         when = datetime.combine(day, datetime.min.time(), tzinfo=timezone.utc)
-        conn.execute(_sql("mark_watched"), {**params, "watched_at": when})
-        rated = conn.execute(_sql("rating"), params).fetchone() is not None
+        conn.execute(load_sql(__name__, "mark_watched"), {**params, "watched_at": when})
+        rated = conn.execute(load_sql(__name__, "rating"), params).fetchone() is not None
         if value is not None:
-            conn.execute(_sql("rate"), params)  # the ratings trigger queues a refresh
+            conn.execute(load_sql(__name__, "rate"), params)  # the ratings trigger queues a refresh
         if text:
-            conn.execute(_sql("add_review"), {**params, "body": text})
+            conn.execute(load_sql(__name__, "add_review"), {**params, "body": text})
     if value is None and not rated:
         mark_seen(pool, user_id, movie_id)  # seen without stars: out of the picks, a refresh queued
     log.info("User %s logged a watch of film %s (%s)", user_id, movie_id, "new" if added else "already logged")
@@ -160,9 +153,9 @@ def log_watch(pool: ConnectionPool, user_id: str, movie_id: int, watched_on: dat
 
 def delete_watch(pool: ConnectionPool, user_id: str, entry_id: int) -> None:
     with user_transaction(pool, user_id) as conn:
-        conn.execute(_sql("delete_watch"), {"user_id": user_id, "id": entry_id})
+        conn.execute(load_sql(__name__, "delete_watch"), {"user_id": user_id, "id": entry_id})
 
 
 def delete_review(pool: ConnectionPool, user_id: str, review_id: str) -> None:
     with user_transaction(pool, user_id) as conn:
-        conn.execute(_sql("delete_review"), {"user_id": user_id, "id": review_id})
+        conn.execute(load_sql(__name__, "delete_review"), {"user_id": user_id, "id": review_id})

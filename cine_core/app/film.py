@@ -7,13 +7,12 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import psycopg
 from psycopg.rows import dict_row
 
 from cine_core.app.dashboard import Card
-from cine_core.db import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.models import Movie
 from cine_core.films.rows import movies_by_ids, row_to_movie
 from cine_core.recommend.picks import excluded_movie_ids
@@ -21,7 +20,6 @@ from cine_core.recommend.ranker.rank import more_like, warm_shared_ranker
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 MORE_LIKE_THIS = 6
 
 
@@ -58,20 +56,16 @@ class FilmPage:
     more_like_this: tuple[Card, ...]
 
 
-def _sql(name: str) -> str:
-    return load_named_queries(QUERIES_FILE)[name]
-
-
 def load_film_page(conn: psycopg.Connection, user_id: str, movie_id: int) -> FilmPage | None:
     """Everything the film page shows, or None when the catalog has no such film."""
     params = {"user_id": user_id, "movie_id": movie_id}
     with conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(_sql("film"), params).fetchone()
+        row = cur.execute(load_sql(__name__, "film"), params).fetchone()
         if row is None:
             return None
         movie = row_to_movie(row)
-        pick = cur.execute(_sql("pick"), params).fetchone()
-        said = cur.execute(_sql("said"), params).fetchall()
+        pick = cur.execute(load_sql(__name__, "pick"), params).fetchone()
+        said = cur.execute(load_sql(__name__, "said"), params).fetchall()
     similar = similar_films(conn, user_id, movie)
     return FilmPage(
         movie=movie,
@@ -98,7 +92,7 @@ def similar_films(conn: psycopg.Connection, user_id: str, movie: Movie, *,
     ranked = more_like(movie.id, exclude=seen, limit=limit)
     if not ranked:  # the ranker still warming up, or a film it does not know: what the films share
         with conn.cursor(row_factory=dict_row) as cur:
-            rows = cur.execute(_sql("more_like_this"), {
+            rows = cur.execute(load_sql(__name__, "more_like_this"), {
                 "user_id": user_id, "movie_id": movie.id, "directors": list(movie.directors),
                 "keywords": list(movie.keywords), "genres": list(movie.genres[:2]) or ["—"],
                 "all_genres": list(movie.genres), "limit": limit,

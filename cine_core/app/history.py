@@ -9,18 +9,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import psycopg
 
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.models import Feedback, Movie, RatedMovie
 from cine_core.films.rows import row_to_movie
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,27 +58,22 @@ class CalibrationPoint:
     rating: float
 
 
-def _sql(name: str) -> str:
-    """One named query of history.sql."""
-    return load_named_queries(QUERIES_FILE)[name]
-
-
 def list_rated(conn: psycopg.Connection, user_id: str, *, limit: int | None = None) -> list[RatedMovie]:
     """The user's ratings with their films, newest first (👍/👎 are not ratings: see list_feedback)."""
-    rows = conn.execute(_sql("rated"), {"user_id": user_id, "limit": limit}).fetchall()
+    rows = conn.execute(load_sql(__name__, "rated"), {"user_id": user_id, "limit": limit}).fetchall()
     return [RatedMovie(row_to_movie(row), float(row["rating"]), row["rated_at"], row["rating_source"]) for row in rows]
 
 
 def list_feedback(conn: psycopg.Connection, user_id: str, *, limit: int | None = None) -> list[FeedbackEntry]:
     """The user's 👍 / 👎 / not interested / seen-it verdicts with their films, newest first."""
-    rows = conn.execute(_sql("feedback"), {"user_id": user_id, "limit": limit}).fetchall()
+    rows = conn.execute(load_sql(__name__, "feedback"), {"user_id": user_id, "limit": limit}).fetchall()
     return [FeedbackEntry(row_to_movie(row), Feedback(row["kind"]), row["created_at"]) for row in rows]
 
 
 def list_calibration(conn: psycopg.Connection, user_id: str) -> list[CalibrationPoint]:
     """Films CineAI recommended (as a real pick) that the user then rated: predicted vs actual."""
     rows = conn.execute(
-        _sql("calibration"),
+        load_sql(__name__, "calibration"),
         {"user_id": user_id},
     ).fetchall()
     return [CalibrationPoint(row["title"], float(row["confidence"]), float(row["rating"])) for row in rows]
@@ -89,7 +82,7 @@ def list_calibration(conn: psycopg.Connection, user_id: str) -> list[Calibration
 def list_conversations(conn: psycopg.Connection, user_id: str, *, limit: int = 50) -> list[Conversation]:
     """The latest chat messages, oldest first (the order a chat shows them)."""
     rows = conn.execute(
-        _sql("conversations"),
+        load_sql(__name__, "conversations"),
         {"user_id": user_id, "limit": limit},
     ).fetchall()
     return [Conversation(**row) for row in reversed(rows)]

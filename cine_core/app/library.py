@@ -9,17 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import psycopg
 
 from cine_core.app.dashboard import Card
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.models import RatedMovie
 from cine_core.films.rows import row_to_movie
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 PAGE_SIZE = 25
 # Folding for "search within": the accented letters of the Latin alphabets people type without accents.
 ACCENTED = "áàâäãåāéèêëēíìîïīóòôöõøōúùûüūñçýÿšžčćđłßźżńś"
@@ -62,21 +60,18 @@ def _pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _sql(name: str) -> str:
-    return load_named_queries(QUERIES_FILE)[name]
-
-
 def _page(conn: psycopg.Connection, query: str, params: dict[str, Any], offset: int, size: int,
           build: Callable[[dict[str, Any]], Item]) -> Page[Item]:
     """Run a paged query; a page past the end (the list shrank since the pager was drawn) becomes the last one."""
     offset = max(0, offset - offset % size)
-    rows: Sequence[dict[str, Any]] = conn.execute(_sql(query), {**params, "limit": size, "offset": offset}).fetchall()
+    rows: Sequence[dict[str, Any]] = conn.execute(load_sql(__name__, query),
+                                                  {**params, "limit": size, "offset": offset}).fetchall()
     if not rows and offset:
-        first = conn.execute(_sql(query), {**params, "limit": 1, "offset": 0}).fetchone()
+        first = conn.execute(load_sql(__name__, query), {**params, "limit": 1, "offset": 0}).fetchone()
         if first is None:
             return Page((), 0, 0, size)
         offset = (int(first["total"]) - 1) // size * size
-        rows = conn.execute(_sql(query), {**params, "limit": size, "offset": offset}).fetchall()
+        rows = conn.execute(load_sql(__name__, query), {**params, "limit": size, "offset": offset}).fetchall()
     total = int(rows[0]["total"]) if rows else 0
     return Page(tuple(build(row) for row in rows), offset, total, size)
 

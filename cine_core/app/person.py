@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 import psycopg
 from psycopg.rows import dict_row
 
 from cine_core.app.dashboard import Card
-from cine_core.db import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.models import Match, Pick
 from cine_core.films.rows import row_to_movie
 from cine_core.recommend.features import FeatureSpace
@@ -23,7 +22,6 @@ from cine_core.taste.store import load_profile, load_rated
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 MAX_FILMS = 80
 
 
@@ -39,7 +37,7 @@ class PersonPage:
 def load_person(conn: psycopg.Connection, user_id: str, name: str) -> PersonPage | None:
     """Everything the person page shows, or None when the catalog has no film with `name`."""
     with conn.cursor(row_factory=dict_row) as cur:
-        rows = cur.execute(load_named_queries(QUERIES_FILE)["films_with_person"],
+        rows = cur.execute(load_sql(__name__, "films_with_person"),
                            {"user_id": user_id, "name": name, "limit": MAX_FILMS}).fetchall()
     if not rows:
         return None

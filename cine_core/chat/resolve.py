@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from psycopg.rows import dict_row
 
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.insights import ChatInsights, FilmMention
 from cine_core.domain.titles import title_key
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
-
-
-def _sql(name: str) -> str:
-    """One named query of resolve.sql."""
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 def resolve_films(conn, insights: ChatInsights) -> ChatInsights:
@@ -40,11 +33,11 @@ def _resolved(conn, film: FilmMention) -> FilmMention:
 def _lookup(conn, title: str) -> int | None:
     wanted = title.strip().lower()
     with conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(_sql("exact_title"), (wanted,)).fetchone()
+        row = cur.execute(load_sql(__name__, "exact_title"), (wanted,)).fetchone()
         if row is None and title_key(title) != wanted:
             key = title_key(title)
             rows = cur.execute(
-                _sql("titles_like"), ("%" + key.replace("%", "").replace("_", "") + "%",)
+                load_sql(__name__, "titles_like"), ("%" + key.replace("%", "").replace("_", "") + "%",)
             ).fetchall()
             row = next((r for r in rows if title_key(r["title"]) == key), None)
     return int(row["id"]) if row else None

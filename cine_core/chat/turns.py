@@ -11,12 +11,11 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import pydantic
 from psycopg.types.json import Jsonb
 
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.chat_turn import Choice
 from cine_core.domain.errors import DataError
 from cine_core.domain.insights import ChatInsights
@@ -27,7 +26,6 @@ MAX_MESSAGE_CHARS = 2000  # the database refuses longer ones too (chat limits mi
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # keeps \t \n \r
 AMBIGUOUS_MIN_VOTES = 100  # a namesake nobody has seen is not worth a question
 AMBIGUOUS_SHARE = 0.05  # ... nor one with under 5% of the best-known film's votes
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +35,6 @@ class Turn:
     insights: ChatInsights
     created_at: datetime
     movie_id: int | None = None
-
-
-def _sql(name: str) -> str:
-    """One named query of turns.sql."""
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 def clean_message(message: str) -> str:
@@ -67,7 +60,7 @@ def _turn(row) -> Turn | None:
 
 def store_turn(conn, user_id: str, text: str, insights: ChatInsights, *, movie_id: int | None = None,
                created_at: datetime | None = None) -> Turn:
-    row = conn.execute(_sql("store_turn"), {
+    row = conn.execute(load_sql(__name__, "store_turn"), {
         "user_id": user_id, "movie_id": movie_id, "kind": str(insights.conversation_type), "text": text,
         "learned": Jsonb(insights.model_dump(mode="json")), "created_at": created_at,
     }).fetchone()
@@ -76,13 +69,13 @@ def store_turn(conn, user_id: str, text: str, insights: ChatInsights, *, movie_i
 
 def latest_turns(conn, user_id: str, *, limit: int = 30) -> list[Turn]:
     """The latest turns, oldest first (the order a chat shows them)."""
-    rows = conn.execute(_sql("latest_turns"), {"user_id": user_id, "limit": limit}).fetchall()
+    rows = conn.execute(load_sql(__name__, "latest_turns"), {"user_id": user_id, "limit": limit}).fetchall()
     return [t for t in (_turn(r) for r in reversed(rows)) if t is not None]
 
 
 def load_turn(conn, user_id: str, turn_id: str) -> Turn:
     try:
-        row = conn.execute(_sql("turn"), {"user_id": user_id, "id": turn_id}).fetchone()
+        row = conn.execute(load_sql(__name__, "turn"), {"user_id": user_id, "id": turn_id}).fetchone()
     except Exception as exc:  # a malformed uuid from a stale button
         raise DataError("That message no longer exists") from exc
     if row is None:
@@ -92,13 +85,13 @@ def load_turn(conn, user_id: str, turn_id: str) -> Turn:
 
 def rewrite_turn(conn, user_id: str, turn: Turn, insights: ChatInsights) -> Turn:
     """Replace a stored turn by a new version that keeps its text and place in the conversation."""
-    conn.execute(_sql("delete_turn"), {"user_id": user_id, "id": turn.id})
+    conn.execute(load_sql(__name__, "delete_turn"), {"user_id": user_id, "id": turn.id})
     return store_turn(conn, user_id, turn.text, insights, movie_id=turn.movie_id, created_at=turn.created_at)
 
 
 def namesakes(conn, title: str) -> list[Choice]:
     """Two or more well-known films with exactly this title ("Dune (2021)", "Dune (1984)"), else []."""
-    rows = conn.execute(_sql("same_title"), {"title": title, "min_votes": AMBIGUOUS_MIN_VOTES}).fetchall()
+    rows = conn.execute(load_sql(__name__, "same_title"), {"title": title, "min_votes": AMBIGUOUS_MIN_VOTES}).fetchall()
     if len(rows) < 2:
         return []
     floor = rows[0]["vote_count"] * AMBIGUOUS_SHARE

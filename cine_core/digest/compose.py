@@ -11,11 +11,10 @@ import logging
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import psycopg
 
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.models import Movie
 from cine_core.domain.protocols import Matcher
 from cine_core.films.rows import row_to_movie
@@ -23,7 +22,6 @@ from cine_core.taste import store as taste_store
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 FILMS_PER_EMAIL = 5
 FIRST_LOOK_BACK = timedelta(days=7)  # the first email looks back one week
 NEW_RELEASE_WINDOW = timedelta(days=180)  # a film fetched lately counts as new if released within this
@@ -39,16 +37,12 @@ class DigestFilm:
     confidence: float
 
 
-def _sql(name: str) -> str:
-    return load_named_queries(QUERIES_FILE)[name]
-
-
 def choose_films(conn: psycopg.Connection, matcher: Matcher, user_id: str, *, now: datetime,
                  last_sent_at: datetime | None, already_sent: frozenset[int],
                  limit: int = FILMS_PER_EMAIL) -> list[DigestFilm]:
     """Up to `limit` films for the person, best first (empty when nothing new turned up)."""
     since = last_sent_at or now - FIRST_LOOK_BACK
-    rows = conn.execute(_sql("candidates"), {
+    rows = conn.execute(load_sql(__name__, "candidates"), {
         "since": since, "released_after": (now - NEW_RELEASE_WINDOW).date(), "user_id": user_id,
         "already_sent": sorted(already_sent), "limit": CANDIDATE_LIMIT,
     }).fetchall()

@@ -8,21 +8,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import psycopg
 
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 MAX_ATTEMPTS = 3  # sends the mail server refused are retried on later ticks of the same week
 MAX_ERROR_CHARS = 500
-
-
-def _sql(name: str) -> str:
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 def iso_week(moment: datetime) -> str:
@@ -51,28 +45,30 @@ class History:
 
 def opted_in(conn: psycopg.Connection, week: str, user_id: str | None = None) -> list[Recipient]:
     """Opted-in people without this week's email (all, or only `user_id`)."""
-    rows = conn.execute(_sql("opted_in"), {"week": week, "user_id": user_id, "max_attempts": MAX_ATTEMPTS})
+    rows = conn.execute(load_sql(__name__, "opted_in"),
+                        {"week": week, "user_id": user_id, "max_attempts": MAX_ATTEMPTS})
     return [Recipient(r["user_id"], r["email"], r["region"], tuple(r["streaming_services"] or ()), r["digest_day"],
                       r["digest_hour"]) for r in rows.fetchall()]
 
 
 def claim(conn: psycopg.Connection, user_id: str, week: str) -> bool:
     """True for exactly one caller per person and week (plus retries of refused sends)."""
-    return conn.execute(_sql("claim"), {"user_id": user_id, "week": week, "max_attempts": MAX_ATTEMPTS}
+    return conn.execute(load_sql(__name__, "claim"), {"user_id": user_id, "week": week, "max_attempts": MAX_ATTEMPTS}
                         ).fetchone() is not None
 
 
 def finish(conn: psycopg.Connection, user_id: str, week: str, *, status: str, film_ids: list[int],
            error: str | None = None) -> None:
-    conn.execute(_sql("finish"), {"user_id": user_id, "week": week, "status": status, "film_ids": film_ids,
-                                  "last_error": error[:MAX_ERROR_CHARS] if error else None})
+    conn.execute(load_sql(__name__, "finish"),
+                 {"user_id": user_id, "week": week, "status": status, "film_ids": film_ids,
+                  "last_error": error[:MAX_ERROR_CHARS] if error else None})
 
 
 def history(conn: psycopg.Connection, user_id: str) -> History:
-    row = conn.execute(_sql("history"), {"user_id": user_id}).fetchone()
+    row = conn.execute(load_sql(__name__, "history"), {"user_id": user_id}).fetchone()
     return History(row["last_sent_at"], frozenset(int(i) for i in row["film_ids"]))
 
 
 def unsubscribe(conn: psycopg.Connection, user_id: str) -> bool:
     """Switch the weekly email off; False when it already was."""
-    return conn.execute(_sql("unsubscribe"), {"user_id": user_id}).fetchone() is not None
+    return conn.execute(load_sql(__name__, "unsubscribe"), {"user_id": user_id}).fetchone() is not None

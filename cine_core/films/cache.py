@@ -14,12 +14,10 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from psycopg_pool import ConnectionPool
 
-from cine_core.db import transaction
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql, transaction
 from cine_core.domain.errors import TMDBError, TMDBNotFound
 from cine_core.domain.models import Movie
 from cine_core.domain.protocols import MovieSource
@@ -31,12 +29,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TTL = timedelta(days=7)
 SIMILAR_PER_ENDPOINT = 20
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
-
-
-def _sql(name: str) -> str:
-    """One named query of cache.sql."""
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 class MovieStore:
@@ -164,7 +156,7 @@ class MovieStore:
     def _cached_list(self, key: str, fetch: Callable[[], list[Movie]], limit: int, *,
                      fallback_prefix: str | None = None) -> list[Movie]:
         with transaction(self.pool) as conn:
-            row = conn.execute(_sql("cached_list"), (key,)).fetchone()
+            row = conn.execute(load_sql(__name__, "cached_list"), (key,)).fetchone()
             if row and row["fetched_at"] >= datetime.now(UTC) - self.ttl:
                 return _in_order(movies_by_ids(conn, row["movie_ids"]), row["movie_ids"])[:limit]
         try:
@@ -179,14 +171,14 @@ class MovieStore:
         ids = [m.id for m in films]
         with transaction(self.pool) as conn:
             upsert_movies(conn, films, partial=True)  # new ids only; details come via get()
-            conn.execute(_sql("store_list"), (key, ids))
+            conn.execute(load_sql(__name__, "store_list"), (key, ids))
             return _in_order(movies_by_ids(conn, ids), ids)[:limit]
 
     def _latest_ids(self, prefix: str | None) -> list[int]:
         if not prefix:
             return []
         with transaction(self.pool) as conn:
-            row = conn.execute(_sql("latest_list"), (prefix,)).fetchone()
+            row = conn.execute(load_sql(__name__, "latest_list"), (prefix,)).fetchone()
         return list(row["movie_ids"]) if row else []
 
     def _log_once(self, exc: TMDBError, what: str) -> None:

@@ -9,14 +9,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.models import Movie
 from cine_core.domain.people import join_name_parts
 
@@ -38,7 +37,6 @@ _UPDATED = ", ".join(
     for c in MOVIE_COLUMNS if c not in ("id", "web_enrichment")
 )
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 # A catalog row never replaces live TMDB data; enrichment survives a refetch that has none.
 _MERGE_FULL_SQL = (
     f"insert into public.movies ({_COLUMN_LIST}) select distinct on (id) {_COLUMN_LIST} from _movies_stage"
@@ -50,11 +48,6 @@ _MERGE_PARTIAL_SQL = (
     f"insert into public.movies ({_COLUMN_LIST}) select distinct on (id) {_COLUMN_LIST} from _movies_stage"
     " order by id on conflict (id) do nothing"
 )
-
-
-def _sql(name: str) -> str:
-    """One named query of rows.sql."""
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 def row_to_movie(row: Mapping[str, Any]) -> Movie:
@@ -109,12 +102,12 @@ def upsert_movies(conn: psycopg.Connection, movies: Iterable[Movie], *, partial:
     rows = [movie_to_row(m, fetched_at=PARTIAL_FETCHED_AT if partial else None) for m in movies]
     if not rows:
         return 0
-    conn.execute(_sql("create_stage"))
+    conn.execute(load_sql(__name__, "create_stage"))
     with conn.cursor().copy(f"copy _movies_stage ({_COLUMN_LIST}) from stdin") as copy:
         for row in rows:
             copy.write_row(row)
     conn.execute(_MERGE_PARTIAL_SQL if partial else _MERGE_FULL_SQL)
-    conn.execute(_sql("drop_stage"))
+    conn.execute(load_sql(__name__, "drop_stage"))
     return len(rows)
 
 
@@ -124,7 +117,7 @@ def movies_by_ids(conn: psycopg.Connection, ids: Iterable[int]) -> dict[int, Mov
     if not wanted:
         return {}
     with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(_sql("movies_by_ids"), (wanted,))
+        cur.execute(load_sql(__name__, "movies_by_ids"), (wanted,))
         return {int(row["id"]): row_to_movie(row) for row in cur.fetchall()}
 
 

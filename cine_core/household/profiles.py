@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 import psycopg
 
 from cine_core.config import LOCAL_USER_ID
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.errors import CineError
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 DEFAULT_NAME = "Me"
 MAX_NAME_CHARS = 40
 MIN_PASSWORD_CHARS = 8
@@ -37,12 +35,9 @@ class Profile:
     is_first: bool = False  # the personal-mode user
 
 
-def _sql(name: str) -> str:
-    return load_named_queries(QUERIES_FILE)[name]
-
-
 def _rows(conn: psycopg.Connection) -> list[dict]:
-    return conn.execute(_sql("list"), {"default_name": DEFAULT_NAME, "local_id": LOCAL_USER_ID}).fetchall()
+    return conn.execute(load_sql(__name__, "list"),
+                        {"default_name": DEFAULT_NAME, "local_id": LOCAL_USER_ID}).fetchall()
 
 
 def list_profiles(conn: psycopg.Connection) -> list[Profile]:
@@ -71,9 +66,9 @@ def add_profile(conn: psycopg.Connection, name: str, password: str | None, *, ne
     if needs_password and len(password or "") < MIN_PASSWORD_CHARS:
         raise ProfileError(f"This app is reachable from your network: the profile needs a password of at least "
                            f"{MIN_PASSWORD_CHARS} characters")
-    user_id = conn.execute(_sql("create_user")).fetchone()["id"]
-    conn.execute(_sql("create_profile"), {"user_id": user_id, "name": name,
-                                          "hash": _hash(password) if password else None})
+    user_id = conn.execute(load_sql(__name__, "create_user")).fetchone()["id"]
+    conn.execute(load_sql(__name__, "create_profile"), {"user_id": user_id, "name": name,
+                                                        "hash": _hash(password) if password else None})
     log.info("Added household profile %s", user_id)
     return Profile(user_id, name, bool(password))
 

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 import psycopg
 
-from cine_core.db import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.models import Movie
 from cine_core.imports.rows import ImportRow
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 
 
 def write_diary(conn: psycopg.Connection, user_id: str, service: str,
@@ -54,7 +52,7 @@ def write_reviews(conn: psycopg.Connection, user_id: str, service: str,
 def _insert_all(conn: psycopg.Connection, query: str, params: list[dict]) -> int:
     if not params:
         return 0
-    sql = load_named_queries(QUERIES_FILE)[query]
+    sql = load_sql(__name__, query)
     added = 0
     with conn.cursor() as cur:
         for chunk_start in range(0, len(params), 500):

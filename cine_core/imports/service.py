@@ -27,7 +27,7 @@ from pathlib import Path
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from cine_core.db import load_named_queries, transaction, user_transaction
+from cine_core.db import load_sql, sql_queries, transaction, user_transaction
 from cine_core.domain.models import Movie, TriggerType
 from cine_core.domain.protocols import MovieSource
 from cine_core.films.rows import upsert_movies
@@ -41,7 +41,6 @@ from cine_core.jobs import refresh_queue
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[int, int], None]  # (rows done, rows total)
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
 
 __all__ = ["ImportReport", "import_bytes", "import_file", "import_parsed"]
@@ -118,7 +117,7 @@ def _best_per_film(pairs: list[tuple[ImportRow, Movie]]) -> dict[int, ImportRow]
 
 
 def _write_ratings(conn: psycopg.Connection, user_id: str, service: str, rows: dict[int, ImportRow]) -> dict[str, int]:
-    sql = load_named_queries(QUERIES_FILE)
+    sql = sql_queries(__name__)
     existing = {r["movie_id"]: r for r in conn.execute(sql["existing_ratings"],
                                                        {"user_id": user_id, "ids": list(rows)}).fetchall()}
     counts = {"ratings_added": 0, "ratings_updated": 0, "ratings_unchanged": 0, "ratings_kept": 0}
@@ -142,7 +141,7 @@ def _write_ratings(conn: psycopg.Connection, user_id: str, service: str, rows: d
 
 def _write_marks(conn: psycopg.Connection, query: str, user_id: str, rows: dict[int, ImportRow]) -> tuple[int, int]:
     """(rows written, rows already there) for mark_watched / add_to_watchlist."""
-    sql = load_named_queries(QUERIES_FILE)[query]
+    sql = load_sql(__name__, query)
     written = 0
     for movie_id, row in rows.items():
         when = row.when or (datetime.now(timezone.utc) if query == "mark_watched" else None)

@@ -13,25 +13,17 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from cine_core.db import transaction
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql, transaction
 
 log = logging.getLogger(__name__)
 
 BEAT_SECONDS = 3.0  # a side thread beats this often, even during a long job (see worker.pulse)
 FORGET_DEAD_AFTER_DAYS = 7  # a worker unseen this long is forgotten (every restart adds a row)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
-
-
-def _sql(name: str) -> str:
-    """One named query of heartbeat.sql."""
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 def new_worker_id() -> str:
@@ -66,19 +58,19 @@ class Heartbeat:
 
     def start(self) -> None:
         """Create (or reset) the row for this worker, and forget workers that have been gone for days."""
-        self._write(_sql("upsert"), {"hostname": socket.gethostname(), "pid": os.getpid()})
-        self._write(_sql("prune"), {"forget_days": FORGET_DEAD_AFTER_DAYS})
+        self._write(load_sql(__name__, "upsert"), {"hostname": socket.gethostname(), "pid": os.getpid()})
+        self._write(load_sql(__name__, "prune"), {"forget_days": FORGET_DEAD_AFTER_DAYS})
 
     def beat(self, *, force: bool = False) -> None:
         """Refresh last_seen, at most once per beat_seconds unless forced."""
         if force or time.monotonic() - self._last_beat >= self._beat_seconds:
-            self._write(_sql("beat"), {})
+            self._write(load_sql(__name__, "beat"), {})
 
     def job_finished(self, *, ok: bool) -> None:
-        self._write(_sql("job_finished"), {"done": 1 if ok else 0, "failed": 0 if ok else 1})
+        self._write(load_sql(__name__, "job_finished"), {"done": 1 if ok else 0, "failed": 0 if ok else 1})
 
     def scouted(self) -> None:
-        self._write(_sql("scouted"), {})
+        self._write(load_sql(__name__, "scouted"), {})
 
     def _write(self, sql: str, params: dict) -> None:
         try:
@@ -92,5 +84,5 @@ class Heartbeat:
 def list_workers(conn, *, alive_seconds: float = 120.0) -> list[WorkerHeartbeat]:
     """Every worker that ever beat, most recently seen first."""
     with conn.cursor(row_factory=dict_row) as cur:
-        rows = cur.execute(_sql("list"), {"alive_seconds": float(alive_seconds)}).fetchall()
+        rows = cur.execute(load_sql(__name__, "list"), {"alive_seconds": float(alive_seconds)}).fetchall()
     return [WorkerHeartbeat(**row) for row in rows]

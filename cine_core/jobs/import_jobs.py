@@ -10,18 +10,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from cine_core.db import load_named_queries
+from cine_core.db import load_sql
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 LEASE_SECONDS = 120.0
 MAX_ATTEMPTS = 3
 
@@ -56,28 +54,24 @@ class ImportStatus:
         return self.status in ("queued", "running")
 
 
-def _sql(name: str) -> str:
-    return load_named_queries(QUERIES_FILE)[name]
-
-
 def submit(conn: psycopg.Connection, user_id: str, file_name: str, content: bytes) -> int:
     """Store an uploaded export as a queued job (in the user's own transaction); returns its id."""
-    row = conn.execute(_sql("submit"), {"user_id": user_id, "file_name": file_name[:255] or "export",
-                                        "content": content}).fetchone()
+    row = conn.execute(load_sql(__name__, "submit"), {"user_id": user_id, "file_name": file_name[:255] or "export",
+                                                      "content": content}).fetchone()
     return int(row["id"] if isinstance(row, dict) else row[0])
 
 
 def latest_for_user(conn: psycopg.Connection, user_id: str) -> ImportStatus | None:
     with conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(_sql("latest_for_user"), {"user_id": user_id}).fetchone()
+        row = cur.execute(load_sql(__name__, "latest_for_user"), {"user_id": user_id}).fetchone()
     return ImportStatus(**row) if row else None
 
 
 def claim_next(conn: psycopg.Connection, worker_id: str, *, lease_seconds: float = LEASE_SECONDS) -> ClaimedImport | None:
     with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(_sql("give_up_exhausted"), {"max_attempts": MAX_ATTEMPTS})
-        row = cur.execute(_sql("claim_next"), {"worker_id": worker_id, "lease_seconds": lease_seconds,
-                                               "max_attempts": MAX_ATTEMPTS}).fetchone()
+        cur.execute(load_sql(__name__, "give_up_exhausted"), {"max_attempts": MAX_ATTEMPTS})
+        row = cur.execute(load_sql(__name__, "claim_next"), {"worker_id": worker_id, "lease_seconds": lease_seconds,
+                                                             "max_attempts": MAX_ATTEMPTS}).fetchone()
     if row is None:
         return None
     return ClaimedImport(row["id"], row["user_id"], row["file_name"], bytes(row["content"] or b""), row["attempts"])
@@ -85,22 +79,24 @@ def claim_next(conn: psycopg.Connection, worker_id: str, *, lease_seconds: float
 
 def report_progress(conn: psycopg.Connection, job: ClaimedImport, worker_id: str, done: int, total: int,
                     *, lease_seconds: float = LEASE_SECONDS) -> None:
-    conn.execute(_sql("progress"), {"id": job.id, "worker_id": worker_id, "done": done, "total": total,
-                                    "lease_seconds": lease_seconds})
+    conn.execute(load_sql(__name__, "progress"), {"id": job.id, "worker_id": worker_id, "done": done, "total": total,
+                                                  "lease_seconds": lease_seconds})
 
 
 def finish(conn: psycopg.Connection, job: ClaimedImport, *, report: dict | None, error: str | None) -> None:
     """Settle a job: done with its report (the file is dropped), or failed with a one-line reason."""
-    conn.execute(_sql("finish"), {"id": job.id, "status": "failed" if error else "done",
-                                  "report": Jsonb(report) if report is not None else None, "error": error})
+    conn.execute(load_sql(__name__, "finish"),
+                 {"id": job.id, "status": "failed" if error else "done",
+                  "report": Jsonb(report) if report is not None else None, "error": error})
 
 
 def hand_back(conn: psycopg.Connection, job: ClaimedImport, worker_id: str) -> bool:
     """Queue a running job again (the worker is stopping); the next claim starts it over. False if not ours."""
-    return conn.execute(_sql("hand_back"), {"id": job.id, "worker_id": worker_id}).rowcount == 1
+    return conn.execute(load_sql(__name__, "hand_back"), {"id": job.id, "worker_id": worker_id}).rowcount == 1
 
 
 def any_claimable(conn: psycopg.Connection) -> bool:
     """Whether claim_next would find a job (without claiming it)."""
     with conn.cursor(row_factory=dict_row) as cur:
-        return bool(cur.execute(_sql("any_claimable"), {"max_attempts": MAX_ATTEMPTS}).fetchone()["claimable"])
+        return bool(cur.execute(load_sql(__name__, "any_claimable"),
+                                {"max_attempts": MAX_ATTEMPTS}).fetchone()["claimable"])

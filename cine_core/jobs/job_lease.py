@@ -11,8 +11,9 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
+from cine_core.db import load_sql
 from cine_core.domain.errors import CineError
-from cine_core.jobs.refresh_queue import Job, queries
+from cine_core.jobs.refresh_queue import Job
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ MAX_DEFERRALS = 12  # lock waits (10 s each, 5 s apart) before a job is failed v
 
 def _query(conn: psycopg.Connection, name: str, params: dict[str, Any]) -> dict[str, Any] | None:
     with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(queries()[name], params)
+        cur.execute(load_sql("cine_core.jobs.refresh_queue", name), params)
         return cur.fetchone() if cur.description else None
 
 

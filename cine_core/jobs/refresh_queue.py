@@ -14,19 +14,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
 
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.models import TriggerType
 
 log = logging.getLogger(__name__)
 
 NOTIFY_CHANNEL = "recommendation_refresh"
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 DEFAULT_LEASE_SECONDS = 60.0  # extended while the job runs; only matters if the extending worker dies
 DEAD_AFTER_SECONDS = 15.0  # a worker whose heartbeat is older than this is dead (it beats every 3 s)
 MAX_INTERRUPTIONS = 10  # a job whose worker died this often is a poison job: given up, not retried
@@ -69,20 +67,15 @@ class QueueStats:
     oldest_pending_seconds: float | None
 
 
-def queries() -> dict[str, str]:
-    """The named queries of refresh_queue.sql (`-- name: x` headers)."""
-    return load_named_queries(QUERIES_FILE)
-
-
 def _one(conn: psycopg.Connection, name: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
     with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(queries()[name], params or {})
+        cur.execute(load_sql(__name__, name), params or {})
         return cur.fetchone() if cur.description else None
 
 
 def _all(conn: psycopg.Connection, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(queries()[name], params or {})
+        cur.execute(load_sql(__name__, name), params or {})
         return cur.fetchall()
 
 
@@ -118,7 +111,7 @@ def claim_next(
     with conn.transaction():
         release_orphans(conn, dead_after_seconds=dead_after_seconds, max_interruptions=max_interruptions)
         with conn.cursor() as cur:
-            cur.execute(queries()["fail_exhausted_leases"], {"max_interruptions": max_interruptions})
+            cur.execute(load_sql(__name__, "fail_exhausted_leases"), {"max_interruptions": max_interruptions})
             if cur.rowcount:
                 log.warning("Marked %d job(s) failed: their workers died too often", cur.rowcount)
         row = _one(conn, "claim_job", {"worker_id": worker_id, "lease_seconds": float(lease_seconds)})

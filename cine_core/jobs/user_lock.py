@@ -15,21 +15,14 @@ import contextlib
 import logging
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 from psycopg_pool import ConnectionPool
 
-from cine_core.db import translate_errors
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql, translate_errors
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 POLL_SECONDS = 0.1
-
-
-def _sql(name: str) -> str:
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 @contextlib.contextmanager
@@ -46,7 +39,7 @@ def scoring_lock(pool: ConnectionPool, user_id: str, *, wait_seconds: float = 0.
         conn.autocommit = True  # a session lock outlives transactions; no transaction stays open meanwhile
         try:
             if worker_id:
-                conn.execute(_sql("name_session"), {"name": f"cine-worker {worker_id}"})
+                conn.execute(load_sql(__name__, "name_session"), {"name": f"cine-worker {worker_id}"})
             held = _acquire(conn, str(user_id), wait_seconds, poll_seconds)
             if not held and dead_after_seconds is not None and _evict_dead_holder(conn, str(user_id),
                                                                                   dead_after_seconds):
@@ -59,14 +52,14 @@ def scoring_lock(pool: ConnectionPool, user_id: str, *, wait_seconds: float = 0.
         finally:
             if not conn.closed:
                 if worker_id:
-                    conn.execute(_sql("unname_session"))
+                    conn.execute(load_sql(__name__, "unname_session"))
                 conn.autocommit = False
 
 
 def _acquire(conn, user_id: str, wait_seconds: float, poll_seconds: float) -> bool:
     deadline = time.monotonic() + max(0.0, wait_seconds)
     while True:
-        if conn.execute(_sql("try_lock"), {"user_id": user_id}).fetchone()["held"]:
+        if conn.execute(load_sql(__name__, "try_lock"), {"user_id": user_id}).fetchone()["held"]:
             return True
         if time.monotonic() >= deadline:
             return False
@@ -74,8 +67,9 @@ def _acquire(conn, user_id: str, wait_seconds: float, poll_seconds: float) -> bo
 
 
 def _evict_dead_holder(conn, user_id: str, dead_after_seconds: float) -> bool:
-    rows = conn.execute(_sql("evict_dead_holder"), {"user_id": user_id,
-                                                    "dead_after_seconds": float(dead_after_seconds)}).fetchall()
+    rows = conn.execute(load_sql(__name__, "evict_dead_holder"),
+                        {"user_id": user_id,
+                         "dead_after_seconds": float(dead_after_seconds)}).fetchall()
     for row in rows:
         log.warning("User %s: ended the scoring-lock session of %s (its worker stopped beating)", user_id,
                     row["holder"])
@@ -84,7 +78,7 @@ def _evict_dead_holder(conn, user_id: str, dead_after_seconds: float) -> bool:
 
 def _release(conn, user_id: str) -> None:
     try:
-        released = conn.execute(_sql("unlock"), {"user_id": user_id}).fetchone()["released"]
+        released = conn.execute(load_sql(__name__, "unlock"), {"user_id": user_id}).fetchone()["released"]
     except Exception:  # the connection broke: closing it drops the lock with the session
         log.warning("Could not release the scoring lock of user %s; closing its connection", user_id,
                     exc_info=True)

@@ -13,20 +13,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from cine_core.config import Settings
-from cine_core.db import app_transaction
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import app_transaction, load_sql
 from cine_core.domain.errors import LLMError
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 
 
 class LLMCapReached(LLMError):
@@ -51,7 +48,7 @@ def claude_allowed(conn: psycopg.Connection, settings: Settings, *, user_id: str
     if budget is None and cap is None:
         return BudgetCheck(True)
     with conn.cursor(row_factory=dict_row) as cur:
-        today = cur.execute(load_named_queries(QUERIES_FILE)["spend_today"], {"user_id": user_id}).fetchone()
+        today = cur.execute(load_sql(__name__, "spend_today"), {"user_id": user_id}).fetchone()
     if budget is not None and today["usd"] >= budget:
         log.warning("Claude daily budget reached ($%.2f of $%.2f): the local engine answers %s",
                     today["usd"], budget, operation or "")

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 from psycopg_pool import ConnectionPool
 
-from cine_core.db import app_transaction
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import app_transaction, load_sql
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
-
-
-def _sql(name: str) -> str:
-    """One named query of usage.sql."""
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +44,7 @@ class UsageRecorder:
         try:
             with app_transaction(self._pool) as conn:  # cine_app may call record_api_usage, nothing else
                 conn.execute(
-                    _sql("record"),
+                    load_sql(__name__, "record"),
                     (
                         event.service, event.operation, event.model, event.user_id, event.tokens_in,
                         event.tokens_out, event.cache_read_tokens, event.cache_write_tokens,

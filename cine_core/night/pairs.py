@@ -10,21 +10,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import psycopg
 
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.errors import DataError
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
-
-
-def _sql(name: str) -> str:
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +68,7 @@ def _refused(exc: psycopg.errors.RaiseException) -> DataError:
 def create_invite(conn: psycopg.Connection, display_name: str) -> str:
     """A fresh invite code for the caller (an open invite of theirs is replaced); valid for 7 days."""
     try:
-        return conn.execute(_sql("create_invite"), {"name": display_name}).fetchone()["code"]
+        return conn.execute(load_sql(__name__, "create_invite"), {"name": display_name}).fetchone()["code"]
     except psycopg.errors.RaiseException as exc:
         raise _refused(exc) from exc
 
@@ -88,7 +82,8 @@ def accept_invite(conn: psycopg.Connection, code: str, display_name: str) -> int
     A wrong code is counted by the database (past 10 an hour per person, redeeming is refused) and answered
     with None rather than an error, so the count survives: commit the transaction, then raise UNKNOWN_CODE."""
     try:
-        pair_id = conn.execute(_sql("accept_invite"), {"code": code, "name": display_name}).fetchone()["pair_id"]
+        pair_id = conn.execute(load_sql(__name__, "accept_invite"),
+                               {"code": code, "name": display_name}).fetchone()["pair_id"]
     except psycopg.errors.RaiseException as exc:
         raise _refused(exc) from exc
     return None if pair_id is None else int(pair_id)
@@ -96,13 +91,13 @@ def accept_invite(conn: psycopg.Connection, code: str, display_name: str) -> int
 
 def end_pair(conn: psycopg.Connection, pair_id: int) -> bool:
     """End the caller's movie night (or withdraw their open invite); False if it was not theirs or already over."""
-    return bool(conn.execute(_sql("end_pair"), {"pair_id": pair_id}).fetchone()["ended"])
+    return bool(conn.execute(load_sql(__name__, "end_pair"), {"pair_id": pair_id}).fetchone()["ended"])
 
 
 def current_pair(conn: psycopg.Connection, user_id: str) -> Pair | None:
     """The member's newest pair or open invite (an ended pair for a day after), or None."""
-    return _pair(conn.execute(_sql("current_pair"), {"user_id": user_id}).fetchone())
+    return _pair(conn.execute(load_sql(__name__, "current_pair"), {"user_id": user_id}).fetchone())
 
 
 def pair_by_id(conn: psycopg.Connection, pair_id: int) -> Pair | None:
-    return _pair(conn.execute(_sql("pair_by_id"), {"pair_id": pair_id}).fetchone())
+    return _pair(conn.execute(load_sql(__name__, "pair_by_id"), {"pair_id": pair_id}).fetchone())

@@ -7,25 +7,19 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import psycopg
 
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.models import Movie
 from cine_core.films.rows import row_to_movie
 from cine_core.night.joint import JointPick
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 CANDIDATE_LIMIT = 400  # most popular films considered (plus both members' own picks)
 MIN_VOTES = 200  # a film for two should be one people know something about
 MIN_RUNTIME = 40  # minutes: features only
-
-
-def _sql(name: str) -> str:
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,24 +37,24 @@ class StoredPick:
 
 
 def load_candidates(conn: psycopg.Connection, members: Sequence[str], excluded: set[int]) -> list[Movie]:
-    rows = conn.execute(_sql("candidates"), {
+    rows = conn.execute(load_sql(__name__, "candidates"), {
         "members": list(members), "excluded": sorted(excluded), "min_votes": MIN_VOTES,
         "min_runtime": MIN_RUNTIME, "limit": CANDIDATE_LIMIT}).fetchall()
     return [row_to_movie(row) for row in rows]
 
 
 def started_at(conn: psycopg.Connection) -> datetime:
-    return conn.execute(_sql("started_at")).fetchone()["started_at"]
+    return conn.execute(load_sql(__name__, "started_at")).fetchone()["started_at"]
 
 
 def save_picks(conn: psycopg.Connection, pair_id: int, picks: Sequence[JointPick], *, started: datetime) -> bool:
     """Replace the pair's picks (service connection); False, writing nothing, if the pair ended meanwhile."""
-    row = conn.execute(_sql("lock_pair"), {"pair_id": pair_id}).fetchone()
+    row = conn.execute(load_sql(__name__, "lock_pair"), {"pair_id": pair_id}).fetchone()
     if row is None or row["ended_at"] is not None:
         return False
-    conn.execute(_sql("clear"), {"pair_id": pair_id})
+    conn.execute(load_sql(__name__, "clear"), {"pair_id": pair_id})
     with conn.cursor() as cur:
-        cur.executemany(_sql("insert"), [{
+        cur.executemany(load_sql(__name__, "insert"), [{
             "pair_id": pair_id, "movie_id": p.movie_id, "rank": p.rank, "confidence": p.confidence,
             "streamable": p.streamable, "started_at": started,
             "inviter_film_id": p.inviter_evidence.movie.id if p.inviter_evidence else None,
@@ -68,7 +62,7 @@ def save_picks(conn: psycopg.Connection, pair_id: int, picks: Sequence[JointPick
             "invitee_film_id": p.invitee_evidence.movie.id if p.invitee_evidence else None,
             "invitee_film_rating": p.invitee_evidence.rating if p.invitee_evidence else None,
         } for p in picks])
-    conn.execute(_sql("mark_computed"), {"pair_id": pair_id, "started_at": started})
+    conn.execute(load_sql(__name__, "mark_computed"), {"pair_id": pair_id, "started_at": started})
     return True
 
 
@@ -81,4 +75,4 @@ def load_picks(conn: psycopg.Connection, pair_id: int) -> list[StoredPick]:
     return [StoredPick(row_to_movie(row), int(row["joint_rank"]), float(row["joint_confidence"]),
                        int(row["joint_streamable"]), row["inviter_film_title"], _rating(row["inviter_film_rating"]),
                        row["invitee_film_title"], _rating(row["invitee_film_rating"]))
-            for row in conn.execute(_sql("joint_picks"), {"pair_id": pair_id}).fetchall()]
+            for row in conn.execute(load_sql(__name__, "joint_picks"), {"pair_id": pair_id}).fetchall()]

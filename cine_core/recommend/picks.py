@@ -8,12 +8,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import psycopg
 from psycopg.rows import tuple_row
 
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.models import DiscoverySource, Match, Movie
 from cine_core.films.rows import upsert_movies
 
@@ -21,12 +20,6 @@ log = logging.getLogger(__name__)
 
 MAX_PICKS = 30  # stored per user; the dashboard shows the top 12
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
-
-
-def _sql(name: str) -> str:
-    """One named query of picks.sql."""
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,19 +74,19 @@ def _confidence(match: Match) -> float:
 def watched_history(conn: psycopg.Connection, user_id: str) -> list[tuple[int, float]]:
     """(film, POSIX time) of the films the person watched without rating them (imports, "seen it")."""
     with conn.cursor(row_factory=tuple_row) as cur:
-        rows = cur.execute(_sql("watched_history"), {"user_id": user_id}).fetchall()
+        rows = cur.execute(load_sql(__name__, "watched_history"), {"user_id": user_id}).fetchall()
     return [(int(movie_id), when.timestamp() if when else 0.0) for movie_id, when in rows]
 
 
 def excluded_movie_ids(conn: psycopg.Connection, user_id: str) -> set[int]:
     """Films never to pick: rated, dismissed ("not interested") or watched from the watchlist."""
     with conn.cursor(row_factory=tuple_row) as cur:
-        return {int(row[0]) for row in cur.execute(_sql("excluded_ids"), {"user_id": user_id}).fetchall()}
+        return {int(row[0]) for row in cur.execute(load_sql(__name__, "excluded_ids"), {"user_id": user_id}).fetchall()}
 
 
 def current_picks(conn: psycopg.Connection, user_id: str) -> list[tuple[int, str]]:
     with conn.cursor(row_factory=tuple_row) as cur:
-        rows = cur.execute(_sql("current_picks"), {"user_id": user_id}).fetchall()
+        rows = cur.execute(load_sql(__name__, "current_picks"), {"user_id": user_id}).fetchall()
     return [(int(row[0]), str(row[1])) for row in rows]
 
 
@@ -107,12 +100,12 @@ def store_picks(
 ) -> int:
     """Upsert `picks` (generated_at = now) in the caller's transaction; with remove_stale, delete the
     user's other picks unless they carry feedback. Returns how many picks were removed."""
-    conn.execute(_sql("lock_user"), {"user_id": str(user_id)})
+    conn.execute(load_sql(__name__, "lock_user"), {"user_id": str(user_id)})
     upsert_movies(conn, [films[p.movie_id] for p in picks if p.movie_id in films], partial=True)
     position = {p.movie_id: i for i, p in enumerate(picks, start=1)}  # the order the dashboard shows
     ordered = sorted(picks, key=lambda p: p.movie_id)  # one lock order for every writer
     with conn.cursor() as cur:
-        cur.executemany(_sql("upsert_pick"), [
+        cur.executemany(load_sql(__name__, "upsert_pick"), [
             {"user_id": user_id, "movie_id": p.movie_id, "score": p.score, "reason": p.reason,
              "discovery_source": str(p.discovery_source), "confidence": p.confidence,
              "below_threshold": p.below_threshold, "matcher": p.matcher, "position": position[p.movie_id]}
@@ -120,5 +113,5 @@ def store_picks(
         ])
         if not remove_stale:
             return 0
-        cur.execute(_sql("delete_stale"), {"user_id": user_id, "keep": [p.movie_id for p in picks]})
+        cur.execute(load_sql(__name__, "delete_stale"), {"user_id": user_id, "keep": [p.movie_id for p in picks]})
         return cur.rowcount

@@ -10,21 +10,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import psycopg
 from psycopg.rows import dict_row
 
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
-
-
-def _sql(name: str) -> str:
-    """One named query of scout_state.sql."""
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +37,7 @@ class ScoutState:
 def db_time(conn: psycopg.Connection, *, seconds_ago: float = 0.0) -> datetime:
     """The database clock (every worker compares against the same one), minus `seconds_ago`."""
     with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(_sql("db_now"), {"seconds": float(seconds_ago)}).fetchone()["at"]
+        return cur.execute(load_sql(__name__, "db_now"), {"seconds": float(seconds_ago)}).fetchone()["at"]
 
 
 def start_pass(conn: psycopg.Connection, *, seconds_ago: float) -> datetime:
@@ -57,7 +50,7 @@ def start_pass(conn: psycopg.Connection, *, seconds_ago: float) -> datetime:
 def ensure_rows(conn: psycopg.Connection) -> int:
     """A scout_state row for every user with a rating; returns how many were added."""
     with conn.cursor() as cur:
-        cur.execute(_sql("ensure_rows"))
+        cur.execute(load_sql(__name__, "ensure_rows"))
         return cur.rowcount
 
 
@@ -67,13 +60,13 @@ def claim_due_users(conn: psycopg.Connection, *, due_before: datetime, limit: in
     Only users with a scout_state row are seen (start_pass adds them); the cost of a claim does not grow
     with the number of users (an index scan on last_scout_at that stops after `limit` rows)."""
     with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
-        rows = cur.execute(_sql("claim_due"), {"due_before": due_before, "limit": limit}).fetchall()
+        rows = cur.execute(load_sql(__name__, "claim_due"), {"due_before": due_before, "limit": limit}).fetchall()
     return [row["user_id"] for row in rows]
 
 
 def load_state(conn: psycopg.Connection, user_id: str) -> ScoutState:
     with conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(_sql("load"), {"user_id": user_id}).fetchone()
+        row = cur.execute(load_sql(__name__, "load"), {"user_id": user_id}).fetchone()
     if row is None:
         return ScoutState()
     return ScoutState(**{**row, "candidate_ids": tuple(row["candidate_ids"]),
@@ -92,7 +85,7 @@ def save_analysis(
 ) -> None:
     """Remember what was analysed (profile version + candidate set) so an unchanged rerun skips the LLM."""
     with conn.cursor() as cur:
-        cur.execute(_sql("save_analysis"), {
+        cur.execute(load_sql(__name__, "save_analysis"), {
             "user_id": user_id, "profile_version": profile_version, "candidate_hash": candidate_hash,
             "candidate_ids": [movie_id for movie_id, _ in candidates],
             "candidate_sources": [source for _, source in candidates],
@@ -103,4 +96,4 @@ def save_analysis(
 def save_visit(conn: psycopg.Connection, user_id: str, *, last_error: str | None = None) -> None:
     """Record a scout that reused the previous analysis (or could not run)."""
     with conn.cursor() as cur:
-        cur.execute(_sql("save_visit"), {"user_id": user_id, "last_error": last_error})
+        cur.execute(load_sql(__name__, "save_visit"), {"user_id": user_id, "last_error": last_error})

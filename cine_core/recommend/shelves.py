@@ -16,11 +16,10 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import psycopg
 
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.models import Movie, RatedMovie, TasteProfile
 from cine_core.domain.protocols import Matcher
 from cine_core.domain.seasons import Season, season_for
@@ -28,7 +27,6 @@ from cine_core.films.rows import row_to_movie
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 LOVED_RATING = 4.5
 DIRECTOR_MIN_LOVED = 3
 ACTOR_MIN_LOVED = 4
@@ -59,10 +57,6 @@ class Standout:
     name: str
     role: str  # 'director' | 'actor'
     loved: tuple[str, ...]  # titles, best-rated first
-
-
-def _sql(name: str) -> str:
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 def find_standout(rated: Sequence[RatedMovie], profile: TasteProfile) -> Standout | None:
@@ -117,8 +111,9 @@ def person_shelf(conn: psycopg.Connection, matcher: Matcher, user_id: str, profi
     standout = find_standout(rated, profile)
     if standout is None:
         return None
-    rows = conn.execute(_sql("films_of_person"), {"name": standout.name, "user_id": user_id, "today": today,
-                                                  "limit": CANDIDATES}).fetchall()
+    rows = conn.execute(load_sql(__name__, "films_of_person"),
+                        {"name": standout.name, "user_id": user_id, "today": today,
+                         "limit": CANDIDATES}).fetchall()
     ranked = _ranked(matcher, profile, rated, [row_to_movie(r) for r in rows])[:SHELF_SIZE]
     if not ranked:
         return None
@@ -134,7 +129,7 @@ def seasonal_shelf(conn: psycopg.Connection, matcher: Matcher, user_id: str, pro
     season: Season | None = season_for(today)
     if season is None:
         return None
-    rows = conn.execute(_sql("seasonal_films"), {
+    rows = conn.execute(load_sql(__name__, "seasonal_films"), {
         "user_id": user_id, "min_votes": season.min_votes, "core_keywords": list(season.core_keywords),
         "keywords": list(season.keywords), "genres": list(season.genres), "genre_is_enough": season.genre_is_enough,
         "limit": CANDIDATES}).fetchall()

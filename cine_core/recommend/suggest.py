@@ -13,11 +13,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.chat_turn import RequestSpec
 from cine_core.domain.models import Movie, RatedMovie, TasteProfile
 from cine_core.domain.vocabulary import MOODS, canonical_genre
@@ -35,7 +34,6 @@ MOOD_WEIGHT = 3.0  # how much the mood fit (0..1) adds to the user's standardise
 LIKE_WEIGHT = 3.0  # how much likeness to the named film adds
 LOVED_RATING = 4.0  # a reason cites only a film rated this high (as picks' reasons do)
 LOVED_LIKENESS = 0.28  # about: the main genres and the era shared (WALL·E and Up: 0.30)
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +41,6 @@ class Suggested:
     movie: Movie
     confidence: float
     reason: str
-
-
-def _sql(name: str) -> str:
-    """One named query of suggest.sql."""
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 def _title_case(genre: str) -> str:
@@ -71,7 +64,7 @@ def candidate_pool(conn, user_id: str, spec: RequestSpec, *, like: Sequence[Movi
         "year_from": spec.year_from, "year_to": spec.year_to,
         "exclude": sorted({*spec.exclude_ids, *spec.like_ids}),
     }
-    return [row_to_movie(row) for row in conn.execute(_sql("candidates"), params).fetchall()]
+    return [row_to_movie(row) for row in conn.execute(load_sql(__name__, "candidates"), params).fetchall()]
 
 
 def likeness(candidate: Movie, reference: Movie) -> float:

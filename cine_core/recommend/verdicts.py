@@ -32,24 +32,18 @@ import json
 import logging
 import math
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import psycopg
 from psycopg.rows import dict_row
 
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.models import Match, RatedMovie, TasteProfile
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
 LOVED_RATING = 4.5  # at or above: a film that says who the person is
 HATED_RATING = 1.5  # at or below
 VERDICT_MAX_AGE_DAYS = 30
-
-
-def _sql(name: str) -> str:
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 def taste_fingerprint(profile: TasteProfile, rated: Sequence[RatedMovie], thumbs: Iterable[tuple[int, str]] = ()) -> str:
@@ -73,8 +67,9 @@ def load_verdicts(conn: psycopg.Connection, user_id: str, fingerprint: str,
     if not movie_ids:
         return {}
     with conn.cursor(row_factory=dict_row) as cur:
-        rows = cur.execute(_sql("load"), {"user_id": user_id, "fingerprint": fingerprint,
-                                          "movie_ids": list(movie_ids), "max_age_days": VERDICT_MAX_AGE_DAYS}).fetchall()
+        rows = cur.execute(load_sql(__name__, "load"),
+                           {"user_id": user_id, "fingerprint": fingerprint,
+                            "movie_ids": list(movie_ids), "max_age_days": VERDICT_MAX_AGE_DAYS}).fetchall()
     return {row["movie_id"]: None if row["confidence"] is None else
             Match(movie_id=row["movie_id"], confidence=float(row["confidence"]), reason=row["reason"] or "",
                   score=float(row["confidence"]))
@@ -90,9 +85,9 @@ def save_verdicts(conn: psycopg.Connection, user_id: str, fingerprint: str, aske
              "confidence": by_id[movie_id].confidence if movie_id in by_id else None,
              "reason": by_id[movie_id].reason if movie_id in by_id else None} for movie_id in dict.fromkeys(asked)]
     with conn.cursor() as cur:
-        cur.execute(_sql("forget_other_fingerprints"), {"user_id": user_id, "fingerprint": fingerprint})
+        cur.execute(load_sql(__name__, "forget_other_fingerprints"), {"user_id": user_id, "fingerprint": fingerprint})
         if rows:
-            cur.executemany(_sql("save"), rows)
+            cur.executemany(load_sql(__name__, "save"), rows)
 
 
 def align_to_local(verdicts: Sequence[Match], local: Sequence[Match]) -> list[Match]:

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 import psycopg
 
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.watch import UserSettings
 
 log = logging.getLogger(__name__)
 
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
-
-
-def _sql(name: str) -> str:
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 def _row_to_settings(row: dict[str, Any], default_region: str) -> UserSettings:
@@ -31,19 +25,19 @@ def _row_to_settings(row: dict[str, Any], default_region: str) -> UserSettings:
 
 def load_settings(conn: psycopg.Connection, user_id: str, *, default_region: str) -> UserSettings:
     """The person's settings, or the defaults (region `default_region`, no services, no email)."""
-    row = conn.execute(_sql("load"), {"user_id": user_id}).fetchone()
+    row = conn.execute(load_sql(__name__, "load"), {"user_id": user_id}).fetchone()
     return _row_to_settings(row, default_region) if row else UserSettings(str(user_id), default_region)
 
 
 def settings_of_users(conn: psycopg.Connection, user_ids: list[str], *, default_region: str) -> dict[str, UserSettings]:
     """Settings of several people at once (service connection); people without a row are left out."""
-    rows = conn.execute(_sql("many"), {"user_ids": list(user_ids)}).fetchall()
+    rows = conn.execute(load_sql(__name__, "many"), {"user_ids": list(user_ids)}).fetchall()
     return {row["user_id"]: _row_to_settings(row, default_region) for row in rows}
 
 
 def save_settings(conn: psycopg.Connection, settings: UserSettings) -> None:
     """Insert or replace the person's row (the caller's transaction decides whose rows it may touch)."""
-    conn.execute(_sql("save"), {
+    conn.execute(load_sql(__name__, "save"), {
         "user_id": settings.user_id, "region": settings.region.upper() if settings.region else None,
         "streaming_services": list(settings.streaming_services), "weekly_digest": settings.weekly_digest,
         "digest_email": (settings.digest_email or "").strip() or None,
@@ -62,4 +56,5 @@ def streaming_services(conn: psycopg.Connection, user_id: str, *, default_region
 
 def known_providers(conn: psycopg.Connection, region: str) -> list[str]:
     """Names of the streaming services stored films offer in `region`, most films first."""
-    return [row["name"] for row in conn.execute(_sql("known_providers"), {"region": region.upper()}).fetchall()]
+    return [row["name"] for row in conn.execute(load_sql(__name__, "known_providers"),
+                                                {"region": region.upper()}).fetchall()]

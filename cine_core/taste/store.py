@@ -14,13 +14,12 @@ import json
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pydantic
 from psycopg.rows import dict_row
 
-from cine_core.db.named_sql import load_named_queries
+from cine_core.db import load_sql
 from cine_core.domain.insights import ChatInsights
 from cine_core.domain.models import RatedMovie, TasteProfile
 from cine_core.films.rows import row_to_movie
@@ -43,12 +42,6 @@ __all__ = [
 
 PROFILE_FORMAT = 1  # bump when the JSON shape changes incompatibly
 _MAPS = ("genres", "keywords", "people", "visual_style", "themes", "moods")
-QUERIES_FILE = Path(__file__).with_suffix(".sql")
-
-
-def _sql(name: str) -> str:
-    """One named query of store.sql."""
-    return load_named_queries(QUERIES_FILE)[name]
 
 
 def profile_to_json(profile: TasteProfile) -> dict:
@@ -106,7 +99,7 @@ def profile_from_json(data: Mapping | None, *, user_id, version: int, updated_at
 def load_rated(conn, user_id) -> list[RatedMovie]:
     """The user's ratings joined with their films, oldest first."""
     with conn.cursor(row_factory=dict_row) as cur:
-        rows = cur.execute(_sql("rated"), (user_id,)).fetchall()
+        rows = cur.execute(load_sql(__name__, "rated"), (user_id,)).fetchall()
     return [
         RatedMovie(row_to_movie(row), float(row["user_rating"]), row["user_rated_at"], row["rating_source"])
         for row in rows
@@ -116,14 +109,14 @@ def load_rated(conn, user_id) -> list[RatedMovie]:
 def load_feedback(conn, user_id) -> list[FilmFeedback]:
     """The user's 👍 / 👎 with their films, oldest first (not interested / seen it teach no taste)."""
     with conn.cursor(row_factory=dict_row) as cur:
-        rows = cur.execute(_sql("thumbs"), (user_id,)).fetchall()
+        rows = cur.execute(load_sql(__name__, "thumbs"), (user_id,)).fetchall()
     return [FilmFeedback(row_to_movie(row), row["feedback_kind"], row["feedback_at"]) for row in rows]
 
 
 def load_insights(conn, user_id) -> list[ChatInsights]:
     """Validated insights of the user's stored conversations, oldest first; invalid rows are skipped."""
     with conn.cursor(row_factory=dict_row) as cur:
-        rows = cur.execute(_sql("insights"), (user_id,)).fetchall()
+        rows = cur.execute(load_sql(__name__, "insights"), (user_id,)).fetchall()
     insights = []
     for row in rows:
         try:
@@ -136,7 +129,7 @@ def load_insights(conn, user_id) -> list[ChatInsights]:
 def load_profile(conn, user_id) -> TasteProfile:
     """The stored profile, or an empty one (version 0) if the user has none yet."""
     with conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(_sql("profile"), (user_id,)).fetchone()
+        row = cur.execute(load_sql(__name__, "profile"), (user_id,)).fetchone()
     if row is None:
         return TasteProfile(user_id=str(user_id))
     return profile_from_json(row["preferences"], user_id=user_id, version=row["version"], updated_at=row["updated_at"])
@@ -149,7 +142,7 @@ def _store(conn, user_id, stored: TasteProfile, fresh: TasteProfile, *, force_bu
         return stored
     version = stored.version + 1
     with conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(_sql("store_profile"), (user_id, json.dumps(document), version)).fetchone()
+        row = cur.execute(load_sql(__name__, "store_profile"), (user_id, json.dumps(document), version)).fetchone()
     log.info("taste profile of %s now at version %s", user_id, row["version"])
     return profile_from_json(document, user_id=user_id, version=row["version"], updated_at=row["updated_at"])
 

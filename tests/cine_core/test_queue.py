@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
-from cine_core.db import transaction
+from cine_core.db import load_sql, transaction
 from cine_core.jobs import refresh_queue
 
 WORKER = "w1"
@@ -213,4 +213,4 @@ def test_concurrent_claimers_take_each_job_exactly_once(pool, db_url, make_user)
 
 @pytest.mark.parametrize("name", ["claim_job", "fail_exhausted_leases", "queue_stats"])
 def test_named_queries_load(name):
-    assert refresh_queue.queries()[name].strip()
+    assert load_sql(refresh_queue.__name__, name).strip()

@@ -38,6 +38,14 @@ FEATURES = (
     "collaborative",  # log of the MovieLens item-neighbour score (EASE) of the history; 0 when switched off
     "collaborative_known",  # the film is in the neighbour table (it can have a collaborative score at all)
     "taste_mean",  # the person's mean rating (★; 3.5 with none): how generous their stars are
+    # How much history there is (log of its films) changes what counts: with 5 ratings, how well known a film is
+    # says more than closeness to so few films; with 500 the reverse. The order's weights on these products are
+    # fit on thin (5-rating) and full histories alike (bench.catalog_fit).
+    "popularity_by_depth",  # popularity × depth
+    "closeness_by_depth",  # loved_closeness_log × depth
+    "collaborative_by_depth",  # collaborative × depth
+    "collaborative_raw",  # log1p(100 × the EASE score, negatives as 0): the score itself, not only its log
+    "collaborative_positive",  # the EASE score is above 0 (some loved film points to this one)
 )
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
 KNN = 5
@@ -137,9 +145,16 @@ def person_features(index: CatalogIndex, history: Sequence[HistoryItem], referen
         kernel = np.exp(-0.5 * ((grid[:, None] - hist_years[ok][None, :]) / ERA_BANDWIDTH) ** 2) @ weight[ok]
         density = np.log(kernel / kernel.sum() + 1e-4)
         out[:, c["era_density"]] = density[np.clip((years - 1880).astype(np.int64), 0, len(grid) - 1)]
+    depth = float(np.log1p(len(rows)))
+    out[:, c["popularity_by_depth"]] = out[:, c["popularity"]] * depth
+    out[:, c["closeness_by_depth"]] = out[:, c["loved_closeness_log"]] * depth
     if neighbours is not None:
         # A film outside the MovieLens table keeps the floor: imputing a typical linked film's score (so that films
         # after 2018 are not held back) sent the real people's NDCG@10 from 0.467 to 0.125 (bench.catalog_protocol,
         # 2026-12-07): it promotes obscure films as much as recent ones.
-        out[:, c["collaborative"]] = np.log(np.maximum(neighbours.scores(rows), 0.0) + 0.001)
+        ease = np.maximum(neighbours.scores(rows), 0.0)
+        out[:, c["collaborative"]] = np.log(ease + 0.001)
+        out[:, c["collaborative_by_depth"]] = out[:, c["collaborative"]] * depth
+        out[:, c["collaborative_raw"]] = np.log1p(100.0 * ease)
+        out[:, c["collaborative_positive"]] = ease > 0
     return PersonFeatures(out, seeds, seed_weights)

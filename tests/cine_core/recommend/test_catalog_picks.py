@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cine_core.config import Settings
-from cine_core.db import transaction
+from cine_core.db import load_sql, transaction
 from cine_core.recommend import pipeline
 from cine_core.recommend.ranker import collaborative
 from cine_core.recommend.ranker.rank import MAX_CONFIDENCE, CatalogRanker
@@ -44,7 +44,7 @@ def test_picks_are_stored_in_the_rankers_order_and_never_a_seen_film(pool, local
     from cine_core.app import dashboard
 
     with transaction(pool) as conn:
-        dash = conn.execute(dashboard._sql("picks"), {"user_id": local_user, "limit": 12}).fetchall()
+        dash = conn.execute(load_sql(dashboard.__name__, "picks"), {"user_id": local_user, "limit": 12}).fetchall()
     assert [r["id"] for r in dash] == ids[:12]
 
 
