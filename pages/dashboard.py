@@ -12,7 +12,6 @@ import streamlit as st
 
 from cine_core.app import actions, dashboard
 from cine_core.app.services import user_transaction
-from cine_core.domain.models import TriggerType
 from cine_core.domain.vocabulary import DASHBOARD_MOODS, MOODS
 from ui import context
 from ui.arrivals import render_arrivals_notice
@@ -47,7 +46,7 @@ def _auto_refresh(pool, user_id: str) -> None:
         return
     st.session_state["auto_refresh_at"] = time.monotonic()
     with context.guarded("Requesting fresh picks"):
-        actions.request_manual_refresh(pool, user_id, trigger=TriggerType.SCHEDULED)
+        actions.request_upkeep_refresh(pool, user_id)
 
 
 def _request_refresh(pool, user_id: str) -> None:

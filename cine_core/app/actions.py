@@ -2,7 +2,7 @@
 
 Each action is one `user_transaction` (role authenticated, RLS claims) with an explicit user_id
 filter. A rating insert enqueues a refresh through the ratings trigger; other actions that change
-what CineAI should pick call `queue.request_refresh` themselves. The SQL lives in `actions.sql`.
+what CineAI should pick call `refresh_queue.request_refresh` themselves. The SQL lives in `actions.sql`.
 """
 
 from __future__ import annotations
@@ -106,12 +106,20 @@ def mark_watched(pool: ConnectionPool, user_id: str, movie_id: int, rating: floa
             conn.execute(load_sql(__name__, "rate_watched"), (user_id, movie_id, value))
 
 
-def request_manual_refresh(pool: ConnectionPool, user_id: str,
-                           trigger: TriggerType | str = TriggerType.MANUAL) -> bool:
-    """The refresh button; the dashboard also calls it (trigger 'scheduled') when picks are missing or
-    stale. True if a new job was queued, False if one was already pending."""
+def request_manual_refresh(pool: ConnectionPool, user_id: str) -> bool:
+    """The person pressed Refresh (or Try again): trigger 'manual', so the worker gathers afresh and always
+    delivers a new set; counted against the person's manual limit (DataError over it). True if a new job was
+    queued, False if a pending one took the request."""
     with user_transaction(pool, user_id) as conn:
-        return request_refresh(conn, user_id, trigger)
+        return request_refresh(conn, user_id, TriggerType.MANUAL)
+
+
+def request_upkeep_refresh(pool: ConnectionPool, user_id: str) -> bool:
+    """The dashboard found the picks missing or over a day old, nobody pressed anything: trigger 'scheduled',
+    the same upkeep the worker's scout does every 2 h, so it neither spends the person's manual limit nor
+    forces a full gather. True if a new job was queued, False if a pending one took the request."""
+    with user_transaction(pool, user_id) as conn:
+        return request_refresh(conn, user_id, TriggerType.SCHEDULED)
 
 
 def remove_taste_item(pool: ConnectionPool, user_id: str, key: str) -> bool:

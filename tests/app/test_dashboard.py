@@ -127,6 +127,19 @@ def test_stale_picks_show_with_a_notice_and_enqueue(app, pool, local_user):
     assert app.button(key=f"pick-up-{popular_ids(pool, 1)[0]}")
 
 
+def test_the_pages_own_refresh_of_stale_picks_is_upkeep_not_a_manual_request(app, pool, local_user):
+    """#26.2: the automatic request is 'scheduled' and spends nothing of the person's manual limit; their
+    Refresh then upgrades the queued job to 'manual' (one job, one charge)."""
+    insert_picks(pool, local_user, popular_ids(pool, 12), age=timedelta(days=3))
+    app.run()
+    charged = "select count(*) as n from manual_refresh_requests where user_id = %s"
+    assert [r["trigger_type"] for r in queue_rows(pool, local_user)] == ["scheduled"]
+    assert _rows(pool, charged, local_user) == [{"n": 0}]
+    app.button(key="refresh-picks").click().run()
+    assert [r["trigger_type"] for r in queue_rows(pool, local_user)] == ["manual"]
+    assert _rows(pool, charged, local_user) == [{"n": 1}]
+
+
 def test_mood_filter_narrows_the_stored_picks(app, pool, local_user):
     with transaction(pool) as conn:
         horror = [r["id"] for r in conn.execute(
