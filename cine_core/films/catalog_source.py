@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import logging
 import math
 import random
@@ -50,6 +51,7 @@ class CatalogSource:
                     self._index[(kind, value)].append(m.id)
         self._latest_year = max((m.year for m in self._movies if m.year), default=date.today().year)
         self._trending_pool = self._rank_trending_pool()
+        self._by_genre: dict[str, frozenset[int]] | None = None  # discover's index, built on its first call
 
     # --- MovieSource --------------------------------------------------------------------------
     def trending(self, window: str = "day", *, limit: int = 40, today: date | None = None) -> list[Movie]:
@@ -109,21 +111,35 @@ class CatalogSource:
         limit: int = 20,
     ) -> list[Movie]:
         """Films having every genre asked for, within the years and runtime, most popular first."""
-        wanted = {normalize_title(g) for g in genres}
+        by_genre = self._genre_index()
+        wanted = [by_genre.get(normalize_title(g), frozenset()) for g in genres]
+        positions = frozenset.intersection(*wanted) if wanted else range(len(self._movies))
         found = [
-            m for m in self._movies
-            if wanted <= {normalize_title(g) for g in m.genres}
-            and (year_from is None or (m.year is not None and m.year >= year_from))
+            m for m in (self._movies[i] for i in sorted(positions))
+            if (year_from is None or (m.year is not None and m.year >= year_from))
             and (year_to is None or (m.year is not None and m.year <= year_to))
             and (runtime_max is None or (m.runtime is not None and m.runtime <= runtime_max))
         ]
-        found.sort(key=lambda m: (m.popularity, m.vote_count), reverse=True)
-        return found[:limit]
+        return heapq.nlargest(limit, found, key=lambda m: (m.popularity, m.vote_count))
 
     def find_imdb(self, imdb_id: str) -> Movie | None:
         return self._by_imdb.get((imdb_id or "").strip())
 
     # --- internals ----------------------------------------------------------------------------
+    def _genre_index(self) -> dict[str, frozenset[int]]:
+        """{normalised genre: positions of its films}: each distinct genre name is normalised once (a scan that
+        normalised every film's genres cost 1.7 s per discover call)."""
+        if self._by_genre is None:
+            names: dict[str, str] = {}
+            index: dict[str, set[int]] = defaultdict(set)
+            for position, m in enumerate(self._movies):
+                for genre in m.genres:
+                    if genre not in names:
+                        names[genre] = normalize_title(genre)
+                    index[names[genre]].add(position)
+            self._by_genre = {genre: frozenset(found) for genre, found in index.items()}
+        return self._by_genre
+
     def _rank_trending_pool(self) -> list[tuple[Movie, float]]:
         """This year's films when the catalog carries TMDB's popular list, else popularity × recency."""
         newest = max((m.year for m in self._movies if m.popular_rank and m.year and m.vote_count >= TRENDING_MIN_VOTES),
@@ -155,12 +171,10 @@ class CatalogSource:
                 for other in postings:
                     if other != seed.id:
                         scores[other] += weight
-        ranked = sorted(
-            scores.items(),
-            key=lambda item: (item[1] + 0.05 * math.log1p(self._by_id[item[0]].popularity), item[0]),
-            reverse=True,
-        )
-        return [self._by_id[i] for i, _ in ranked[:limit]]
+        by_id = self._by_id
+        ranked = heapq.nlargest(limit, scores.items(),
+                                key=lambda item: (item[1] + 0.05 * math.log1p(by_id[item[0]].popularity), item[0]))
+        return [by_id[i] for i, _ in ranked]
 
 
 def _traits(movie: Movie) -> dict[str, set[str]]:
