@@ -6,7 +6,10 @@ arrive at a steady rate, round-robin over the users, so a user never has two ref
 Latency is measured on the database clock: generated_at of the refreshed picks minus the rating's
 commit time.
 
-    python -m bench.refresh [--ratings 50] [--users 20] [--poll-seconds 5] [--json]
+    python -m bench.refresh [--ratings 50] [--users 20] [--poll-seconds 5] [--full-people 3] [--json]
+
+Then the full-refresh row (bench/refresh_full.py): a 1,000-rating person's first and manual refresh through a
+running worker, end to end, target ≤ 10 s.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import sys
 import time
 from collections.abc import Sequence
 
+from bench import refresh_full
 from bench.bench_db import (
     add_database_and_output_args,
     bench_database,
@@ -144,12 +148,14 @@ def run(args: argparse.Namespace) -> dict:
                 raise RuntimeError(f"initial scout failed: {initial.stderr[-2000:]}")
             rows = [measure(pool, url, users, films, args, listen=True),
                     measure(pool, url, users, films, args, listen=False)]
+            full = (refresh_full.measure_full(pool, url, people=args.full_people, ratings=args.full_ratings,
+                                              seed=args.seed) if args.full_people else None)
         finally:
             pool.close()
     listen, poll = rows
     ratio = round(poll["p50_s"] / listen["p50_s"], 1) if listen["p50_s"] and poll["p50_s"] else None
     return {"benchmark": "refresh", "machine": machine(), "users": args.users, "interval_s": args.interval,
-            "rows": rows, "p50_ratio_poll_vs_listen": ratio}
+            "rows": rows, "p50_ratio_poll_vs_listen": ratio, "full_refresh": full}
 
 
 def markdown(result: dict) -> str:
@@ -166,6 +172,8 @@ def markdown(result: dict) -> str:
         lines.append(f"| {r['config']} | {r['poll_seconds']} s | {r['ratings']} | {r['p50_s']} | {r['p95_s']} "
                      f"| {r['max_s']} | {r['mean_s']} | {r['timeouts']} |")
     lines += ["", f"Poll-only p50 is {result['p50_ratio_poll_vs_listen']}× the LISTEN/NOTIFY p50."]
+    if result.get("full_refresh"):
+        lines += ["", refresh_full.markdown(result["full_refresh"])]
     return "\n".join(lines)
 
 
@@ -177,6 +185,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--poll-seconds", type=float, default=5.0, help="the worker's polling interval")
     parser.add_argument("--timeout", type=float, default=60.0, help="give up on one refresh after this")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--full-people", type=int, default=3, help="1,000-rating people timed (0: no full-refresh row)")
+    parser.add_argument("--full-ratings", type=int, default=refresh_full.FULL_RATINGS)
     add_database_and_output_args(parser)
     return parser.parse_args(argv)
 

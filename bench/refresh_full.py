@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> dict:
 
 def markdown(result: dict) -> str:
     lines = [f"Full refresh of a {result['ratings']:,}-rating person, end to end through a running worker "
-             f"(request committed → new picks visible), {result['people']} people; {result['machine']}. "
+             f"(request committed → new picks visible), {result['people']} people. "
              f"The worker's first job (its warm-up) took {result['warm_up_s']} s and is not counted.", "",
              "| refresh | people | p50 (s) | max (s) | ≤ 10 s |", "|---|---:|---:|---:|---|"]
     lines += [f"| {r['refresh']} | {r['n']} | {r['p50_s']} | {r['max_s']} | {'yes' if r['within_target'] else 'NO'} |"
