@@ -39,9 +39,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import timedelta
 
-import httpx
-
 from bench.bench_db import GENRES, POPULAR_POOL, bench_database, create_users, machine
+from bench.cost_fake import DailyTMDB
 from bench.cost_seed import SEED_PASSES_PER_DAY, SEED_TMDB_CALLS_PER_PASS, seed_pass
 from cine_core.config import Settings
 from cine_core.db import open_pool, transaction
@@ -58,15 +57,12 @@ from cine_core.recommend.engine import build_matcher
 from cine_core.recommend.local_scorer import LocalMatcher
 from cine_core.recommend.verdict_batches import VerdictBatches
 from tests.anthropic_stub import MEASURED, AnthropicStub, Reply, tool_use
-from tests.fake_tmdb import FakeTMDB
 
 log = logging.getLogger(__name__)
 
 RATE_SHARE, CHAT_SHARE, IMPORT_SHARE = 0.20, 0.05, 0.02  # of users, per day
 IMPORT_RATINGS = 20
 DAILY_RATINGS = (1.0, 2.0, 2.5, 3.0, 3.5, 3.5, 4.0, 4.0, 4.0, 4.5, 4.5, 5.0)  # what people give what they watched
-NEW_TRENDING_PER_DAY = 8
-TRENDING_PAGE_FILMS = 60
 DESIGNS = ("cineai", "previous", "seed")
 CONCURRENCY = 4  # scout lanes (the stub answers at once; the database and the scorer share the cores)
 USAGE_SQL = """
@@ -74,42 +70,8 @@ select count(*) as calls, coalesce(sum(tokens_in + cache_read_tokens + cache_wri
        coalesce(sum(tokens_out), 0) as tokens_out, coalesce(sum(estimated_cost_usd), 0)::float8 as cost
   from api_usage where service = 'anthropic'
 """
-_TRENDING = re.compile(r"^/3/trending/movie/(day|week)$")
 _CANDIDATES = re.compile(r"<candidates>(.*)</candidates>", re.DOTALL)
 _RATED = re.compile(r"<rated_films>(.*?)</rated_films>", re.DOTALL)
-
-
-class DailyTMDB(FakeTMDB):
-    """The fake TMDB whose trending lists move on by NEW_TRENDING_PER_DAY films every simulated day."""
-
-    day = 0
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._answers: dict[str, tuple[int, bytes]] = {}  # every non-trending answer is fixed for the run
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        match = _TRENDING.match(request.url.path)
-        if match is None and self.mode == "ok":
-            # The fake ranks the whole catalog for each similar/recommendations list: computed once per URL
-            # (it was a sixth of the bench's CPU), every call still counted as TMDB calls.
-            url = str(request.url)
-            if url not in self._answers:
-                answer = super().__call__(request)
-                self._answers[url] = (answer.status_code, answer.read())
-                return httpx.Response(answer.status_code, content=self._answers[url][1],
-                                      headers={"content-type": "application/json"})
-            with self._lock:
-                self.calls[self._kind(request.url.path)] += 1
-            status, body = self._answers[url]
-            return httpx.Response(status, content=body, headers={"content-type": "application/json"})
-        if match is None or self.mode != "ok":
-            return super().__call__(request)
-        with self._lock:
-            self.calls["trending"] += 1
-        films = self.catalog.trending(match.group(1), limit=TRENDING_PAGE_FILMS + 40 * NEW_TRENDING_PER_DAY)
-        start = self.day * NEW_TRENDING_PER_DAY
-        return self._page(films[start:start + TRENDING_PAGE_FILMS], int(request.url.params.get("page", "1")))
 
 
 def realistic_verdicts(request: dict, *, every_reason: bool = False) -> Reply:

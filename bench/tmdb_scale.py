@@ -24,7 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from bench.bench_db import bench_database, create_users, machine
-from bench.cost import DailyTMDB, _apply, day_plans
+from bench.cost import _apply, day_plans
+from bench.cost_fake import DailyTMDB
 from cine_core.config import Settings
 from cine_core.db import open_pool, transaction
 from cine_core.domain.models import DiscoverySource

@@ -7,9 +7,11 @@ import json
 
 import httpx
 
-from bench.cost import NEW_TRENDING_PER_DAY, DailyTMDB, day_plans, realistic_verdicts
+from bench.cost import day_plans, realistic_verdicts
+from bench.cost_fake import NEW_TRENDING_PER_DAY, DailyTMDB, FastCatalog
 from cine_core.domain.models import RatedMovie, TasteProfile
 from cine_core.films.catalog import catalog_movies
+from cine_core.films.catalog_source import CatalogSource
 from cine_core.recommend.claude_scorer import REASON_FROM, request_params
 
 
@@ -52,3 +54,17 @@ def test_verdicts_cite_a_rated_film_at_realistic_length_with_measured_tokens():
     assert body["usage"]["input_tokens"] >= len(json.dumps(request["system"] + request["messages"])) / 5
     seed_reply = realistic_verdicts(request, every_reason=True).body["content"][0]["input"]["matches"]
     assert all(films[0].title in m["reason"] for m in seed_reply)  # the seed asked a reason for every film
+
+
+def test_the_fast_catalog_gives_the_catalog_sources_lists():
+    fake = DailyTMDB()
+    assert isinstance(fake.catalog, FastCatalog)
+    plain = CatalogSource(fake.catalog._movies)
+    films = sorted((m for m in fake.catalog._movies if m.vote_count > 50), key=lambda m: -m.popularity)[:400:20]
+    for film in films:
+        assert [m.id for m in fake.catalog.similar(film.id, limit=60)] == [m.id for m in plain.similar(film.id, limit=60)]
+        assert ([m.id for m in fake.catalog.recommendations(film.id, limit=60)]
+                == [m.id for m in plain.recommendations(film.id, limit=60)])
+    for genres in (["Drama"], ["Comedy", "Romance"], []):
+        assert [m.id for m in fake.catalog.discover(genres=genres, limit=60)] == [
+            m.id for m in plain.discover(genres=genres, limit=60)]
