@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import psycopg
 
@@ -19,17 +18,6 @@ from cine_core.films.rows import row_to_movie
 
 log = logging.getLogger(__name__)
 
-
-
-@dataclass(frozen=True, slots=True)
-class Conversation:
-    id: str
-    conversation_type: str
-    what_you_said: str
-    ai_learned: dict[str, Any]
-    created_at: datetime
-    movie_id: int | None = None
-    movie_title: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +65,3 @@ def list_calibration(conn: psycopg.Connection, user_id: str) -> list[Calibration
         {"user_id": user_id},
     ).fetchall()
     return [CalibrationPoint(row["title"], float(row["confidence"]), float(row["rating"])) for row in rows]
-
-
-def list_conversations(conn: psycopg.Connection, user_id: str, *, limit: int = 50) -> list[Conversation]:
-    """The latest chat messages, oldest first (the order a chat shows them)."""
-    rows = conn.execute(
-        load_sql(__name__, "conversations"),
-        {"user_id": user_id, "limit": limit},
-    ).fetchall()
-    return [Conversation(**row) for row in reversed(rows)]

@@ -22,11 +22,3 @@ from public.film_feedback f join public.movies m on m.id = f.movie_id
 where f.user_id = %(user_id)s
 order by f.created_at desc, f.movie_id
 limit %(limit)s;
-
--- name: conversations
-select c.id::text as id, c.conversation_type, c.what_you_said, c.ai_learned, c.created_at, c.movie_id,
-       m.title as movie_title
-from public.movie_conversations c left join public.movies m on m.id = c.movie_id
-where c.user_id = %(user_id)s
-order by c.created_at desc
-limit %(limit)s;

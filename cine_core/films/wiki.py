@@ -13,11 +13,9 @@ from datetime import datetime, timezone
 from urllib.parse import quote
 
 import httpx
-from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from cine_core.config import Settings
-from cine_core.db import transaction
 from cine_core.domain.models import Movie
 from cine_core.metering.usage import UsageEvent, UsageRecorder
 
@@ -109,14 +107,6 @@ def build_enricher(settings: Settings, pool: ConnectionPool | None = None) -> Wi
         return None
     return WikipediaEnricher(usage=UsageRecorder(pool))
 
-
-def store_enrichment(pool: ConnectionPool, movies: list[Movie]) -> int:
-    """Write the films' enrichment into `movies.web_enrichment` (films without one are left alone)."""
-    rows = [(Jsonb(dict(m.enrichment)), m.id) for m in movies if m.enrichment]
-    if rows:
-        with transaction(pool) as conn, conn.cursor() as cur:
-            cur.executemany("update public.movies set web_enrichment = %s where id = %s", rows)
-    return len(rows)
 
 
 def _candidate_pages(movie: Movie) -> list[str]:

@@ -11,10 +11,7 @@ import secrets
 import socket
 import threading
 import time
-from dataclasses import dataclass
-from datetime import datetime
 
-from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from cine_core.db import load_sql, transaction
@@ -29,21 +26,6 @@ FORGET_DEAD_AFTER_DAYS = 7  # a worker unseen this long is forgotten (every rest
 def new_worker_id() -> str:
     """host-pid-random: unique across machines and restarts (a reused pid gets a new id)."""
     return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
-
-
-@dataclass(frozen=True, slots=True)
-class WorkerHeartbeat:
-    """One worker as the heartbeat table sees it."""
-
-    worker_id: str
-    hostname: str | None
-    pid: int | None
-    started_at: datetime
-    last_seen: datetime
-    last_scout_at: datetime | None
-    jobs_done: int
-    jobs_failed: int
-    alive: bool  # seen within alive_seconds
 
 
 class Heartbeat:
@@ -79,10 +61,3 @@ class Heartbeat:
             self._last_beat = time.monotonic()
         except Exception:  # a missed beat must not stop the worker
             log.warning("Could not write the heartbeat of %s", self.worker_id, exc_info=True)
-
-
-def list_workers(conn, *, alive_seconds: float = 120.0) -> list[WorkerHeartbeat]:
-    """Every worker that ever beat, most recently seen first."""
-    with conn.cursor(row_factory=dict_row) as cur:
-        rows = cur.execute(load_sql(__name__, "list"), {"alive_seconds": float(alive_seconds)}).fetchall()
-    return [WorkerHeartbeat(**row) for row in rows]

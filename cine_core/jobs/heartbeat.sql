@@ -22,9 +22,3 @@ update public.worker_heartbeat
 
 -- name: scouted
 update public.worker_heartbeat set last_seen = now(), last_scout_at = now() where worker_id = %(worker_id)s;
-
--- name: list
-select worker_id, hostname, pid, started_at, last_seen, last_scout_at, jobs_done, jobs_failed,
-       last_seen >= now() - make_interval(secs => %(alive_seconds)s) as alive
-  from public.worker_heartbeat
- order by last_seen desc;

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "DEFAULT_PROFILE_CONFIG", "ProfileConfig", "SummaryItem", "TasteSummary", "apply_insights", "build_profile",
     "label_for", "load_feedback", "load_insights", "load_profile", "load_rated", "profile_from_json", "profile_to_json",
-    "rating_weights", "refresh_profile", "remove_preference", "restore_preference", "summarize",
+    "rating_weights", "refresh_profile", "remove_preference", "summarize",
 ]
 
 PROFILE_FORMAT = 1  # bump when the JSON shape changes incompatibly
@@ -175,16 +175,8 @@ def apply_insights(conn, user_id, insights: ChatInsights) -> TasteProfile:
 
 def remove_preference(conn, user_id, key: str) -> TasteProfile:
     """The user deletes a learned item ("genre:horror"): gone from the profile and from matching, and
-    kept out of later rebuilds until restore_preference."""
+    kept out of later rebuilds."""
     key = key.strip().lower()
     stored = load_profile(conn, user_id)
     removed = stored.removed | {key}
     return _store(conn, user_id, stored, _rebuild(conn, user_id, removed), force_bump=key not in stored.removed)
-
-
-def restore_preference(conn, user_id, key: str) -> TasteProfile:
-    """Undo remove_preference: the item comes back on this rebuild if ratings or chat still support it."""
-    key = key.strip().lower()
-    stored = load_profile(conn, user_id)
-    removed = stored.removed - {key}
-    return _store(conn, user_id, stored, _rebuild(conn, user_id, removed), force_bump=key in stored.removed)

@@ -6,6 +6,7 @@ import psycopg
 import pytest
 
 from cine_core.app import dashboard, history
+from cine_core.chat.turns import latest_turns
 from cine_core.db import transaction, user_transaction
 from tests.app.conftest import APP_FILE, TIMEOUT_SECONDS, insert_picks, popular_ids
 
@@ -72,7 +73,7 @@ def test_page_queries_never_return_another_users_rows(pool, make_user, local_use
         # A page bug passing B's id under A's claims: RLS still returns nothing of B's.
         leaked_picks = dashboard.list_picks(conn, other, limit=50)
         leaked_state = dashboard.load_user_state(conn, other)
-        leaked_chat = history.list_conversations(conn, other)
+        leaked_chat = latest_turns(conn, other)
         leaked_rated = history.list_rated(conn, other) + history.list_feedback(conn, other)
         leaked_watch = dashboard.list_watchlist(conn, other)
         marks = dashboard.cards_for_movies(conn, other, films[:2])

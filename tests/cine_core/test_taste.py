@@ -23,7 +23,6 @@ from cine_core.taste.store import (
     rating_weights,
     refresh_profile,
     remove_preference,
-    restore_preference,
     summarize,
 )
 
@@ -146,7 +145,7 @@ def test_refresh_writes_and_bumps_version_only_on_change(pool, local_user):
         assert load_profile(conn, local_user).rating_count == 2
 
 
-def test_removed_preference_stays_removed_on_rebuild_until_restored(pool, local_user):
+def test_removed_preference_stays_removed_on_rebuild(pool, local_user):
     rate(pool, local_user, INCEPTION, 5.0)
     with transaction(pool) as conn:
         v1 = refresh_profile(conn, local_user).version
@@ -156,8 +155,6 @@ def test_removed_preference_stays_removed_on_rebuild_until_restored(pool, local_
     with transaction(pool) as conn:
         rebuilt = refresh_profile(conn, local_user)
         assert "christopher nolan" not in rebuilt.people and "person:christopher nolan" in rebuilt.removed
-        restored = restore_preference(conn, local_user, "person:christopher nolan")
-    assert restored.people["christopher nolan"] > 0 and restored.version == rebuilt.version + 1
 
 
 def test_apply_insights_merges_stored_conversation_once(pool, local_user):

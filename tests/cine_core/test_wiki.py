@@ -7,7 +7,7 @@ import httpx
 from cine_core.config import Settings
 from cine_core.domain.models import Movie
 from cine_core.films.cache import MovieStore
-from cine_core.films.wiki import WikipediaEnricher, build_enricher, store_enrichment
+from cine_core.films.wiki import WikipediaEnricher, build_enricher
 from cine_core.metering.usage import UsageRecorder
 
 MATRIX = Movie(id=603, title="The Matrix", year=1999, source="tmdb")
@@ -50,10 +50,16 @@ def test_failures_never_raise_and_stop_after_a_few(pool):
     assert len(calls) == 3 and not wiki.enabled
 
 
+class _Source:
+    name = "tmdb"
+
+    def details(self, movie_id):
+        return Movie(id=movie_id, title="The Matrix", year=1999, source="tmdb")
+
+
 def test_calls_are_counted_and_enrichment_stored(pool):
-    wiki = enricher(lambda request: httpx.Response(200, json=SUMMARY), pool)
-    film = wiki(MATRIX)
-    store_enrichment(pool, [film])
+    """The film store is the one writer of `movies.web_enrichment` (it stores what the enricher adds)."""
+    MovieStore(pool, _Source(), enrich=enricher(lambda request: httpx.Response(200, json=SUMMARY), pool)).movie(603)
     with pool.connection() as conn:
         usage = conn.execute("select service, operation from public.api_usage").fetchall()
         stored = conn.execute("select web_enrichment from public.movies where id = 603").fetchone()
@@ -62,13 +68,7 @@ def test_calls_are_counted_and_enrichment_stored(pool):
 
 
 def test_store_applies_the_enricher_to_fetched_films(pool):
-    class Source:
-        name = "tmdb"
-
-        def details(self, movie_id):
-            return Movie(id=movie_id, title="The Matrix", year=1999, source="tmdb")
-
-    store = MovieStore(pool, Source(), enrich=enricher(lambda request: httpx.Response(200, json=SUMMARY)))
+    store = MovieStore(pool, _Source(), enrich=enricher(lambda request: httpx.Response(200, json=SUMMARY)))
     assert store.movie(603).enrichment["wikipedia"]["title"] == "The Matrix"
 
 

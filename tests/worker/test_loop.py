@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from types import SimpleNamespace
 
 import pytest
 
 from cine_core.db import transaction
 from cine_core.jobs import refresh_queue
-from cine_core.jobs.heartbeat import Heartbeat, list_workers
+from cine_core.jobs.heartbeat import Heartbeat
 from tests.cine_core.test_scout import popular_ids, rate
 from worker.loop import Worker, WorkerOptions
 from worker.wakeup import Wakeup
@@ -89,6 +90,14 @@ def test_run_forever_wakes_on_notify_and_stops_on_request(pool, db_url, local_us
         worker.stop.set()
         thread.join(10)
     assert not thread.is_alive()
+
+
+def list_workers(conn, *, alive_seconds: float = 120.0) -> list[SimpleNamespace]:
+    """The heartbeat rows, most recently seen first (the Status page reads their counts via app_status)."""
+    rows = conn.execute("select worker_id, jobs_done, jobs_failed, last_scout_at,"
+                        " last_seen >= now() - make_interval(secs => %s) as alive"
+                        " from public.worker_heartbeat order by last_seen desc", (float(alive_seconds),)).fetchall()
+    return [SimpleNamespace(**row) for row in rows]
 
 
 def list_workers_now(pool):
