@@ -69,15 +69,14 @@ def person_history(rated: Sequence[RatedMovie], watched: Sequence[tuple[int, flo
 def rank_candidates(ranker: CatalogRanker, local: Matcher, *, profile: TasteProfile, rated: Sequence[RatedMovie],
                     history: Sequence[HistoryItem], found: Sequence[Candidate], excluded: set[int],
                     today: date, limit: int = CATALOG_CANDIDATES) -> RankedCandidates:
-    whole = ranker.rank(history, exclude=excluded, reference=today, released_by=today, limit=limit)
-    in_catalog = [c for c in found if c.movie.id in ranker.index.position]
-    listed = ranker.rank(history, exclude=excluded, reference=today, released_by=today, limit=len(in_catalog),
-                         among=[c.movie.id for c in in_catalog]) if in_catalog else []
+    in_catalog = [c.movie.id for c in found if c.movie.id in ranker.index.position]
+    ranked = ranker.rank(history, exclude=excluded, reference=today, released_by=today, limit=limit,
+                         also=in_catalog)
     source = {c.movie.id: c for c in found}
     films = _catalog_films()
     by_id = {r.movie.id: r for r in rated}
     merged: dict[int, RankedFilm] = {}
-    for film in sorted([*whole, *listed], key=lambda f: -f.score):
+    for film in ranked:
         merged.setdefault(film.movie_id, film)
     matches, candidates = [], []
     for film in merged.values():

@@ -36,7 +36,7 @@ LIKED_STARS = 3.5  # what the confidence is the chance of: a rating of 3.5★ ("
 @dataclass(frozen=True, slots=True)
 class RankedFilm:
     movie_id: int
-    score: float  # log P(watch) + log P(like | watch), up to a constant: the order
+    score: float  # the watch order's score + like_weight × log-odds of a like: the order (higher first)
     confidence: float  # P(rated ≥ LIKED_STARS | watched), shrunk for thin evidence
     closest_loved: int | None  # the film rated 4★+ it is closest to (a reason's evidence), if alike enough
     contributions: dict[str, float] | None = None  # per feature, to the order's log-odds (explain=True)
@@ -58,10 +58,12 @@ class CatalogRanker:
 
     def rank(self, history: Sequence[HistoryItem], *, exclude: Iterable[int] = (), reference: date | None = None,
              limit: int = 100, among: Iterable[int] | None = None, explain: bool = False,
-             released_by: date | None = None) -> list[RankedFilm]:
+             released_by: date | None = None, also: Iterable[int] = ()) -> list[RankedFilm]:
         """The best `limit` films for this person, best first.
 
         `among`: rank only these films (a candidate list found elsewhere); otherwise the whole catalog.
+        `also`: films scored and returned wherever they rank (the scout's lists): one pass over the person's
+        features serves both the catalog's best and the lists' films.
         `released_by`: leave out films released after this year (a benchmark's cut: they did not exist yet)."""
         reference = reference or date.today()
         idx = self.index
@@ -79,16 +81,23 @@ class CatalogRanker:
         rows = np.flatnonzero(allowed)
         if len(rows) == 0:
             return []
+        extra = idx.rows(list(also))
+        extra = extra[allowed[extra]] if len(extra) else extra
         pool = self.weights.candidate_pool
         if len(rows) > pool:
             cheap = sum(w * matrix[rows, COLUMN[f]] for f, w in CANDIDATE_WEIGHTS.items()
                         if f != "collaborative" or self.neighbours is not None)
             rows = rows[np.argpartition(-cheap, pool - 1)[:pool]]
+        if len(extra):
+            rows = np.union1d(rows, extra)
         sub = matrix[rows]
         watch, like = self.weights.watch, self.weights.like
         like_logit = like.logit(sub)
         score = watch.logit(sub) + self.like_weight * like_logit
-        order = np.argsort(-score, kind="stable")[:limit]
+        ranked = np.argsort(-score, kind="stable")
+        order = ranked[:limit]
+        if len(extra):
+            order = np.concatenate([order, ranked[limit:][np.isin(rows[ranked[limit:]], extra)]])
         n_rated = sum(h.rating is not None for h in history)
         base = 1.0 / (1.0 + np.exp(-like.intercept))
         like_p = 1.0 / (1.0 + np.exp(-np.clip(like_logit, -30, 30)))

@@ -98,3 +98,13 @@ def test_collaborative_neighbours_lift_what_people_watched_together():
     feats = person_features(index, [HistoryItem(1, 5.0, 1.0)], date(2020, 1, 1), neighbours).matrix
     col = FEATURES.index("collaborative")
     assert feats[index.position[7], col] > feats[index.position[6], col]
+
+
+def test_films_asked_for_also_come_back_with_the_scores_a_ranking_among_them_gives(ranker):
+    history, when = crime_fan(), date(2020, 1, 1)
+    best = ranker.rank(history, reference=when, released_by=when, limit=2, also=[12, 7])
+    among = {f.movie_id: f.score for f in ranker.rank(history, reference=when, released_by=when, among=[12, 7])}
+    assert len(best) == 2 + len({12, 7} - {f.movie_id for f in best[:2]})
+    assert {12, 7} <= {f.movie_id for f in best}
+    assert all(f.score == pytest.approx(among[f.movie_id]) for f in best if f.movie_id in among)
+    assert [f.score for f in best] == sorted((f.score for f in best), reverse=True)
