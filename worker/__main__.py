@@ -60,8 +60,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-listen", action="store_true", default=os.environ.get("CINE_WORKER_LISTEN") == "0",
                         help="poll only, no LISTEN/NOTIFY (for comparison benchmarks)")
     parser.add_argument("--no-scout", action="store_true", help="drain the queue only, never run the scout")
-    parser.add_argument("--no-user-lock", action="store_true", default=os.environ.get("CINE_WORKER_USER_LOCK") == "0",
-                        help=argparse.SUPPRESS)  # tests only: shows what the per-user scoring lock prevents
     args = parser.parse_args(argv)
     if args.all and not args.once:
         parser.error("--all needs --once")
@@ -73,9 +71,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None, *, wrap_job: JobWrapper | None = None,
-         wrap_scout: UserWrapper | None = None) -> int:
-    """The worker process. `wrap_job` / `wrap_scout` wrap the handlers: tests pass them (tests/worker/hooked.py);
-    the command line and the environment cannot."""
+         wrap_scout: UserWrapper | None = None, user_lock: bool = True) -> int:
+    """The worker process. `wrap_job` / `wrap_scout` wrap the handlers and `user_lock=False` shows what the
+    per-user scoring lock prevents: tests pass them (tests/worker/hooked.py); the command line and the
+    environment cannot."""
     args = parse_args(argv)
     from cine_core.config import get_settings
 
@@ -114,7 +113,7 @@ def main(argv: list[str] | None = None, *, wrap_job: JobWrapper | None = None,
     worker_id = new_worker_id()
     try:
         handlers = build_handlers(settings, pool, worker_id=worker_id, dead_after_seconds=args.dead_after_seconds,
-                                  user_lock=not args.no_user_lock, wrap_job=wrap_job, wrap_scout=wrap_scout)
+                                  user_lock=user_lock, wrap_job=wrap_job, wrap_scout=wrap_scout)
         # The first refresh should not pay for imports and indexing, but a SIGTERM during those seconds
         # must not wait for them: the warm-up runs beside the loop (a first job waits for the context).
         # Then what it built (catalog, indexes, ranker) is frozen out of the collector's walk (cine_core.memory).

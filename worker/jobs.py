@@ -6,7 +6,7 @@ a user being refreshed; a queue job waits up to JOB_LOCK_WAIT_SECONDS, then asks
 DEFER_SECONDS (not a failed attempt), and after job_lease.MAX_DEFERRALS such waits fails visibly. A lock
 held by a worker whose heartbeat stopped (SIGSTOP) is taken from it, and a job's results are stored only
 while its worker still holds the lease (job_lease.assert_lease, in the storing transaction).
-`user_lock=False` exists only to show what the lock prevents.
+`user_lock=False` exists only to show what the lock prevents (tests pass it; the command line cannot).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from psycopg_pool import ConnectionPool
 
 from cine_core.config import Settings
 from cine_core.db import transaction
-from cine_core.jobs import job_lease, refresh_queue, user_lock
+from cine_core.jobs import job_lease, user_lock
 from cine_core.jobs.refresh_queue import Job
 
 log = logging.getLogger(__name__)
@@ -43,70 +43,76 @@ JobWrapper = Callable[[ConnectionPool, JobHandler], JobHandler]  # tests: (pool,
 UserWrapper = Callable[[ConnectionPool, UserHandler], UserHandler]
 
 
+class _Scouting:
+    """What the handlers share: the scout context (film store, matchers, feature space: seconds of imports and
+    indexing), built once by warm_up() or on first use, under a lock."""
+
+    def __init__(self, settings: Settings, pool: ConnectionPool) -> None:
+        self.settings, self.pool = settings, pool
+        self._lock = threading.Lock()
+        self._built: tuple | None = None
+
+    def context(self) -> tuple:
+        with self._lock:
+            if self._built is None:
+                from cine_core.recommend import pipeline  # lazy: seconds of imports a custom handler never needs
+
+                self._built = (pipeline, pipeline.build_scout_context(self.settings, self.pool))
+            return self._built
+
+    def refresh_job(self, job: Job) -> None:
+        pipeline, ctx = self.context()
+        lease_check = (lambda conn: job_lease.assert_lease(conn, job)) if job.locked_by else None
+        pipeline.scout_user(ctx, job.user_id, quick=True, manual=job.trigger_type == "manual", movie_id=job.movie_id,
+                            before_store=lease_check)
+        self.refresh_movie_night(job.user_id)
+
+    def refresh_movie_night(self, user_id: str) -> None:
+        from cine_core.night import refresh_stale_pair
+
+        try:
+            refresh_stale_pair(self.pool, user_id, default_region=self.settings.default_region)
+        except Exception:  # the person's own picks are stored; a movie-night failure must not fail their job
+            log.warning("Movie night of user %s not refreshed; the next refresh tries again", user_id, exc_info=True)
+
+    def scout_user(self, user_id: str) -> None:
+        pipeline, ctx = self.context()
+        pipeline.scout_user(ctx, user_id)
+
+    def warm_up(self) -> None:
+        try:
+            pipeline, ctx = self.context()
+            pipeline.warm_up(ctx)
+        except Exception:  # e.g. TMDB down at start: the first job will try again
+            log.warning("Warm-up failed; continuing", exc_info=True)
+
+    def run_imports(self, worker_id: str, stop: threading.Event) -> int:
+        from cine_core.films.source import build_movie_source
+        from cine_core.imports.background import run_pending_imports
+        from cine_core.jobs import import_jobs
+
+        with transaction(self.pool) as conn:  # the film source costs seconds to build: only for a waiting import
+            if not import_jobs.any_claimable(conn):
+                return 0
+        return run_pending_imports(self.pool, worker_id, build_movie_source(self.settings, self.pool), stop=stop)
+
+
 def build_handlers(settings: Settings, pool: ConnectionPool, *, worker_id: str | None = None,
                    dead_after_seconds: float | None = None, user_lock: bool = True,
                    wrap_job: JobWrapper | None = None, wrap_scout: UserWrapper | None = None) -> Handlers:
     """A queue job is a quick refresh; the schedule runs the full scout.
 
-    The scout context (film store, matchers, feature space: seconds of imports and indexing) is built
-    by warm_up() or on first use. `wrap_job` / `wrap_scout` are for tests, which pass them from a fixture
+    `wrap_job` / `wrap_scout` / `user_lock=False` are for tests, which pass them from a fixture
     (tests/worker/hooked.py); a worker with a wrapped handler skips the warm-up.
     """
-    lock = threading.Lock()
-    built: list = []
-
-    def context():
-        with lock:
-            if not built:
-                from cine_core.recommend import pipeline  # lazy: seconds of imports a custom handler never needs
-
-                built.append((pipeline, pipeline.build_scout_context(settings, pool)))
-            return built[0]
-
-    def refresh_job(job: Job) -> None:
-        pipeline, ctx = context()
-        lease_check = (lambda conn: job_lease.assert_lease(conn, job)) if job.locked_by else None
-        pipeline.scout_user(ctx, job.user_id, quick=True, manual=job.trigger_type == "manual", movie_id=job.movie_id,
-                            before_store=lease_check)
-        refresh_movie_night(job.user_id)
-
-    def refresh_movie_night(user_id: str) -> None:
-        from cine_core.night import refresh_stale_pair
-
-        try:
-            refresh_stale_pair(pool, user_id, default_region=settings.default_region)
-        except Exception:  # the person's own picks are stored; a movie-night failure must not fail their job
-            log.warning("Movie night of user %s not refreshed; the next refresh tries again", user_id, exc_info=True)
-
-    def scout_user(user_id: str) -> None:
-        pipeline, ctx = context()
-        pipeline.scout_user(ctx, user_id)
-
-    def warm_up() -> None:
-        try:
-            pipeline, ctx = context()
-            pipeline.warm_up(ctx)
-        except Exception:  # e.g. TMDB down at start: the first job will try again
-            log.warning("Warm-up failed; continuing", exc_info=True)
-
-    def run_imports(worker_id: str, stop: threading.Event) -> int:
-        from cine_core.films.source import build_movie_source
-        from cine_core.imports.background import run_pending_imports
-        from cine_core.jobs import import_jobs
-
-        with transaction(pool) as conn:  # the film source costs seconds to build: only for a waiting import
-            if not import_jobs.any_claimable(conn):
-                return 0
-
-        return run_pending_imports(pool, worker_id, build_movie_source(settings, pool), stop=stop)
-
-    job_handler = wrap_job(pool, refresh_job) if wrap_job else refresh_job
-    user_handler = wrap_scout(pool, scout_user) if wrap_scout else scout_user
+    scouting = _Scouting(settings, pool)
+    job_handler = wrap_job(pool, scouting.refresh_job) if wrap_job else scouting.refresh_job
+    user_handler = wrap_scout(pool, scouting.scout_user) if wrap_scout else scouting.scout_user
     if user_lock:
         job_handler = locked_job(pool, job_handler, dead_after_seconds=dead_after_seconds)
         user_handler = locked_scout(pool, user_handler, worker_id=worker_id)
     custom = bool(wrap_job or wrap_scout)
-    return Handlers(job_handler, user_handler, (lambda: None) if custom else warm_up, run_imports)
+    return Handlers(job_handler, user_handler, (lambda: None) if custom else scouting.warm_up, scouting.run_imports)
 
 
 def locked_job(pool: ConnectionPool, handler: JobHandler, *, wait_seconds: float = JOB_LOCK_WAIT_SECONDS,

@@ -1,5 +1,6 @@
-"""`python -m tests.worker.hooked [--job module:factory] [--scout module:factory] <worker args>`: the worker with
-test handlers, injected as main()'s wrap_job / wrap_scout (the product's command line has no such seam).
+"""`python -m tests.worker.hooked [--job module:factory] [--scout module:factory] [--no-user-lock] <worker args>`:
+the worker with test handlers, injected as main()'s wrap_job / wrap_scout / user_lock (the product's command line
+has no such seam).
 
 A factory is called as `factory(pool, default)` and returns the handler (tests/worker/hooks.py, lock_hooks.py).
 """
@@ -24,5 +25,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--job")
     parser.add_argument("--scout")
+    parser.add_argument("--no-user-lock", action="store_true")  # shows what the per-user scoring lock prevents
     hooks, rest = parser.parse_known_args()
-    sys.exit(main(rest, wrap_job=_load(hooks.job), wrap_scout=_load(hooks.scout)))
+    sys.exit(main(rest, wrap_job=_load(hooks.job), wrap_scout=_load(hooks.scout), user_lock=not hooks.no_user_lock))

@@ -23,16 +23,17 @@ def _score_log(pool) -> list[dict]:
 def test_scout_and_queue_job_for_one_user_never_overlap(pool, db_url, local_user, workers, lock):
     """Worker B drains the queue; worker A runs a scheduled scout of the same user. While A scores the user,
     a rating's job arrives and B takes it at once. With the lock B's job starts only after A's scout ended;
-    without it (CINE_WORKER_USER_LOCK=0) the two score the user at the same time — what the lock prevents."""
+    without it (tests/worker/hooked.py --no-user-lock) the two score the user at the same time — what the lock prevents."""
     rate(pool, local_user, popular_ids(pool, 4))
     with transaction(pool) as conn:
         conn.execute("delete from recommendation_refresh_queue")
         conn.execute(SCORE_LOG_SQL)
-    env = {"CINE_TEST_HOLD_SECONDS": HOLD_SECONDS, **({} if lock else {"CINE_WORKER_USER_LOCK": "0"})}
-    workers(db_url, "--no-scout", "--poll-seconds", "0.5", "--job", "tests.worker.lock_hooks:slow_job", **env)
+    env = {"CINE_TEST_HOLD_SECONDS": HOLD_SECONDS}
+    no_lock = () if lock else ("--no-user-lock",)
+    workers(db_url, "--no-scout", "--poll-seconds", "0.5", "--job", "tests.worker.lock_hooks:slow_job", *no_lock, **env)
     wait_for(lambda: scalar(pool, "select count(*) from worker_heartbeat"), timeout=90, what="queue worker start")
     scout = workers(db_url, "--once", "--all", "--concurrency", "1",
-                    "--scout", "tests.worker.lock_hooks:slow_scout", **env)
+                    "--scout", "tests.worker.lock_hooks:slow_scout", *no_lock, **env)
     wait_for(lambda: scalar(pool, "select count(*) from test_score_log where kind = 'scout'"), timeout=90,
              what="the scheduled scout to start scoring the user")
     with transaction(pool) as conn:
