@@ -32,35 +32,31 @@ class Arrival:
         return f"{self.title}{year} is now on {' and '.join(self.services)}"
 
 
-def sql(name: str) -> str:
-    return load_sql(__name__, name)
-
-
 def _arrival(row: dict) -> Arrival:
     return Arrival(int(row["movie_id"]), row["title"], row["year"], tuple(row["services"]), row["arrived_at"])
 
 
 def new_arrivals(conn: psycopg.Connection, user_id: str) -> list[Arrival]:
     """Arrivals the person has not dismissed yet, newest first."""
-    return [_arrival(r) for r in conn.execute(sql("new_arrivals"), {"user_id": user_id}).fetchall()]
+    return [_arrival(r) for r in conn.execute(load_sql(__name__, "new_arrivals"), {"user_id": user_id}).fetchall()]
 
 
 def dismiss_arrivals(conn: psycopg.Connection, user_id: str) -> int:
-    return conn.execute(sql("dismiss"), {"user_id": user_id}).rowcount
+    return conn.execute(load_sql(__name__, "dismiss"), {"user_id": user_id}).rowcount
 
 
 def unemailed_arrivals(conn: psycopg.Connection, user_id: str) -> list[Arrival]:
     """Arrivals no weekly email has told yet (service connection in the digest)."""
-    return [_arrival(r) for r in conn.execute(sql("unemailed"), {"user_id": user_id}).fetchall()]
+    return [_arrival(r) for r in conn.execute(load_sql(__name__, "unemailed"), {"user_id": user_id}).fetchall()]
 
 
 def mark_emailed(conn: psycopg.Connection, user_id: str, movie_ids: list[int]) -> None:
-    conn.execute(sql("mark_emailed"), {"user_id": user_id, "ids": movie_ids})
+    conn.execute(load_sql(__name__, "mark_emailed"), {"user_id": user_id, "ids": movie_ids})
 
 
 def streamable_watchlist_ids(conn: psycopg.Connection, user_id: str, region: str, services: tuple[str, ...]) -> set[int]:
     """Ids of the person's unwatched watchlist films streaming on one of `services` in `region` now."""
     if not services:
         return set()
-    rows = conn.execute(sql("streamable_watchlist"), {"user_id": user_id}).fetchall()
+    rows = conn.execute(load_sql(__name__, "streamable_watchlist"), {"user_id": user_id}).fetchall()
     return {int(r["movie_id"]) for r in rows if can_stream(r["watch_providers"], region, services)}

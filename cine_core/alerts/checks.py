@@ -17,12 +17,12 @@ from typing import Any
 
 from psycopg_pool import ConnectionPool
 
-from cine_core.alerts.arrivals import sql
-from cine_core.db import transaction
+from cine_core.db import load_sql, transaction
 from cine_core.domain.errors import TMDBError
 from cine_core.domain.watch import where_to_watch
 
 log = logging.getLogger(__name__)
+ARRIVALS_SQL = "cine_core.alerts.arrivals"  # the alerts' queries live in arrivals.sql
 
 FetchProviders = Callable[[int], dict[str, Any]]  # movie id -> TMDB's `results` {region: offers}
 CHECK_TTL = timedelta(hours=20)  # a daily pass asks again; a pass soon after a restart does not
@@ -60,12 +60,13 @@ def check_services(pool: ConnectionPool, fetch: FetchProviders, *, now: datetime
                    ttl: timedelta = CHECK_TTL, top_picks: int = TOP_PICKS) -> CheckReport:
     """One pass over every person with streaming services; returns what it did."""
     with transaction(pool) as conn:
-        watched = conn.execute(sql("watched_films"), {"default_region": default_region, "top_picks": top_picks}).fetchall()
+        watched = conn.execute(load_sql(ARRIVALS_SQL, "watched_films"),
+                               {"default_region": default_region, "top_picks": top_picks}).fetchall()
         regions: dict[int, set[str]] = defaultdict(set)
         for row in watched:
             regions[int(row["movie_id"])].add(row["region"].upper())
         fresh = {(int(r["movie_id"]), r["region"]) for r in conn.execute(
-            sql("fresh_checks"), {"ids": list(regions), "since": now - ttl}).fetchall()}
+            load_sql(ARRIVALS_SQL, "fresh_checks"), {"ids": list(regions), "since": now - ttl}).fetchall()}
     checked = failed = 0
     for movie_id, wanted in sorted(regions.items()):
         if all((movie_id, region) in fresh for region in wanted):
@@ -79,9 +80,10 @@ def check_services(pool: ConnectionPool, fetch: FetchProviders, *, now: datetime
         checked += 1
         offers = {region: results[region] for region in wanted if isinstance(results.get(region), dict)}
         with transaction(pool) as conn:
-            conn.execute(sql("store_providers"), {"movie_id": movie_id, "regions": sorted(wanted),
-                                                  "offers": json.dumps(offers)})
-            conn.execute(sql("mark_checked"), {"movie_id": movie_id, "regions": sorted(wanted), "now": now})
+            conn.execute(load_sql(ARRIVALS_SQL, "store_providers"),
+                         {"movie_id": movie_id, "regions": sorted(wanted), "offers": json.dumps(offers)})
+            conn.execute(load_sql(ARRIVALS_SQL, "mark_checked"),
+                         {"movie_id": movie_id, "regions": sorted(wanted), "now": now})
     arrivals = _record(pool, watched, now=now)
     report = CheckReport(checked, len(regions) - checked - failed, failed, arrivals)
     log.info("Service check: %s", report)
@@ -92,11 +94,11 @@ def _record(pool: ConnectionPool, watched: list[dict], *, now: datetime) -> int:
     arrivals = 0
     with transaction(pool) as conn:
         providers = {int(r["id"]): r["watch_providers"] for r in conn.execute(
-            sql("providers_of"), {"ids": sorted({int(w["movie_id"]) for w in watched})}).fetchall()}
+            load_sql(ARRIVALS_SQL, "providers_of"), {"ids": sorted({int(w["movie_id"]) for w in watched})}).fetchall()}
         for row in watched:
             movie_id = int(row["movie_id"])
             services = _streams_on(providers.get(movie_id), row["region"], list(row["streaming_services"]))
-            arrived = conn.execute(sql("record_services"), {
+            arrived = conn.execute(load_sql(ARRIVALS_SQL, "record_services"), {
                 "user_id": row["user_id"], "movie_id": movie_id, "region": row["region"].upper(),
                 "services": services, "now": now}).fetchone()
             arrivals += bool(arrived and arrived["arrived_now"])

@@ -10,10 +10,10 @@ from datetime import datetime
 
 from psycopg_pool import ConnectionPool
 
-from cine_core.alerts.arrivals import sql
-from cine_core.db import transaction
+from cine_core.db import load_sql, transaction
 
 log = logging.getLogger(__name__)
+ARRIVALS_SQL = "cine_core.alerts.arrivals"  # the alerts' queries live in arrivals.sql
 
 TITLE = "Now on your services"
 
@@ -39,7 +39,7 @@ def _line(film: dict) -> str:
 def push_arrivals(pool: ConnectionPool, *, now: datetime) -> int:
     """Push every arrival not pushed yet to its person's URL; returns the films pushed."""
     with transaction(pool) as conn:
-        rows = conn.execute(sql("unpushed")).fetchall()
+        rows = conn.execute(load_sql(ARRIVALS_SQL, "unpushed")).fetchall()
     by_person: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in rows:
         by_person[(row["user_id"], row["notify_url"])].append(row)
@@ -54,7 +54,8 @@ def push_arrivals(pool: ConnectionPool, *, now: datetime) -> int:
         if not sent:
             continue  # tried again next pass; nothing marked
         with transaction(pool) as conn:
-            conn.execute(sql("mark_pushed"), {"user_id": user_id, "ids": [f["movie_id"] for f in films], "now": now})
+            conn.execute(load_sql(ARRIVALS_SQL, "mark_pushed"),
+                         {"user_id": user_id, "ids": [f["movie_id"] for f in films], "now": now})
         pushed += len(films)
     log.info("Pushed %d arrival(s) to %d person(s)", pushed, len(by_person))
     return pushed
