@@ -1,6 +1,6 @@
 """The chat: one message in, one stored turn out (what CineAI understood, what it changed, 3–5 films).
 
-The one pipeline behind the chat page (docs: README's chat paragraph walks it call by call). Local engine by
+The one pipeline behind the chat page (docs/chat-flow.md walks it call by call). Local engine by
 default; Claude when configured and within the daily caps (checked by the client before each request), with the local engine answering
 whenever Claude is capped, slow, down or returns something invalid, and the reply saying which. Hostile or
 instruction-shaped text is answered and learns nothing. An ambiguous title gets a question and nothing is

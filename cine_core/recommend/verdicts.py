@@ -14,7 +14,7 @@ fingerprint and reuses the others. The fingerprint (`taste_fingerprint`) covers 
 would say about a film, and nothing else:
 
 - invalidates: a new or changed rating of 4.5★ or more or 1.5★ or less (a film loved or hated), a 👍/👎
-  (it weighs like a fresh 4.5★), a removed or restored preference, a chat insight that teaches something
+  (it weighs like a fresh 4.5★), a removed preference, a chat insight that teaches something
   new (a key in `recent_learning`, pacing, a mood context);
 - does not: a watchlist add, a middling rating (2–4★: it shifts the weights a little, not who the person
   is), a dismissed or watched film (it only leaves the shortlist), the passing of days, a new trending list.
