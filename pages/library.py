@@ -25,11 +25,26 @@ THUMB_PX = 60  # a search result's poster: enough to recognise the film, small e
 TABS = ["Search", "Watchlist", "History", "Import"]
 RATING_MENU_PX = 170
 
+# A row (search result, watchlist film, rating) is a wrapping flex line: the title block takes the free width and
+# the controls follow on the same line, or on the next one on a phone (a search result's then hang beside the
+# poster's column). The flex rule is on the title block's wrapper, the row's flex item: on the keyed block itself,
+# inside a column wrapper, its 15rem basis became a height (every row was 240 px tall). Title and note sit close.
+_INFO = "[data-testid='stLayoutWrapper']:has(> [class*='st-key-{}-info-'])"
+ROW_CSS = (
+    "<style>"
+    f"{_INFO.format('search')}, {_INFO.format('wl')}, {_INFO.format('hist')} {{flex: 1 1 15rem; min-width: 15rem;}}"
+    "[class*='st-key-search-row-'], [class*='st-key-wl-row-'], [class*='st-key-hist-row-'] {row-gap: 0.4rem;}"
+    "[class*='-info-'][class*='st-key-'] {gap: 0.1rem;}"
+    "[class*='-info-'][class*='st-key-'] a {padding: 0; margin: 0;}"
+    "[class*='-info-'][class*='st-key-'] p {margin-bottom: 0;}"
+    f"@media (max-width: 640px) {{{_INFO.format('wl')}, {_INFO.format('hist')} {{flex-basis: 100%;}}"
+    f" {_INFO.format('search')} {{min-width: 0;}}"
+    f" [class*='st-key-search-rating-'] {{margin-left: calc({THUMB_PX}px + 1rem);}}}}"
+    "</style>"
+)
+
 pool, user = context.page_setup()
-# A row's title part takes the free width and wraps its controls onto the next line when under 15rem (phones).
-st.html("<style>[class*='st-key-wl-info-'], [class*='st-key-search-info-'] {flex: 1 1 15rem; min-width: 15rem;}"
-        "[class*='st-key-wl-row-'], [class*='st-key-search-row-'] {align-content: flex-start; align-items: center;}"
-        "@media (max-width: 640px) {[class*='st-key-wl-info-'] {flex-basis: 100% !important;}}</style>")
+st.html(ROW_CSS)
 st.title("📚 Library")
 context.show_flashes()
 settings = context.settings()
@@ -171,33 +186,24 @@ def _watchlist_row(card: dashboard.Card) -> None:
                   kwargs={"done": f"Removed {movie.title} from your watchlist"})
 
 
-def _edit_history(rated, editor_key: str) -> None:
-    """One page of your ratings as an editable table: change a rating or tick Remove, then save once."""
-    labels = [rating_label(v) for v in RATING_OPTIONS]
-    by_label = dict(zip(labels, RATING_OPTIONS, strict=True))
-    table = {
-        "Film": [r.movie.title for r in rated], "Year": [r.movie.year for r in rated],
-        "Rating": [rating_label(r.rating) for r in rated], "Remove": [False] * len(rated),
-        "Rated": [r.rated_at.strftime("%Y-%m-%d") if r.rated_at else "" for r in rated],
-        "From": [SOURCE_NAMES.get(r.source, r.source) for r in rated],
-    }
-    edited = st.data_editor(
-        table, hide_index=True, key=editor_key, disabled=["Film", "Year", "Rated", "From"],
-        column_config={"Rating": st.column_config.SelectboxColumn("Rating", options=labels, required=True),
-                       "Remove": st.column_config.CheckboxColumn("Remove", help="Delete this rating")},
-    )
-    changes = [(r, by_label[new], drop) for r, new, drop in zip(rated, edited["Rating"], edited["Remove"], strict=True)
-               if drop or by_label[new] != r.rating]
-    label = f"Save {len(changes)} change(s)" if changes else "Change a rating or tick Remove, then save"
-    if st.button(label, key="history-save", disabled=not changes, type="primary"):
-        for r, value, drop in changes:
-            if drop:
-                context.run_action(actions.remove_rating, pool, user.id, r.movie.id)
-            else:
-                context.run_action(actions.rate, pool, user.id, r.movie.id, value)
-        context.toast(f"Saved {len(changes)} change(s) to your ratings")
-        del st.session_state[editor_key]  # its edits are saved: the table starts clean on the new order
-        st.rerun()
+def _remove_rating(movie_id: int, title: str) -> None:
+    context.run_with_toast(actions.remove_rating, pool, user.id, movie_id, done=f"Removed your rating of {title}")
+
+
+def _history_row(rated) -> None:
+    """Title and when and where you rated it, then your rating (a menu: choosing stars saves them) and 🗑️: one line
+    on a desktop, the title above its two controls on a phone, like a watchlist row."""
+    movie = rated.movie
+    when = rated.rated_at.strftime("%Y-%m-%d") if rated.rated_at else ""
+    note = " · ".join(x for x in (f"rated {when}" if when else "", SOURCE_NAMES.get(rated.source, rated.source)) if x)
+    with st.container(key=f"hist-row-{movie.id}", horizontal=True, vertical_alignment="center", gap="small"):
+        with st.container(key=f"hist-info-{movie.id}"):
+            _film_link(st, movie, note=note)
+        key = f"hist-rating-{movie.id}"
+        rating_select(key, rated.rating, on_change=_rate_from_widget, args=(movie.id, movie.title, key),
+                      width=RATING_MENU_PX)
+        st.button("🗑️", key=f"hist-remove-{movie.id}", help="Remove this rating", on_click=_remove_rating,
+                  args=(movie.id, movie.title))
 
 
 def history_tab() -> None:
@@ -215,8 +221,8 @@ def history_tab() -> None:
             st.caption("No rating matches." if text.strip() or stars != (0.5, 5.0) else "No ratings yet.")
         else:
             pager.render_pager(key, page, noun="ratings")
-            # A table per page and filter: its edits are kept by row number, so they must not carry over.
-            _edit_history(page.items, f"history-table-{page.offset}-{sort}-{stars}-{library.fold(text)}")
+            for rated in page.items:
+                _history_row(rated)
     if said:
         st.subheader("What you told CineAI about films")
         st.dataframe(

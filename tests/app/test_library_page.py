@@ -98,27 +98,34 @@ def test_a_big_watchlist_shows_one_page_with_search_within_and_sorting(app, pool
     assert shown and all(on_list.lower() in label.lower() for label in shown)
 
 
+def _history_rows(app) -> dict[int, float | None]:
+    return {int(s.key.rsplit("-", 1)[1]): s.value for s in app.selectbox if s.key and s.key.startswith("hist-rating-")}
+
+
 def test_a_big_history_pages_its_ratings_and_filters_by_stars(app, pool, local_user):
     big_history(pool, local_user)
     _open(app, "History")
     assert not app.exception
-    (table,) = [d for d in app.dataframe if "Remove" in d.value.columns]
-    assert len(table.value) == 25
+    assert len(_history_rows(app)) == 25  # one page of rows, not 3,000
     assert any("Page **1** of 120 · 3,000 ratings" in m.value for m in app.markdown)
     app.select_slider(key="history-stars").set_value((5.0, 5.0)).run()
-    (table,) = [d for d in app.dataframe if "Remove" in d.value.columns]
-    assert set(table.value["Rating"]) == {"★★★★★ 5"}
+    assert set(_history_rows(app).values()) == {5.0}
     assert any("of 12 · 300 ratings" in m.value for m in app.markdown)
 
 
-def test_history_edits_save_on_the_page_they_were_made(app, pool, local_user):
-    for movie_id in popular_ids(pool, 2):
+def test_a_history_row_changes_or_removes_its_rating_at_once(app, pool, local_user):
+    first, second = popular_ids(pool, 2)
+    for movie_id in (first, second):
         actions.rate(pool, local_user, movie_id, 4.0)
     _open(app, "History")
-    assert app.button(key="history-save").disabled
-    assert app.button(key="history-save").label == "Change a rating or tick Remove, then save"
-    (table,) = [d for d in app.dataframe if "Remove" in d.value.columns]
-    assert len(table.value) == 2
+    assert _history_rows(app) == {first: 4.0, second: 4.0}
+    app.selectbox(key=f"hist-rating-{first}").set_value(2.5).run()
+    assert [float(r["rating"]) for r in _rows(pool, "select rating from ratings where movie_id = %s", first)] == [2.5]
+    assert any(t.value.startswith("Rated ") and t.value.endswith("★★½ 2.5") for t in app.toast)
+    app.button(key=f"hist-remove-{second}").click().run()
+    assert _rows(pool, "select movie_id from ratings where user_id = %s", local_user) == [{"movie_id": first}]
+    assert any(t.value.startswith("Removed your rating of ") for t in app.toast)
+    assert _history_rows(app) == {first: 2.5}
 
 
 def test_search_results_show_poster_year_and_your_rating(app, pool, local_user):
