@@ -1,9 +1,10 @@
-"""Joint picks for two people, from the local matcher run once per person over the same candidates.
+"""Joint picks for two people, from the catalog ranker (the picks' own model) run once per person over the same
+candidates; a film the catalog index lacks (a live TMDB film newer than it) is judged by the local matcher.
 
 A film's joint confidence is the weaker of the two calibrated confidences (both must like it, so the
 average would let one person's enthusiasm hide the other's dislike). Films the pair can stream count
 STREAM_PREFERENCE higher per member while ranking only; the stored confidence stays the weaker one.
-Each member's reason cites their own film: the matcher's closest highly-rated film, else their
+Each member's reason cites their own film: the ranker's (or matcher's) closest highly-rated film, else their
 best-rated film sharing a genre, else none. Pure: no I/O.
 """
 
@@ -12,9 +13,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from cine_core.domain.models import Movie, RatedMovie, TasteProfile
 from cine_core.recommend.local_scorer import LocalMatcher, confidences
+from cine_core.recommend.ranker.rank import CatalogRanker, history_from
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +56,32 @@ def fallback_evidence(candidate: Movie, rated: Sequence[RatedMovie]) -> RatedMov
     return max(fitting, key=lambda r: (shared(r), r.rating, -r.movie.id), default=None)
 
 
-def score_member(matcher: LocalMatcher, profile: TasteProfile, rated: Sequence[RatedMovie],
-                 candidates: Sequence[Movie]) -> MemberScores:
-    """Calibrated confidences (the matcher's own) and cited films for one person; films they rated are left out."""
+def score_member(ranker: CatalogRanker, matcher: LocalMatcher, profile: TasteProfile, rated: Sequence[RatedMovie],
+                 candidates: Sequence[Movie], *, today: date) -> MemberScores:
+    """Calibrated confidences and cited films for one person; films they rated are left out."""
+    rated_ids = {r.movie.id for r in rated}
+    films = {m.id: m for m in candidates if m.id not in rated_ids}
+    by_id = {r.movie.id: r for r in rated}
+    inside = [i for i in films if i in ranker.index.position]
+    ranked = ranker.rank(history_from(rated), reference=today, released_by=today, among=inside,
+                         limit=len(inside)) if inside else []
+    confidence: dict[int, float] = {}
+    evidence: dict[int, RatedMovie | None] = {}
+    for film in ranked:
+        confidence[film.movie_id] = film.confidence
+        cited = by_id.get(film.closest_loved) if film.closest_loved is not None else None
+        evidence[film.movie_id] = cited if cited is not None and cited.rating >= EVIDENCE_RATING \
+            else fallback_evidence(films[film.movie_id], rated)
+    outside = [m for i, m in films.items() if i not in ranker.index.position]
+    if outside:
+        judged = _matcher_scores(matcher, profile, rated, outside)
+        confidence.update(judged.confidence)
+        evidence.update(judged.evidence)
+    return MemberScores(confidence, evidence)
+
+
+def _matcher_scores(matcher: LocalMatcher, profile: TasteProfile, rated: Sequence[RatedMovie],
+                    candidates: Sequence[Movie]) -> MemberScores:
     films, scores, raw = matcher.score(profile=profile, rated=rated, candidates=candidates)
     if not films:
         return MemberScores({}, {})

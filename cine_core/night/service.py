@@ -1,5 +1,5 @@
 """Computing a pair's joint picks on the server: both members' profiles and ratings, the films neither has
-rated, watched or turned down, the local matcher once per member, then the weaker-of-two ranking.
+rated, watched or turned down, the catalog ranker once per member, then the weaker-of-two ranking.
 
 Runs over a service connection (the pair's members cannot write joint picks): reading takes one short
 transaction, scoring none, writing another that replaces the pair's picks unless the pair ended meanwhile.
@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
+from datetime import date
 
 from psycopg_pool import ConnectionPool
 
@@ -20,6 +21,7 @@ from cine_core.night.pairs import current_pair, pair_by_id
 from cine_core.night.picks import load_candidates, save_picks, started_at
 from cine_core.recommend.local_scorer import LocalMatcher
 from cine_core.recommend.picks import excluded_movie_ids
+from cine_core.recommend.ranker.rank import CatalogRanker, shared_ranker
 from cine_core.settings import settings_of_users
 from cine_core.taste.store import load_profile, load_rated
 
@@ -36,10 +38,11 @@ def _matcher() -> LocalMatcher:
 
 
 def compute_pair(pool: ConnectionPool, pair_id: int, *, default_region: str, limit: int = JOINT_PICKS,
-                 matcher: LocalMatcher | None = None) -> int | None:
+                 matcher: LocalMatcher | None = None, ranker: CatalogRanker | None = None) -> int | None:
     """Compute and store the pair's joint picks; their number, or None if the pair is not (or no longer) active."""
     began = time.perf_counter()
     matcher = matcher or _matcher()
+    ranker = ranker or shared_ranker()
     with transaction(pool) as conn:
         pair = pair_by_id(conn, pair_id)
         if pair is None or pair.accepted_at is None or pair.ended_at is not None:
@@ -52,7 +55,8 @@ def compute_pair(pool: ConnectionPool, pair_id: int, *, default_region: str, lim
         candidates = load_candidates(conn, members, excluded)
         settings = settings_of_users(conn, list(members), default_region=default_region)
     loaded = time.perf_counter()
-    inviter, invitee = (score_member(matcher, profiles[m], rated[m], candidates) for m in members)
+    inviter, invitee = (score_member(ranker, matcher, profiles[m], rated[m], candidates, today=date.today())
+                        for m in members)
     streamable = {}
     for movie in candidates:
         count = sum(1 for m in members if m in settings and settings[m].streaming_services

@@ -69,27 +69,9 @@ class CatalogRanker:
         idx = self.index
         feats = person_features(idx, history, reference, self.neighbours)
         matrix = feats.matrix
-        allowed = idx.eligible.copy()
-        if released_by is not None:
-            allowed &= ~(idx.years > released_by.year)
-        allowed[idx.rows([h.movie_id for h in history])] = False
-        allowed[idx.rows(list(exclude))] = False
-        if among is not None:
-            wanted = np.zeros(len(idx), dtype=bool)
-            wanted[idx.rows(list(among))] = True
-            allowed &= wanted
-        rows = np.flatnonzero(allowed)
+        rows, extra = self._candidates(matrix, history, exclude, among, also, released_by)
         if len(rows) == 0:
             return []
-        extra = idx.rows(list(also))
-        extra = extra[allowed[extra]] if len(extra) else extra
-        pool = self.weights.candidate_pool
-        if len(rows) > pool:
-            cheap = sum(w * matrix[rows, COLUMN[f]] for f, w in CANDIDATE_WEIGHTS.items()
-                        if f != "collaborative" or self.neighbours is not None)
-            rows = rows[np.argpartition(-cheap, pool - 1)[:pool]]
-        if len(extra):
-            rows = np.union1d(rows, extra)
         sub = matrix[rows]
         watch, like = self.weights.watch, self.weights.like
         like_logit = like.logit(sub)
@@ -118,6 +100,30 @@ class CatalogRanker:
                                   float(np.clip(confidence[i], 0.01, MAX_CONFIDENCE)), closest.get(row),
                                   contributions))
         return out
+
+    def _candidates(self, matrix: np.ndarray, history: Sequence[HistoryItem], exclude: Iterable[int],
+                    among: Iterable[int] | None, also: Iterable[int], released_by: date | None,
+                    ) -> tuple[np.ndarray, np.ndarray]:
+        """Catalog rows to score (the cheap score's best `candidate_pool` of the allowed films, plus `also`'s)."""
+        idx = self.index
+        allowed = idx.eligible.copy()
+        if released_by is not None:
+            allowed &= ~(idx.years > released_by.year)
+        allowed[idx.rows([h.movie_id for h in history])] = False
+        allowed[idx.rows(list(exclude))] = False
+        if among is not None:
+            wanted = np.zeros(len(idx), dtype=bool)
+            wanted[idx.rows(list(among))] = True
+            allowed &= wanted
+        rows = np.flatnonzero(allowed)
+        extra = idx.rows(list(also))
+        extra = extra[allowed[extra]] if len(extra) else extra
+        pool = self.weights.candidate_pool
+        if len(rows) > pool:
+            cheap = sum(w * matrix[rows, COLUMN[f]] for f, w in CANDIDATE_WEIGHTS.items()
+                        if f != "collaborative" or self.neighbours is not None)
+            rows = rows[np.argpartition(-cheap, pool - 1)[:pool]]
+        return (np.union1d(rows, extra) if len(extra) else rows), extra
 
     def _closest(self, seeds: np.ndarray, rows: np.ndarray) -> dict[int, int]:
         """For each ranked row, the film rated REASON_STARS or more it is most alike, when alike enough to say."""

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import time
+from datetime import date
+
+import pytest
 
 from cine_core.db import transaction, user_transaction
 from cine_core.night import EVIDENCE_RATING, JOINT_PICKS, compute_pair, load_picks
+from cine_core.recommend.ranker.rank import history_from, shared_ranker
+from cine_core.taste.store import load_rated
 from tests.cine_core.night.conftest import ALEX_RATED, SAM_RATED
 from tests.providers_data import NETFLIX, region_offers, store_providers
 
@@ -99,3 +104,18 @@ def test_films_both_can_stream_are_counted_and_preferred(pool, couple):
     rows = {r["movie_id"]: r for r in _stored(pool, couple.pair_id)}
     assert rows[last]["streamable"] == 2 and rows[last]["rank"] < JOINT_PICKS
     assert sum(r["streamable"] for r in rows.values()) == 2
+
+
+def test_the_joint_confidence_is_the_weaker_of_the_two_confidences_the_picks_ranker_gives(pool, couple):
+    compute_pair(pool, couple.pair_id, default_region=REGION)
+    rows = _stored(pool, couple.pair_id)
+    ids = [r["movie_id"] for r in rows]
+    ranker = shared_ranker()
+    with transaction(pool) as conn:
+        rated = {m: load_rated(conn, m) for m in (couple.alex, couple.sam)}
+    each = {m: {f.movie_id: f.confidence for f in ranker.rank(history_from(rated[m]), among=ids, limit=len(ids),
+                                                               released_by=date.today())}
+            for m in rated}
+    for r in rows:
+        assert float(r["confidence"]) == pytest.approx(min(each[couple.alex][r["movie_id"]],
+                                                           each[couple.sam][r["movie_id"]]), abs=1e-4)
