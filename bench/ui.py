@@ -123,15 +123,14 @@ BIG_HISTORY_SQL = (
 def _until_settled(page, started: float, shown) -> float:
     """Milliseconds from `started` until `shown` is visible and the run has settled, whichever is later."""
     shown.wait_for(timeout=60_000)
-    visible = (time.perf_counter() - started) * 1000
-    return max(visible, _settle_ms(page, started))
+    return max((time.perf_counter() - started) * 1000, _settle_ms(page, started))
 
 
 def _library_figures(page, app_url: str, rounds: int = len(SEARCHES)) -> dict[str, float]:
-    """Median ms over `rounds`: the Library page (Search tab), its Watchlist and History tabs, a search's first
-    result."""
+    """Median ms over `rounds` after one unmeasured round (so the first history measured does not pay the server's
+    first imports): the Library page (Search tab), its Watchlist and History tabs, a search's first result."""
     loads, watchlist, history, searches = [], [], [], []
-    for n in range(rounds):
+    for n in range(rounds + 1):
         query = SEARCHES[n % len(SEARCHES)]
         started = time.perf_counter()
         page.goto(f"{app_url}/library")
@@ -149,8 +148,8 @@ def _library_figures(page, app_url: str, rounds: int = len(SEARCHES)) -> dict[st
         started = time.perf_counter()
         search.press("Enter")
         searches.append(_until_settled(page, started, page.locator('[class*="st-key-search-row-"]').first))
-    return {"page": round(statistics.median(loads)), "watchlist_tab": round(statistics.median(watchlist)),
-            "history_tab": round(statistics.median(history)), "search": round(statistics.median(searches))}
+    figures = {"page": loads, "watchlist_tab": watchlist, "history_tab": history, "search": searches}
+    return {name: round(statistics.median(values[1:])) for name, values in figures.items()}
 
 
 def _add_big_history(db_url: str) -> None:
@@ -164,9 +163,8 @@ def _add_big_history(db_url: str) -> None:
 
 
 def _summary(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values) or [float("nan")]
-    return {"p50_ms": round(statistics.median(ordered), 1),
-            "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1), "n": len(ordered)}
+    o = sorted(values) or [float("nan")]
+    return {"p50_ms": round(statistics.median(o), 1), "p95_ms": round(o[min(len(o) - 1, int(0.95 * len(o)))], 1), "n": len(o)}
 
 
 def _prepare(url: str, env: dict[str, str]) -> None:
@@ -179,10 +177,6 @@ def _prepare(url: str, env: dict[str, str]) -> None:
             raise RuntimeError(f"cine_core {command[0]} failed: {done.stderr.strip()[-500:]}")
     subprocess.run([sys.executable, "-m", "worker", "--once"], cwd=PROJECT_ROOT, env=run_env, check=True,
                    capture_output=True)
-
-
-def _browser(playwright):
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
 
 
 def _dashboard_figures(page, app_url: str, bare_url: str, clicks: int) -> dict:
@@ -217,9 +211,7 @@ def _dashboard_figures(page, app_url: str, bare_url: str, clicks: int) -> dict:
     try:
         for n in range(clicks):
             toggle = toggles.nth(n % 4)
-            before = toggle.inner_text()
-            row = toggle.evaluate(ACTION_ROW)
-            shown = "✅" if "📌" in before else "📌"
+            row, shown = toggle.evaluate(ACTION_ROW), "✅" if "📌" in toggle.inner_text() else "📌"
             try:
                 dashboard.append(_click_until(page, toggle, CARD_CHANGED, [row, shown]))
             except TimeoutError:  # counted, not hidden: a click that shows nothing is a defect
@@ -246,7 +238,8 @@ def run(args: argparse.Namespace) -> dict:
         app_env = {**env, "DATABASE_URL": db_url}
         with _streamlit(PROJECT_ROOT / "app.py", app_env) as app_url, _streamlit(bare_script, env) as bare_url, \
                 sync_playwright() as playwright:
-            browser = _browser(playwright)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                 args=["--no-sandbox", "--disable-gpu"])
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             page.set_default_timeout(60_000)
             result = {} if args.library_only else _dashboard_figures(page, app_url, bare_url, args.clicks)

@@ -106,15 +106,20 @@ class RowMatcher:
         return self._remember(movie) if movie is not None else None
 
     def _by_title(self, title: str, year: int | None) -> Movie | None:
-        candidates = self._source.search(title, year, limit=10)
-        if year is not None and not candidates:
-            candidates = self._source.search(title, None, limit=10)
-        best = choose_match(title, year, candidates)
+        best = match_title(self._source, title, year)
         return self._remember(best) if best is not None else None
 
     def _remember(self, movie: Movie) -> Movie:
         self._to_store.setdefault(movie.id, movie)
         return movie
+
+
+def match_title(source: MovieSource, title: str, year: int | None) -> Movie | None:
+    """The film a title and year name in `source` (search, year ±1 first, then any year), or None."""
+    candidates = source.search(title, year, limit=10)
+    if year is not None and not candidates:
+        candidates = source.search(title, None, limit=10)
+    return choose_match(title, year, candidates)
 
 
 def choose_match(title: str, year: int | None, candidates: list[Movie]) -> Movie | None:
