@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -26,6 +27,8 @@ CAST_PEOPLE = 3  # top-billed actors that count as "people" (further down the bi
 PRIOR_VOTES = 200  # Bayesian vote average: a film needs this many votes to move far from the mean
 MAX_TFIDF_FEATURES = 30_000
 SPACE_MIN_VOTES = 100  # films in the catalog-wide space (others are still encoded, with its vocabulary)
+SIMILARITY_WEIGHTS = {"genre": 0.5, "keyword": 1.0, "person": 1.0}  # genres alone make weak neighbours
+MAX_EXTRA_ROWS = 20_000  # encoded films outside the corpus kept per space (then the store starts afresh)
 
 
 def movie_tokens(movie: Movie, family: str) -> list[str]:
@@ -51,6 +54,7 @@ class Encoded:
     quality: np.ndarray  # Bayesian vote average minus the corpus mean (0 = unknown)
     votes: np.ndarray  # log1p(vote_count)
     has_metadata: np.ndarray  # bool: any genre/keyword/person/overview at all
+    similar: sparse.csr_matrix  # similarity_rows(tokens): what film-to-film similarity compares
 
 
 class FeatureSpace:
@@ -86,6 +90,10 @@ class FeatureSpace:
         self.year_shares = weights / weights.sum() if weights.sum() > 0 else weights
         self.mean_votes = float(self.corpus.votes.mean()) if len(corpus) else 0.0
         self.std_votes = float(self.corpus.votes.std()) or 1.0 if len(corpus) else 1.0
+        # Films outside the corpus, encoded once per version of their data (a refresh meets the same trending
+        # and list films again and again): (row of each film key, their rows), replaced whole under the lock.
+        self._extra: tuple[dict[tuple, int], Encoded | None] = ({}, None)
+        self._extra_lock = threading.Lock()
         log.info("feature space: %d films, %s tokens", len(corpus), {f: len(v) for f, v in self.vocab.items()})
 
     def _encode(self, movies: Sequence[Movie], text: sparse.csr_matrix | None = None) -> Encoded:
@@ -108,6 +116,7 @@ class FeatureSpace:
         quality = np.array([self._bayes(m) for m in movies], dtype=np.float64)
         has_tokens = sum((tokens[f].getnnz(axis=1) > 0).astype(int) for f in FAMILIES) > 0
         return Encoded(
+            similar=similarity_rows(tokens),
             tokens=tokens,
             text=text,
             decade=np.array([m.decade or 0 for m in movies], dtype=np.int64),
@@ -125,18 +134,40 @@ class FeatureSpace:
         return (votes * movie.vote_average + PRIOR_VOTES * self.mean_vote) / (votes + PRIOR_VOTES) - self.mean_vote
 
     def encode(self, movies: Sequence[Movie]) -> Encoded:
-        """Rows for `movies`: cached rows for corpus films, fresh ones for the rest."""
+        """Rows for `movies`: cached rows for corpus films, rows encoded once per film version for the rest."""
         known = [self.index.get(m.id) for m in movies]
         if all(k is not None for k in known):
             return _take(self.corpus, np.asarray(known, dtype=np.int64))
         unknown_pos = [i for i, k in enumerate(known) if k is None]
-        fresh = self._encode([movies[i] for i in unknown_pos])
+        fresh = self._extra_rows([movies[i] for i in unknown_pos])
         if len(unknown_pos) == len(movies):
             return fresh
         known_pos = [i for i, k in enumerate(known) if k is not None]
         cached = _take(self.corpus, np.asarray([known[i] for i in known_pos], dtype=np.int64))
         order = np.argsort(np.asarray(known_pos + unknown_pos))  # back to the caller's order
         return _take(_stack(cached, fresh), order)
+
+    def _extra_rows(self, movies: Sequence[Movie]) -> Encoded:
+        """Rows of films outside the corpus: a row depends only on the film's data, so each version of a film
+        is encoded (TF-IDF transform, token rows) once per space."""
+        keys = [_film_key(m) for m in movies]
+        rows, block = self._extra
+        if block is None or any(k not in rows for k in keys):
+            with self._extra_lock:
+                rows, block = self._extra
+                if block is not None and len(rows) + len(keys) > MAX_EXTRA_ROWS:
+                    rows, block = {}, None
+                new: dict[tuple, Movie] = {}
+                for key, movie in zip(keys, movies, strict=True):
+                    if key not in rows:
+                        new.setdefault(key, movie)
+                if new:
+                    added = self._encode(list(new.values()))
+                    start = 0 if block is None else len(block.year)
+                    rows = {**rows, **{key: start + i for i, key in enumerate(new)}}
+                    block = added if block is None else _stack(block, added)
+                    self._extra = (rows, block)
+        return _take(block, np.asarray([rows[k] for k in keys], dtype=np.int64))
 
     def year_base(self, years: np.ndarray, scale: float) -> np.ndarray:
         """Catalog density of release years near each year (exp(-|Δyear| / scale) kernel)."""
@@ -149,11 +180,36 @@ class FeatureSpace:
         return np.asarray([vocab[n] for n in names if n in vocab], dtype=np.int64)
 
 
+def similarity_rows(tokens: dict[str, sparse.csr_matrix], drop: dict[str, np.ndarray] | None = None) -> sparse.csr_matrix:
+    """The token families side by side, weighed by SIMILARITY_WEIGHTS, each row L2-normalised: film-to-film
+    similarity is a product of these rows. `drop`: columns per family masked out (a person's removed tokens).
+    Row by row, so rows computed once for the corpus equal rows computed for a few films."""
+    blocks = []
+    for family in FAMILIES:
+        block = tokens[family] * SIMILARITY_WEIGHTS[family]
+        cols = drop.get(family) if drop else None
+        if cols is not None and len(cols):
+            keep = np.ones(block.shape[1])
+            keep[cols] = 0.0
+            block = block @ sparse.diags(keep)
+        blocks.append(block)
+    combined = sparse.hstack(blocks).tocsr()
+    norms = np.sqrt(np.asarray(combined.multiply(combined).sum(axis=1)).ravel())
+    return sparse.diags(1.0 / np.maximum(norms, 1e-9)) @ combined
+
+
+def _film_key(movie: Movie) -> tuple:
+    """What a film's row is computed from (FeatureSpace._encode)."""
+    return (movie.id, tuple(movie.genres), tuple(movie.keywords), tuple(movie.directors),
+            tuple(movie.cast[:CAST_PEOPLE]), movie.overview, movie.year, movie.runtime, movie.vote_average,
+            movie.vote_count)
+
+
 def _take(enc: Encoded, rows: np.ndarray) -> Encoded:
     return Encoded(
         tokens={f: m[rows] for f, m in enc.tokens.items()}, text=enc.text[rows], decade=enc.decade[rows],
         year=enc.year[rows], runtime=enc.runtime[rows], quality=enc.quality[rows], votes=enc.votes[rows],
-        has_metadata=enc.has_metadata[rows],
+        has_metadata=enc.has_metadata[rows], similar=enc.similar[rows],
     )
 
 
@@ -164,6 +220,7 @@ def _stack(a: Encoded, b: Encoded) -> Encoded:
         year=np.concatenate([a.year, b.year]),
         runtime=np.concatenate([a.runtime, b.runtime]), quality=np.concatenate([a.quality, b.quality]),
         votes=np.concatenate([a.votes, b.votes]), has_metadata=np.concatenate([a.has_metadata, b.has_metadata]),
+        similar=sparse.vstack([a.similar, b.similar]).tocsr(),
     )
 
 

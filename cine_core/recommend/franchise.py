@@ -10,6 +10,7 @@ The catalog has no TMDB collection, so a series is recognised from the title and
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -26,52 +27,66 @@ _ROMAN = {"ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix"
 _BREAK = re.compile(r"\s[:\-–—]\s|:\s?")
 
 
-def _words(title: str) -> list[str]:
-    words = normalize_title(title).split()
+def _words(title: str) -> tuple[str, ...]:
+    words = tuple(normalize_title(title).split())
     return words[1:] if len(words) > 1 and words[0] in _ARTICLES else words
 
 
-def instalment(movie: Movie) -> int | None:
-    """The number a title carries (2 for "Terminator 2", 3 for "Part III"), None for none."""
-    head = _BREAK.split(movie.title, maxsplit=1)[0]
+@functools.lru_cache(maxsize=65536)
+def _title(title: str) -> tuple[tuple[str, ...], tuple[str, ...], int | None]:
+    """(words, stem, instalment) of a title: computed once per title (diversify compares every pair of a
+    grid, a few hundred comparisons per refresh)."""
+    head = _BREAK.split(title, maxsplit=1)[0]
+    number = None
     for word in _words(head)[1:]:
         if word.isdigit() and 1 < int(word) < 20:
-            return int(word)
+            number = int(word)
+            break
         if word in _ROMAN:
-            return _ROMAN[word]
-    return None
-
-
-def stem(movie: Movie) -> tuple[str, ...]:
-    """Title words before a colon, a number, a roman numeral or "part"/"chapter"."""
-    head = _BREAK.split(movie.title, maxsplit=1)[0]
+            number = _ROMAN[word]
+            break
     out: list[str] = []
     for word in _words(head):
         if word.isdigit() or word in _ROMAN or word in ("part", "chapter"):
             break
         out.append(word)
-    return tuple(out) or tuple(_words(movie.title)[:1])
+    words = _words(title)
+    return words, tuple(out) or words[:1], number
 
 
-def _people(movie: Movie) -> set[str]:
-    return {p.strip().lower() for p in (*movie.directors, *movie.cast[:CAST_PEOPLE]) if p and p.strip()}
+def instalment(movie: Movie) -> int | None:
+    """The number a title carries (2 for "Terminator 2", 3 for "Part III"), None for none."""
+    return _title(movie.title)[2]
+
+
+def stem(movie: Movie) -> tuple[str, ...]:
+    """Title words before a colon, a number, a roman numeral or "part"/"chapter"."""
+    return _title(movie.title)[1]
+
+
+@functools.lru_cache(maxsize=65536)
+def _named(people: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(p.strip().lower() for p in people if p and p.strip())
+
+
+def _people(movie: Movie) -> frozenset[str]:
+    return _named((*movie.directors, *movie.cast[:CAST_PEOPLE]))
 
 
 def same_series(a: Movie, b: Movie) -> bool:
     """True when `a` and `b` look like films of one franchise (see the module docstring)."""
     if a.id == b.id:
         return True
-    sa, sb = stem(a), stem(b)
-    wa, wb = tuple(_words(a.title)), tuple(_words(b.title))
+    wa, sa, na = _title(a.title)
+    wb, sb, nb = _title(b.title)
     if not sa or not sb:
         return False
     short, other_words = (sa, wb) if len(sa) <= len(sb) else (sb, wa)
     if other_words[:len(short)] == short:
-        specific = len(short) >= 2 or (len(short[0]) >= MIN_SINGLE_WORD_STEM
-                                       and (instalment(a) is not None or instalment(b) is not None))
+        specific = len(short) >= 2 or (len(short[0]) >= MIN_SINGLE_WORD_STEM and (na is not None or nb is not None))
         if specific or _people(a) & _people(b):
             return True
-    return sa[0] == sb[0] and bool(_people(a) & _people(b)) and len(sa[0]) >= 3
+    return sa[0] == sb[0] and len(sa[0]) >= 3 and bool(_people(a) & _people(b))
 
 
 def diversify(ranked: Sequence[int], films: dict[int, Movie], seen: Iterable[Movie] = ()) -> list[int]:

@@ -119,6 +119,17 @@ class LocalMatcher:
         scores = score_families(space, profile, rated, films, self.config)
         return films, scores, rank_scores(scores, self.config)
 
+    def order(self, *, profile: TasteProfile, rated: Sequence[RatedMovie],
+              candidates: Sequence[Movie]) -> list[tuple[int, float]]:
+        """(film id, confidence) in `match`'s order with its confidences, without writing reasons (a
+        pre-ranking that keeps the best films needs no sentence for each)."""
+        films, scores, raw = self.score(profile=profile, rated=rated, candidates=candidates)
+        if not films:
+            return []
+        confidence = confidences(raw, scores.has_metadata, len(rated), self.config)
+        return [(films[i].id, round(min(1.0, max(0.0, float(confidence[i]))), 4))
+                for i in np.argsort(-raw, kind="stable")]
+
     def match(self, *, profile: TasteProfile, rated: Sequence[RatedMovie], candidates: Sequence[Movie]) -> list[Match]:
         """One Match per unrated candidate, best first; a film without metadata gets a low confidence."""
         films, scores, raw = self.score(profile=profile, rated=rated, candidates=candidates)

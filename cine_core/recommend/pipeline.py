@@ -124,18 +124,35 @@ def has_stated_taste(profile: TasteProfile) -> bool:
     return any(v > 0 for values in maps for v in values.values())
 
 
-def rank_locally(ctx: ScoutContext, profile: TasteProfile, rated: list, candidates: list[Candidate]) -> list[Match]:
-    """Local matches, best (highest calibrated confidence) first: each candidate scored by the configuration
-    measured for where it was found (`config_for_source`), within the list of films found the same way."""
+def _groups(ctx: ScoutContext, candidates: list[Candidate]) -> list[tuple[Matcher, list[Movie]]]:
+    """The candidates by the matcher measured for where they were found (`config_for_source`)."""
     groups: dict[bool, list[Movie]] = {}
     for c in candidates:
         wide = ctx.catalog_local is not None and c.discovery_source in CATALOG_WIDE_SOURCES
         groups.setdefault(wide, []).append(c.movie)
+    return [(ctx.catalog_local if wide and ctx.catalog_local is not None else ctx.local, films)
+            for wide, films in groups.items()]
+
+
+def rank_locally(ctx: ScoutContext, profile: TasteProfile, rated: list, candidates: list[Candidate]) -> list[Match]:
+    """Local matches, best (highest calibrated confidence) first: each candidate scored by the configuration
+    measured for where it was found (`config_for_source`), within the list of films found the same way."""
     matches: list[Match] = []
-    for wide, films in groups.items():
-        matcher = ctx.catalog_local if wide and ctx.catalog_local is not None else ctx.local
+    for matcher, films in _groups(ctx, candidates):
         matches += matcher.match(profile=profile, rated=rated, candidates=films)
     return sorted(matches, key=lambda m: -m.confidence)  # stable: each group keeps its score order
+
+
+def prerank_locally(ctx: ScoutContext, profile: TasteProfile, rated: list, candidates: list[Candidate]) -> list[int]:
+    """rank_locally's order of the film ids, without its reasons (LocalMatcher.order) when the matchers can."""
+    ordered: list[tuple[int, float]] = []
+    for matcher, films in _groups(ctx, candidates):
+        order = getattr(matcher, "order", None)
+        if order is not None:
+            ordered += order(profile=profile, rated=rated, candidates=films)
+        else:
+            ordered += [(m.movie_id, m.confidence) for m in matcher.match(profile=profile, rated=rated, candidates=films)]
+    return [movie_id for movie_id, _ in sorted(ordered, key=lambda pair: -pair[1])]
 
 
 def candidate_hash(profile_version: int, movie_ids: list[int]) -> str:
@@ -183,8 +200,7 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
     if len(shortlist) > enrich_limit:
         # Rank on what the lists gave (cached rows, often complete) and fetch details only for the
         # best: TMDB detail calls per user stay bounded however many lists a user's taste opens.
-        first = rank_locally(ctx, profile, rated, shortlist)
-        keep = {m.movie_id for m in first[:enrich_limit]}
+        keep = set(prerank_locally(ctx, profile, rated, shortlist)[:enrich_limit])
         shortlist = [c for c in shortlist if c.movie.id in keep]
     candidates = cands.enrich(ctx.store, shortlist, errors)
     sources = {c.movie.id: c.discovery_source for c in candidates}

@@ -14,12 +14,11 @@ from scipy import sparse
 from cine_core.domain.models import Movie, RatedMovie, TasteProfile
 from cine_core.domain.vocabulary import MOOD_GENRES
 from cine_core.recommend.config import MatcherConfig
-from cine_core.recommend.features import FAMILIES, FeatureSpace, movie_tokens
+from cine_core.recommend.features import FAMILIES, FeatureSpace, movie_tokens, similarity_rows
 from cine_core.taste.profile import rating_weights
 
 log = logging.getLogger(__name__)
 
-SIMILARITY_WEIGHTS = {"genre": 0.5, "keyword": 1.0, "person": 1.0}  # genres alone make weak neighbours
 DECADE_SPILL = 0.5  # loving the 1990s says something about 1980s and 2000s films too
 PACE_PIVOT_MINUTES = 105.0
 CITE_PIVOT = 3.5  # a reason cites only films rated 4★ or more ("Like X, which you rated 4★")
@@ -86,12 +85,12 @@ def _decade_scores(space: FeatureSpace, profile: TasteProfile, decades: np.ndarr
         return 0.0 if d in removed else table.get(d, 0.0)
 
     out = np.zeros(len(decades))
-    for i, d in enumerate(decades):
+    for d in np.unique(decades):  # a dozen decades for any number of films
         if d:
             near = (d - 10, d + 10)
             liked = share(profile.decades, d) + DECADE_SPILL * sum(share(profile.decades, x) for x in near)
             base = share(space.decade_base, d) + DECADE_SPILL * sum(share(space.decade_base, x) for x in near)
-            out[i] = liked - base
+            out[decades == d] = liked - base
     return out
 
 
@@ -114,18 +113,10 @@ def _year_scores(
 
 
 def _masked_tokens(space: FeatureSpace, profile: TasteProfile, encoded) -> sparse.csr_matrix:
-    blocks = []
-    for family in FAMILIES:
-        block = encoded.tokens[family] * SIMILARITY_WEIGHTS[family]
-        cols = space.columns(family, _removed(profile, family))
-        if len(cols):
-            keep = np.ones(block.shape[1])
-            keep[cols] = 0.0
-            block = block @ sparse.diags(keep)
-        blocks.append(block)
-    combined = sparse.hstack(blocks).tocsr()
-    norms = np.sqrt(np.asarray(combined.multiply(combined).sum(axis=1)).ravel())
-    return sparse.diags(1.0 / np.maximum(norms, 1e-9)) @ combined
+    drop = {family: space.columns(family, _removed(profile, family)) for family in FAMILIES}
+    if not any(len(cols) for cols in drop.values()):
+        return encoded.similar  # computed with the rows (features.similarity_rows)
+    return similarity_rows(encoded.tokens, drop)
 
 
 def _stated_scores(profile: TasteProfile, films: Sequence[Movie]) -> np.ndarray:
