@@ -57,7 +57,7 @@ def test_onboarding_rates_five_films_with_stars(page, viewport, app_url):
         expect(page.locator('[data-testid="stProgress"]').first).to_contain_text(
             re.compile(rf"\b{before + n} (of 5 )?films rated"))
         step(page)
-        assert page.locator(f".{key}").count() == 0, "a rated film is still offered for rating"
+        expect(page.locator(f".{key}"), "a rated film is still offered for rating").to_have_count(0)
     assert page.get_by_text(re.compile("enough to start")).count() >= 1
     assert_buttons_inside_cards(page)
     screenshot(page, viewport, "1-onboarding")
