@@ -1,6 +1,7 @@
 """Memory soak (issue 26.7): the app's RSS over N dashboard reruns and M chat turns, the worker's over J jobs.
 
-    python -m bench.memory [--reruns 300] [--chat-turns 80] [--jobs 150] [--no-rate] [--full] [--quick] [--json]
+    python -m bench.memory [--reruns 300] [--chat-turns 80] [--jobs 150] [--no-rate | --fixed-history] [--full]
+                           [--quick] [--json]
 
 The app: app.py in its own process under Streamlit's AppTest (the same script runs, session state, caches,
 `runner.postScriptGC` and the warm-up's gc.freeze() as on a server; no websocket), as the personal-mode local
@@ -9,7 +10,8 @@ chat messages through the chat page (the chat's 30-a-minute limit is real: every
 person's past messages by two minutes so each turn is answered, not refused). The worker: one real
 `python -m worker --no-scout` refreshing `--users` synthetic people's picks until `--jobs` jobs have completed,
 each job asked for by a new rating (the ratings trigger), so each one ranks the catalog and stores picks
-(~1 s a job on 2 cores; with --no-rate the taste is unchanged and most jobs keep the picks in ~0.2 s).
+(~1 s a job on 2 cores; with --no-rate the taste is unchanged and most jobs keep the picks in ~0.2 s; with
+--fixed-history each rating changes one the person already has, so histories stay at 12 and growth is not the data).
 RSS (VmRSS of /proc/PID/status) is sampled every `--every` steps with the time. Flat after warm-up: the last
 quarter's median RSS (after warm-up: the app once ui/context has frozen the warmed catalog, chat after its first
 message, the worker after its first round) is within max(5 %, 15 MB) of the first quarter's; the slope (MB per 100
@@ -134,17 +136,57 @@ def measure_app(url: str, args: argparse.Namespace) -> dict:
 
 
 # --- the worker -----------------------------------------------------------------------------------------------
+def _drained(pool, worker: subprocess.Popen) -> int:
+    """Wait until no job is pending or running (a completed job leaves the queue; a failed one stays, marked);
+    returns how many failed."""
+    while True:
+        with pool.connection() as conn:
+            row = conn.execute("select count(*) filter (where status in ('pending', 'running')) as open,"
+                               " count(*) filter (where status = 'failed') as failed"
+                               " from public.recommendation_refresh_queue").fetchone()
+        if row["open"] == 0:
+            return row["failed"]
+        if worker.poll() is not None:
+            raise RuntimeError(f"the worker exited ({worker.returncode})")
+        time.sleep(0.2)
+
+
+class _Asker:
+    """One job per person per round (a queued job absorbs a second): a new rating (the ratings trigger asks, the
+    job ranks and stores anew), a changed one (--fixed-history: the history keeps its size) or a plain request."""
+
+    def __init__(self, pool, users: list[str], args: argparse.Namespace) -> None:
+        self.users, self.args = users, args
+        self.films = popular_by_genre(pool)["*"]
+        self.count = dict.fromkeys(users, 0)
+        with pool.connection() as conn:
+            self.own = {u: [r["movie_id"] for r in conn.execute(
+                "select movie_id from public.ratings where user_id = %s order by movie_id", (u,))] for u in users}
+
+    def ask(self, conn, user: str) -> int:
+        from cine_core.jobs import refresh_queue
+
+        if not self.args.rate:
+            return int(refresh_queue.request_refresh(conn, user, "scheduled"))
+        self.count[user] += 1
+        n = self.count[user]
+        film = (self.own[user][n % len(self.own[user])] if self.args.fixed_history
+                else self.films[(n * 7 + self.users.index(user)) % len(self.films)])
+        conn.execute("insert into public.ratings (user_id, movie_id, rating) values (%s, %s, %s)"
+                     " on conflict (user_id, movie_id) do update set rating = excluded.rating",
+                     (user, film, 3.5 + (n % 4) / 2))
+        return 1
+
+
 def measure_worker(url: str, args: argparse.Namespace) -> dict:
     from cine_core.db import open_pool, transaction
-    from cine_core.jobs import refresh_queue
 
     pool = open_pool(url, max_size=2, name="bench-memory")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TMDB_", "ANTHROPIC_", "CINE_WORKER_"))}
     env.update(DATABASE_URL=url, LOG_LEVEL="WARNING", PYTHONPATH=str(PROJECT_ROOT))
     try:
         users = create_users(pool, args.users, seed=26)
-        films = popular_by_genre(pool)["*"]
-        rated_films = dict.fromkeys(users, 0)
+        asker = _Asker(pool, users, args)
         worker = subprocess.Popen([sys.executable, "-m", "worker", "--no-scout", "--concurrency", "1",
                                    "--poll-seconds", "0.5"], cwd=PROJECT_ROOT, env=env)
         started, samples, created, failed = time.monotonic(), [], 0, 0
@@ -152,36 +194,17 @@ def measure_worker(url: str, args: argparse.Namespace) -> dict:
             _wait_ready(pool, 1)
             samples.append([0.0, 0, round(rss_mb(worker.pid), 1)])
             while created < args.jobs:
-                with transaction(pool) as conn:  # one job per person per round (a queued job absorbs a second)
-                    for user in users[:args.jobs - created]:
-                        if args.rate:  # a new rating: the ratings trigger asks, and the job ranks and stores anew
-                            rated_films[user] += 1
-                            conn.execute("insert into public.ratings (user_id, movie_id, rating) values (%s, %s, %s)"
-                                         " on conflict (user_id, movie_id) do update set rating = excluded.rating",
-                                         (user, films[(rated_films[user] * 7 + users.index(user)) % len(films)],
-                                          3.5 + (rated_films[user] % 4) / 2))
-                            created += 1
-                        else:
-                            created += refresh_queue.request_refresh(conn, user, "scheduled")
-                while True:  # a completed job leaves the queue; a failed one stays, marked
-                    with pool.connection() as conn:
-                        row = conn.execute(
-                            "select count(*) filter (where status in ('pending', 'running')) as open,"
-                            " count(*) filter (where status = 'failed') as failed"
-                            " from public.recommendation_refresh_queue").fetchone()
-                    if row["open"] == 0:
-                        break
-                    if worker.poll() is not None:
-                        raise RuntimeError(f"the worker exited ({worker.returncode})")
-                    time.sleep(0.2)
-                failed = row["failed"]
+                with transaction(pool) as conn:
+                    created += sum(asker.ask(conn, user) for user in users[:args.jobs - created])
+                failed = _drained(pool, worker)
                 samples.append([round(time.monotonic() - started, 2), created, round(rss_mb(worker.pid), 1)])
         finally:
             worker.terminate()
             worker.wait(timeout=60)
     finally:
         pool.close()
-    return {"jobs": created, "users": args.users, "new_rating_per_job": args.rate, "failed": failed, "samples": samples,
+    return {"jobs": created, "users": args.users, "new_rating_per_job": args.rate,
+            "fixed_history": args.rate and args.fixed_history, "failed": failed, "samples": samples,
             "seconds": round(time.monotonic() - started, 1), **verdict(samples)}
 
 
@@ -213,8 +236,9 @@ def markdown(result: dict) -> str:
             rows.append((f"app: then {app['chat_turns']} chat turns", app["phases"]["chat"], "", ""))
     if "worker" in result:
         worker = result["worker"]
-        rows.append((f"worker: {worker['jobs']} refresh jobs ({worker['users']} people"
-                     f"{', a new rating before each' if worker['new_rating_per_job'] else ''})", worker,
+        rated = (", a changed rating before each (histories fixed)" if worker.get("fixed_history")
+                 else ", a new rating before each" if worker["new_rating_per_job"] else "")
+        rows.append((f"worker: {worker['jobs']} refresh jobs ({worker['users']} people{rated})", worker,
                      worker["failed"], worker["seconds"]))
     for work, r, errors, seconds in rows:
         lines.append(f"| {work} | {r['rss_start_mb']} | {r['rss_after_warm_up_mb']} | {r['rss_end_mb']} | "
@@ -236,6 +260,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-rate", dest="rate", action="store_false",
                         help="jobs as plain requests (an unchanged taste: the worker keeps the picks) instead of "
                              "a new rating before each job (the worker ranks and stores picks every time)")
+    parser.add_argument("--fixed-history", action="store_true",
+                        help="each job's rating re-rates one of the person's films (histories keep their 12 ratings): "
+                             "growth that remains is not the data")
     parser.add_argument("--every", type=int, default=25, help="dashboard reruns between RSS samples")
     parser.add_argument("--full", action="store_true", help="the issue's size: 1,000 reruns, 200 turns, 1,000 jobs")
     parser.add_argument("--quick", action="store_true", help="60 reruns, 15 chat turns, 60 jobs")
