@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from bench import ui
+from bench import ui, ui_library
 from cine_core.db import transaction
 
 
 def test_the_big_history_is_three_thousand_ratings_and_five_thousand_watchlist_films(db_url, pool, local_user):
-    ui._add_big_history(db_url)
+    ui_library.add_big_history(db_url)
     with transaction(pool) as conn:
         ratings = conn.execute("select count(*) as n from ratings where user_id = %s", (local_user,)).fetchone()["n"]
         listed = conn.execute("select count(*) as n from watchlist w where user_id = %s and not exists"
                               " (select 1 from ratings r where r.user_id = w.user_id and r.movie_id = w.movie_id)",
                               (local_user,)).fetchone()["n"]
-    assert (ratings, listed) == (ui.BIG_RATINGS, ui.BIG_WATCHLIST)
+    assert (ratings, listed) == (ui_library.BIG_RATINGS, ui_library.BIG_WATCHLIST)
 
 
 def test_the_report_has_a_library_row_per_history_and_the_ratio():
