@@ -8,8 +8,7 @@ from psycopg_pool import ConnectionPool
 
 from cine_core.app.arrivals import check_notify_url
 from cine_core.config import Settings
-from cine_core.db import transaction, user_transaction
-from cine_core.digest import sent_log
+from cine_core.db import app_transaction, user_transaction
 from cine_core.digest.tokens import verify_unsubscribe_token
 from cine_core.domain.regions import REGION_NAMES
 from cine_core.domain.watch import UserSettings
@@ -59,8 +58,10 @@ def unsubscribe(pool: ConnectionPool, token: str, settings: Settings) -> bool | 
     user_id = verify_unsubscribe_token(token, settings.cine_secret_key.get_secret_value())
     if user_id is None:
         return None
-    with transaction(pool) as conn:  # the service connection: the visitor is not signed in
-        switched_off = sent_log.unsubscribe(conn, user_id)
+    # The app's own login through a function granted to it (the visitor is not signed in; the link's signature
+    # was checked above): no service rights.
+    with app_transaction(pool) as conn:
+        switched_off = bool(conn.execute("select public.unsubscribe_weekly_digest(%s) as off", (user_id,)).fetchone()["off"])
     log.info("Weekly email %s for %s from an unsubscribe link", "switched off" if switched_off else "already off",
              user_id)
     return switched_off

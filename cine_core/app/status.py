@@ -1,9 +1,9 @@
 """The Status page's reads: operators see the installation, a person sees their own usage and refresh state.
 
 Operators (CINE_OPERATOR_EMAILS; in personal mode the local user) read worker liveness, queue depth, the
-whole API spend and failed jobs with their error texts over the service connection, after the check in
-`is_operator` — signed-in users have no EXECUTE on `app_status` / `app_api_usage` (migration
-20261130001100_operators). Everyone else reads through their own `user_transaction`: `my_api_usage()`,
+whole API spend and failed jobs with their error texts, and retry those jobs, through functions granted to the
+app's own login (`app_status`, `app_api_usage`, `app_failed_jobs`, `app_retry_failed_jobs`) after the check in
+`is_operator` — signed-in users have no EXECUTE on them (migrations 20261207060200, 20261208200000). Everyone else reads through their own `user_transaction`: `my_api_usage()`,
 `my_refresh_state()` and the readable columns of their `scout_state` row.
 """
 
@@ -18,9 +18,8 @@ from psycopg_pool import ConnectionPool
 
 from cine_core.app.auth import AppUser
 from cine_core.config import Settings
-from cine_core.db import app_transaction, service_transaction, user_transaction
+from cine_core.db import app_transaction, user_transaction
 from cine_core.domain.errors import DataError
-from cine_core.jobs import refresh_queue
 
 log = logging.getLogger(__name__)
 
@@ -98,13 +97,13 @@ def load_status(pool: ConnectionPool, settings: Settings, user: AppUser, *, aliv
         usage = [] if operator else _usage(conn, "select * from public.my_api_usage()")
     if not operator:
         return StatusView(operator=False, usage=usage, mine=mine)
-    # Installation-wide, granted by the operator check above: the figures through the functions granted to the
-    # app's login; the failed jobs' list is still read with service rights.
+    # Installation-wide, granted by the operator check above: the figures and the failed jobs through the
+    # functions granted to the app's login.
     with app_transaction(pool) as conn:
         worker = WorkerStatus(**conn.execute("select * from public.app_status(%s)", (alive_seconds,)).fetchone())
         usage = _usage(conn, "select * from public.app_api_usage()")
-    with service_transaction(pool) as conn:
-        failed = tuple(FailedJob(**row) for row in refresh_queue.list_failed(conn, limit=FAILED_JOBS_SHOWN))
+        failed = tuple(FailedJob(**row) for row in conn.execute("select * from public.app_failed_jobs(%s)",
+                                                                (FAILED_JOBS_SHOWN,)).fetchall())
     return StatusView(operator=True, usage=usage, mine=mine, worker=worker, failed_jobs=failed)
 
 
@@ -112,8 +111,8 @@ def retry_failed_jobs(pool: ConnectionPool, settings: Settings, user: AppUser) -
     """Operators only: put every failed refresh back in the queue; returns how many."""
     if not is_operator(settings, user):
         raise DataError("Only an operator can retry other people's failed jobs")
-    with service_transaction(pool) as conn:
-        count = refresh_queue.retry_failed(conn)
+    with app_transaction(pool) as conn:
+        count = int(conn.execute("select public.app_retry_failed_jobs() as retried").fetchone()["retried"])
     log.info("Operator %s retried %d failed job(s)", user.email, count)
     return count
 

@@ -118,6 +118,9 @@ FUNCTIONS: dict[str, str] = {
     "app_api_usage()": APP_FUNCTION,
     "record_api_usage(text,text,text,uuid,integer,integer,integer,integer,numeric,boolean,text)": APP_FUNCTION,
     "claude_spend_today(uuid)": APP_FUNCTION,
+    "unsubscribe_weekly_digest(uuid)": APP_FUNCTION,  # the app checks the link's signature first
+    "app_failed_jobs(integer)": APP_FUNCTION,  # the app checks who is an operator
+    "app_retry_failed_jobs()": APP_FUNCTION,
     "movie_night_invite(text)": USER_FUNCTION,
     "movie_night_accept(text,text)": USER_FUNCTION,
     "movie_night_end(bigint)": USER_FUNCTION,

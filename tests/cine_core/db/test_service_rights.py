@@ -22,8 +22,6 @@ REMAINING = {
     "cine_core/app/account.py": 2,  # deleting an account
     "cine_core/app/actions.py": 1,  # removing a learned preference (taste_profile is server-owned)
     "cine_core/app/household.py": 3,  # household profiles (server-only table)
-    "cine_core/app/settings.py": 1,  # the unsubscribe link (the visitor is not signed in)
-    "cine_core/app/status.py": 2,  # the operator's failed jobs: list and retry
     "cine_core/chat/conversation.py": 2,  # chat learning: ai_learned and the taste profile
 }
 
@@ -53,6 +51,7 @@ def test_no_app_module_opens_more_service_transactions_than_listed():
     grown = {name: n for name, n in found.items() if n > REMAINING.get(name, 0)}
     assert grown == {}, "service rights in the app: use a security-definer function granted to cine_app instead"
     assert "cine_core/metering/usage.py" not in found and "cine_core/llm/budget.py" not in found
+    assert "cine_core/app/settings.py" not in found and "cine_core/app/status.py" not in found
 
 
 def test_usage_is_recorded_by_the_app_login_without_a_service_pool(app_pool_without_service, pool, local_user):
@@ -81,9 +80,49 @@ def test_the_app_login_may_call_only_its_own_functions(app_pool_without_service)
 
     for statement in ("select public.record_api_usage('anthropic', 'x', null, null, 0, 0, 0, 0, 0, true, null)",
                       "select * from public.claude_spend_today(null)", "select * from public.app_status(60)",
-                      "select * from public.app_api_usage()"):
+                      "select * from public.app_api_usage()", "select * from public.app_failed_jobs(5)",
+                      "select public.app_retry_failed_jobs()", "select public.unsubscribe_weekly_digest(null)"):
         with app_pool_without_service.connection() as conn:
             conn.execute(statement).fetchall()
             conn.rollback()
     with app_pool_without_service.connection() as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute("select * from public.enqueue_refresh(null, 'manual', null, null)")
+
+
+def test_the_unsubscribe_link_needs_no_service_pool(app_pool_without_service, pool, local_user):
+    from pydantic import SecretStr
+
+    from cine_core.app.settings import unsubscribe
+    from cine_core.digest.tokens import make_unsubscribe_token
+
+    with transaction(pool) as conn:
+        conn.execute("insert into user_settings (user_id, weekly_digest) values (%s, true)"
+                     " on conflict (user_id) do update set weekly_digest = true", (local_user,))
+    settings = Settings(_env_file=None, cine_secret_key=SecretStr("s" * 32))
+    token = make_unsubscribe_token(local_user, "s" * 32)
+    assert unsubscribe(app_pool_without_service, token, settings) is True
+    assert unsubscribe(app_pool_without_service, token, settings) is False  # already off
+    with transaction(pool) as conn:
+        assert conn.execute("select weekly_digest from user_settings where user_id = %s",
+                            (local_user,)).fetchone()["weekly_digest"] is False
+
+
+def test_the_operator_lists_and_retries_failed_jobs_without_a_service_pool(app_pool_without_service, pool,
+                                                                         local_user, make_user):
+    from cine_core.app.auth import AppUser
+    from cine_core.app.status import load_status, retry_failed_jobs
+
+    other = make_user("failed@example.com")
+    with transaction(pool) as conn:
+        for user in (local_user, other, other):
+            conn.execute("insert into recommendation_refresh_queue (user_id, trigger_type, status, last_error,"
+                         " processed_at) values (%s, 'manual', 'failed', 'boom', now())", (user,))
+    operator = AppUser(local_user, "local@localhost", is_local=True)
+    settings = Settings(_env_file=None)
+    view = load_status(app_pool_without_service, settings, operator)
+    assert len(view.failed_jobs) == 3 and {j.last_error for j in view.failed_jobs} == {"boom"}
+    assert retry_failed_jobs(app_pool_without_service, settings, operator) == 2  # one per person
+    with transaction(pool) as conn:
+        pending = conn.execute("select count(*) as n from recommendation_refresh_queue where status = 'pending'"
+                               ).fetchone()["n"]
+    assert pending == 2
