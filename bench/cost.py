@@ -39,9 +39,11 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import timedelta
 
+from threadpoolctl import threadpool_limits
+
 from bench.bench_db import GENRES, POPULAR_POOL, bench_database, create_users, machine
 from bench.cost_fake import DailyTMDB
-from bench.cost_seed import SEED_PASSES_PER_DAY, SEED_TMDB_CALLS_PER_PASS, seed_pass
+from bench.cost_seed import SEED_PASSES_PER_DAY, SEED_TMDB_CALLS_PER_PASS, SEED_USERS, seed_pass
 from cine_core.config import Settings
 from cine_core.db import open_pool, transaction
 from cine_core.domain.insights import ChatInsights
@@ -153,12 +155,21 @@ def _settle_batches(ctx: pipeline.ScoutContext, pool, lanes: ThreadPoolExecutor)
 
 
 def simulate(design: str, args: argparse.Namespace, plans: list) -> dict:
-    """One design over the simulated days in a fresh database; returns its figures."""
+    """One design over the simulated days in a fresh database; returns its figures. BLAS runs on one thread,
+    as in the worker (pipeline.build_scout_context): the lanes are the parallelism."""
+    with threadpool_limits(1, user_api="blas"):
+        return _simulate(design, args, plans)
+
+
+def _simulate(design: str, args: argparse.Namespace, plans: list) -> dict:
     with bench_database() as url, AnthropicStub() as stub:
         stub.default = (lambda r: realistic_verdicts(r, every_reason=True)) if design == "seed" else realistic_verdicts
         pool = open_pool(url, max_size=2 * CONCURRENCY + 4, name=f"bench-cost-{design}")
         try:
-            users = create_users(pool, args.users, seed=args.seed)
+            # The seed's design shares nothing between people (no cache, no stored verdicts): its cost per person
+            # is the same in any population, so a sample of SEED_USERS people measures it.
+            sampled = min(args.users, SEED_USERS) if design == "seed" else args.users
+            users = create_users(pool, sampled, seed=args.seed)
             settings = Settings(_env_file=None, database_url=url, anthropic_api_key="bench",
                                 anthropic_base_url=stub.base_url)
             fake = DailyTMDB()
@@ -182,7 +193,8 @@ def simulate(design: str, args: argparse.Namespace, plans: list) -> dict:
                     with transaction(pool) as conn:  # a new day: yesterday's trending lists are stale
                         conn.execute("delete from source_cache where cache_key like 'trending:%%'")
                     for number, what, payload in plan:
-                        _apply(pool, users[number], what, payload)
+                        if number < sampled:
+                            _apply(pool, users[number], what, payload)
                     if design == "seed":
                         seed_pass(ctx, seed, users, lanes)
                         continue
@@ -195,8 +207,8 @@ def simulate(design: str, args: argparse.Namespace, plans: list) -> dict:
             pool.close()
     if design == "seed":  # one simulated pass stands for the day's SEED_PASSES_PER_DAY, each paying again
         usage = {k: v * SEED_PASSES_PER_DAY for k, v in usage.items()}
-        tmdb_calls = SEED_TMDB_CALLS_PER_PASS * SEED_PASSES_PER_DAY * args.users * args.days
-    per_user_day = args.users * args.days
+        tmdb_calls = SEED_TMDB_CALLS_PER_PASS * SEED_PASSES_PER_DAY * sampled * args.days
+    per_user_day = sampled * args.days
     figures = {
         "usd_per_1000_users_per_day": round(usage["cost"] / per_user_day * 1000, 3),
         "llm_calls_per_user_per_day": round(usage["calls"] / per_user_day, 3),
@@ -229,8 +241,10 @@ def markdown(result: dict) -> str:
         rows.append(f"| {name} | {d['usd_per_1000_users_per_day']:.2f} | {d['llm_calls_per_user_per_day']:.2f} | "
                     f"{d['input_tokens_per_user_per_day']:,} | {d['output_tokens_per_user_per_day']:,} | "
                     f"{d['tmdb_calls_per_user_per_day']:.2f} |")
+    sample = (f" The seed's design is simulated for {SEED_USERS} of them (it shares nothing between people)."
+              if result["users"] > SEED_USERS else "")
     return (f"{result['users']} users over {result['days']} simulated days, model {result['model']}, "
-            f"{result['machine']}, {result['seconds']} s.\n\n" + "\n".join(rows))
+            f"{result['machine']}, {result['seconds']} s.{sample}\n\n" + "\n".join(rows))
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -5,7 +5,9 @@ candidate) on every scheduled pass: it had no "nothing changed" check and no sto
 day's SEED_PASSES_PER_DAY passes paid again. bench.cost runs one such pass per user and simulated day
 (with the day's activity applied first, as for the other designs) and multiplies its calls, tokens and dollars
 by SEED_PASSES_PER_DAY. TMDB is modeled, not measured: the seed fetched the trending list and each film's
-details per user with no shared cache (1 + SEED_FILMS calls per user and pass).
+details per user with no shared cache (1 + SEED_FILMS calls per user and pass). With nothing shared between
+people, the cost per person is the same in any population: at most SEED_USERS people are simulated (1,000 users
+x 7 days would be 70,000 stub calls, more CPU than the two designs measured).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from cine_core.taste import store as taste_store
 SEED_FILMS = 10
 SEED_PASSES_PER_DAY = 12  # a pass every 2 hours, each one re-scoring every film
 SEED_TMDB_CALLS_PER_PASS = 1 + SEED_FILMS
+SEED_USERS = 100  # people simulated: nothing is shared, so the cost per person does not depend on how many
 
 
 def seed_pass(ctx: ScoutContext, claude: ClaudeMatcher, users: list[str], lanes: ThreadPoolExecutor) -> None:
