@@ -1,4 +1,5 @@
-"""What the sidebar's profile switcher calls (service connection: profiles are server-owned)."""
+"""What the sidebar's profile switcher calls: profiles are server-owned, listed and added through functions
+granted to the app's own login (app_transaction), no service rights."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from psycopg_pool import ConnectionPool
 
 from cine_core.app.auth import AppUser
 from cine_core.config import LOCAL_USER_EMAIL, Settings
-from cine_core.db import transaction
+from cine_core.db import app_transaction
 from cine_core.household import (
     Profile,
     ProfileError,
@@ -35,7 +36,7 @@ def as_app_user(profile: Profile) -> AppUser:
 
 
 def profiles(pool: ConnectionPool) -> list[Profile]:
-    with transaction(pool) as conn:
+    with app_transaction(pool) as conn:
         return list_profiles(conn)
 
 
@@ -43,12 +44,12 @@ def create_profile(pool: ConnectionPool, policy: ProfilePolicy, name: str, passw
     """Add a profile and return it as the user to switch to."""
     if not policy.allowed:
         raise ProfileError(policy.reason)
-    with transaction(pool) as conn:
+    with app_transaction(pool) as conn:
         return as_app_user(add_profile(conn, name, password, needs_password=policy.needs_password))
 
 
 def switch_profile(pool: ConnectionPool, policy: ProfilePolicy, profile_id: str, password: str | None = None) -> AppUser:
     if not policy.allowed:
         raise ProfileError(policy.reason)
-    with transaction(pool) as conn:
+    with app_transaction(pool) as conn:
         return as_app_user(check_switch(conn, profile_id, password, needs_password=policy.needs_password))

@@ -1,4 +1,5 @@
-"""List, add and switch household profiles (service connection). SQL in profiles.sql.
+"""List, add and switch household profiles (the app's own login, through functions granted to it, or a
+service connection). SQL in profiles.sql.
 
 The personal-mode user is the household's first profile ('Me'); every other profile is a new `auth.users`
 row with a `household_profiles` row beside it, so deleting the account (cine_core.account) takes both.
@@ -66,9 +67,8 @@ def add_profile(conn: psycopg.Connection, name: str, password: str | None, *, ne
     if needs_password and len(password or "") < MIN_PASSWORD_CHARS:
         raise ProfileError(f"This app is reachable from your network: the profile needs a password of at least "
                            f"{MIN_PASSWORD_CHARS} characters")
-    user_id = conn.execute(load_sql(__name__, "create_user")).fetchone()["id"]
-    conn.execute(load_sql(__name__, "create_profile"), {"user_id": user_id, "name": name,
-                                                        "hash": _hash(password) if password else None})
+    user_id = conn.execute(load_sql(__name__, "add"), {"name": name, "hash": _hash(password) if password else None}
+                           ).fetchone()["id"]
     log.info("Added household profile %s", user_id)
     return Profile(user_id, name, bool(password))
 

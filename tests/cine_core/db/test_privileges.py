@@ -121,6 +121,8 @@ FUNCTIONS: dict[str, str] = {
     "unsubscribe_weekly_digest(uuid)": APP_FUNCTION,  # the app checks the link's signature first
     "app_failed_jobs(integer)": APP_FUNCTION,  # the app checks who is an operator
     "app_retry_failed_jobs()": APP_FUNCTION,
+    "household_profile_list(uuid,text)": APP_FUNCTION,  # names and password hashes: the app checks passwords
+    "household_profile_add(text,text)": APP_FUNCTION,
     "movie_night_invite(text)": USER_FUNCTION,
     "movie_night_accept(text,text)": USER_FUNCTION,
     "movie_night_end(bigint)": USER_FUNCTION,

@@ -21,7 +21,6 @@ APP_PROCESS = ["app.py", "pages", "ui", "cine_core/app", "cine_core/chat", "cine
 REMAINING = {
     "cine_core/app/account.py": 2,  # deleting an account
     "cine_core/app/actions.py": 1,  # removing a learned preference (taste_profile is server-owned)
-    "cine_core/app/household.py": 3,  # household profiles (server-only table)
     "cine_core/chat/conversation.py": 2,  # chat learning: ai_learned and the taste profile
 }
 
@@ -51,7 +50,7 @@ def test_no_app_module_opens_more_service_transactions_than_listed():
     grown = {name: n for name, n in found.items() if n > REMAINING.get(name, 0)}
     assert grown == {}, "service rights in the app: use a security-definer function granted to cine_app instead"
     assert "cine_core/metering/usage.py" not in found and "cine_core/llm/budget.py" not in found
-    assert "cine_core/app/settings.py" not in found and "cine_core/app/status.py" not in found
+    assert not {"cine_core/app/settings.py", "cine_core/app/status.py", "cine_core/app/household.py"} & set(found)
 
 
 def test_usage_is_recorded_by_the_app_login_without_a_service_pool(app_pool_without_service, pool, local_user):
@@ -81,7 +80,8 @@ def test_the_app_login_may_call_only_its_own_functions(app_pool_without_service)
     for statement in ("select public.record_api_usage('anthropic', 'x', null, null, 0, 0, 0, 0, 0, true, null)",
                       "select * from public.claude_spend_today(null)", "select * from public.app_status(60)",
                       "select * from public.app_api_usage()", "select * from public.app_failed_jobs(5)",
-                      "select public.app_retry_failed_jobs()", "select public.unsubscribe_weekly_digest(null)"):
+                      "select public.app_retry_failed_jobs()", "select public.unsubscribe_weekly_digest(null)",
+                      "select * from public.household_profile_list(null, 'Me')"):
         with app_pool_without_service.connection() as conn:
             conn.execute(statement).fetchall()
             conn.rollback()
@@ -126,3 +126,17 @@ def test_the_operator_lists_and_retries_failed_jobs_without_a_service_pool(app_p
         pending = conn.execute("select count(*) as n from recommendation_refresh_queue where status = 'pending'"
                                ).fetchone()["n"]
     assert pending == 2
+
+
+def test_household_profiles_are_listed_added_and_switched_without_a_service_pool(app_pool_without_service, pool):
+    from cine_core.app.household import create_profile, profiles, switch_profile
+    from cine_core.household import ProfilePolicy
+
+    policy = ProfilePolicy(allowed=True, needs_password=True, reason="")
+    ana = create_profile(app_pool_without_service, policy, "Ana", "correct horse")
+    assert [p.name for p in profiles(app_pool_without_service)] == ["Me", "Ana"]
+    assert switch_profile(app_pool_without_service, policy, ana.id, "correct horse").id == ana.id
+    with transaction(pool) as conn:
+        row = conn.execute("select name, password_hash like '$argon2id$%%' as hashed from household_profiles"
+                           " where user_id = %s", (ana.id,)).fetchone()
+    assert row == {"name": "Ana", "hashed": True}
