@@ -7,7 +7,9 @@ shared real people's EARLY cuts only (50/60/70% of their history → films up to
 benchmark measures after). The fit MovieLens users also appear as new people: their first 5 ratings (what Get
 started asks for) → the rest, so the order learns how much a thin history should lean on how well known a film is.
 The collaborative table used for features is EASE on every MovieLens user's past (80% cut), so no future watch
-leaks into a feature. Two models per variant (with/without collaborative):
+leaks into a feature. A real person meets a table that ends years before today (the shipped one ends in 2018):
+the films of those years are absent from it, not obscure. So each fit MovieLens person is also seen through a
+table of everyone's past up to TABLE_LAG years before their cut (`collaborative_late` marks what it cannot know). Two models per variant (with/without collaborative):
 - `watch` orders the candidates: a linear score fit LISTWISE (softmax cross-entropy over each person's 2,000
   candidates, the films they went on to watch as the targets), which optimises the top of one person's list;
   a pointwise logistic fit spent its weights separating the mass of negatives instead (on half of the fit
@@ -47,6 +49,8 @@ TUNE_PEOPLE = 120
 WATCH_EXCLUDED = ("taste_mean",)  # constant within a person: it cannot order one person's films
 LIKE_FEATURES = FEATURES[:FEATURES.index("taste_mean") + 1]  # the confidence's inputs (calibrated, 2026-12-07)
 LISTWISE_L2 = 1e-3
+TABLE_LAG = 3  # years between a lagged table's last year and the person's cut
+LAGGED_TABLE_YEARS = tuple(range(1998, 2017, 3))  # last years of the lagged tables (one EASE fit each)
 
 
 def past_neighbours(index: CatalogIndex, people: list[Person]) -> collaborative.Neighbours:
@@ -60,6 +64,25 @@ def past_neighbours(index: CatalogIndex, people: list[Person]) -> collaborative.
     return collaborative.from_triples(index, src, dst, w)
 
 
+def lagged_neighbours(index: CatalogIndex, people: list[Person], last_year: int) -> collaborative.Neighbours:
+    """EASE on every MovieLens person's past (80% cut) rated up to the end of `last_year`."""
+    end = datetime(last_year + 1, 1, 1, tzinfo=UTC).timestamp()
+    histories = [[h.movie_id for h in s.past if h.order < end] for p in people if (s := split(p)) is not None]
+    src, dst, w = collaborative.fit_ease([h for h in histories if h])
+    return collaborative.from_triples(index, src, dst, w, last_year=last_year)
+
+
+def with_lagged_tables(index, people, splits) -> list[tuple]:
+    """(split, lagged table) for each fit person whose cut is late enough to have one."""
+    tables = {year: lagged_neighbours(index, people, year) for year in LAGGED_TABLE_YEARS}
+    out = []
+    for s in splits:
+        years = [y for y in LAGGED_TABLE_YEARS if y <= s.cut.year - TABLE_LAG]
+        if years:
+            out.append((s, tables[max(years)]))
+    return out
+
+
 def candidate_rows(index: CatalogIndex, matrix: np.ndarray, s, *, collaborative_on: bool) -> np.ndarray:
     allowed = index.eligible & ~(index.years > s.cut.year)
     allowed[index.rows([h.movie_id for h in s.past])] = False
@@ -69,15 +92,19 @@ def candidate_rows(index: CatalogIndex, matrix: np.ndarray, s, *, collaborative_
     return rows[np.argpartition(-cheap, CANDIDATE_POOL - 1)[:CANDIDATE_POOL]]
 
 
-def training_rows(index, neighbours, splits, *, collaborative_on: bool):
-    """Per person: the candidates' features and which were watched (listwise groups); pooled rated futures."""
+def training_rows(index, neighbours, splits, *, collaborative_on: bool, lagged: list[tuple] = ()):
+    """Per person: the candidates' features and which were watched (listwise groups); pooled rated futures
+    (the like model's rows come from the full table only: a lagged view of the same person is not a new one)."""
     wx, wy, lx, ly = [], [], [], []
-    for s in splits:
-        feats = person_features(index, s.past, s.cut, neighbours if collaborative_on else None).matrix
+    views = [(s, neighbours, True) for s in splits] + [(s, table, False) for s, table in lagged]
+    for s, table, for_like in views:
+        feats = person_features(index, s.past, s.cut, table if collaborative_on else None).matrix
         rows = candidate_rows(index, feats, s, collaborative_on=collaborative_on)
         ids = index.ids[rows]
         wx.append(feats[rows])
         wy.append(np.isin(ids, list(s.future)))
+        if not for_like:
+            continue
         future_rows = index.rows(sorted(s.future))
         ratings = {h.movie_id: h.rating for h in s.person.items}
         rated = [r for r in future_rows if ratings.get(int(index.ids[r])) is not None]
@@ -148,9 +175,13 @@ def fit(real: list[Person], out: Path = WEIGHTS_FILE) -> dict:
     splits = [s for p in ml if is_fit_person(p) and (s := split(p)) is not None]
     splits += [s for p in ml if is_fit_person(p) and (s := cold_split(p)) is not None]
     splits += [s for p in real for cut in EARLY_CUTS if (s := split(p, cut, end=0.8)) is not None]
+    lagged = with_lagged_tables(index, ml, [s for s in splits if s.person.name.startswith("ml-")
+                                            and len(s.past) > 5])
+    log.info("%d fit people also seen through a table ending %d years before their cut", len(lagged), TABLE_LAG)
     variants = {}
     for name, features in (("collaborative", FEATURES), ("content", CONTENT_ONLY)):
-        wx, wy, lx, ly = training_rows(index, neighbours, splits, collaborative_on=name == "collaborative")
+        on = name == "collaborative"
+        wx, wy, lx, ly = training_rows(index, neighbours, splits, collaborative_on=on, lagged=lagged if on else [])
         watch = fit_listwise(wx, wy, tuple(f for f in features if f not in WATCH_EXCLUDED))
         like = fit_linear(lx, ly, tuple(f for f in features if f in LIKE_FEATURES))
         variants[name] = {"watch": watch.to_json(), "like": like.to_json(),
@@ -161,6 +192,7 @@ def fit(real: list[Person], out: Path = WEIGHTS_FILE) -> dict:
     result = {"candidate_pool": CANDIDATE_POOL, "like_weight": like_weight, "variants": variants,
               "fitted": {"at": datetime.now(UTC).strftime("%Y-%m-%d"), "people": len(splits),
                          "movielens_fit_users": sum(is_fit_person(p) for p in ml),
+                         "lagged_views": len(lagged), "table_lag_years": TABLE_LAG,
                          "real_early_cuts": [p.name for p in real], "seconds": round(time.perf_counter() - started, 1)}}
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     log.info("Wrote %s in %.0f s", out, time.perf_counter() - started)

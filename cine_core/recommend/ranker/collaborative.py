@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 NEIGHBOURS_FILE = Path(__file__).resolve().parent / "data" / "neighbours.npz"
 TOP_NEIGHBOURS = 50
 EASE_LAMBDA = 200.0  # L2 weight of EASE; fit on held-out MovieLens (bench.catalog_fit)
+# ml-latest-small's ratings end in September 2018: a film released after this year cannot be in the shipped
+# table, however well known it became (its missing score says nothing about the film).
+SHIPPED_LAST_YEAR = 2018
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -34,6 +37,7 @@ class Neighbours:
 
     weights: sparse.csr_matrix  # n × n: row = a film a person watched, column = a film it points to
     known: np.ndarray  # bool per catalog row: the film has neighbours or is a neighbour
+    last_year: int = SHIPPED_LAST_YEAR  # the table's data ends in this year: later films are absent, not obscure
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
         """Σ over the history films of their weights to every catalog film."""
@@ -42,7 +46,8 @@ class Neighbours:
         return np.asarray(self.weights[rows].sum(axis=0)).ravel()
 
 
-def from_triples(index: CatalogIndex, sources: np.ndarray, targets: np.ndarray, weights: np.ndarray) -> Neighbours:
+def from_triples(index: CatalogIndex, sources: np.ndarray, targets: np.ndarray, weights: np.ndarray, *,
+                 last_year: int = SHIPPED_LAST_YEAR) -> Neighbours:
     """Neighbours from (film id, neighbour id, weight) triples; films outside the catalog are dropped."""
     pos = index.position
     keep = np.fromiter((int(s) in pos and int(t) in pos for s, t in zip(sources, targets, strict=True)), dtype=bool,
@@ -54,7 +59,7 @@ def from_triples(index: CatalogIndex, sources: np.ndarray, targets: np.ndarray, 
     known = np.zeros(n, dtype=bool)
     known[rows] = True
     known[cols] = True
-    return Neighbours(matrix, known)
+    return Neighbours(matrix, known, last_year)
 
 
 def fit_ease(histories: Iterable[Sequence[int]], *, lam: float = EASE_LAMBDA, top: int = TOP_NEIGHBOURS,

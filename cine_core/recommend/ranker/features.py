@@ -46,6 +46,9 @@ FEATURES = (
     "collaborative_by_depth",  # collaborative × depth
     "collaborative_raw",  # log1p(100 × the EASE score, negatives as 0): the score itself, not only its log
     "collaborative_positive",  # the EASE score is above 0 (some loved film points to this one)
+    # Released after the table's data ends (2018 for the shipped MovieLens table): its floor score says nothing.
+    # Fit on MovieLens people seen through a table that ends years before their cut, as real people's is.
+    "collaborative_late",
 )
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
 KNN = 5
@@ -106,6 +109,7 @@ def person_features(index: CatalogIndex, history: Sequence[HistoryItem], referen
     if neighbours is not None:
         out[:, c["collaborative_known"]] = neighbours.known
         out[:, c["collaborative"]] = np.log(0.001)
+        out[:, c["collaborative_late"]] = years > neighbours.last_year
     if len(rows) == 0:
         return PersonFeatures(out, np.zeros(0, dtype=np.int64), np.zeros(0))
     positive, disliked = _weights(known, rows)

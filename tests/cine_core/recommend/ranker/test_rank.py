@@ -73,7 +73,7 @@ def test_confidence_is_a_probability_below_certainty_and_shrinks_with_little_evi
 def test_a_watched_only_history_still_gets_picks(ranker):
     watched = [HistoryItem(1, None, 1.0), HistoryItem(2, None, 2.0), HistoryItem(3, None, 3.0)]
     ranked = ranker.rank(watched, reference=date(2020, 1, 1), limit=3)
-    assert len(ranked) == 3 and ranked[0].movie_id in {4, 8, 11}
+    assert len(ranked) == 3 and len({f.movie_id for f in ranked} & {4, 8, 11}) >= 2  # mostly crime, like theirs
 
 
 def test_explanations_add_up_to_the_score(ranker):
@@ -108,3 +108,18 @@ def test_films_asked_for_also_come_back_with_the_scores_a_ranking_among_them_giv
     assert {12, 7} <= {f.movie_id for f in best}
     assert all(f.score == pytest.approx(among[f.movie_id]) for f in best if f.movie_id in among)
     assert [f.score for f in best] == sorted((f.score for f in best), reverse=True)
+
+
+def test_films_released_after_the_tables_data_ends_are_marked_absent_not_obscure():
+    index = build_index(CATALOG)
+    src, dst, w = collaborative.fit_ease([[1, 7], [1, 7], [2, 7], [5, 6]], lam=1.0)
+    neighbours = collaborative.from_triples(index, src, dst, w, last_year=2012)
+    feats = person_features(index, [HistoryItem(1, 5.0, 1.0)], date(2020, 1, 1), neighbours).matrix
+    late = {int(i) for i in index.ids[feats[:, FEATURES.index("collaborative_late")] == 1]}
+    assert late == {m.id for m in CATALOG if m.year > 2012}
+
+
+def test_a_thin_history_leans_on_how_well_known_a_film_is_more_than_a_long_one():
+    ranker = CatalogRanker(build_index(CATALOG), neighbours=None)
+    weights = dict(zip(ranker.weights.watch.features, ranker.weights.watch.coef, strict=True))
+    assert weights["closeness_by_depth"] > 0  # closeness to loved films counts more the more films one has loved
