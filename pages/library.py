@@ -32,12 +32,12 @@ RATING_MENU_PX = 170
 _INFO = "[data-testid='stLayoutWrapper']:has(> [class*='st-key-{}-info-'])"
 ROW_CSS = (
     "<style>"
-    f"{_INFO.format('search')}, {_INFO.format('wl')}, {_INFO.format('hist')} {{flex: 1 1 15rem; min-width: 15rem;}}"
+    f"{_INFO.format('search')}, {_INFO.format('wl')} {{flex: 1 1 15rem; min-width: 15rem;}}"
     "[class*='st-key-search-row-'], [class*='st-key-wl-row-'], [class*='st-key-hist-row-'] {row-gap: 0.4rem;}"
     "[class*='-info-'][class*='st-key-'] {gap: 0.1rem;}"
-    "[class*='-info-'][class*='st-key-'] a {padding: 0; margin: 0;}"
+    "[class*='-info-'][class*='st-key-'] a, [class*='st-key-hist-row-'] a {padding: 0; margin: 0;}"
     "[class*='-info-'][class*='st-key-'] p {margin-bottom: 0;}"
-    f"@media (max-width: 640px) {{{_INFO.format('wl')}, {_INFO.format('hist')} {{flex-basis: 100%;}}"
+    f"@media (max-width: 640px) {{{_INFO.format('wl')} {{flex-basis: 100%;}}"
     f" {_INFO.format('search')} {{min-width: 0;}}"
     f" [class*='st-key-search-rating-'] {{margin-left: calc({THUMB_PX}px + 1rem);}}}}"
     "</style>"
@@ -63,10 +63,15 @@ def _watched_from_widget(movie_id: int, title: str, widget_key: str | None) -> N
     context.run_with_toast(actions.mark_watched, pool, user.id, movie_id, value, done=said)
 
 
+# The film page resolved once per run: a path string makes each link resolve the app's folder and the file again
+# (getcwd + realpath: 40% of a 25-row History tab's server time on a loaded machine).
+FILM_PAGE = st.Page("pages/film.py", title="Film")
+
+
 def _film_link(column, movie, *, note: str = "") -> None:
     """The film's title (a link to its page), year and a small note."""
     year = f" ({movie.year})" if movie.year else ""
-    column.page_link("pages/film.py", label=f"{movie.title}{year}", query_params={"id": str(movie.id)})
+    column.page_link(FILM_PAGE, label=f"{movie.title}{year}", query_params={"id": str(movie.id)})
     if note:
         column.markdown(f"<small>{html.escape(note)}</small>", unsafe_allow_html=True)
 
@@ -191,15 +196,16 @@ def _remove_rating(movie_id: int, title: str) -> None:
 
 
 def _history_row(rated) -> None:
-    """Title, when and where you rated it, and your rating as a button that opens its editor (a menu: choosing stars
-    saves them; remove): one line on a desktop, the title above its rating on a phone. The editor mounts only when
-    opened: 25 open rating menus cost the browser ~1 s more than 25 buttons (bench.ui's big History tab)."""
+    """The film (a link whose label carries when and where you rated it) and your rating as a button that opens its
+    editor (a menu: choosing stars saves them; remove): one line on a desktop, wrapping on a phone. Three elements
+    a row: 25 mounted rating menus cost the browser ~1.2 s more than 25 buttons (bench.ui's big History tab)."""
     movie = rated.movie
+    year = f" ({movie.year})" if movie.year else ""
     when = rated.rated_at.strftime("%Y-%m-%d") if rated.rated_at else ""
     note = " · ".join(x for x in (f"rated {when}" if when else "", SOURCE_NAMES.get(rated.source, rated.source)) if x)
     with st.container(key=f"hist-row-{movie.id}", horizontal=True, vertical_alignment="center", gap="small"):
-        with st.container(key=f"hist-info-{movie.id}"):
-            _film_link(st, movie, note=note)
+        st.page_link(FILM_PAGE, label=f"{movie.title}{year} :gray[:small[{note}]]", query_params={"id": str(movie.id)},
+                     width="stretch")
         with st.popover(rating_label(rated.rating), help="Change or remove this rating", width=RATING_MENU_PX):
             key = f"hist-rating-{movie.id}"
             rating_select(key, rated.rating, on_change=_rate_from_widget, args=(movie.id, movie.title, key))
