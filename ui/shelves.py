@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Hashable, Sequence
+import threading
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 
@@ -15,6 +16,7 @@ from ui.format import poster_html
 
 SHELF_COLUMNS = 6
 SHELVES_POLL_SECONDS = 1.5
+MAX_SHELF_JOBS = 500  # people whose shelves a server process keeps (then the longest-kept go first)
 
 
 def render_shelves(shelves: Sequence[Shelf]) -> None:
@@ -33,22 +35,40 @@ def render_shelves(shelves: Sequence[Shelf]) -> None:
                     st.markdown(f"<small>{html.escape(film.reason)}</small>", unsafe_allow_html=True)
 
 
+class ShelfJobs:
+    """The shelves' jobs by (user, taste stamp, day), shared by every session of a server process: one per
+    person, at most `limit` people (a job kept for someone who never came back is memory that only grows)."""
+
+    def __init__(self, executor: ThreadPoolExecutor, *, limit: int = MAX_SHELF_JOBS) -> None:
+        self._executor, self._limit = executor, limit
+        self._jobs: dict[Hashable, Future] = {}
+        self._lock = threading.Lock()
+
+    def job(self, key: tuple, compute: Callable[[], list[Shelf]]) -> Future:
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is None:
+                for old in [k for k in self._jobs if k[0] == key[0]]:  # one job per person is enough
+                    del self._jobs[old]
+                while len(self._jobs) >= self._limit:
+                    del self._jobs[next(iter(self._jobs))]  # the longest kept
+                job = self._jobs[key] = self._executor.submit(compute)
+            return job
+
+    def __len__(self) -> int:
+        return len(self._jobs)
+
+
 @st.cache_resource(show_spinner=False)
-def _background() -> tuple[ThreadPoolExecutor, dict[Hashable, Future]]:
-    """One worker thread per server process for computing shelves, and the jobs by (user, taste stamp, day)."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="shelves"), {}
+def _background() -> ShelfJobs:
+    """One worker thread per server process for computing shelves, and its jobs."""
+    return ShelfJobs(ThreadPoolExecutor(max_workers=1, thread_name_prefix="shelves"))
 
 
 def render_shelves_when_ready(pool: ConnectionPool, user_id: str, stamp: Hashable) -> None:
     """The shelves, computed off the page run: the picks settle first (computing shelves took most of a first
     visit's settle), the shelves follow a moment later by themselves."""
-    executor, jobs = _background()
-    key = (user_id, stamp, date.today())
-    job = jobs.get(key)
-    if job is None:
-        for old in [k for k in jobs if k[0] == user_id]:  # one job per person is enough
-            jobs.pop(old)
-        job = jobs[key] = executor.submit(load_shelves, pool, user_id, stamp=stamp)
+    job = _background().job((user_id, stamp, date.today()), lambda: load_shelves(pool, user_id, stamp=stamp))
     if job.done():
         render_shelves(job.result())  # a CineError raises here, inside the page's guard
     else:
