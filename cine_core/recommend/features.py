@@ -91,8 +91,9 @@ class FeatureSpace:
         self.mean_votes = float(self.corpus.votes.mean()) if len(corpus) else 0.0
         self.std_votes = float(self.corpus.votes.std()) or 1.0 if len(corpus) else 1.0
         # Films outside the corpus, encoded once per version of their data (a refresh meets the same trending
-        # and list films again and again): (row of each film key, their rows), replaced whole under the lock.
-        self._extra: tuple[dict[tuple, int], Encoded | None] = ({}, None)
+        # and list films again and again): (row of each film key, the corpus rows and theirs), replaced whole
+        # under the lock.
+        self._extra: tuple[dict[tuple, int], Encoded] = ({}, self.corpus)
         self._extra_lock = threading.Lock()
         log.info("feature space: %d films, %s tokens", len(corpus), {f: len(v) for f, v in self.vocab.items()})
 
@@ -138,36 +139,29 @@ class FeatureSpace:
         known = [self.index.get(m.id) for m in movies]
         if all(k is not None for k in known):
             return _take(self.corpus, np.asarray(known, dtype=np.int64))
-        unknown_pos = [i for i, k in enumerate(known) if k is None]
-        fresh = self._extra_rows([movies[i] for i in unknown_pos])
-        if len(unknown_pos) == len(movies):
-            return fresh
-        known_pos = [i for i, k in enumerate(known) if k is not None]
-        cached = _take(self.corpus, np.asarray([known[i] for i in known_pos], dtype=np.int64))
-        order = np.argsort(np.asarray(known_pos + unknown_pos))  # back to the caller's order
-        return _take(_stack(cached, fresh), order)
+        keys = {i: _film_key(m) for i, m in enumerate(movies) if known[i] is None}
+        extra, rows = self._extra
+        if any(key not in extra for key in keys.values()):
+            extra, rows = self._add_rows({key: movies[i] for i, key in keys.items()})
+        where = [extra[keys[i]] if k is None else k for i, k in enumerate(known)]
+        return _take(rows, np.asarray(where, dtype=np.int64))
 
-    def _extra_rows(self, movies: Sequence[Movie]) -> Encoded:
-        """Rows of films outside the corpus: a row depends only on the film's data, so each version of a film
-        is encoded (TF-IDF transform, token rows) once per space."""
-        keys = [_film_key(m) for m in movies]
-        rows, block = self._extra
-        if block is None or any(k not in rows for k in keys):
-            with self._extra_lock:
-                rows, block = self._extra
-                if block is not None and len(rows) + len(keys) > MAX_EXTRA_ROWS:
-                    rows, block = {}, None
-                new: dict[tuple, Movie] = {}
-                for key, movie in zip(keys, movies, strict=True):
-                    if key not in rows:
-                        new.setdefault(key, movie)
-                if new:
-                    added = self._encode(list(new.values()))
-                    start = 0 if block is None else len(block.year)
-                    rows = {**rows, **{key: start + i for i, key in enumerate(new)}}
-                    block = added if block is None else _stack(block, added)
-                    self._extra = (rows, block)
-        return _take(block, np.asarray([rows[k] for k in keys], dtype=np.int64))
+    def _add_rows(self, films: dict[tuple, Movie]) -> tuple[dict[tuple, int], Encoded]:
+        """Encode the films outside the corpus not met before and keep their rows after the corpus rows (a row
+        depends only on the film's data, so each version of a film is encoded once per space, and a list of
+        corpus and other films is one take of rows)."""
+        with self._extra_lock:
+            extra, rows = self._extra
+            new = {key: movie for key, movie in films.items() if key not in extra}
+            if not new:
+                return extra, rows
+            if len(extra) + len(new) > MAX_EXTRA_ROWS:
+                extra, rows = {}, self.corpus
+            start = len(rows.year)
+            extra = {**extra, **{key: start + i for i, key in enumerate(new)}}
+            rows = _stack(rows, self._encode(list(new.values())))
+            self._extra = (extra, rows)
+            return extra, rows
 
     def year_base(self, years: np.ndarray, scale: float) -> np.ndarray:
         """Catalog density of release years near each year (exp(-|Δyear| / scale) kernel)."""
