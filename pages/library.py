@@ -15,7 +15,7 @@ from cine_core.app.services import search_catalog_ids, search_film_ids, user_tra
 from ui import context, pager
 from ui.format import RATING_OPTIONS, poster_html, rating_label
 from ui.import_panel import render_import
-from ui.rating_input import rating_select
+from ui.rating_input import rating_popover, rating_select
 
 SEARCH_RESULTS = 20
 SEARCH_MAX = 100  # "More results" grows the list by SEARCH_RESULTS up to here
@@ -182,8 +182,8 @@ def _watchlist_row(card: dashboard.Card) -> None:
         with st.container(key=f"wl-info-{movie.id}"):
             _film_link(st, movie, note=" · ".join(x for x in (", ".join(movie.genres[:2]), state) if x))
         rating_key = f"wl-rating-{movie.id}"
-        rating_select(rating_key, card.user_rating, on_change=_watched_from_widget,
-                      args=(movie.id, movie.title, rating_key), width=RATING_MENU_PX)
+        rating_popover(rating_key, card.user_rating, on_change=_watched_from_widget, width=RATING_MENU_PX,
+                       args=(movie.id, movie.title, rating_key), help="Rate it: it is marked watched too")
         st.button("Watched ✓", key=f"wl-seen-{movie.id}", on_click=_watched_from_widget,
                   args=(movie.id, movie.title, None), disabled=card.watched_at is not None)
         st.button("🗑️", key=f"wl-remove-{movie.id}", help="Remove from your watchlist",
@@ -206,9 +206,9 @@ def _history_row(rated) -> None:
     with st.container(key=f"hist-row-{movie.id}", horizontal=True, vertical_alignment="center", gap="small"):
         st.page_link(FILM_PAGE, label=f"{movie.title}{year} :gray[:small[{note}]]", query_params={"id": str(movie.id)},
                      width="stretch")
-        with st.popover(rating_label(rated.rating), help="Change or remove this rating", width=RATING_MENU_PX):
-            key = f"hist-rating-{movie.id}"
-            rating_select(key, rated.rating, on_change=_rate_from_widget, args=(movie.id, movie.title, key))
+        key = f"hist-rating-{movie.id}"
+        with rating_popover(key, rated.rating, on_change=_rate_from_widget, args=(movie.id, movie.title, key),
+                            help="Change or remove this rating", width=RATING_MENU_PX):
             st.button("🗑️ Remove this rating", key=f"hist-remove-{movie.id}", on_click=_remove_rating,
                       args=(movie.id, movie.title))
 

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from cine_core.config import PROJECT_ROOT
 from tests.e2e.steps import choose_rating, go, screenshot, step
+from ui.format import rating_label
 
 pytestmark = pytest.mark.browser
 
@@ -60,3 +61,26 @@ def test_import_a_letterboxd_export_shows_progress_then_the_report(page, viewpor
     expect(report.first).to_be_visible()
     step(page)
     screenshot(page, viewport, "5-import")
+
+
+def test_history_rows_change_a_rating_from_its_button(page, viewport, app_url):
+    # Amélie was rated by the search journey above (same person, same viewport, earlier in this module).
+    go(page, app_url, "library", heading="Library")
+    page.get_by_role("tab", name="History").click()
+    step(page)
+    page.get_by_label("Search within").fill("amelie")
+    page.get_by_label("Search within").press("Enter")
+    row = page.locator('[class*="st-key-hist-row-"]').filter(has_text="Amélie").first
+    row.wait_for()
+    step(page)
+    assert row.bounding_box()["height"] < 130  # one line on a desktop, the title above its button on a phone
+    row.get_by_role("button").click()  # the rating: it opens the menu and the remove button
+    menu = page.locator('[data-testid="stPopoverBody"]').get_by_role("combobox")
+    value = 2.0 if menu.input_value().endswith(" 2.5") else 2.5
+    menu.click()
+    page.get_by_role("option", name=rating_label(value), exact=True).click()
+    expect(page.get_by_text(f"Rated Amélie: {rating_label(value)}")).to_be_visible()
+    step(page)
+    expect(page.locator('[class*="st-key-hist-row-"]').filter(has_text="Amélie").first.get_by_role("button")
+           ).to_contain_text(rating_label(value))
+    screenshot(page, viewport, "6-library-history")
