@@ -13,15 +13,13 @@ import logging
 from dataclasses import dataclass
 
 import psycopg
-from psycopg import sql
-
-from cine_core.account.tables import UserTable, user_tables
+from psycopg.rows import dict_row
 
 log = logging.getLogger(__name__)
 
 # Tables that keep a row after the person is gone, and what happens to their trace in it.
 ANONYMISED = {"api_usage": "kept for the installation's spend totals, without your id"}
-ID_LISTS = {"llm_batches": "user_ids"}  # uuid[] columns without a foreign key: the id is removed
+ID_LISTS = {"llm_batches": "user_ids"}  # uuid[] columns without a foreign key: the id is removed (in SQL)
 LABELS = {
     "ratings": "ratings", "watchlist": "watchlist entries and films marked seen", "film_feedback": "👍/🚫 marks",
     "movie_conversations": "chat messages and reviews", "recommendations": "stored picks",
@@ -54,51 +52,23 @@ class AccountRows:
         return sum(t.rows for t in self.tables if t.kept is None)
 
 
-def _owned(table: UserTable) -> sql.Composed:
-    """`where` condition of the person's rows (parameter `user`) in a direct per-user table."""
-    return sql.SQL(" or ").join(sql.SQL("{} = %(user)s").format(sql.Identifier(c)) for c in table.columns)
-
-
-def _count(conn: psycopg.Connection, table: UserTable, by_name: dict[str, UserTable], user_id: str) -> int:
-    if table.parent is None:
-        query = sql.SQL("select count(*) from public.{} where {}").format(sql.Identifier(table.name),
-                                                                        _owned(table))
-    else:
-        parent = by_name[table.parent]
-        query = sql.SQL("select count(*) from public.{} where {} in (select {} from public.{} where {})").format(
-            sql.Identifier(table.name), sql.Identifier(table.columns[0]), sql.Identifier(table.parent_column),
-            sql.Identifier(parent.name), _owned(parent))
-    row = conn.execute(query, {"user": user_id}).fetchone()
-    return int(row["count"] if isinstance(row, dict) else row[0])
-
-
 def count_account_rows(conn: psycopg.Connection, user_id: str) -> AccountRows:
-    """Rows of the person in every per-user table (a service connection: server-owned tables count too)."""
-    tables = user_tables(conn)
-    by_name = {t.name: t for t in tables if t.parent is None}
-    found = [TableRows(t.name, LABELS.get(t.name, t.name.replace("_", " ")), _count(conn, t, by_name, user_id),
-                       ANONYMISED.get(t.name)) for t in tables]
-    for table, column in ID_LISTS.items():
-        if _exists(conn, table):
-            rows = conn.execute(sql.SQL("select count(*) from public.{} where %s = any({})").format(
-                sql.Identifier(table), sql.Identifier(column)), (user_id,)).fetchone()
-            found.append(TableRows(table, LABELS.get(table, table), int(rows["count"] if isinstance(rows, dict)
-                                                                        else rows[0]), "your id is removed"))
+    """Rows of the person in every per-user table, server-owned tables too: counted by account_table_rows
+    (migration 20261208200200), a function the app's own login may call."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        counted = cur.execute("select table_name, row_count from public.account_table_rows(%s)", (user_id,)).fetchall()
+    found = [TableRows(r["table_name"], LABELS.get(r["table_name"], r["table_name"].replace("_", " ")),
+                       int(r["row_count"]),
+                       "your id is removed" if r["table_name"] in ID_LISTS else ANONYMISED.get(r["table_name"]))
+             for r in counted]
     return AccountRows(tuple(t for t in found if t.rows))
 
 
-def delete_account(conn: psycopg.Connection, user_id: str) -> AccountRows:
-    """Delete the person (service connection, one transaction): returns what went, counted just before."""
+def delete_account(conn: psycopg.Connection, user_id: str, *, keep_user: bool = False) -> AccountRows:
+    """Delete the person in one transaction (delete_account_rows: the id out of ID_LISTS, then the auth.users
+    row, whose foreign keys cascade); returns what went, counted just before. `keep_user`: the personal-mode
+    user comes back empty at once (the app without sign-in always has its one local user)."""
     counted = count_account_rows(conn, user_id)
-    for table, column in ID_LISTS.items():
-        if _exists(conn, table):
-            conn.execute(sql.SQL("update public.{0} set {1} = array_remove({1}, %s::uuid) where %s = any({1})").format(
-                sql.Identifier(table), sql.Identifier(column)), (user_id, user_id))
-    conn.execute("delete from auth.users where id = %s", (user_id,))
+    conn.execute("select public.delete_account_rows(%s, %s)", (user_id, keep_user))
     log.info("Deleted account %s: %d row(s) in %d table(s)", user_id, counted.deleted, len(counted.tables))
     return counted
-
-
-def _exists(conn: psycopg.Connection, table: str) -> bool:
-    row = conn.execute("select to_regclass(%s) is not null as yes", (f"public.{table}",)).fetchone()
-    return bool(row["yes"] if isinstance(row, dict) else row[0])

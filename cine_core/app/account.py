@@ -10,7 +10,7 @@ from psycopg_pool import ConnectionPool
 from cine_core.account import AccountRows, build_export_zip, count_account_rows, delete_account
 from cine_core.app.auth import AppUser
 from cine_core.config import LOCAL_USER_ID
-from cine_core.db import ensure_local_user, transaction, user_transaction
+from cine_core.db import app_transaction, user_transaction
 
 log = logging.getLogger(__name__)
 
@@ -29,17 +29,14 @@ def export_my_data(pool: ConnectionPool, user: AppUser, *, now: datetime | None 
 
 
 def deletion_preview(pool: ConnectionPool, user_id: str) -> AccountRows:
-    """What deleting the account would remove, per table (counted on the service connection: some tables are
-    the server's bookkeeping about the person, which they cannot read but which goes with them)."""
-    with transaction(pool) as conn:
+    """What deleting the account would remove, per table (counted by a function granted to the app's login:
+    some tables are the server's bookkeeping about the person, which they cannot read but which goes with them)."""
+    with app_transaction(pool) as conn:
         return count_account_rows(conn, user_id)
 
 
 def delete_my_account(pool: ConnectionPool, user_id: str) -> AccountRows:
     """Delete every row of the person with their account. The personal-mode user comes back empty at once
     (the app without sign-in always has its one local user)."""
-    with transaction(pool) as conn:
-        removed = delete_account(conn, user_id)
-        if user_id == LOCAL_USER_ID:
-            ensure_local_user(conn)
-    return removed
+    with app_transaction(pool) as conn:
+        return delete_account(conn, user_id, keep_user=user_id == LOCAL_USER_ID)

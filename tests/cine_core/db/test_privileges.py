@@ -123,6 +123,8 @@ FUNCTIONS: dict[str, str] = {
     "app_retry_failed_jobs()": APP_FUNCTION,
     "household_profile_list(uuid,text)": APP_FUNCTION,  # names and password hashes: the app checks passwords
     "household_profile_add(text,text)": APP_FUNCTION,
+    "account_table_rows(uuid)": APP_FUNCTION,  # the app passes the signed-in person's own id
+    "delete_account_rows(uuid,boolean)": APP_FUNCTION,
     "movie_night_invite(text)": USER_FUNCTION,
     "movie_night_accept(text,text)": USER_FUNCTION,
     "movie_night_end(bigint)": USER_FUNCTION,

@@ -19,7 +19,6 @@ APP_PROCESS = ["app.py", "pages", "ui", "cine_core/app", "cine_core/chat", "cine
 # What is left of service rights in the app's own modules (issue 26.3): each entry is debt, to move behind a
 # security-definer function granted to cine_app. A new module, or one more call, fails this test.
 REMAINING = {
-    "cine_core/app/account.py": 2,  # deleting an account
     "cine_core/app/actions.py": 1,  # removing a learned preference (taste_profile is server-owned)
     "cine_core/chat/conversation.py": 2,  # chat learning: ai_learned and the taste profile
 }
@@ -50,7 +49,8 @@ def test_no_app_module_opens_more_service_transactions_than_listed():
     grown = {name: n for name, n in found.items() if n > REMAINING.get(name, 0)}
     assert grown == {}, "service rights in the app: use a security-definer function granted to cine_app instead"
     assert "cine_core/metering/usage.py" not in found and "cine_core/llm/budget.py" not in found
-    assert not {"cine_core/app/settings.py", "cine_core/app/status.py", "cine_core/app/household.py"} & set(found)
+    assert not {"cine_core/app/settings.py", "cine_core/app/status.py", "cine_core/app/household.py",
+                "cine_core/app/account.py"} & set(found)
 
 
 def test_usage_is_recorded_by_the_app_login_without_a_service_pool(app_pool_without_service, pool, local_user):
@@ -81,7 +81,8 @@ def test_the_app_login_may_call_only_its_own_functions(app_pool_without_service)
                       "select * from public.claude_spend_today(null)", "select * from public.app_status(60)",
                       "select * from public.app_api_usage()", "select * from public.app_failed_jobs(5)",
                       "select public.app_retry_failed_jobs()", "select public.unsubscribe_weekly_digest(null)",
-                      "select * from public.household_profile_list(null, 'Me')"):
+                      "select * from public.household_profile_list(null, 'Me')",
+                      "select * from public.account_table_rows(null)"):
         with app_pool_without_service.connection() as conn:
             conn.execute(statement).fetchall()
             conn.rollback()
@@ -140,3 +141,21 @@ def test_household_profiles_are_listed_added_and_switched_without_a_service_pool
         row = conn.execute("select name, password_hash like '$argon2id$%%' as hashed from household_profiles"
                            " where user_id = %s", (ana.id,)).fetchone()
     assert row == {"name": "Ana", "hashed": True}
+
+
+def test_an_account_is_previewed_and_deleted_without_a_service_pool(app_pool_without_service, pool, make_user,
+                                                                   local_user):
+    from cine_core.app.account import delete_my_account, deletion_preview
+
+    gone = make_user("gone@example.com")
+    with transaction(pool) as conn:
+        for user in (gone, local_user):
+            conn.execute("insert into ratings (user_id, movie_id, rating) values (%s, 603, 4.5)", (user,))
+    preview = deletion_preview(app_pool_without_service, gone)
+    assert {t.table: t.rows for t in preview.tables}["ratings"] == 1  # and the refresh the rating queued
+    assert delete_my_account(app_pool_without_service, gone) == preview
+    assert delete_my_account(app_pool_without_service, local_user).deleted >= 1
+    with transaction(pool) as conn:
+        users = {r["id"] for r in conn.execute("select id::text as id from auth.users").fetchall()}
+        ratings = conn.execute("select count(*) as n from ratings").fetchone()["n"]
+    assert gone not in users and local_user in users and ratings == 0  # the personal-mode user comes back empty
