@@ -25,19 +25,20 @@ THUMB_PX = 60  # a search result's poster: enough to recognise the film, small e
 TABS = ["Search", "Watchlist", "History", "Import"]
 RATING_MENU_PX = 170
 
-# A row (search result, watchlist film, rating) is a wrapping flex line: the title block takes the free width and
-# the controls follow on the same line, or on the next one on a phone (a search result's then hang beside the
-# poster's column). The flex rule is on the title block's wrapper, the row's flex item: on the keyed block itself,
-# inside a column wrapper, its 15rem basis became a height (every row was 240 px tall). Title and note sit close.
+# A row (search result, watchlist film, rating) is a wrapping flex line: the film takes the free width and the
+# controls follow on the same line, or on the next one on a phone (a search result's then hang beside the poster's
+# column). A search result's title block gets its flex rule on its wrapper, the row's flex item: on the keyed block
+# itself, inside a column wrapper, its 15rem basis became a height (every row was 240 px tall).
 _INFO = "[data-testid='stLayoutWrapper']:has(> [class*='st-key-{}-info-'])"
 ROW_CSS = (
     "<style>"
-    f"{_INFO.format('search')}, {_INFO.format('wl')} {{flex: 1 1 15rem; min-width: 15rem;}}"
+    f"{_INFO.format('search')} {{flex: 1 1 15rem; min-width: 15rem;}}"
     "[class*='st-key-search-row-'], [class*='st-key-wl-row-'], [class*='st-key-hist-row-'] {row-gap: 0.4rem;}"
     "[class*='-info-'][class*='st-key-'] {gap: 0.1rem;}"
-    "[class*='-info-'][class*='st-key-'] a, [class*='st-key-hist-row-'] a {padding: 0; margin: 0;}"
+    "[class*='-info-'][class*='st-key-'] a, [class*='st-key-hist-row-'] a, [class*='st-key-wl-row-'] a"
+    " {padding: 0; margin: 0;}"
     "[class*='-info-'][class*='st-key-'] p {margin-bottom: 0;}"
-    f"@media (max-width: 640px) {{{_INFO.format('wl')} {{flex-basis: 100%;}}"
+    "@media (max-width: 640px) {[class*='st-key-wl-row-'] > :first-child {flex-basis: 100%;}"
     f" {_INFO.format('search')} {{min-width: 0;}}"
     f" [class*='st-key-search-rating-'] {{margin-left: calc({THUMB_PX}px + 1rem);}}}}"
     "</style>"
@@ -74,6 +75,14 @@ def _film_link(column, movie, *, note: str = "") -> None:
     column.page_link(FILM_PAGE, label=f"{movie.title}{year}", query_params={"id": str(movie.id)})
     if note:
         column.markdown(f"<small>{html.escape(note)}</small>", unsafe_allow_html=True)
+
+
+def _link_with_note(movie, note: str) -> None:
+    """A list row's film: one link (to its page) whose label carries the year and a grey note; one element where
+    a block of a link and a note was three (rows of the watchlist and history are 25 to a page)."""
+    year = f" ({movie.year})" if movie.year else ""
+    st.page_link(FILM_PAGE, label=f"{movie.title}{year} :gray[:small[{note}]]" if note else f"{movie.title}{year}",
+                 query_params={"id": str(movie.id)}, width="stretch")
 
 
 def render_film_row(card: dashboard.Card, *, scope: str) -> None:
@@ -179,8 +188,7 @@ def _watchlist_row(card: dashboard.Card) -> None:
     state = (f"watched · rated {rating_label(card.user_rating)}" if card.user_rating is not None
              else "watched" if card.watched_at else "")
     with st.container(key=f"wl-row-{movie.id}", horizontal=True, vertical_alignment="center", gap="small"):
-        with st.container(key=f"wl-info-{movie.id}"):
-            _film_link(st, movie, note=" · ".join(x for x in (", ".join(movie.genres[:2]), state) if x))
+        _link_with_note(movie, " · ".join(x for x in (", ".join(movie.genres[:2]), state) if x))
         rating_key = f"wl-rating-{movie.id}"
         rating_popover(rating_key, card.user_rating, on_change=_watched_from_widget, width=RATING_MENU_PX,
                        args=(movie.id, movie.title, rating_key), help="Rate it: it is marked watched too")
@@ -200,12 +208,10 @@ def _history_row(rated) -> None:
     editor (a menu: choosing stars saves them; remove): one line on a desktop, wrapping on a phone. Three elements
     a row: 25 mounted rating menus cost the browser ~1.2 s more than 25 buttons (bench.ui's big History tab)."""
     movie = rated.movie
-    year = f" ({movie.year})" if movie.year else ""
     when = rated.rated_at.strftime("%Y-%m-%d") if rated.rated_at else ""
     note = " · ".join(x for x in (f"rated {when}" if when else "", SOURCE_NAMES.get(rated.source, rated.source)) if x)
     with st.container(key=f"hist-row-{movie.id}", horizontal=True, vertical_alignment="center", gap="small"):
-        st.page_link(FILM_PAGE, label=f"{movie.title}{year} :gray[:small[{note}]]", query_params={"id": str(movie.id)},
-                     width="stretch")
+        _link_with_note(movie, note)
         key = f"hist-rating-{movie.id}"
         with rating_popover(key, rated.rating, on_change=_rate_from_widget, args=(movie.id, movie.title, key),
                             help="Change or remove this rating", width=RATING_MENU_PX):
