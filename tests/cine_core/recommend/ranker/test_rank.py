@@ -12,7 +12,7 @@ from cine_core.domain.models import Movie
 from cine_core.recommend.ranker import collaborative
 from cine_core.recommend.ranker.features import FEATURES, HistoryItem, person_features
 from cine_core.recommend.ranker.index import build_index
-from cine_core.recommend.ranker.rank import MAX_CONFIDENCE, CatalogRanker
+from cine_core.recommend.ranker.rank import MAX_CONFIDENCE, CatalogRanker, similar_films
 
 
 def film(i, title, genres, keywords=(), votes=1000, year=2010, director="", lang="en", average=7.0, runtime=110):
@@ -123,3 +123,17 @@ def test_a_thin_history_leans_on_how_well_known_a_film_is_more_than_a_long_one()
     ranker = CatalogRanker(build_index(CATALOG), neighbours=None)
     weights = dict(zip(ranker.weights.watch.features, ranker.weights.watch.coef, strict=True))
     assert weights["closeness_by_depth"] > 0  # closeness to loved films counts more the more films one has loved
+
+
+def test_more_like_this_is_the_films_alike_in_the_rankers_order_not_the_most_popular(ranker):
+    similar = [f.movie_id for f in similar_films(ranker, 1, limit=5)]  # Heat
+    assert similar and set(similar) <= {2, 3, 4, 8, 9, 11}  # crime and heist films, never Toy Story or Frozen
+    assert 1 not in similar and similar_films(ranker, 999) == []
+
+
+def test_reasons_cite_the_higher_rated_alike_film_and_spread_over_the_persons_films(ranker):
+    history = [HistoryItem(1, 4.0, 1.0), HistoryItem(3, 5.0, 2.0), HistoryItem(2, 4.0, 3.0)]  # Heat, Thief 5★, Collateral
+    ranked = ranker.rank(history, reference=date(2020, 1, 1), released_by=date(2020, 1, 1), limit=6)
+    cited = [f.closest_loved for f in ranked if f.closest_loved is not None]
+    assert cited[0] == 3  # Inside Man: the heist film rated 5★ (Thief) rather than one rated 4★
+    assert len(set(cited)) >= 2  # not one film as every pick's reason
