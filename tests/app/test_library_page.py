@@ -64,8 +64,8 @@ def test_watchlist_rates_and_marks_watched_in_one_step(app, pool, local_user):
     actions.add_to_watchlist(pool, local_user, matrix)
     _open(app, "Watchlist")
     assert _watchlist_rows(app) == [matrix]
-    assert app.selectbox(key=f"wl-rating-{matrix}").value is None
-    app.selectbox(key=f"wl-rating-{matrix}").set_value(3.5).run()
+    assert app.pills(key=f"wl-rating-{matrix}").value is None
+    app.pills(key=f"wl-rating-{matrix}").set_value(3.5).run()
     assert _rows(pool, "select watched_at is not null as seen from watchlist") == [{"seen": True}]
     assert [float(r["rating"]) for r in _rows(pool, "select rating from ratings where movie_id = 603")] == [3.5]
     assert _watchlist_rows(app) == []  # watched: out of "To watch"
@@ -99,7 +99,7 @@ def test_a_big_watchlist_shows_one_page_with_search_within_and_sorting(app, pool
 
 
 def _history_rows(app) -> dict[int, float | None]:
-    return {int(s.key.rsplit("-", 1)[1]): s.value for s in app.selectbox if s.key and s.key.startswith("hist-rating-")}
+    return {int(s.key.rsplit("-", 1)[1]): s.value for s in app.pills if s.key and s.key.startswith("hist-rating-")}
 
 
 def test_a_big_history_pages_its_ratings_and_filters_by_stars(app, pool, local_user):
@@ -119,9 +119,11 @@ def test_a_history_row_changes_or_removes_its_rating_at_once(app, pool, local_us
         actions.rate(pool, local_user, movie_id, 4.0)
     _open(app, "History")
     assert _history_rows(app) == {first: 4.0, second: 4.0}
-    app.selectbox(key=f"hist-rating-{first}").set_value(2.5).run()
+    app.pills(key=f"hist-rating-{first}").set_value(2.5).run()
     assert [float(r["rating"]) for r in _rows(pool, "select rating from ratings where movie_id = %s", first)] == [2.5]
     assert any(t.value.startswith("Rated ") and t.value.endswith("★★½ 2.5") for t in app.toast)
+    app.pills(key=f"hist-rating-{first}").unselect(2.5).run()  # a second tap chooses nothing: nothing changes
+    assert [float(r["rating"]) for r in _rows(pool, "select rating from ratings where movie_id = %s", first)] == [2.5]
     app.button(key=f"hist-remove-{second}").click().run()
     assert _rows(pool, "select movie_id from ratings where user_id = %s", local_user) == [{"movie_id": first}]
     assert any(t.value.startswith("Removed your rating of ") for t in app.toast)

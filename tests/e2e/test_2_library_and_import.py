@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from cine_core.config import PROJECT_ROOT
 from tests.e2e.steps import choose_rating, go, screenshot, step
 from ui.format import rating_label
+from ui.rating_input import short_label
 
 pytestmark = pytest.mark.browser
 
@@ -74,11 +75,10 @@ def test_history_rows_change_a_rating_from_its_button(page, viewport, app_url):
     row.wait_for()
     step(page)
     assert row.bounding_box()["height"] < 130  # one line on a desktop, the title above its button on a phone
-    row.get_by_role("button").click()  # the rating: it opens the menu and the remove button
-    menu = page.locator('[data-testid="stPopoverBody"]').get_by_role("combobox")
-    value = 2.0 if menu.input_value().endswith(" 2.5") else 2.5
-    menu.click()
-    page.get_by_role("option", name=rating_label(value), exact=True).click()
+    rating = row.get_by_role("button")
+    value = 2.0 if rating.inner_text().strip().endswith(" 2.5") else 2.5
+    rating.click()  # the rating: it opens half-star pills and the remove button
+    page.locator('[data-testid="stPopoverBody"]').get_by_role("button", name=short_label(value), exact=True).click()
     expect(page.get_by_text(f"Rated Amélie: {rating_label(value)}")).to_be_visible()
     step(page)
     expect(page.locator('[class*="st-key-hist-row-"]').filter(has_text="Amélie").first.get_by_role("button")
