@@ -5,7 +5,8 @@ One real `python -m worker` (2 lanes, its own import lane) against the embedded 
 local Messages stub (tests/anthropic_stub.py) with the installation's caps set (CINE_LLM_DAILY_BUDGET_USD,
 CINE_LLM_USER_DAILY_CALLS); films come from the offline catalog. `--users` simulated dashboard users rate a
 film each in turn (a rating every `--interval` s, never two refreshes of one user in flight), measured as in
-bench.refresh: generated_at of the refreshed picks minus the rating's commit time. Phase `quiet` runs alone;
+bench.refresh: generated_at of the refreshed picks minus the rating's commit time, from the worker's first
+refresh on (an untimed warm-up rating waits for its scout context). Phase `quiet` runs alone;
 phase `noisy` adds the hammering account (a manual refresh and a chat message every 50 ms, through the
 person's own transaction, as the app sends them) and the importer (a 200,000-row Letterboxd CSV submitted as
 an import job). Errors are the quiet users' failed writes, failed or timed-out refreshes.
@@ -120,7 +121,23 @@ class Noise:
         return self.counts
 
 
-def measure(pool, url: str, stub_url: str, users: list[str], films: list[int], args, noise: Noise | None) -> dict:
+def _warm(pool, user: str, films: list[int], timeout: float = 180.0) -> None:
+    """One untimed rating, waited for: the worker builds its scout context beside its loop (the catalog, the
+    feature space, the ranker: seconds), so the first refreshes after a start measure that warm-up, not the
+    neighbours (they made the p95 of 50 ratings ~10 s in both phases)."""
+    committed = _rate(pool, user, random.Random(user).choice(films), 4.5)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with pool.connection() as conn:
+            latest = conn.execute(LATEST_PICK_SQL, (user,)).fetchone()["at"]
+        if latest is not None and latest > committed:
+            return
+        time.sleep(CHECK_SECONDS)
+    raise RuntimeError("the worker did not refresh the warm-up rating")
+
+
+def measure(pool, url: str, stub_url: str, users: list[str], films: list[int], args, noise: Noise | None,
+            warm: str) -> dict:
     with pool.connection() as conn:
         conn.execute("delete from worker_heartbeat")
         conn.commit()
@@ -132,7 +149,7 @@ def measure(pool, url: str, stub_url: str, users: list[str], films: list[int], a
     rated = {u: set() for u in users}
     try:
         _wait_ready(pool, 1)
-        time.sleep(0.5)
+        _warm(pool, warm, films)
         if noise is not None:
             noise.start()
         pending: dict[str, tuple[object, float]] = {}
@@ -178,16 +195,16 @@ def run(args: argparse.Namespace) -> dict:
         stub.default = realistic_verdicts
         pool = open_pool(url, max_size=6, name="bench-neighbour")
         try:
-            everyone = create_users(pool, args.users + 2, seed=args.seed)
-            users, (hammer, importer) = everyone[:args.users], everyone[args.users:]
+            everyone = create_users(pool, args.users + 3, seed=args.seed)
+            users, (hammer, importer, warm) = everyone[:args.users], everyone[args.users:]
             films = popular_by_genre(pool)["*"]
             env = _worker_env(url, stub.base_url) | {"ANTHROPIC_API_KEY": ""}  # day 0 from the local engine
             initial = subprocess.run([sys.executable, "-m", "worker", "--once", "--all"], cwd=PROJECT_ROOT, env=env,
                                      capture_output=True, text=True, timeout=1800)
             if initial.returncode != 0:
                 raise RuntimeError(f"initial scout failed: {initial.stderr[-2000:]}")
-            quiet = measure(pool, url, stub.base_url, users, films, args, None)
-            noisy = measure(pool, url, stub.base_url, users, films, args, Noise(pool, hammer, importer, films))
+            quiet = measure(pool, url, stub.base_url, users, films, args, None, warm)
+            noisy = measure(pool, url, stub.base_url, users, films, args, Noise(pool, hammer, importer, films), warm)
             with pool.connection() as conn:
                 usage = conn.execute(USAGE_SQL, (hammer,)).fetchone()
         finally:
