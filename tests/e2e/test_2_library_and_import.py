@@ -78,7 +78,7 @@ def test_history_rows_change_a_rating_from_its_button(page, viewport, app_url):
     rating = row.get_by_role("button")
     value = 2.0 if rating.inner_text().strip().endswith(" 2.5") else 2.5
     rating.click()  # the rating: it opens half-star pills and the remove button
-    page.locator('[data-testid="stPopoverBody"]').get_by_role("button", name=short_label(value), exact=True).click()
+    page.locator('[data-testid="stPopoverBody"]').get_by_text(short_label(value), exact=True).click()
     expect(page.get_by_text(f"Rated Amélie: {rating_label(value)}")).to_be_visible()
     step(page)
     expect(page.locator('[class*="st-key-hist-row-"]').filter(has_text="Amélie").first.get_by_role("button")
