@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None, *, wrap_job: JobWrapper | None = None,
     from cine_core.db import database_url, open_pool
     from cine_core.domain.errors import CineError
     from cine_core.jobs.heartbeat import Heartbeat, new_worker_id
-    from cine_core.memory import run_then_freeze
+    from cine_core.memory import map_big_arrays_apart, run_then_freeze
     from worker.jobs import build_handlers
     from worker.loop import Worker
 
@@ -108,6 +108,7 @@ def main(argv: list[str] | None = None, *, wrap_job: JobWrapper | None = None,
         pool.close()
         print(f"worker: cannot start: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
+    map_big_arrays_apart()  # before the lanes start: a long history's arrays must not stay in the heap
     stop = threading.Event()
     _install_signal_handlers(stop)
     worker_id = new_worker_id()

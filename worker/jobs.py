@@ -22,6 +22,7 @@ from cine_core.config import Settings
 from cine_core.db import transaction
 from cine_core.jobs import job_lease, user_lock
 from cine_core.jobs.refresh_queue import Job
+from cine_core.memory import give_back_free_memory
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +64,12 @@ class _Scouting:
     def refresh_job(self, job: Job) -> None:
         pipeline, ctx = self.context()
         lease_check = (lambda conn: job_lease.assert_lease(conn, job)) if job.locked_by else None
-        pipeline.scout_user(ctx, job.user_id, quick=True, manual=job.trigger_type == "manual", movie_id=job.movie_id,
-                            before_store=lease_check)
-        self.refresh_movie_night(job.user_id)
+        try:
+            pipeline.scout_user(ctx, job.user_id, quick=True, manual=job.trigger_type == "manual",
+                                movie_id=job.movie_id, before_store=lease_check)
+            self.refresh_movie_night(job.user_id)
+        finally:
+            give_back_free_memory()  # the arrays of a long history, freed: RSS stays flat (cine_core.memory)
 
     def refresh_movie_night(self, user_id: str) -> None:
         from cine_core.night import refresh_stale_pair
@@ -77,7 +81,10 @@ class _Scouting:
 
     def scout_user(self, user_id: str) -> None:
         pipeline, ctx = self.context()
-        pipeline.scout_user(ctx, user_id)
+        try:
+            pipeline.scout_user(ctx, user_id)
+        finally:
+            give_back_free_memory()
 
     def warm_up(self) -> None:
         try:

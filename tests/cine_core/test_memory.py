@@ -73,3 +73,19 @@ def test_the_freeze_waits_for_the_warm_ups(unfrozen):
     freeze_after([warming, None]).join(30)
     assert built, "the freeze ran before the warm-up ended"
     assert not any(o is built[0] for o in gc.get_objects()), "the warm-up's objects were not frozen"
+
+
+
+def test_the_worker_s_allocator_settings_take_on_glibc():
+    """The worker pins glibc's mmap threshold at start and trims the C heap after each job (#26.7); whether that
+    keeps it flat is bench.memory's question (docs/caching.md, "Soak"), here only that the calls take."""
+    import subprocess
+    import sys
+
+    from cine_core.config import PROJECT_ROOT
+
+    code = ("from cine_core.memory import give_back_free_memory, map_big_arrays_apart;"
+            "print(map_big_arrays_apart(), give_back_free_memory())")
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert done.stdout.split() == ["True", "True"]
