@@ -98,13 +98,19 @@ def _matcher_scores(matcher: LocalMatcher, profile: TasteProfile, rated: Sequenc
 
 def rank_joint(inviter: MemberScores, invitee: MemberScores, streamable: Mapping[int, int], *,
                limit: int) -> list[JointPick]:
-    """The best `limit` films both can be judged on, by the weaker confidence (+ the streaming preference)."""
+    """The best `limit` films both can be judged on: those with a cited film for each first, then by the weaker
+    confidence (+ the streaming preference)."""
     shared = set(inviter.confidence) & set(invitee.confidence)
 
     def weaker(movie_id: int) -> float:
         return min(inviter.confidence[movie_id], invitee.confidence[movie_id])
 
-    order = sorted(shared, key=lambda m: (-(weaker(m) + STREAM_PREFERENCE * streamable.get(m, 0)), m))
+    def grounded(movie_id: int) -> bool:  # each can be told why: a film of theirs it is like
+        return inviter.evidence.get(movie_id) is not None and invitee.evidence.get(movie_id) is not None
+
+    # Films both have a reason for come first; among them, the weaker confidence (+ streaming) decides.
+    order = sorted(shared, key=lambda m: (not grounded(m), -(weaker(m) + STREAM_PREFERENCE * streamable.get(m, 0)),
+                                          m))
     return [JointPick(movie_id=m, rank=rank, confidence=round(min(1.0, max(0.0, weaker(m))), 4),
                       streamable=streamable.get(m, 0), inviter_evidence=inviter.evidence.get(m),
                       invitee_evidence=invitee.evidence.get(m))
