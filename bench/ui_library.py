@@ -47,9 +47,15 @@ def settle_ms(page, started: float) -> float:
         time.sleep(0.01)
 
 
+DRAWN_JS = "() => !document.querySelector('[data-testid=stSkeleton]')"  # every element drawn (none still loading)
+
+
 def until_settled(page, started: float, shown) -> float:
-    """Milliseconds from `started` until `shown` is visible and the run has settled, whichever is later."""
+    """Milliseconds from `started` until `shown` is visible, every element is drawn (no loading skeleton left) and
+    the run has settled, whichever is last. Without the drawing, a tab's figure stopped at its first control while
+    the browser still drew its rows, and the next tab clicked paid for them (the History tab after the Watchlist)."""
     shown.wait_for(timeout=60_000)
+    page.wait_for_function(DRAWN_JS, polling="raf", timeout=60_000)
     return max((time.perf_counter() - started) * 1000, settle_ms(page, started))
 
 
