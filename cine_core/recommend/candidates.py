@@ -7,6 +7,7 @@ retries) is recorded and skipped: the pass goes on with what the other sources a
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -40,12 +41,20 @@ class CandidateStore(Protocol):
 
 
 MIN_FEATURE_RUNTIME = 40  # minutes: the Academy's line between shorts and features
+SHORT_KEYWORDS = frozenset({"short", "short film", "disney short", "pixar short", "animated short"})
+# "In this Oscar-winning short film, …" — but not "based on a short film" / "a short film festival".
+_SHORT_OVERVIEW = re.compile(r"(?<!based on a )(?<!based on the )\bshort (?:film|documentary)\b(?! festival)", re.I)
 
 
 def is_feature(movie: Movie) -> bool:
     """Shorts (promo prequels, festival shorts) are not what people mean by a film to watch tonight.
-    An unknown runtime passes: list results carry none until the film is enriched."""
-    return movie.runtime is None or movie.runtime == 0 or movie.runtime >= MIN_FEATURE_RUNTIME
+    An unknown runtime passes unless the film's keywords or overview say it is a short: list results carry
+    no runtime until the film is enriched, and ~1,900 catalog films have none (Piper, If Anything Happens…)."""
+    if movie.runtime:
+        return movie.runtime >= MIN_FEATURE_RUNTIME
+    if SHORT_KEYWORDS.intersection(k.lower() for k in movie.keywords or ()):
+        return False
+    return not _SHORT_OVERVIEW.search(movie.overview or "")
 
 
 @dataclass(slots=True)

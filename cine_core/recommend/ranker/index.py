@@ -18,10 +18,10 @@ import numpy as np
 from scipy import sparse
 
 from cine_core.domain.models import Movie
+from cine_core.recommend.candidates import is_feature
 
 log = logging.getLogger(__name__)
 
-MIN_FEATURE_RUNTIME = 40  # minutes: shorts are not what people mean by a film to watch tonight
 # How much each kind of trait counts in the content vector (before IDF).
 TRAIT_WEIGHTS = {"g": 1.0, "k": 1.0, "d": 2.0, "c": 0.7}
 CAST_TRAITS = 5  # top-billed actors that define a film
@@ -90,8 +90,8 @@ def build_index(movies: Sequence[Movie]) -> CatalogIndex:
     genre_cols = {t: c for t, c in vocab.items() if t.startswith("g:")}
     genre_names = tuple(t[2:] for t in genre_cols)
     genres = binary[:, list(genre_cols.values())] if genre_cols else sparse.csr_matrix((n, 0))
-    runtime_ok = np.fromiter((not m.runtime or m.runtime >= MIN_FEATURE_RUNTIME for m in movies), dtype=bool, count=n)
-    eligible = runtime_ok & ~np.isnan(years)
+    features = np.fromiter((is_feature(m) for m in movies), dtype=bool, count=n)
+    eligible = features & ~np.isnan(years)
     return CatalogIndex(
         ids=ids, log_votes=np.log1p(votes), years=years, vote_average=average, language=language,
         languages=tuple(lang_codes), genres=sparse.csr_matrix(genres, dtype=np.float64), genre_names=genre_names,
