@@ -101,15 +101,31 @@ def load_wikipedia(root: Path) -> list[dict]:
     return rows
 
 
-def people_for(films: list[dict], root: Path) -> dict[int, dict]:
-    """{film id: {"directors", "cast", "sources", "wikipedia"}} for films matched by exactly one rule hit."""
+def _films_by_title_and_year(films: list[dict]) -> dict[tuple[str, int], set[int]]:
     by_key: dict[tuple[str, int], set[int]] = defaultdict(set)
-    language = {film["id"]: film.get("original_language") for film in films}
     for film in films:
         if film.get("year"):
             for title in {film.get("title") or "", film.get("original_title") or ""}:
                 if key := title_norm(title):
                     by_key[(key, film["year"])].add(film["id"])
+    return by_key
+
+
+def _take_people(entry: dict, row: dict) -> None:
+    """Fill what the entry lacks (directors, cast) from the row, naming its source once."""
+    for field in ("directors", "cast"):
+        if not entry[field] and row[field]:
+            entry[field] = row[field]
+            if row["source"] not in entry["sources"]:
+                entry["sources"].append(row["source"])
+    if row.get("href") and "wikipedia" in entry["sources"]:
+        entry.setdefault("wikipedia", row["href"])
+
+
+def people_for(films: list[dict], root: Path) -> dict[int, dict]:
+    """{film id: {"directors", "cast", "sources", "wikipedia"}} for films matched by exactly one rule hit."""
+    by_key = _films_by_title_and_year(films)
+    language = {film["id"]: film.get("original_language") for film in films}
     found: dict[int, dict] = {}
     matched = 0
     for row in load_streaming(root) + load_wikipedia(root):
@@ -120,13 +136,6 @@ def people_for(films: list[dict], root: Path) -> dict[int, dict]:
         if row["languages"] and language[film_id] and language[film_id] not in row["languages"]:
             continue
         matched += 1
-        entry = found.setdefault(film_id, {"directors": [], "cast": [], "sources": []})
-        for field in ("directors", "cast"):
-            if not entry[field] and row[field]:
-                entry[field] = row[field]
-                if row["source"] not in entry["sources"]:
-                    entry["sources"].append(row["source"])
-        if row.get("href") and "wikipedia" in entry["sources"]:
-            entry.setdefault("wikipedia", row["href"])
+        _take_people(found.setdefault(film_id, {"directors": [], "cast": [], "sources": []}), row)
     log.info("film_people: %d source rows matched %d catalog films", matched, len(found))
     return found

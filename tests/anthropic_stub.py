@@ -170,51 +170,54 @@ class AnthropicStub:
             planned = self._script.popleft() if self._script else self.default
         return planned(params) if callable(planned) else planned
 
-    def _handler_class(self):
-        stub = self
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        return type("Handler", (_StubHandler,), {"stub": self})
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:  # keep test output quiet
-                pass
 
-            def do_POST(self) -> None:  # noqa: N802 (http.server naming)
-                length = int(self.headers.get("content-length") or 0)
-                raw = self.rfile.read(length)
-                try:
-                    request = json.loads(raw or b"{}")
-                except ValueError:
-                    request = {"_raw": raw.decode("utf-8", "replace")}
-                request["_path"] = self.path
-                with stub._lock:
-                    stub.headers.append({k.lower(): v for k, v in self.headers.items()})
-                if self.path.startswith("/v1/messages/batches"):
-                    status, body = stub.batches.create(request)
-                    return self._send(Reply(status=status, body=body))
-                self._send(stub._next_reply(request))
+class _StubHandler(BaseHTTPRequestHandler):
+    """The stub's HTTP side; `_handler_class` binds it to one AnthropicStub."""
 
-            def do_GET(self) -> None:  # noqa: N802 (the Message Batches API: retrieve and results)
-                status, body = stub.batches.get(self.path)
-                self._send(Reply(status=status, body=body, headers={} if status != 200 or isinstance(body, dict)
-                                 else {"content-type": "application/binary"}))
+    stub: AnthropicStub
 
-            def _send(self, reply: Reply) -> None:
-                if reply.delay_seconds and stub._stopping.wait(reply.delay_seconds):
-                    return
-                body = reply.body if isinstance(reply.body, (str, bytes)) else json.dumps(reply.body)
-                data = body.encode() if isinstance(body, str) else body
-                try:
-                    self.send_response(reply.status)
-                    self.send_header("content-type", reply.headers.get("content-type", "application/json"))
-                    self.send_header("content-length", str(len(data)))
-                    for key, value in reply.headers.items():
-                        if key != "content-type":
-                            self.send_header(key, value)
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (timeout test)
+    def log_message(self, *args: object) -> None:  # keep test output quiet
+        pass
 
-        return Handler
+    def do_POST(self) -> None:  # noqa: N802 (http.server naming)
+        length = int(self.headers.get("content-length") or 0)
+        raw = self.rfile.read(length)
+        try:
+            request = json.loads(raw or b"{}")
+        except ValueError:
+            request = {"_raw": raw.decode("utf-8", "replace")}
+        request["_path"] = self.path
+        with self.stub._lock:
+            self.stub.headers.append({k.lower(): v for k, v in self.headers.items()})
+        if self.path.startswith("/v1/messages/batches"):
+            status, body = self.stub.batches.create(request)
+            return self._send(Reply(status=status, body=body))
+        self._send(self.stub._next_reply(request))
+
+    def do_GET(self) -> None:  # noqa: N802 (the Message Batches API: retrieve and results)
+        status, body = self.stub.batches.get(self.path)
+        self._send(Reply(status=status, body=body, headers={} if status != 200 or isinstance(body, dict)
+                         else {"content-type": "application/binary"}))
+
+    def _send(self, reply: Reply) -> None:
+        if reply.delay_seconds and self.stub._stopping.wait(reply.delay_seconds):
+            return
+        body = reply.body if isinstance(reply.body, (str, bytes)) else json.dumps(reply.body)
+        data = body.encode() if isinstance(body, str) else body
+        try:
+            self.send_response(reply.status)
+            self.send_header("content-type", reply.headers.get("content-type", "application/json"))
+            self.send_header("content-length", str(len(data)))
+            for key, value in reply.headers.items():
+                if key != "content-type":
+                    self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (timeout test)
 
 
 # --- fixtures and helpers (import the fixture into a test module to use it) ---------------------

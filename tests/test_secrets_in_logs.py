@@ -75,6 +75,30 @@ def everything():
             lg.removeHandler(handler)
 
 
+def _set_every_secret(monkeypatch, db_url: str, anthropic_url: str) -> None:
+    for name, value in {
+        "DATABASE_URL": _with_password(db_url), "LOG_LEVEL": "DEBUG",
+        "TMDB_API_KEY": TMDB_KEY, "TMDB_BASE_URL": "https://tmdb.test/3",
+        "ANTHROPIC_API_KEY": ANTHROPIC_KEY, "ANTHROPIC_BASE_URL": anthropic_url,
+        "SUPABASE_URL": SUPABASE_URL, "SUPABASE_ANON_KEY": SUPABASE_KEY, "CINE_WIKIPEDIA": "false",
+    }.items():
+        monkeypatch.setenv(name, value)
+    config.get_settings.cache_clear()
+
+
+def _sign_in_chat_and_open_status(email: str) -> list[str]:
+    """The app signed in through Supabase (mocked), one chat message to Claude, the Status page; its exceptions."""
+    app = AppTest.from_file(APP_FILE, default_timeout=TIMEOUT_SECONDS)
+    app.run()
+    app.text_input(key="sign-in-email").set_value(email)
+    app.text_input(key="sign-in-password").set_value("secret-pw")
+    app.button[0].click().run()
+    app.switch_page("pages/chat.py").run()
+    app.chat_input(key="chat-input").set_value("I loved the visuals of Dune: Part Two but it was too slow").run()
+    app.switch_page("pages/status.py").run()
+    return [str(e.value) + str(e.stack_trace) for e in app.exception]
+
+
 @pytest.mark.slow
 def test_no_secret_in_any_log_line_or_exception(db_url, pool, make_user, monkeypatch, capsys, everything,
                                                   anthropic_stub):  # noqa: F811 (fixture)
@@ -83,14 +107,7 @@ def test_no_secret_in_any_log_line_or_exception(db_url, pool, make_user, monkeyp
     from worker.__main__ import main as worker_main
 
     anthropic_stub.default = score_every_candidate
-    for name, value in {
-        "DATABASE_URL": _with_password(db_url), "LOG_LEVEL": "DEBUG",
-        "TMDB_API_KEY": TMDB_KEY, "TMDB_BASE_URL": "https://tmdb.test/3",
-        "ANTHROPIC_API_KEY": ANTHROPIC_KEY, "ANTHROPIC_BASE_URL": anthropic_stub.base_url,
-        "SUPABASE_URL": SUPABASE_URL, "SUPABASE_ANON_KEY": SUPABASE_KEY, "CINE_WIKIPEDIA": "false",
-    }.items():
-        monkeypatch.setenv(name, value)
-    config.get_settings.cache_clear()
+    _set_every_secret(monkeypatch, db_url, anthropic_stub.base_url)
     close_pools()
     user = make_user("b@example.com")
     rate(pool, user, popular_ids(pool, 6))
@@ -105,15 +122,7 @@ def test_no_secret_in_any_log_line_or_exception(db_url, pool, make_user, monkeyp
             assert cine_main(["setup"]) == 0
             assert worker_main(["--once", "--all", "--no-listen"]) == 0
 
-            app = AppTest.from_file(APP_FILE, default_timeout=TIMEOUT_SECONDS)
-            app.run()
-            app.text_input(key="sign-in-email").set_value("b@example.com")
-            app.text_input(key="sign-in-password").set_value("secret-pw")
-            app.button[0].click().run()
-            app.switch_page("pages/chat.py").run()
-            app.chat_input(key="chat-input").set_value("I loved the visuals of Dune: Part Two but it was too slow").run()
-            app.switch_page("pages/status.py").run()
-            exceptions += [str(e.value) + str(e.stack_trace) for e in app.exception]
+            exceptions += _sign_in_chat_and_open_status("b@example.com")
     except Exception:
         exceptions.append(traceback.format_exc())
         raise

@@ -216,28 +216,28 @@ def _significance(insights: dict, kind: ConversationType, lower: str) -> float:
     return round(min(1.0, score), 2)
 
 
-def summarize(insights: dict) -> str:
-    """One short line of what was learned: 'prefers faster pacing; loves epic visuals; loved Dune'."""
-    parts = []
-    if insights["pacing"]:
-        parts.append(f"prefers {insights['pacing']} pacing")
-    for want in ("positive", "negative"):
+LISTED = (("genres_liked", "likes"), ("genres_disliked", "avoids"), ("themes_liked", "into"),
+          ("themes_disliked", "not into"))  # a list in the insights and the verb its summary says it with
+
+
+def _style_parts(insights: dict) -> list[str]:
+    parts = [f"prefers {insights['pacing']} pacing"] if insights["pacing"] else []
+    for want, verb in (("positive", "loves"), ("negative", "dislikes")):
         styles = [s.style for s in insights["visual_style"] if s.sentiment == want]
         if styles:
-            parts.append(f"{'loves' if want == 'positive' else 'dislikes'} {', '.join(styles)} visuals")
-    if insights["genres_liked"]:
-        parts.append("likes " + ", ".join(insights["genres_liked"]))
-    if insights["genres_disliked"]:
-        parts.append("avoids " + ", ".join(insights["genres_disliked"]))
-    if insights["themes_liked"]:
-        parts.append("into " + ", ".join(insights["themes_liked"]))
-    if insights["themes_disliked"]:
-        parts.append("not into " + ", ".join(insights["themes_disliked"]))
-    for person in insights["people"]:
-        parts.append(f"{'likes' if person.sentiment == 'like' else 'dislikes'} {person.name}")
-    for film in insights["films"]:
-        if film.sentiment != "neutral":
-            parts.append(f"{film.sentiment} {film.title}")
+            parts.append(f"{verb} {', '.join(styles)} visuals")
+    return parts
+
+
+def _named_parts(insights: dict) -> list[str]:
+    parts = [f"{verb} " + ", ".join(insights[key]) for key, verb in LISTED if insights[key]]
+    parts += [f"{'likes' if p.sentiment == 'like' else 'dislikes'} {p.name}" for p in insights["people"]]
+    return parts + [f"{f.sentiment} {f.title}" for f in insights["films"] if f.sentiment != "neutral"]
+
+
+def summarize(insights: dict) -> str:
+    """One short line of what was learned: 'prefers faster pacing; loves epic visuals; loved Dune'."""
+    parts = _style_parts(insights) + _named_parts(insights)
     if insights["mood"] or insights["mood_context"]:
         moods = ", ".join(insights["mood"]) or "fitting"
         parts.append(f"wants {moods} films" + (f" for a {insights['mood_context']}" if insights["mood_context"] else ""))

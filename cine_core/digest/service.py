@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 
 from psycopg_pool import ConnectionPool
 
+from cine_core.alerts.arrivals import mark_emailed, unemailed_arrivals
 from cine_core.config import Settings
 from cine_core.db import transaction
 from cine_core.digest import sent_log
-from cine_core.alerts.arrivals import mark_emailed, unemailed_arrivals
 from cine_core.digest.compose import choose_films
 from cine_core.digest.mailer import MailError, SmtpMailer
 from cine_core.digest.render import EmailContext, render_email

@@ -17,7 +17,7 @@ import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from cine_core.domain.insights import ChatInsights
@@ -178,6 +178,52 @@ def _insight_keys(insight: ChatInsights) -> list[str]:
     return keys
 
 
+@dataclass
+class _Said:
+    """What the chat insights add, oldest first: affinities only words give, the latest pacing, contexts and
+    removable keys most recent first (genres and people are nudged in the rating-derived maps themselves)."""
+
+    visual_style: dict[str, float] = field(default_factory=dict)
+    themes: dict[str, float] = field(default_factory=dict)
+    moods: dict[str, float] = field(default_factory=dict)
+    pacing: str | None = None
+    contexts: list[str] = field(default_factory=list)
+    recent: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, insights: Sequence[ChatInsights], genres: dict[str, float], people: dict[str, float]) -> _Said:
+        said = cls()
+        for insight in insights:
+            said._nudge_named(insight, genres, people)
+            said._nudge_felt(insight)
+            said.pacing = insight.pacing or said.pacing
+            if insight.mood_context:
+                said.contexts = [insight.mood_context] + [c for c in said.contexts if c != insight.mood_context]
+            new_keys = list(dict.fromkeys(_insight_keys(insight)))
+            said.recent = new_keys + [k for k in said.recent if k not in new_keys]
+        return said
+
+    @staticmethod
+    def _nudge_named(insight: ChatInsights, genres: dict[str, float], people: dict[str, float]) -> None:
+        for name in insight.genres_liked:
+            _nudge(genres, canonical_genre(name), True)
+        for name in insight.genres_disliked:
+            _nudge(genres, canonical_genre(name), False)
+        for person in insight.people:
+            if not is_name_suffix(person.name):  # "Jr." alone is no one
+                _nudge(people, person.name.strip().lower(), person.sentiment == "like")
+
+    def _nudge_felt(self, insight: ChatInsights) -> None:
+        for style in insight.visual_style:
+            _nudge(self.visual_style, style.style, style.sentiment == "positive")
+        for theme in insight.themes_liked:
+            _nudge(self.themes, theme, True)
+        for theme in insight.themes_disliked:
+            _nudge(self.themes, theme, False)
+        for mood in insight.mood:
+            _nudge(self.moods, mood, True)
+
+
 def build_profile(
     rated: Sequence[RatedMovie],
     insights: Sequence[ChatInsights] = (),
@@ -207,33 +253,7 @@ def build_profile(
     people = _shares(liked, signed, _people, min_disliked=dislike_needs,
                      min_liked=MIN_FAVOURITE_FILMS if long_history else 1)
     decades = _shares(films, weights, lambda m: [m.decade] if m.decade else [])
-    visual_style: dict[str, float] = {}
-    themes: dict[str, float] = {}
-    moods: dict[str, float] = {}
-    pacing = None
-    contexts: list[str] = []
-    recent: list[str] = []
-    for insight in insights:
-        for name in insight.genres_liked:
-            _nudge(genres, canonical_genre(name), True)
-        for name in insight.genres_disliked:
-            _nudge(genres, canonical_genre(name), False)
-        for person in insight.people:
-            if not is_name_suffix(person.name):  # "Jr." alone is no one
-                _nudge(people, person.name.strip().lower(), person.sentiment == "like")
-        for style in insight.visual_style:
-            _nudge(visual_style, style.style, style.sentiment == "positive")
-        for theme in insight.themes_liked:
-            _nudge(themes, theme, True)
-        for theme in insight.themes_disliked:
-            _nudge(themes, theme, False)
-        for mood in insight.mood:
-            _nudge(moods, mood, True)
-        pacing = insight.pacing or pacing
-        if insight.mood_context:
-            contexts = [insight.mood_context] + [c for c in contexts if c != insight.mood_context]
-        new_keys = list(dict.fromkeys(_insight_keys(insight)))
-        recent = new_keys + [k for k in recent if k not in new_keys]
+    said = _Said.of(insights, genres, people)
 
     def keep(prefix: str, values: Mapping) -> dict:
         return {k: round(v, 4) for k, v in values.items() if f"{prefix}:{k}" not in removed and round(v, 4) != 0}
@@ -246,12 +266,12 @@ def build_profile(
         keywords=keep("keyword", _top(keywords, MAX_KEYWORDS)),
         people=keep("person", _top(people, MAX_PEOPLE)),
         decades=keep("decade", decades),
-        visual_style=keep("style", visual_style),
-        themes=keep("theme", themes),
-        moods=keep("mood", moods),
-        pacing=None if "pacing" in removed else pacing,
-        mood_context=tuple(c for c in contexts if f"mood_context:{c}" not in removed)[:MAX_MOOD_CONTEXTS],
-        recent_learning=tuple(k for k in recent if k not in removed)[:MAX_RECENT_LEARNING],
+        visual_style=keep("style", said.visual_style),
+        themes=keep("theme", said.themes),
+        moods=keep("mood", said.moods),
+        pacing=None if "pacing" in removed else said.pacing,
+        mood_context=tuple(c for c in said.contexts if f"mood_context:{c}" not in removed)[:MAX_MOOD_CONTEXTS],
+        recent_learning=tuple(k for k in said.recent if k not in removed)[:MAX_RECENT_LEARNING],
         removed=frozenset(removed),
         rating_count=len(ratings),
         mean_rating=round(math.fsum(ratings) / len(ratings), 4) if ratings else None,

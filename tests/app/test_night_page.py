@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cine_core.app import actions
 from cine_core.app import night as movie_night
+from cine_core.app.auth import AppUser
 from cine_core.config import get_settings
 from cine_core.db import transaction
 from cine_core.night import refresh_stale_pair
-import pytest
-
-from cine_core.app.auth import AppUser
 from tests.cine_core.night.conftest import (
     ALEX_DISMISSED,
     ALEX_RATED,
