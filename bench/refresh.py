@@ -75,6 +75,14 @@ def _rate(pool, user_id: str, movie_id: int, rating: float):
         return conn.execute("select clock_timestamp() as at").fetchone()["at"]
 
 
+def _rated_films(pool, users: list[str]) -> dict[str, set[int]]:
+    with pool.connection() as conn:
+        rated: dict[str, set[int]] = {u: set() for u in users}
+        for row in conn.execute("select user_id::text as u, movie_id from ratings").fetchall():
+            rated.setdefault(row["u"], set()).add(row["movie_id"])
+    return rated
+
+
 def measure(pool, url: str, users: list[str], films: list[int], args: argparse.Namespace, *, listen: bool) -> dict:
     """Run one worker configuration and time `args.ratings` refreshes."""
     with pool.connection() as conn:
@@ -85,10 +93,7 @@ def measure(pool, url: str, users: list[str], films: list[int], args: argparse.N
     rng = random.Random(args.seed + (0 if listen else 1))
     latencies: list[float] = []
     timeouts = 0
-    with pool.connection() as conn:
-        rated: dict[str, set[int]] = {u: set() for u in users}
-        for row in conn.execute("select user_id::text as u, movie_id from ratings").fetchall():
-            rated.setdefault(row["u"], set()).add(row["movie_id"])
+    rated = _rated_films(pool, users)
     try:
         _wait_ready(pool, 1)
         time.sleep(0.5)
