@@ -19,6 +19,7 @@ from ui import charts
 from ui.context import guarded, run_action
 from ui.format import RATING_OPTIONS, rating_label
 
+FILM_RATING_KEY = "film-rating"  # pages/film.py's rating slider is keyed f"film-rating-{film id}"
 NO_RATING = 0.0  # the "not rated" choice of the log-a-watch slider (ratings start at 0.5)
 SOURCE_NAMES = {"app": "logged in CineAI", "letterboxd": "from Letterboxd", "imdb": "from IMDb", "trakt": "from Trakt"}
 LANGUAGE_NAMES = {
@@ -101,6 +102,8 @@ def _log_form(pool: ConnectionPool, user_id: str, movie: Movie) -> None:
         if st.form_submit_button("Log this watch", type="primary"):
             run_action(diary.log_watch, pool, user_id, movie.id, day, rating=rating or None, review=review or None,
                        success=f"Logged {movie.title} on {_day(day)}")
+            if rating:  # the film page's own rating slider kept its old stop ('not rated'): let it read the new one
+                st.session_state.pop(f"{FILM_RATING_KEY}-{movie.id}", None)
             st.rerun()
 
 
@@ -108,7 +111,7 @@ def render_month(month: date, watches: list[Watch]) -> None:
     """One month of the diary, newest first, each watch with the film's page a click away."""
     st.subheader(f"{month_name[month.month]} {month.year}")
     films = len({w.movie.id for w in watches})
-    st.caption(f"{len(watches)} watches of {films} films" if len(watches) != 1 else "1 watch")
+    st.caption(f"{len(watches)} watches of {films} film{'s' if films != 1 else ''}" if len(watches) != 1 else "1 watch")
     for watch in watches:
         with st.container(border=True):
             st.page_link("pages/film.py", label=f"{watch.movie.title} ({watch.movie.year or '?'})",

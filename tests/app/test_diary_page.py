@@ -71,6 +71,9 @@ def test_the_film_page_shows_your_watches_and_logs_a_new_one(app, pool, local_us
                             " order by watched_on", (local_user, HEAT)).fetchall()
     assert [(r["watched_on"], float(r["rating"])) for r in rows] == [
         (date(2024, 3, 2), 4.0), (date(2024, 11, 20), 5.0), (date(2025, 1, 4), 3.5)]
+    # The page's own rating slider follows: it showed the 5★ it was drawn with (seen at 1440x900: "You rated it
+    # ★★★★ 4" above a slider still on "not rated").
+    assert app.select_slider(key=f"film-rating-{HEAT}").value == 3.5
 
 
 def test_the_taste_page_has_a_year_in_review_and_whole_film_ticks(app, pool, local_user):
