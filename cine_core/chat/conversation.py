@@ -27,7 +27,7 @@ from cine_core.chat.local_extractor import LocalExtractor
 from cine_core.chat.mentions import Found, find_names
 from cine_core.chat.resolve import resolve_films
 from cine_core.config import Settings, get_settings
-from cine_core.db import transaction, user_transaction
+from cine_core.db import service_transaction, user_transaction
 from cine_core.domain.chat_turn import ChatReply, RequestSpec, Suggestion
 from cine_core.domain.errors import DataError, LLMError
 from cine_core.domain.insights import ChatInsights
@@ -96,7 +96,7 @@ def answer(pool: ConnectionPool, user_id: str, turn_id: str, movie_id: int, *,
 def undo(pool: ConnectionPool, user_id: str, turn_id: str) -> turns.Turn:
     """Forget what one message taught: the profile is rebuilt without it and picks are refreshed."""
     # What CineAI learned and the profile are server-owned: a service transaction, filtered by this user's id.
-    with transaction(pool) as conn:
+    with service_transaction(pool) as conn:
         turn = turns.load_turn(conn, user_id, turn_id)
         old = turn.insights.reply or ChatReply(intent="preference", text="")
         note = "Undone: I forgot what this message taught me."
@@ -194,7 +194,7 @@ def _suggestions(conn, user_id, spec: RequestSpec, profile, rated, limit: int):
 
 def _store(pool, user_id, text, insights: ChatInsights, rewrite, *, refresh: bool = False) -> turns.Turn:
     # ai_learned and the profile are server-owned (no user grants): a service transaction, filtered by user_id.
-    with transaction(pool) as conn:
+    with service_transaction(pool) as conn:
         insights = resolve_films(conn, insights)
         turn = (turns.rewrite_turn(conn, user_id, rewrite, insights) if rewrite is not None
                 else turns.store_turn(conn, user_id, text, insights))

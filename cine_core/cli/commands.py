@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from cine_core.config import LOCAL_USER_ID, Settings
-from cine_core.db import database_url, ensure_local_user, migrate, open_pool, transaction
+from cine_core.db import database_url, ensure_local_user, migrate, open_pool, service_transaction
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ def run_setup(settings: Settings) -> str:
     try:
         loaded = load_catalog_into_db(pool)
         if not settings.supabase_auth:
-            with transaction(pool) as conn:
+            with service_transaction(pool) as conn:
                 ensure_local_user(conn)
     finally:
         pool.close()

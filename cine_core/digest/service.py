@@ -16,7 +16,7 @@ from psycopg_pool import ConnectionPool
 
 from cine_core.alerts.arrivals import mark_emailed, unemailed_arrivals
 from cine_core.config import Settings
-from cine_core.db import transaction
+from cine_core.db import service_transaction
 from cine_core.digest import sent_log
 from cine_core.digest.compose import choose_films
 from cine_core.digest.mailer import MailError, SmtpMailer
@@ -72,7 +72,7 @@ def send_digests(pool: ConnectionPool, settings: Settings, *, mailer: SmtpMailer
     now = now or datetime.now(UTC)
     week = sent_log.iso_week(now)
     run = DigestRun()
-    with transaction(pool) as conn:
+    with service_transaction(pool) as conn:
         recipients = sent_log.opted_in(conn, week, user_id)
     if not recipients:
         return run
@@ -97,10 +97,10 @@ def send_digests(pool: ConnectionPool, settings: Settings, *, mailer: SmtpMailer
 def _send_one(pool: ConnectionPool, settings: Settings, recipient: sent_log.Recipient, week: str, now: datetime,
               matcher: Matcher, mailer: SmtpMailer | None, run: DigestRun, *, dry_run: bool) -> None:
     if not dry_run:
-        with transaction(pool) as conn:
+        with service_transaction(pool) as conn:
             if not sent_log.claim(conn, recipient.user_id, week):
                 return  # another worker (or an earlier pass) has it
-    with transaction(pool) as conn:
+    with service_transaction(pool) as conn:
         past = sent_log.history(conn, recipient.user_id)
         films = choose_films(conn, matcher, recipient.user_id, now=now, last_sent_at=past.last_sent_at,
                              already_sent=past.film_ids)
@@ -108,7 +108,7 @@ def _send_one(pool: ConnectionPool, settings: Settings, recipient: sent_log.Reci
     if not films:
         run.empty += 1
         if not dry_run:
-            with transaction(pool) as conn:
+            with service_transaction(pool) as conn:
                 sent_log.finish(conn, recipient.user_id, week, status="empty", film_ids=[])
         return
     ctx = EmailContext(to=recipient.email, sender=settings.cine_mail_from or "", public_url=settings.cine_public_url,
@@ -125,11 +125,11 @@ def _send_one(pool: ConnectionPool, settings: Settings, recipient: sent_log.Reci
         mailer.send(message)
     except MailError as exc:
         run.failed += 1
-        with transaction(pool) as conn:
+        with service_transaction(pool) as conn:
             sent_log.finish(conn, recipient.user_id, week, status="failed", film_ids=film_ids, error=str(exc))
         log.warning("Digest for %s not sent: %s", recipient.user_id, exc)
         return
-    with transaction(pool) as conn:
+    with service_transaction(pool) as conn:
         sent_log.finish(conn, recipient.user_id, week, status="sent", film_ids=film_ids)
         mark_emailed(conn, recipient.user_id, [a.movie_id for a in arrived])  # one email line per film, ever
     run.sent += 1

@@ -8,7 +8,7 @@ import time
 
 from psycopg_pool import ConnectionPool
 
-from cine_core.db import transaction
+from cine_core.db import service_transaction
 from cine_core.domain.errors import CineError
 from cine_core.domain.protocols import MovieSource
 from cine_core.imports.lookup_budget import LookupBudget
@@ -30,7 +30,7 @@ def run_pending_imports(pool: ConnectionPool, worker_id: str, source: MovieSourc
     """Claim and run queued import jobs (at most `limit`, until `stop`); returns how many were settled."""
     settled = 0
     while settled < limit and not (stop is not None and stop.is_set()):
-        with transaction(pool) as conn:
+        with service_transaction(pool) as conn:
             job = import_jobs.claim_next(conn, worker_id)
         if job is None:
             break
@@ -52,7 +52,7 @@ def run_import_job(pool: ConnectionPool, job: ClaimedImport, worker_id: str, sou
         now = time.monotonic()
         if now - last >= PROGRESS_EVERY_SECONDS or done == total:
             last = now
-            with transaction(pool) as conn:
+            with service_transaction(pool) as conn:
                 import_jobs.report_progress(conn, job, worker_id, done, total)
 
     try:
@@ -78,7 +78,7 @@ def run_import_job(pool: ConnectionPool, job: ClaimedImport, worker_id: str, sou
 
 def _settle(pool: ConnectionPool, job: ClaimedImport, *, report: dict | None, error: str | None) -> None:
     try:
-        with transaction(pool) as conn:
+        with service_transaction(pool) as conn:
             import_jobs.finish(conn, job, report=report, error=error)
     except CineError:  # the lease expires and the job is retaken
         log.exception("Could not settle import job %s", job.id)
@@ -86,7 +86,7 @@ def _settle(pool: ConnectionPool, job: ClaimedImport, *, report: dict | None, er
 
 def _hand_back(pool: ConnectionPool, job: ClaimedImport, worker_id: str) -> None:
     try:
-        with transaction(pool) as conn:
+        with service_transaction(pool) as conn:
             import_jobs.hand_back(conn, job, worker_id)
     except CineError:  # the lease expires and the job is retaken
         log.exception("Could not hand back import job %s", job.id)

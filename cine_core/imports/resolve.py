@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from psycopg_pool import ConnectionPool
 
-from cine_core.db import transaction
+from cine_core.db import service_transaction
 from cine_core.domain.errors import TMDBNotFound
 from cine_core.domain.models import Movie
 from cine_core.domain.protocols import MovieSource
@@ -52,7 +52,7 @@ class RowMatcher:
         rows = list(rows)
         tmdb_ids = sorted({r.tmdb_id for r in rows if r.tmdb_id})
         imdb_ids = sorted({r.imdb_id for r in rows if r.imdb_id})
-        with transaction(self._pool) as conn:
+        with service_transaction(self._pool) as conn:
             self._stored_by_id.update(movies_by_ids(conn, tmdb_ids))
             if imdb_ids:
                 found = conn.execute("select * from public.movies where imdb_id = any(%s) order by vote_count desc",
@@ -84,7 +84,7 @@ class RowMatcher:
     def _by_tmdb_id(self, tmdb_id: int) -> Movie | None:
         stored = self._stored_by_id.get(tmdb_id)
         if stored is None:
-            with transaction(self._pool) as conn:
+            with service_transaction(self._pool) as conn:
                 stored = movies_by_ids(conn, [tmdb_id]).get(tmdb_id)
         if stored is not None:
             return stored
@@ -97,7 +97,7 @@ class RowMatcher:
     def _by_imdb_id(self, imdb_id: str) -> Movie | None:
         if imdb_id in self._stored_by_imdb:
             return self._stored_by_imdb[imdb_id]
-        with transaction(self._pool) as conn:
+        with service_transaction(self._pool) as conn:
             row = conn.execute("select * from public.movies where imdb_id = %s order by vote_count desc limit 1",
                                (imdb_id,)).fetchone()
         if row is not None:

@@ -27,7 +27,7 @@ from pathlib import Path
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from cine_core.db import load_sql, sql_queries, transaction, user_transaction
+from cine_core.db import load_sql, service_transaction, sql_queries, user_transaction
 from cine_core.domain.models import Movie, TriggerType
 from cine_core.domain.protocols import MovieSource
 from cine_core.films.rows import upsert_movies
@@ -75,7 +75,7 @@ def import_parsed(pool: ConnectionPool, parsed: ParsedFile, user_id: str, *, sou
             progress(done, total)
     new_films = matcher.films_to_store()
     if new_films:
-        with transaction(pool) as conn:  # the film cache is shared, server-owned data
+        with service_transaction(pool) as conn:  # the film cache is shared, server-owned data
             upsert_movies(conn, [m for m in new_films if m.source == "tmdb" and m.fetched_at], partial=False)
             upsert_movies(conn, new_films, partial=True)
     with user_transaction(pool, user_id) as conn:

@@ -14,7 +14,7 @@ from datetime import date
 
 from psycopg_pool import ConnectionPool
 
-from cine_core.db import transaction
+from cine_core.db import service_transaction
 from cine_core.domain.watch import can_stream
 from cine_core.night.joint import rank_joint, score_member
 from cine_core.night.pairs import current_pair, pair_by_id
@@ -43,7 +43,7 @@ def compute_pair(pool: ConnectionPool, pair_id: int, *, default_region: str, lim
     began = time.perf_counter()
     matcher = matcher or _matcher()
     ranker = ranker or shared_ranker()
-    with transaction(pool) as conn:
+    with service_transaction(pool) as conn:
         pair = pair_by_id(conn, pair_id)
         if pair is None or pair.accepted_at is None or pair.ended_at is not None:
             return None
@@ -65,7 +65,7 @@ def compute_pair(pool: ConnectionPool, pair_id: int, *, default_region: str, lim
             streamable[movie.id] = count
     picks = rank_joint(inviter, invitee, streamable, limit=limit)
     scored = time.perf_counter()
-    with transaction(pool) as conn:
+    with service_transaction(pool) as conn:
         if not save_picks(conn, pair_id, picks, started=started):
             return None
     log.info("Movie night %s: %d joint picks from %d candidates in %.0f ms (load %.0f, score %.0f, write %.0f)",
@@ -77,7 +77,7 @@ def compute_pair(pool: ConnectionPool, pair_id: int, *, default_region: str, lim
 def refresh_stale_pair(pool: ConnectionPool, user_id: str, *, default_region: str) -> int | None:
     """The worker's part after a member's refresh: recompute their pair's joint picks if a member rated,
     watched or turned down a film since (the page never computes while it loads); None when nothing to do."""
-    with transaction(pool) as conn:
+    with service_transaction(pool) as conn:
         pair = current_pair(conn, user_id)
     if pair is None or not pair.needs_picks:
         return None
