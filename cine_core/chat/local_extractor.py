@@ -33,9 +33,9 @@ class LocalExtractor:
 
     @property
     def index(self) -> CatalogIndex:
-        if self._index is None:
-            self._index = catalog_index()
-        return self._index
+        """The index given, else the catalog's (built once per process; never kept here, so the empty fallback
+        of one failed read is not kept either)."""
+        return self._index if self._index is not None else catalog_index()
 
     def extract(self, message: str, *, profile: TasteProfile | None = None, movie: Movie | None = None) -> ChatInsights:
         text = _ABBREVIATED_AI.sub("AI", " ".join(message.split()))  # "A.I." is not two sentences

@@ -103,10 +103,13 @@ def test_an_unreadable_catalog_is_not_remembered(monkeypatch):
 
     mentions._built_catalog_index.forget()
     allow_list._built_catalog_keywords.forget()
+    extractor = LocalExtractor()  # as the chat's own (conversation._LOCAL): made once, used for every message
     with monkeypatch.context() as patched:
         patched.setattr(mentions, "catalog_movies", unreadable)
         patched.setattr(allow_list, "catalog_movies", unreadable)
         assert mentions.catalog_index().titles == {}
         assert allow_list.catalog_keywords() == frozenset()
+        assert extractor.extract("I loved Heat").films == []
     assert mentions.catalog_index().titles
     assert "heist" in allow_list.catalog_keywords()
+    assert [f.title for f in extractor.extract("I loved Heat").films] == ["Heat"]
