@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bench.bench_db import create_users
-from bench.memory import _Asker, verdict
+from bench.memory import CHAT_WINDOW, _Asker, app_phases, verdict
 from cine_core.db import transaction
 
 
@@ -39,3 +39,17 @@ def test_a_fixed_history_soak_changes_ratings_without_adding_any(pool):
         for u in users:
             growing.ask(conn, u)
     assert _ratings(pool, users) == before + 2
+
+
+def test_chat_is_warm_once_the_page_window_is_full_and_its_first_message_row_is_not_judged():
+    """The chat page draws its last CHAT_WINDOW turns: memory that grows until then is the page's content."""
+    dashboard = [[i, i * 10, 400.0, i > 0] for i in range(6)]
+    filling = [[60 + t, 50 + t, 400.0 + min(t, CHAT_WINDOW), True] for t in range(1, 3 * CHAT_WINDOW, 5)]
+    phases, whole = app_phases(dashboard + filling, reruns=50)
+    chat = phases["chat"]
+    assert chat["warm_from_step"] == 50 + min(t for t in range(1, 3 * CHAT_WINDOW, 5) if t >= CHAT_WINDOW)
+    assert chat["flat"] and chat["growth_after_warm_up_mb"] == 0.0
+    assert phases["chat from its first message"]["growth_after_warm_up_mb"] > 0
+    assert whole["flat"]
+    grows = [[60 + t, 50 + t, 400.0 + t] for t in range(1, 3 * CHAT_WINDOW, 5)]
+    assert not app_phases(dashboard + [s + [True] for s in grows], reruns=50)[1]["flat"]
