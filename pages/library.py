@@ -1,7 +1,8 @@
 """Library: search films, rate with half stars, the watchlist, the rating history, imports.
 
-Only the open tab is drawn, and its list one page at a time (searched, filtered and sorted in Postgres): a
-5,000-film watchlist and a 3,000-rating history cost a run what an empty library does.
+Only the open tab is drawn, and its list one page at a time (searched, filtered and sorted in Postgres) as one
+table with a panel for the chosen film: a 5,000-film watchlist and a 3,000-rating history cost a run about what an
+empty library does.
 """
 
 from __future__ import annotations
@@ -15,31 +16,30 @@ from cine_core.app.services import search_catalog_ids, search_film_ids, user_tra
 from ui import context, pager
 from ui.format import RATING_OPTIONS, poster_html, rating_label
 from ui.import_panel import render_import
-from ui.rating_input import rating_popover, rating_select
+from ui.library_lists import COLUMN_WIDTHS, HISTORY_COLUMNS, SOURCE_NAMES, WATCHLIST_COLUMNS, film_table, keep_chosen
+from ui.rating_input import rating_pills, rating_select
 
 SEARCH_RESULTS = 20
 SEARCH_MAX = 100  # "More results" grows the list by SEARCH_RESULTS up to here
-SOURCE_NAMES = {"app": "CineAI", "letterboxd": "Letterboxd", "imdb": "IMDb", "trakt": "Trakt"}
 FEEDBACK_ROWS = 200
 THUMB_PX = 60  # a search result's poster: enough to recognise the film, small enough for a list
 TABS = ["Search", "Watchlist", "History", "Import"]
 RATING_MENU_PX = 170
+CHOOSE_HINT = "Choose a film in the table to {}."
 
-# A row (search result, watchlist film, rating) is a wrapping flex line: the film takes the free width and the
-# controls follow on the same line, or on the next one on a phone (a search result's then hang beside the poster's
-# column). A search result's title block gets its flex rule on its wrapper, the row's flex item: on the keyed block
-# itself, inside a column wrapper, its 15rem basis became a height (every row was 240 px tall).
+# A search result is a wrapping flex line: the film takes the free width and the controls follow on the same line,
+# or on the next one on a phone (hanging beside the poster's column). Its title block gets its flex rule on its
+# wrapper, the row's flex item: on the keyed block itself, inside a column wrapper, its 15rem basis became a height.
+# The watchlist and the history are one table a page (ui.library_lists) with a panel for the chosen film.
 _INFO = "[data-testid='stLayoutWrapper']:has(> [class*='st-key-{}-info-'])"
 ROW_CSS = (
     "<style>"
     f"{_INFO.format('search')} {{flex: 1 1 15rem; min-width: 15rem;}}"
-    "[class*='st-key-search-row-'], [class*='st-key-wl-row-'], [class*='st-key-hist-row-'] {row-gap: 0.4rem;}"
+    "[class*='st-key-search-row-'] {row-gap: 0.4rem;}"
     "[class*='-info-'][class*='st-key-'] {gap: 0.1rem;}"
-    "[class*='-info-'][class*='st-key-'] a, [class*='st-key-hist-row-'] a, [class*='st-key-wl-row-'] a"
-    " {padding: 0; margin: 0;}"
+    "[class*='-info-'][class*='st-key-'] a, [class*='-panel-'][class*='st-key-'] a {padding: 0; margin: 0;}"
     "[class*='-info-'][class*='st-key-'] p {margin-bottom: 0;}"
-    "@media (max-width: 640px) {[class*='st-key-wl-row-'] > :first-child {flex-basis: 100%;}"
-    f" {_INFO.format('search')} {{min-width: 0;}}"
+    f"@media (max-width: 640px) {{{_INFO.format('search')} {{min-width: 0;}}"
     f" [class*='st-key-search-rating-'] {{margin-left: calc({THUMB_PX}px + 1rem);}}}}"
     "</style>"
 )
@@ -59,6 +59,7 @@ def _rate_from_widget(movie_id: int, title: str, widget_key: str) -> None:
 
 
 def _watched_from_widget(movie_id: int, title: str, widget_key: str | None) -> None:
+    keep_chosen("wl", movie_id)
     value = st.session_state.get(widget_key) if widget_key else None
     said = f"Rated {title}: {rating_label(value)}" if value is not None else f"Marked {title} as watched"
     context.run_with_toast(actions.mark_watched, pool, user.id, movie_id, value, done=said)
@@ -177,46 +178,64 @@ def watchlist_tab() -> None:
                    else "Nothing to watch on your list: use 📌 on any film.")
         return
     pager.render_pager(key, page)
-    for card in page.items:
-        _watchlist_row(card)
+    panel = st.container()
+    chosen = film_table(key, page.items, WATCHLIST_COLUMNS, film_id=lambda c: c.movie.id, column_config=COLUMN_WIDTHS)
+    with panel:
+        if chosen:
+            _watchlist_panel(chosen)
+        else:
+            st.caption(CHOOSE_HINT.format("rate it, mark it watched or remove it"))
 
 
-def _watchlist_row(card: dashboard.Card) -> None:
-    """Title and a note, then stars (they mark it watched and rate it in one step), Watched ✓ and 🗑️: one line
-    on a desktop, the title above its three controls on a phone (a wrapping row, not columns that stack)."""
+def _watchlist_state(card: dashboard.Card) -> str:
+    return (f"watched · rated {rating_label(card.user_rating)}" if card.user_rating is not None
+            else "watched" if card.watched_at else "")
+
+
+def _watchlist_panel(card: dashboard.Card) -> None:
+    """The chosen watchlist film: its link, stars (they mark it watched and rate it in one step), Watched ✓ and
+    remove."""
     movie = card.movie
-    state = (f"watched · rated {rating_label(card.user_rating)}" if card.user_rating is not None
-             else "watched" if card.watched_at else "")
-    with st.container(key=f"wl-row-{movie.id}", horizontal=True, vertical_alignment="center", gap="small"):
-        _link_with_note(movie, " · ".join(x for x in (", ".join(movie.genres[:2]), state) if x))
+    with st.container(key=f"wl-panel-{movie.id}", border=True, gap="small"):
+        _link_with_note(movie, " · ".join(x for x in (", ".join(movie.genres[:2]), _watchlist_state(card)) if x))
         rating_key = f"wl-rating-{movie.id}"
-        rating_popover(rating_key, card.user_rating, on_change=_watched_from_widget, width=RATING_MENU_PX,
-                       args=(movie.id, movie.title, rating_key), help="Rate it: it is marked watched too")
-        st.button("Watched ✓", key=f"wl-seen-{movie.id}", on_click=_watched_from_widget,
-                  args=(movie.id, movie.title, None), disabled=card.watched_at is not None)
-        st.button("🗑️", key=f"wl-remove-{movie.id}", help="Remove from your watchlist",
-                  on_click=context.run_with_toast, args=(actions.remove_from_watchlist, pool, user.id, movie.id),
-                  kwargs={"done": f"Removed {movie.title} from your watchlist"})
+        rating_pills(rating_key, card.user_rating, on_change=_watched_from_widget,
+                     args=(movie.id, movie.title, rating_key), label="Rate it (it is marked watched too)")
+        with st.container(horizontal=True, gap="small"):
+            st.button("Watched ✓", key=f"wl-seen-{movie.id}", on_click=_watched_from_widget,
+                      args=(movie.id, movie.title, None), disabled=card.watched_at is not None)
+            st.button("🗑️ Remove from watchlist", key=f"wl-remove-{movie.id}", on_click=_remove_from_watchlist,
+                      args=(movie.id, movie.title))
+
+
+def _remove_from_watchlist(movie_id: int, title: str) -> None:
+    keep_chosen("wl", movie_id)
+    context.run_with_toast(actions.remove_from_watchlist, pool, user.id, movie_id,
+                           done=f"Removed {title} from your watchlist")
 
 
 def _remove_rating(movie_id: int, title: str) -> None:
+    keep_chosen("history", movie_id)
     context.run_with_toast(actions.remove_rating, pool, user.id, movie_id, done=f"Removed your rating of {title}")
 
 
-def _history_row(rated) -> None:
-    """The film (a link whose label carries when and where you rated it) and your rating as a button that opens its
-    editor (a menu: choosing stars saves them; remove): one line on a desktop, wrapping on a phone. Three elements
-    a row: 25 mounted rating menus cost the browser ~1.2 s more than 25 buttons (bench.ui's big History tab)."""
+def _rerate(movie_id: int, title: str, widget_key: str) -> None:
+    keep_chosen("history", movie_id)
+    _rate_from_widget(movie_id, title, widget_key)
+
+
+def _history_panel(rated) -> None:
+    """The chosen rating: the film's link (with when and where you rated it), its stars (choosing saves) and
+    remove."""
     movie = rated.movie
     when = rated.rated_at.strftime("%Y-%m-%d") if rated.rated_at else ""
     note = " · ".join(x for x in (f"rated {when}" if when else "", SOURCE_NAMES.get(rated.source, rated.source)) if x)
-    with st.container(key=f"hist-row-{movie.id}", horizontal=True, vertical_alignment="center", gap="small"):
+    with st.container(key=f"hist-panel-{movie.id}", border=True, gap="small"):
         _link_with_note(movie, note)
         key = f"hist-rating-{movie.id}"
-        with rating_popover(key, rated.rating, on_change=_rate_from_widget, args=(movie.id, movie.title, key),
-                            help="Change or remove this rating", width=RATING_MENU_PX):
-            st.button("🗑️ Remove this rating", key=f"hist-remove-{movie.id}", on_click=_remove_rating,
-                      args=(movie.id, movie.title))
+        rating_pills(key, rated.rating, on_change=_rerate, args=(movie.id, movie.title, key))
+        st.button("🗑️ Remove this rating", key=f"hist-remove-{movie.id}", on_click=_remove_rating,
+                  args=(movie.id, movie.title))
 
 
 def history_tab() -> None:
@@ -234,8 +253,14 @@ def history_tab() -> None:
             st.caption("No rating matches." if text.strip() or stars != (0.5, 5.0) else "No ratings yet.")
         else:
             pager.render_pager(key, page, noun="ratings")
-            for rated in page.items:
-                _history_row(rated)
+            panel = st.container()
+            chosen = film_table(key, page.items, HISTORY_COLUMNS, film_id=lambda r: r.movie.id,
+                                column_config=COLUMN_WIDTHS)
+            with panel:
+                if chosen:
+                    _history_panel(chosen)
+                else:
+                    st.caption(CHOOSE_HINT.format("change or remove its rating"))
     if said:
         st.subheader("What you told CineAI about films")
         st.dataframe(

@@ -39,18 +39,13 @@ def _when_chosen(key: str, current: float | None, on_change: Callable[..., Any],
         on_change(*args)
 
 
-def rating_popover(key: str, current: float | None, *, on_change: Callable[..., Any], args: tuple = (),
-                   help: str = "Rate this film", width: int | str = "stretch"):
-    """A long list's rating: a button showing your stars (or 'Rate ☆') that opens half-star pills (choosing one
-    saves it through `on_change`). The pills mount only when opened, and pills, unlike a select menu, do not copy
-    the whole session state per widget: 25 rows of menus cost the browser ~1.2 s more than buttons and the server
-    half of a 25-row run. Returns the popover, so a row may add to it (e.g. a remove button)."""
-    box = st.popover(rating_label(current) if current is not None else "Rate ☆", help=help, width=width)
-    with box:
-        st.pills("Your rating", RATING_OPTIONS, key=key, default=current if current in RATING_OPTIONS else None,
-                 format_func=short_label, label_visibility="collapsed", on_change=_when_chosen,
-                 args=(key, current, on_change, *args))
-    return box
+def rating_pills(key: str, current: float | None, *, on_change: Callable[..., Any], args: tuple = (),
+                 label: str = "Your rating") -> None:
+    """The chosen list row's rating: half-star pills showing your stars (none on a film you have not rated);
+    choosing one saves it through `on_change`. One widget for the whole list (its panel), not one per row: pills,
+    unlike a select menu, do not copy the whole session state per widget."""
+    st.pills(label, RATING_OPTIONS, key=key, default=current if current in RATING_OPTIONS else None,
+             format_func=short_label, on_change=_when_chosen, args=(key, current, on_change, *args))
 
 
 def rating_slider(key: str, current: float | None, *, rerun: bool = False) -> float | None:

@@ -37,80 +37,109 @@ def big_history(pool, user_id: str, *, watchlist: int = BIG_WATCHLIST, ratings: 
             " from movies order by popularity desc offset %s limit %s", (user_id, ratings, watchlist))
 
 
-def _watchlist_rows(app) -> list[int]:
-    return [int(b.key.rsplit("-", 1)[1]) for b in app.button if b.key and b.key.startswith("wl-remove-")]
+def _table(app, key: str):
+    """The list's grid (its key carries a version that changes after each action)."""
+    tables = [d for d in app.dataframe if d.key and d.key.startswith(f"{key}-table-")]
+    assert len(tables) <= 1
+    return tables[0] if tables else None
 
 
-def test_search_then_rate_from_a_menu_that_starts_empty(app, pool, local_user):
-    _open(app, "Search")
-    app.text_input(key="library-search").set_value("inception").run()
-    key = next(s.key for s in app.selectbox if s.key and s.key.startswith("search-rating-"))
-    movie_id = int(key.rsplit("-", 1)[1])
-    assert _rows(pool, "select title from movies where id = %s", movie_id)[0]["title"] == "Inception"
-    menu = app.selectbox(key=key)
-    assert menu.value is None  # never a pre-set 4★
-    assert len(menu.options) == 10 and menu.options[0].endswith(" 0.5") and menu.options[-1].endswith(" 5")
-    menu.set_value(4.5).run()
-    assert [float(r["rating"]) for r in _rows(pool, "select rating from ratings where movie_id = %s", movie_id)] == [4.5]
-    assert any("your rating: ★★★★½ 4.5" in m.value for m in app.markdown)
-    assert app.selectbox(key=key).value == 4.5  # a rated film's menu shows its rating
-    assert any("Rated Inception: ★★★★½ 4.5" in t.value for t in app.toast)
-    app.button(key=f"search-watch-{movie_id}").click().run()
-    assert _rows(pool, "select movie_id from watchlist") == [{"movie_id": movie_id}]
+def _films(app, key: str) -> list[str]:
+    table = _table(app, key)
+    return [] if table is None else list(table.value["Film"])
+
+
+def _choose(app, key: str, row: int, *, by_cell: bool = False):
+    """Choose a row of the list's grid as a tap does: on its box (a row selection) or on any of its cells."""
+    selection = {"rows": [], "columns": [], "cells": [[row, "Film"]]} if by_cell else {
+        "rows": [row], "columns": [], "cells": []}
+    app.session_state[_table(app, key).key] = {"selection": selection}
+    return app.run()
+
+
+def _panel_film(app, prefix: str) -> int | None:
+    """The film the list's panel is open on (its pills' key), or None."""
+    keys = [s.key for s in app.pills if s.key and s.key.startswith(prefix)]
+    assert len(keys) <= 1  # one rating control for the whole list
+    return int(keys[0].rsplit("-", 1)[1]) if keys else None
 
 
 def test_watchlist_rates_and_marks_watched_in_one_step(app, pool, local_user):
     matrix = 603
     actions.add_to_watchlist(pool, local_user, matrix)
     _open(app, "Watchlist")
-    assert _watchlist_rows(app) == [matrix]
+    assert _films(app, "wl") == ["The Matrix (1999)"]
+    assert _panel_film(app, "wl-rating-") is None  # no row chosen yet: no rating control at all
+    _choose(app, "wl", 0, by_cell=True)
+    assert _panel_film(app, "wl-rating-") == matrix
     assert app.pills(key=f"wl-rating-{matrix}").value is None
     app.pills(key=f"wl-rating-{matrix}").set_value(3.5).run()
     assert _rows(pool, "select watched_at is not null as seen from watchlist") == [{"seen": True}]
     assert [float(r["rating"]) for r in _rows(pool, "select rating from ratings where movie_id = 603")] == [3.5]
-    assert _watchlist_rows(app) == []  # watched: out of "To watch"
+    assert _films(app, "wl") == []  # watched: out of "To watch"
     app.segmented_control(key="wl-status").set_value("watched").run()
-    assert _watchlist_rows(app) == [matrix]
+    assert _films(app, "wl") == ["The Matrix (1999)"]
 
 
 def test_a_big_watchlist_shows_one_page_with_search_within_and_sorting(app, pool, local_user):
     big_history(pool, local_user)
     _open(app, "Watchlist")
     assert not app.exception
-    assert len(_watchlist_rows(app)) == 25  # one page, not 5,000 rows of widgets
+    assert len(_films(app, "wl")) == 25  # one page, one table: not 5,000 rows of widgets
+    assert len(app.button) < 10 and not app.pills  # no control per row
     assert any("Page **1** of 200 · 5,000 films" in m.value for m in app.markdown)
-    first_page = _watchlist_rows(app)
+    first_page = _films(app, "wl")
     app.button(key="wl-next").click().run()
-    second_page = _watchlist_rows(app)
+    second_page = _films(app, "wl")
     assert len(second_page) == 25 and not set(first_page) & set(second_page)
     assert any("Page **2** of 200" in m.value for m in app.markdown)
 
     app.selectbox(key="wl-sort").set_value("title").run()  # a new order starts on page 1
-    titles = [link.proto.label for link in app.get("page_link") if link.proto.page.endswith("film.py")
-              or "id=" in str(link.proto)]
+    titles = _films(app, "wl")
     assert any("Page **1** of 200" in m.value for m in app.markdown)
     assert titles == sorted(titles, key=str.lower)
 
     on_list = _rows(pool, "select m.title from watchlist w join movies m on m.id = w.movie_id"
                           " where m.title ~ '^[A-Za-z]{6,}$' order by m.popularity desc limit 1")[0]["title"]
     app.text_input(key="wl-search").set_value(on_list.lower()).run()
-    shown = [link.proto.label for link in app.get("page_link")]
+    shown = _films(app, "wl")
     assert shown and all(on_list.lower() in label.lower() for label in shown)
 
 
-def _history_rows(app) -> dict[int, float | None]:
-    return {int(s.key.rsplit("-", 1)[1]): s.value for s in app.pills if s.key and s.key.startswith("hist-rating-")}
+def test_a_chosen_watchlist_film_is_removed_and_the_panel_closes(app, pool, local_user):
+    first, second = popular_ids(pool, 2)
+    for movie_id in (first, second):
+        actions.add_to_watchlist(pool, local_user, movie_id)
+    _open(app, "Watchlist")
+    _choose(app, "wl", 1)
+    chosen = _panel_film(app, "wl-rating-")
+    assert chosen in (first, second)
+    app.button(key=f"wl-remove-{chosen}").click().run()
+    assert _rows(pool, "select movie_id from watchlist") == [{"movie_id": ({first, second} - {chosen}).pop()}]
+    assert any(t.value.startswith("Removed ") for t in app.toast)
+    assert len(_films(app, "wl")) == 1 and _panel_film(app, "wl-rating-") is None
+
+
+def _history(app) -> dict[str, str]:
+    table = _table(app, "history")
+    return {} if table is None else dict(zip(table.value["Film"], table.value["Your rating"], strict=True))
 
 
 def test_a_big_history_pages_its_ratings_and_filters_by_stars(app, pool, local_user):
     big_history(pool, local_user)
     _open(app, "History")
     assert not app.exception
-    assert len(_history_rows(app)) == 25  # one page of rows, not 3,000
+    assert len(_history(app)) == 25  # one page of rows, not 3,000
     assert any("Page **1** of 120 · 3,000 ratings" in m.value for m in app.markdown)
     app.select_slider(key="history-stars").set_value((5.0, 5.0)).run()
-    assert set(_history_rows(app).values()) == {5.0}
+    assert set(_history(app).values()) == {"★★★★★ 5"}
     assert any("of 12 · 300 ratings" in m.value for m in app.markdown)
+
+
+def _newest_first(pool, user_id: str) -> list[int]:
+    """The History grid's rows now (its default sort)."""
+    return [r["movie_id"] for r in _rows(pool, "select movie_id from ratings where user_id = %s"
+                                               " order by rated_at desc, movie_id", user_id)]
 
 
 def test_a_history_row_changes_or_removes_its_rating_at_once(app, pool, local_user):
@@ -118,16 +147,22 @@ def test_a_history_row_changes_or_removes_its_rating_at_once(app, pool, local_us
     for movie_id in (first, second):
         actions.rate(pool, local_user, movie_id, 4.0)
     _open(app, "History")
-    assert _history_rows(app) == {first: 4.0, second: 4.0}
+    assert set(_history(app).values()) == {"★★★★ 4"} and len(_history(app)) == 2
+    _choose(app, "history", _newest_first(pool, local_user).index(first))
+    assert _panel_film(app, "hist-rating-") == first and app.pills(key=f"hist-rating-{first}").value == 4.0
     app.pills(key=f"hist-rating-{first}").set_value(2.5).run()
     assert [float(r["rating"]) for r in _rows(pool, "select rating from ratings where movie_id = %s", first)] == [2.5]
     assert any(t.value.startswith("Rated ") and t.value.endswith("★★½ 2.5") for t in app.toast)
+    assert _panel_film(app, "hist-rating-") == first  # the panel stays on the film, though its row moved up
+    assert "★★½ 2.5" in _history(app).values()
     app.pills(key=f"hist-rating-{first}").unselect(2.5).run()  # a second tap chooses nothing: nothing changes
     assert [float(r["rating"]) for r in _rows(pool, "select rating from ratings where movie_id = %s", first)] == [2.5]
+    _choose(app, "history", _newest_first(pool, local_user).index(second), by_cell=True)
+    assert _panel_film(app, "hist-rating-") == second
     app.button(key=f"hist-remove-{second}").click().run()
     assert _rows(pool, "select movie_id from ratings where user_id = %s", local_user) == [{"movie_id": first}]
     assert any(t.value.startswith("Removed your rating of ") for t in app.toast)
-    assert _history_rows(app) == {first: 2.5}
+    assert list(_history(app).values()) == ["★★½ 2.5"] and _panel_film(app, "hist-rating-") is None
 
 
 def test_search_results_show_poster_year_and_your_rating(app, pool, local_user):
@@ -158,7 +193,7 @@ def test_search_within_the_watchlist_forgives_accents(app, pool, local_user):
     actions.add_to_watchlist(pool, local_user, 603)
     _open(app, "Watchlist")
     app.text_input(key="wl-search").set_value("AMELIE").run()
-    assert _watchlist_rows(app) == [amelie]
+    assert _films(app, "wl") == ["Amélie (2001)"]
 
 
 def test_the_watchlist_can_show_only_the_films_on_your_services(pool, local_user):

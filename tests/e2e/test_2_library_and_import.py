@@ -18,6 +18,7 @@ pytestmark = pytest.mark.browser
 EXPORT = PROJECT_ROOT / "tests" / "fixtures" / "imports" / "letterboxd-ratings.csv"
 # A different rating at each viewport, so each run proves its own click was saved.
 RATING_BY_VIEWPORT = {"1280x800": 3.5, "1440x900": 4.5, "390x844": 3.0}
+GRID_ROW_PX = 35  # a data grid's header and row height
 PROGRESS_SEEN = """() => {
     window.__progressSeen = false;
     const look = () => { if (/waiting for the worker|matching films/.test(document.body.innerText)) window.__progressSeen = true; };
@@ -64,23 +65,31 @@ def test_import_a_letterboxd_export_shows_progress_then_the_report(page, viewpor
     screenshot(page, viewport, "5-import")
 
 
-def test_history_rows_change_a_rating_from_its_button(page, viewport, app_url):
+def choose_table_row(page, table, row: int) -> None:
+    """Tap a row of a Library list's grid (a canvas: by position, on its film's cell, past the row's box)."""
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 120, box["y"] + GRID_ROW_PX * (row + 1) + GRID_ROW_PX / 2)
+
+
+def test_history_changes_a_rating_from_the_chosen_row(page, viewport, app_url):
     # Amélie was rated by the search journey above (same person, same viewport, earlier in this module).
     go(page, app_url, "library", heading="Library")
     page.get_by_role("tab", name="History").click()
     step(page)
     page.get_by_label("Search within").fill("amelie")
     page.get_by_label("Search within").press("Enter")
-    row = page.locator('[class*="st-key-hist-row-"]').filter(has_text="Amélie").first
-    row.wait_for()
     step(page)
-    assert row.bounding_box()["height"] < 130  # one line on a desktop, the title above its button on a phone
-    rating = row.get_by_role("button")
-    value = 2.0 if rating_label(2.5) in rating.inner_text() else 2.5  # its text ends in the pop-over's chevron
-    rating.click()  # the rating: it opens half-star pills and the remove button
-    page.locator('[data-testid="stPopoverBody"]').get_by_text(short_label(value), exact=True).click()
+    table = page.locator('[data-testid="stDataFrame"]').first
+    expect(table).to_be_visible()
+    choose_table_row(page, table, 0)  # the only row: one tap opens its panel (the film, its stars, remove)
+    panel = page.locator('[class*="st-key-hist-panel-"]').filter(has_text="Amélie")
+    expect(panel).to_be_visible()
+    step(page)
+    chosen = panel.locator('button[aria-checked="true"]')
+    value = 2.0 if chosen.inner_text() == short_label(2.5) else 2.5
+    panel.get_by_text(short_label(value), exact=True).click()
     expect(page.get_by_text(f"Rated Amélie: {rating_label(value)}")).to_be_visible()
     step(page)
-    expect(page.locator('[class*="st-key-hist-row-"]').filter(has_text="Amélie").first.get_by_role("button")
-           ).to_contain_text(rating_label(value))
+    expect(panel.locator('button[aria-checked="true"]')).to_have_text(short_label(value))  # still on Amélie
+    expect(panel.get_by_role("button", name="🗑️ Remove this rating")).to_be_in_viewport()
     screenshot(page, viewport, "6-library-history")
