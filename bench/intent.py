@@ -32,8 +32,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bench.intent_data import CATEGORIES, Case, fact, load_cases, load_sealed
+from cine_core.chat._local_extractor import LocalExtractor
 from cine_core.chat.conversation import read_message, what_is_stored
-from cine_core.chat.local_extractor import LocalExtractor
 from cine_core.chat.turns import clean_message
 from cine_core.domain.chat_turn import RequestSpec
 from cine_core.domain.insights import ChatInsights

@@ -96,3 +96,14 @@ def test_service_rights_are_named_service_transaction():
     sources = [p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py") if p.name != "__init__.py"]
     saying = {str(p.relative_to(ROOT)) for p in sources if _says_the_old_service_name(p)}
     assert saying <= OLD_SERVICE_NAME, sorted(saying - OLD_SERVICE_NAME)
+
+
+def test_a_private_module_is_imported_only_inside_its_package():
+    """`pkg/_name.py` is internal to `pkg` (LensKit's manners): other packages use `pkg`'s face (its __init__)."""
+    graph = grimp.build_graph(*PACKAGES)
+    outside = sorted(
+        f"{importer} -> {module}" for module in graph.modules if module.rsplit(".", 1)[-1].startswith("_")
+        and not module.endswith("__main__")
+        for importer in graph.find_modules_that_directly_import(module)
+        if not importer.startswith(module.rsplit(".", 1)[0] + "."))
+    assert outside == []

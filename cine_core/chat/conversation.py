@@ -17,15 +17,15 @@ from dataclasses import dataclass
 import pydantic
 from psycopg_pool import ConnectionPool
 
-from cine_core.chat import reply as words
+from cine_core.chat import _reply as words
 from cine_core.chat import turns
-from cine_core.chat.allow_list import allowed, nothing_learned, session_only
-from cine_core.chat.claude_turn import ask_claude, build_chat_client
-from cine_core.chat.follow_up import force_films, forced_names, like_titles, previous_request, shown_runtimes
-from cine_core.chat.intent import Understanding, understand
-from cine_core.chat.local_extractor import LocalExtractor
-from cine_core.chat.mentions import Found, find_names
-from cine_core.chat.resolve import resolve_films
+from cine_core.chat._allow_list import allowed, nothing_learned, session_only
+from cine_core.chat._claude_turn import ask_claude, build_chat_client
+from cine_core.chat._follow_up import force_films, forced_names, like_titles, previous_request, shown_runtimes
+from cine_core.chat._intent import Understanding, understand
+from cine_core.chat._local_extractor import LocalExtractor
+from cine_core.chat._mentions import Found, find_names
+from cine_core.chat._resolve import resolve_films
 from cine_core.config import Settings, get_settings
 from cine_core.db import service_transaction, user_transaction
 from cine_core.domain.chat_turn import ChatReply, RequestSpec, Suggestion

@@ -11,7 +11,7 @@ log = logging.getLogger(__name__)
 
 # Every word a person uses for a genre -> the TMDB genres it means (lower-case). "rom-com" is romance AND comedy.
 # Words that name a mood ("scary", "funny", "romantic") are moods, not genres: MOODS below. "noir" names the
-# crime genre; as a look it is a visual style only beside words about visuals (chat/lexicon.STYLE_WORDS).
+# crime genre; as a look it is a visual style only beside words about visuals (chat/_lexicon.STYLE_WORDS).
 GENRE_WORDS: dict[str, tuple[str, ...]] = {
     "science fiction": ("science fiction",), "sci-fi": ("science fiction",), "scifi": ("science fiction",),
     "sci fi": ("science fiction",), "science-fiction": ("science fiction",),

@@ -11,7 +11,7 @@ import pytest
 from bench import intent as bench
 from bench.intent_data import load_cases, load_sealed
 from cine_core import chat
-from cine_core.chat.local_extractor import LocalExtractor
+from cine_core.chat._local_extractor import LocalExtractor
 from tests.cine_core.chat.helpers import without_chat_limits
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cine_core import chat
-from cine_core.chat import reply as words
+from cine_core.chat import _reply as words
 from cine_core.db import transaction, user_transaction
 from cine_core.domain.errors import DataError
 from cine_core.domain.insights import ChatInsights

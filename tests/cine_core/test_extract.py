@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cine_core.chat.local_extractor import LocalExtractor
-from cine_core.chat.mentions import CatalogIndex
+from cine_core.chat._local_extractor import LocalExtractor
+from cine_core.chat._mentions import CatalogIndex
 from cine_core.domain.insights import ChatInsights
 from cine_core.domain.models import ConversationType, Movie
 

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from cine_core import chat
-from cine_core.chat.claude_turn import build_chat_client
+from cine_core.chat._claude_turn import build_chat_client
 from cine_core.db import transaction
 from cine_core.domain.vocabulary import MOODS
 from tests.anthropic_stub import anthropic_stub, slow, stub_settings, tool_use  # noqa: F401 (fixture)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cine_core.chat.guard import is_hostile
+from cine_core.chat._guard import is_hostile
 
 CORPUS = [line for line in Path(__file__).with_name("injection_corpus.txt").read_text().splitlines()
           if line.strip() and not line.startswith("#")]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cine_core.chat.intent import understand
-from cine_core.chat.local_extractor import LocalExtractor
-from cine_core.chat.mentions import CatalogIndex, find_names
+from cine_core.chat._intent import understand
+from cine_core.chat._local_extractor import LocalExtractor
+from cine_core.chat._mentions import CatalogIndex, find_names
 from cine_core.domain.models import Movie
 
 HEAT = Movie(id=949, title="Heat", year=1995, runtime=170, genres=("Crime", "Thriller"), directors=("Michael Mann",))

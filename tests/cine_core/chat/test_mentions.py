@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from cine_core.chat import allow_list, mentions
-from cine_core.chat.local_extractor import LocalExtractor
-from cine_core.chat.mentions import CatalogIndex, find_names
+from cine_core.chat import _allow_list as allow_list
+from cine_core.chat import _mentions as mentions
+from cine_core.chat._local_extractor import LocalExtractor
+from cine_core.chat._mentions import CatalogIndex, find_names
 from cine_core.domain.models import Movie
 
 PANS = Movie(id=1417, title="Pan's Labyrinth", year=2006, genres=("Fantasy", "Drama"), directors=("Guillermo del Toro",))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cine_core import chat
 from cine_core.app import dashboard
-from cine_core.chat import lexicon
+from cine_core.chat import _lexicon as lexicon
 from cine_core.chat.conversation import read_message
 from cine_core.db import user_transaction
 from cine_core.domain.vocabulary import DASHBOARD_MOODS, GENRE_WORDS, MOODS, genres_for

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from cine_core import chat
-from cine_core.chat import reply as words
-from cine_core.chat.claude_turn import build_chat_client
+from cine_core.chat import _reply as words
+from cine_core.chat._claude_turn import build_chat_client
 from cine_core.db import transaction
 from tests.anthropic_stub import anthropic_stub, stub_settings, tool_use  # noqa: F401 (fixture)
 from tests.cine_core.chat.helpers import rate_twenty, without_chat_limits

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from cine_core.chat.mentions import CatalogIndex, Found
+from cine_core.chat._mentions import CatalogIndex, Found
 from cine_core.chat.turns import Turn
 from cine_core.domain.chat_turn import RequestSpec
 from cine_core.domain.insights import ChatInsights

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 import re
 
-from cine_core.chat import lexicon as lex
-from cine_core.chat.clauses import ASKING, Clause, clause_at, clauses_of
-from cine_core.chat.mentions import CatalogIndex, Found, catalog_index, find_names
+from cine_core.chat import _lexicon as lex
+from cine_core.chat._clauses import ASKING, Clause, clause_at, clauses_of
+from cine_core.chat._mentions import CatalogIndex, Found, catalog_index, find_names
 from cine_core.domain.insights import ChatInsights, FilmMention, PersonPreference, StylePreference
 from cine_core.domain.models import ConversationType, Movie, TasteProfile
 from cine_core.domain.vocabulary import MOOD_WORDS

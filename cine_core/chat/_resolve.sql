@@ -1,4 +1,4 @@
--- Named queries for cine_core.chat.resolve (a mentioned title to a `movies` id, most popular first).
+-- Named queries for cine_core.chat._resolve (a mentioned title to a `movies` id, most popular first).
 
 -- name: exact_title
 select id from public.movies where title_search = %s order by popularity desc, vote_count desc limit 1;

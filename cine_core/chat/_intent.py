@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from cine_core.chat import lexicon as lex
-from cine_core.chat.guard import hostile_phrase
-from cine_core.chat.mentions import Found
+from cine_core.chat import _lexicon as lex
+from cine_core.chat._guard import hostile_phrase
+from cine_core.chat._mentions import Found
 from cine_core.domain.chat_turn import Intent, RequestSpec
 from cine_core.domain.insights import ChatInsights
 from cine_core.domain.vocabulary import MOOD_WORDS, MOODS, canonical_genre

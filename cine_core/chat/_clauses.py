@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cine_core.chat import lexicon as lex
+from cine_core.chat import _lexicon as lex
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 _CLAUSE_BREAK = re.compile(r",?\s+\b(?:but|though|although|however|yet|whereas)\b|,?\s+(?=(?:if|since|because|as) (?:i|we)\b)")

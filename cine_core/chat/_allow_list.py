@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 
-from cine_core.chat import lexicon as lex
-from cine_core.chat.local_extractor import summarize
-from cine_core.chat.mentions import CatalogIndex
+from cine_core.chat import _lexicon as lex
+from cine_core.chat._local_extractor import summarize
+from cine_core.chat._mentions import CatalogIndex
 from cine_core.domain.insights import ChatInsights
 from cine_core.domain.titles import normalize_title
 from cine_core.domain.vocabulary import MOODS, TMDB_GENRES, genres_for
