@@ -124,14 +124,13 @@ def request_upkeep_refresh(pool: ConnectionPool, user_id: str) -> bool:
 
 def remove_taste_item(pool: ConnectionPool, user_id: str, key: str) -> bool:
     """Delete one learned preference ("genre:horror") for good; enqueues a refresh of the picks."""
-    from cine_core.db import transaction
-    from cine_core.jobs.refresh_queue import request_refresh
-    from cine_core.taste.store import remove_preference
+    from cine_core.taste.store import relearn
 
-    # The profile is server-owned (users have no write grant on taste_profile): a service transaction,
-    # every statement filtered by this user's id.
-    with transaction(pool) as conn:
-        remove_preference(conn, user_id, key)
+    # The profile is server-owned (users have no write grant on taste_profile): rebuilt from the person's rows
+    # read as the person and written through a security-definer function as the app's own login (no service
+    # rights).
+    relearn(pool, user_id, forget=key)
+    with user_transaction(pool, user_id) as conn:
         queued = request_refresh(conn, user_id, TriggerType.FEEDBACK)
     log.info("User %s removed taste item %s", user_id, key)
     return queued

@@ -1,8 +1,10 @@
 """Chat turns as stored: the message, what it taught (ChatInsights) and CineAI's reply (`reply` inside it).
 
-A turn is rewritten, never updated in place (the app role may insert and delete its own conversations,
-not update them): answering CineAI's question or undoing a message deletes the row and inserts the new
-version with the same `created_at`, in the caller's transaction. The SQL lives in `turns.sql`.
+A turn is rewritten, never updated in place: answering CineAI's question or undoing a message replaces the row
+by a new version with the same text, film and `created_at`. What CineAI learned (ai_learned) is server-owned:
+turns are stored and rewritten through security-definer functions granted to the app's own login (cine_app) and
+the service role (public.store_chat_turn, public.rewrite_chat_turn), so `save_turn` needs no service rights.
+The SQL lives in `turns.sql`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import datetime
 import pydantic
 from psycopg.types.json import Jsonb
 
-from cine_core.db import load_sql
+from cine_core.db import app_transaction, load_sql
 from cine_core.domain.chat_turn import Choice
 from cine_core.domain.errors import DataError
 from cine_core.domain.insights import ChatInsights
@@ -58,13 +60,22 @@ def _turn(row) -> Turn | None:
     return Turn(row["id"], row["what_you_said"], insights, row["created_at"], row["movie_id"])
 
 
-def store_turn(conn, user_id: str, text: str, insights: ChatInsights, *, movie_id: int | None = None,
-               created_at: datetime | None = None) -> Turn:
+def store_turn(conn, user_id: str, text: str, insights: ChatInsights, *, movie_id: int | None = None) -> Turn:
+    """A new turn, created now, in the caller's transaction (the app's own login or a service one)."""
     row = conn.execute(load_sql(__name__, "store_turn"), {
         "user_id": user_id, "movie_id": movie_id, "kind": str(insights.conversation_type), "text": text,
-        "learned": Jsonb(insights.model_dump(mode="json")), "created_at": created_at,
+        "learned": Jsonb(insights.model_dump(mode="json")),
     }).fetchone()
     return Turn(row["id"], text, insights, row["created_at"], movie_id)
+
+
+def save_turn(pool, user_id: str, text: str, insights: ChatInsights, *, rewrite: Turn | None = None) -> Turn:
+    """Store a turn, or `rewrite`'s new version, as the pool's own login: on the app's pool that is cine_app,
+    with no service rights (the functions are all it may call)."""
+    with app_transaction(pool) as conn:
+        if rewrite is not None:
+            return rewrite_turn(conn, user_id, rewrite, insights)
+        return store_turn(conn, user_id, text, insights)
 
 
 def latest_turns(conn, user_id: str, *, limit: int = 30) -> list[Turn]:
@@ -84,9 +95,14 @@ def load_turn(conn, user_id: str, turn_id: str) -> Turn:
 
 
 def rewrite_turn(conn, user_id: str, turn: Turn, insights: ChatInsights) -> Turn:
-    """Replace a stored turn by a new version that keeps its text and place in the conversation."""
-    conn.execute(load_sql(__name__, "delete_turn"), {"user_id": user_id, "id": turn.id})
-    return store_turn(conn, user_id, turn.text, insights, movie_id=turn.movie_id, created_at=turn.created_at)
+    """Replace a stored turn by a new version that keeps its text, film and place in the conversation."""
+    row = conn.execute(load_sql(__name__, "rewrite_turn"), {
+        "user_id": user_id, "id": turn.id, "kind": str(insights.conversation_type),
+        "learned": Jsonb(insights.model_dump(mode="json")),
+    }).fetchone()
+    if row is None:
+        raise DataError("That message no longer exists")
+    return Turn(row["id"], turn.text, insights, row["created_at"], turn.movie_id)
 
 
 def namesakes(conn, title: str) -> list[Choice]:

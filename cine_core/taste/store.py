@@ -2,6 +2,8 @@
 
 Every function taking `conn` runs inside the caller's transaction (service or `db.user_transaction`,
 where RLS applies), and touches only ratings, film_feedback, movies, movie_conversations and taste_profile.
+The profile is written through public.store_taste_profile (a security-definer function): the app, which holds no
+service login, rebuilds with `relearn` (reads as the person, writes as its own login).
 Reviews and the diary teach nothing of their own: a reviewed film teaches through its rating.
 The stored profile is always rebuildable: ratings + 👍/👎 (film_feedback) + stored conversation insights + the
 `removed` set.
@@ -19,7 +21,7 @@ from typing import Any
 import pydantic
 from psycopg.rows import dict_row
 
-from cine_core.db import load_sql
+from cine_core.db import app_transaction, load_sql, user_transaction
 from cine_core.domain.insights import ChatInsights
 from cine_core.domain.models import RatedMovie, TasteProfile
 from cine_core.films.rows import row_to_movie
@@ -37,7 +39,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "DEFAULT_PROFILE_CONFIG", "ProfileConfig", "SummaryItem", "TasteSummary", "apply_insights", "build_profile",
     "label_for", "load_feedback", "load_insights", "load_profile", "load_rated", "profile_from_json", "profile_to_json",
-    "rating_weights", "refresh_profile", "remove_preference", "summarize",
+    "rating_weights", "refresh_profile", "relearn", "remove_preference", "summarize",
 ]
 
 PROFILE_FORMAT = 1  # bump when the JSON shape changes incompatibly
@@ -140,9 +142,8 @@ def _store(conn, user_id, stored: TasteProfile, fresh: TasteProfile, *, force_bu
     document = profile_to_json(fresh)
     if not force_bump and stored.updated_at is not None and document == profile_to_json(stored):
         return stored
-    version = stored.version + 1
     with conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(load_sql(__name__, "store_profile"), (user_id, json.dumps(document), version)).fetchone()
+        row = cur.execute(load_sql(__name__, "store_profile"), (user_id, json.dumps(document))).fetchone()
     log.info("taste profile of %s now at version %s", user_id, row["version"])
     return profile_from_json(document, user_id=user_id, version=row["version"], updated_at=row["updated_at"])
 
@@ -180,3 +181,18 @@ def remove_preference(conn, user_id, key: str) -> TasteProfile:
     stored = load_profile(conn, user_id)
     removed = stored.removed | {key}
     return _store(conn, user_id, stored, _rebuild(conn, user_id, removed), force_bump=key not in stored.removed)
+
+
+def relearn(pool, user_id, *, forget: str | None = None, extra: ChatInsights | None = None) -> TasteProfile:
+    """The app's rebuild, with no service rights: the person's rows are read as the person (a user transaction,
+    RLS applies) and the profile is written as the app's own login through public.store_taste_profile.
+
+    `forget` is a learned item the person deletes (what remove_preference does); `extra` the insights of a chat
+    message just stored (what apply_insights does); with neither, what refresh_profile does (after an undo)."""
+    key = forget.strip().lower() if forget is not None else None
+    with user_transaction(pool, user_id) as conn:
+        stored = load_profile(conn, user_id)
+        removed = stored.removed | {key} if key is not None else stored.removed
+        fresh = _rebuild(conn, user_id, removed, extra=extra)
+    with app_transaction(pool) as conn:
+        return _store(conn, user_id, stored, fresh, force_bump=key is not None and key not in stored.removed)

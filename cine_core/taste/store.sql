@@ -19,8 +19,7 @@ select id, ai_learned from public.movie_conversations
 select preferences, version, updated_at from public.taste_profile where user_id = %s;
 
 -- name: store_profile
-insert into public.taste_profile (user_id, preferences, version, updated_at)
-values (%s, %s::jsonb, %s, now())
-on conflict (user_id) do update
-   set preferences = excluded.preferences, version = excluded.version, updated_at = now()
-returning version, updated_at;
+-- Through the security-definer function (migration 20261209200000): the worker's service login and the app's own
+-- (cine_app) write the profile the same way; the version is the stored one + 1.
+select profile_version as version, profile_updated_at as updated_at
+  from public.store_taste_profile(%s, %s::jsonb);

@@ -125,6 +125,9 @@ FUNCTIONS: dict[str, str] = {
     "household_profile_add(text,text)": APP_FUNCTION,
     "account_table_rows(uuid)": APP_FUNCTION,  # the app passes the signed-in person's own id
     "delete_account_rows(uuid,boolean)": APP_FUNCTION,
+    "store_taste_profile(uuid,jsonb)": APP_FUNCTION,  # the profile the app rebuilt from the person's own rows
+    "store_chat_turn(uuid,bigint,text,text,jsonb)": APP_FUNCTION,  # a chat turn with what CineAI learned
+    "rewrite_chat_turn(uuid,uuid,text,jsonb)": APP_FUNCTION,  # its new version (an answer, an undo)
     "movie_night_invite(text)": USER_FUNCTION,
     "movie_night_accept(text,text)": USER_FUNCTION,
     "movie_night_end(bigint)": USER_FUNCTION,

@@ -8,19 +8,22 @@ import re
 from pathlib import Path
 
 import pytest
+from psycopg.types.json import Jsonb
 
 from cine_core.config import PROJECT_ROOT, Settings
 from cine_core.db import open_app_pool, transaction
+from cine_core.domain.errors import DataError
+from cine_core.domain.insights import ChatInsights
 from cine_core.llm.budget import ClaudeCaps
 from cine_core.metering.usage import UsageEvent, UsageRecorder
+from cine_core.taste.store import load_profile, refresh_profile, relearn
 
 SERVICE_CALL = re.compile(r"(?<![\w.])(?:db\.)?(?:service_)?transaction\(")
 APP_PROCESS = ["app.py", "pages", "ui", "cine_core/app", "cine_core/chat", "cine_core/metering", "cine_core/llm"]
 # What is left of service rights in the app's own modules (issue 26.3): each entry is debt, to move behind a
 # security-definer function granted to cine_app. A new module, or one more call, fails this test.
 REMAINING = {
-    "cine_core/app/actions.py": 1,  # removing a learned preference (taste_profile is server-owned)
-    "cine_core/chat/conversation.py": 2,  # chat learning: ai_learned and the taste profile
+    "cine_core/chat/conversation.py": 2,  # chat learning: turns.save_turn and taste.store.relearn need none (#24.9)
 }
 
 
@@ -82,7 +85,8 @@ def test_the_app_login_may_call_only_its_own_functions(app_pool_without_service)
                       "select * from public.app_api_usage()", "select * from public.app_failed_jobs(5)",
                       "select public.app_retry_failed_jobs()", "select public.unsubscribe_weekly_digest(null)",
                       "select * from public.household_profile_list(null, 'Me')",
-                      "select * from public.account_table_rows(null)"):
+                      "select * from public.account_table_rows(null)",
+                      "select * from public.rewrite_chat_turn(null, null, 'general_preference', null)"):
         with app_pool_without_service.connection() as conn:
             conn.execute(statement).fetchall()
             conn.rollback()
@@ -159,3 +163,49 @@ def test_an_account_is_previewed_and_deleted_without_a_service_pool(app_pool_wit
         users = {r["id"] for r in conn.execute("select id::text as id from auth.users").fetchall()}
         ratings = conn.execute("select count(*) as n from ratings").fetchone()["n"]
     assert gone not in users and local_user in users and ratings == 0  # the personal-mode user comes back empty
+
+
+def _chat(**learned) -> ChatInsights:
+    return ChatInsights(conversation_type="general_preference", significance=0.6, summary="likes", **learned)
+
+
+def test_a_learned_preference_is_removed_without_a_service_pool(app_pool_without_service, pool, local_user):
+    from cine_core.app.actions import remove_taste_item
+
+    with transaction(pool) as conn:
+        conn.execute("insert into movie_conversations (user_id, conversation_type, what_you_said, ai_learned)"
+                     " values (%s, 'general_preference', 'I love horror and westerns', %s)",
+                     (local_user, Jsonb(_chat(genres_liked=["horror", "western"]).model_dump(mode="json"))))
+        before = refresh_profile(conn, local_user)
+        conn.execute("delete from recommendation_refresh_queue")
+    assert {"horror", "western"} <= set(before.genres)
+    assert remove_taste_item(app_pool_without_service, local_user, " Genre:Horror ") is True  # a refresh queued
+    with transaction(pool) as conn:
+        after = load_profile(conn, local_user)
+        again = refresh_profile(conn, local_user)
+    assert "horror" not in after.genres and "western" in after.genres and "genre:horror" in after.removed
+    assert after.version == before.version + 1 and again.version == after.version  # the rebuild agrees
+
+
+def test_chat_turns_are_stored_rewritten_and_learned_without_a_service_pool(app_pool_without_service, pool,
+                                                                           local_user, make_user):
+    from cine_core.chat import turns
+
+    learned = _chat(genres_liked=["western"])
+    turn = turns.save_turn(app_pool_without_service, local_user, "I love westerns", learned)
+    assert relearn(app_pool_without_service, local_user, extra=learned).genres["western"] > 0
+    with transaction(pool) as conn:
+        stored = conn.execute("select id::text as id, what_you_said, ai_learned, created_at from movie_conversations"
+                              ).fetchall()
+    assert [(r["id"], r["what_you_said"], r["ai_learned"]["genres_liked"]) for r in stored] == [
+        (turn.id, "I love westerns", ["western"])]
+    undone = turns.save_turn(app_pool_without_service, local_user, "ignored", _chat(), rewrite=turn)
+    assert (undone.text, undone.created_at) == ("I love westerns", turn.created_at) and undone.id != turn.id
+    profile = relearn(app_pool_without_service, local_user)
+    assert "western" not in profile.genres
+    with transaction(pool) as conn:
+        rows = conn.execute("select id::text as id, what_you_said, created_at from movie_conversations").fetchall()
+        assert load_profile(conn, local_user).version == profile.version == 2
+    assert rows == [{"id": undone.id, "what_you_said": "I love westerns", "created_at": turn.created_at}]
+    with pytest.raises(DataError):  # someone else's turn (or one already gone) is not rewritten
+        turns.save_turn(app_pool_without_service, make_user("other@example.com"), "x", learned, rewrite=undone)
