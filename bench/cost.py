@@ -9,6 +9,8 @@ design in its own fresh database with the same users, the same activity and the 
   (cine_core/recommend/verdict_batches.py), as the worker does;
 - `previous`: the same code with `reuse_verdicts=False` (every call re-buys all top-K verdicts),
   `defer_quick_calls=False` (a rating's quick refresh calls Claude at once) and synchronous calls (no batches);
+  it shares no verdict between people, so its Claude cost per person is the same in any population and at most
+  PREVIOUS_USERS people are simulated (its TMDB column is that sample's: a smaller population shares less);
 - `seed`: one call per film for the top 10 trending films on every pass (bench/cost_seed.py).
 
 Each simulated day: the trending list moves on (NEW_TRENDING_PER_DAY new films in a 60-film list; the day's
@@ -17,6 +19,10 @@ cached trending lists expire), then 20% of users rate a film, 5% chat (one insig
 a full one; then the scheduled scout runs for everyone. One scheduled pass stands for a day's twelve: within a
 day nothing else changes, and an unchanged pass makes no call (tests/cine_core/test_scout.py). Day 0 (every
 user's first scout) is not counted.
+
+Every design runs the worker's scout context (pipeline.build_scout_context: the CatalogRanker over the whole
+catalog, its pre-rankers and matcher) with the fake TMDB as the film source. Each design reports the CPU seconds
+it used: its own process and its Postgres server's.
 
 Claude is the Messages API stub through the real SDK and ClaudeClient; tokens are counted from the real
 request and reply (tests/anthropic_stub.py: MEASURED), with reasons of realistic length; dollars are the
@@ -38,7 +44,9 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 
+import psutil
 from threadpoolctl import threadpool_limits
 
 from bench.bench_db import GENRES, POPULAR_POOL, bench_database, create_users, machine
@@ -47,17 +55,12 @@ from bench.cost_seed import SEED_PASSES_PER_DAY, SEED_TMDB_CALLS_PER_PASS, SEED_
 from cine_core.config import Settings
 from cine_core.db import open_pool, transaction
 from cine_core.domain.insights import ChatInsights
-from cine_core.domain.models import DiscoverySource
 from cine_core.films.cache import MovieStore
 from cine_core.films.catalog import catalog_movies
 from cine_core.llm.client import ClaudeClient
 from cine_core.metering.usage import UsageRecorder
 from cine_core.recommend import pipeline
 from cine_core.recommend.claude_scorer import REASON_FROM, ClaudeMatcher
-from cine_core.recommend.config import config_for_source
-from cine_core.recommend.engine import build_matcher
-from cine_core.recommend.local_scorer import LocalMatcher
-from cine_core.recommend.verdict_batches import VerdictBatches
 from tests.anthropic_stub import MEASURED, AnthropicStub, Reply, tool_use
 
 log = logging.getLogger(__name__)
@@ -66,6 +69,7 @@ RATE_SHARE, CHAT_SHARE, IMPORT_SHARE = 0.20, 0.05, 0.02  # of users, per day
 IMPORT_RATINGS = 20
 DAILY_RATINGS = (1.0, 2.0, 2.5, 3.0, 3.5, 3.5, 4.0, 4.0, 4.0, 4.5, 4.5, 5.0)  # what people give what they watched
 DESIGNS = ("cineai", "previous", "seed")
+PREVIOUS_USERS = 200  # people simulated for the previous design (see the module docstring)
 CONCURRENCY = 4  # scout lanes (the stub answers at once; the database and the scorer share the cores)
 USAGE_SQL = """
 select count(*) as calls, coalesce(sum(tokens_in + cache_read_tokens + cache_write_tokens), 0) as tokens_in,
@@ -154,6 +158,19 @@ def _settle_batches(ctx: pipeline.ScoutContext, pool, lanes: ThreadPoolExecutor)
         conn.execute("delete from recommendation_refresh_queue")
 
 
+def scout_context(design: str, settings: Settings, pool, fake: DailyTMDB) -> pipeline.ScoutContext:
+    """The worker's scout context (pipeline.build_scout_context: its matchers, batches and the CatalogRanker)
+    over the fake TMDB; `previous` turns off what the previous design lacked (verdict reuse, deferred quick
+    calls, batches). No Wikipedia enricher: it is a network edge the fake does not stand in for."""
+    worker = pipeline.build_scout_context(settings, pool)
+    store = MovieStore(pool, fake.client(usage=UsageRecorder(pool)), ttl=timedelta(days=settings.tmdb_cache_ttl_days))
+    fields = {f: getattr(worker, f) for f in worker.__dataclass_fields__}
+    if design == "cineai":
+        return pipeline.ScoutContext(**{**fields, "store": store})
+    return pipeline.ScoutContext(**{**fields, "store": store, "reuse_verdicts": False, "defer_quick_calls": False,
+                                    "batches": None})
+
+
 def simulate(design: str, args: argparse.Namespace, plans: list) -> dict:
     """One design over the simulated days in a fresh database; returns its figures. BLAS runs on one thread,
     as in the worker (pipeline.build_scout_context): the lanes are the parallelism."""
@@ -161,27 +178,30 @@ def simulate(design: str, args: argparse.Namespace, plans: list) -> dict:
         return _simulate(design, args, plans)
 
 
+def postgres_cpu(pool) -> float:
+    """CPU seconds of the bench's own Postgres server: the postmaster, its live backends and those that ended."""
+    with pool.connection() as conn:
+        data = conn.execute("select current_setting('data_directory') as d").fetchone()["d"]
+    server = psutil.Process(int((Path(data) / "postmaster.pid").read_text().split()[0]))
+    processes = [server, *server.children(recursive=True)]
+    own = sum(p.cpu_times().user + p.cpu_times().system for p in processes)
+    return own + server.cpu_times().children_user + server.cpu_times().children_system
+
+
 def _simulate(design: str, args: argparse.Namespace, plans: list) -> dict:
+    cpu_started = time.process_time()
     with bench_database() as url, AnthropicStub() as stub:
         stub.default = (lambda r: realistic_verdicts(r, every_reason=True)) if design == "seed" else realistic_verdicts
         pool = open_pool(url, max_size=2 * CONCURRENCY + 4, name=f"bench-cost-{design}")
         try:
-            # The seed's design shares nothing between people (no cache, no stored verdicts): its cost per person
-            # is the same in any population, so a sample of SEED_USERS people measures it.
-            sampled = min(args.users, SEED_USERS) if design == "seed" else args.users
+            # The seed's design shares nothing between people (no cache, no stored verdicts), the previous one no
+            # verdict: their Claude cost per person is the same in any population, so a sample measures it.
+            sampled = min(args.users, {"seed": SEED_USERS, "previous": PREVIOUS_USERS}.get(design, args.users))
             users = create_users(pool, sampled, seed=args.seed)
             settings = Settings(_env_file=None, database_url=url, anthropic_api_key="bench",
                                 anthropic_base_url=stub.base_url)
             fake = DailyTMDB()
-            store = MovieStore(pool, fake.client(usage=UsageRecorder(pool)),
-                               ttl=timedelta(days=settings.tmdb_cache_ttl_days))
-            local = LocalMatcher(config_for_source(DiscoverySource.TRENDING))
-            matcher = build_matcher(settings, pool, local=local)
-            ctx = pipeline.ScoutContext(
-                pool=pool, settings=settings, store=store, local=local,
-                catalog_local=LocalMatcher(config_for_source(DiscoverySource.SIMILAR_TO_RATED)),
-                matcher=matcher, reuse_verdicts=design == "cineai", defer_quick_calls=design == "cineai",
-                batches=VerdictBatches.from_settings(settings, pool) if design == "cineai" else None)
+            ctx = scout_context(design, settings, pool, fake)
             seed = ClaudeMatcher(ClaudeClient.from_settings(settings, pool), seed=args.seed) if design == "seed" else None
             with ThreadPoolExecutor(CONCURRENCY) as lanes:
                 if design != "seed":
@@ -203,6 +223,7 @@ def _simulate(design: str, args: argparse.Namespace, plans: list) -> dict:
                     _settle_batches(ctx, pool, lanes)
             usage = {k: v - usage_before[k] for k, v in _usage(pool).items()}
             tmdb_calls = sum(fake.calls.values()) - tmdb_before
+            cpu = {"python": round(time.process_time() - cpu_started, 1), "postgres": round(postgres_cpu(pool), 1)}
         finally:
             pool.close()
     if design == "seed":  # one simulated pass stands for the day's SEED_PASSES_PER_DAY, each paying again
@@ -215,6 +236,7 @@ def _simulate(design: str, args: argparse.Namespace, plans: list) -> dict:
         "input_tokens_per_user_per_day": round(usage["tokens_in"] / per_user_day),
         "output_tokens_per_user_per_day": round(usage["tokens_out"] / per_user_day),
         "tmdb_calls_per_user_per_day": round(tmdb_calls / per_user_day, 2),
+        "people": sampled, "cpu_seconds": cpu,
     }
     log.info("%s: %s", design, figures)
     return figures
@@ -234,17 +256,19 @@ def run(args: argparse.Namespace) -> dict:
 
 
 def markdown(result: dict) -> str:
-    header = ("| design | $ / 1,000 users / day | LLM calls / user / day | input tokens / user / day"
-              " | output tokens / user / day | TMDB calls / user / day |")
-    rows = [header, "|---|---|---|---|---|---|"]
+    header = ("| design | people | $ / 1,000 users / day | LLM calls / user / day | input tokens / user / day"
+              " | output tokens / user / day | TMDB calls / user / day | CPU s (Python + Postgres) |")
+    rows = [header, "|---|---|---|---|---|---|---|---|"]
     for name, d in result["designs"].items():
-        rows.append(f"| {name} | {d['usd_per_1000_users_per_day']:.2f} | {d['llm_calls_per_user_per_day']:.2f} | "
-                    f"{d['input_tokens_per_user_per_day']:,} | {d['output_tokens_per_user_per_day']:,} | "
-                    f"{d['tmdb_calls_per_user_per_day']:.2f} |")
-    sample = (f" The seed's design is simulated for {SEED_USERS} of them (it shares nothing between people)."
-              if result["users"] > SEED_USERS else "")
+        cpu = d["cpu_seconds"]
+        rows.append(f"| {name} | {d['people']:,} | {d['usd_per_1000_users_per_day']:.2f} | "
+                    f"{d['llm_calls_per_user_per_day']:.2f} | {d['input_tokens_per_user_per_day']:,} | "
+                    f"{d['output_tokens_per_user_per_day']:,} | {d['tmdb_calls_per_user_per_day']:.2f} | "
+                    f"{cpu['python']:,.0f} + {cpu['postgres']:,.0f} |")
     return (f"{result['users']} users over {result['days']} simulated days, model {result['model']}, "
-            f"{result['machine']}, {result['seconds']} s.{sample}\n\n" + "\n".join(rows))
+            f"{result['machine']}, {result['seconds']} s. The seed's and the previous designs are simulated for a"
+            " sample of the people (nothing of theirs that Claude is paid for is shared between people).\n\n"
+            + "\n".join(rows))
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -257,7 +281,7 @@ def main(argv: list[str] | None = None) -> dict:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     result = run(args)
     if args.json:
-        print(json.dumps({"users": result["users"], "days": result["days"], "designs": result["designs"]}))
+        print(json.dumps({k: result[k] for k in ("users", "days", "seconds", "designs")}))
     else:
         print(markdown(result))
     return result

@@ -7,12 +7,15 @@ import json
 
 import httpx
 
-from bench.cost import day_plans, realistic_verdicts
+from bench.cost import day_plans, postgres_cpu, realistic_verdicts, scout_context
 from bench.cost_fake import NEW_TRENDING_PER_DAY, DailyTMDB, FastCatalog
+from cine_core.config import Settings
 from cine_core.domain.models import RatedMovie, TasteProfile
 from cine_core.films.catalog import catalog_movies
 from cine_core.films.catalog_source import CatalogSource
+from cine_core.recommend import pipeline
 from cine_core.recommend.claude_scorer import REASON_FROM, request_params
+from cine_core.recommend.ranker.rank import CatalogRanker
 
 
 def trending_ids(fake: DailyTMDB) -> list[int]:
@@ -68,3 +71,22 @@ def test_the_fast_catalog_gives_the_catalog_sources_lists():
     for genres in (["Drama"], ["Comedy", "Romance"], []):
         assert [m.id for m in fake.catalog.discover(genres=genres, limit=60)] == [
             m.id for m in plain.discover(genres=genres, limit=60)]
+
+
+def test_the_designs_scout_with_the_workers_configuration_over_the_fake(db_url, pool):
+    """The cost is the app's: the worker's ranker, pre-rankers, matcher and batches, the fake TMDB as the source."""
+    settings = Settings(_env_file=None, database_url=db_url, anthropic_api_key="bench",
+                        anthropic_base_url="http://127.0.0.1:9")
+    worker = pipeline.build_scout_context(settings, pool)
+    fake = DailyTMDB()
+    for design in ("cineai", "previous"):
+        ctx = scout_context(design, settings, pool, fake)
+        assert isinstance(ctx.ranker, CatalogRanker)
+        assert type(ctx.matcher) is type(worker.matcher) and ctx.matcher.name == worker.matcher.name
+        assert (ctx.local.config, ctx.catalog_local.config) == (worker.local.config, worker.catalog_local.config)
+        ctx.store.trending("day", limit=5)
+        assert fake.count("trending") >= 1  # films come from the fake, every request counted
+    cineai, previous = (scout_context(d, settings, pool, fake) for d in ("cineai", "previous"))
+    assert cineai.batches is not None and cineai.reuse_verdicts and cineai.defer_quick_calls
+    assert previous.batches is None and not previous.reuse_verdicts and not previous.defer_quick_calls
+    assert postgres_cpu(pool) > 0
