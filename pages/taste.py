@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cine_core.app import dashboard, diary, history
-from cine_core.app.services import load_profile, user_transaction
+from cine_core.app.services import user_transaction
+from cine_core.app.taste_page import load_taste_page
 from cine_core.app.year_review import year_in_review
 from ui import charts, context
 from ui.diary import render_year_in_review
@@ -15,17 +15,12 @@ pool, user = context.page_setup()
 st.title("📊 Your taste")
 context.show_flashes()
 
-loaded, years = False, []
+page = None
 with context.guarded("Loading your taste"):
-    with user_transaction(pool, user.id) as conn:
-        rated = history.list_rated(conn, user.id)
-        profile = load_profile(conn, user.id)
-        points = history.list_calibration(conn, user.id)
-        summary = dashboard.load_taste_summary(conn, user.id)
-        years = sorted({m.month.year for m in diary.list_months(conn, user.id)}, reverse=True)
-    loaded = True
+    page = load_taste_page(pool, user.id)
 
-if loaded:
+if page is not None:
+    rated, profile, points, summary, years = page.rated, page.profile, page.calibration, page.summary, page.years
     if not rated and not profile.genres:
         st.info("Rate a few films (or chat about them) and your taste charts will appear here.")
         st.page_link("pages/onboarding.py", label="Rate some films", icon="⭐")

@@ -1,7 +1,10 @@
-"""The pages' doors into the feature packages: the pool, user transactions, imports, search, profile.
+"""What the pages need that is no page's own concern: the app's pool, a user transaction, imports, search.
 
-`app.py`, `pages/` and `ui/` import only `cine_core.app`, `cine_core.domain` and `cine_core.config` (an
-import-linter contract in pyproject.toml), so everything they need from deeper packages passes here.
+`app.py`, `pages/` and `ui/` import only `cine_core.app`, `cine_core.chat`'s face, `cine_core.domain` and
+`cine_core.config` (an import-linter contract in pyproject.toml). Two names here are passed through rather than
+defined: `user_transaction` (pages that read several of a concern's functions in one transaction open it; a page
+with its own face, like Taste's `taste_page.load_taste_page`, does not), and the dataclasses the functions
+here and in `dashboard` return (ImportReport, ImportStatus, SummaryItem, TasteSummary), for the pages' types.
 """
 
 from __future__ import annotations
@@ -20,13 +23,12 @@ from cine_core.imports.report import ImportReport
 from cine_core.imports.text import check_size
 from cine_core.jobs import import_jobs
 from cine_core.jobs.import_jobs import ImportStatus
-from cine_core.taste.store import load_profile
 from cine_core.taste.summary import SummaryItem, TasteSummary
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "ImportReport", "ImportStatus", "SummaryItem", "TasteSummary", "latest_import", "load_profile", "open_app_pool",
+    "ImportReport", "ImportStatus", "SummaryItem", "TasteSummary", "latest_import", "open_app_pool",
     "search_catalog_ids", "search_film_ids", "submit_import", "user_transaction",
 ]
 
