@@ -59,7 +59,9 @@ def _stars(value: Decimal | float | None) -> str:
 def _csv_line(name: str, row: Mapping[str, Any]) -> list[str]:
     cells = {"Date": _day(row["logged_at"]), "Name": row["title"], "Year": str(row["year"] or ""),
              "Letterboxd URI": "", "Rating": _stars(row.get("rating")), "Rewatch": row.get("rewatch") or "", "Tags": "",
-             "Watched Date": _day(row.get("watched_at") or row["logged_at"]), "Review": row.get("review") or "",
+             # A review written without a dated watch keeps Watched Date empty, as Letterboxd's own export does:
+             # a date here would become a watch on import (seen in a real export's round trip).
+             "Watched Date": _day(row.get("watched_at")), "Review": row.get("review") or "",
              "tmdbID": str(row["tmdb_id"])}
     return [cells[column] for column in _HEADERS[name]]
 

@@ -3,7 +3,11 @@ notice, and Settings → Your data. At 1440x900 and 390x844 (phone)."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
+import zipfile
 
 import pytest
 from playwright.sync_api import expect
@@ -38,7 +42,7 @@ def _db(suite_db_url):
 
 
 def _profile_id(pool, name: str) -> str:
-    from cine_core.db import transaction
+    from cine_core.db import service_transaction as transaction
 
     with transaction(pool) as conn:
         return conn.execute("select user_id::text as id from household_profiles where name = %s", (name,)).fetchone()["id"]
@@ -46,7 +50,7 @@ def _profile_id(pool, name: str) -> str:
 
 def _rate_popular(pool, user_id: str, offset: int) -> None:
     from cine_core.app import actions
-    from cine_core.db import transaction
+    from cine_core.db import service_transaction as transaction
 
     with transaction(pool) as conn:
         ids = [r["id"] for r in conn.execute("select id from movies order by popularity desc limit 8 offset %s",
@@ -88,8 +92,7 @@ def test_movie_night_between_two_household_profiles(browser, page, viewport, app
         join.get_by_role("button", name="Join").click()
         step(bo_page)
         expect(bo_page.get_by_role("heading", name=f"You and {ana_name}")).to_be_visible()
-        listed = bo_page.locator('[class*="st-key-night-pick-"]')
-        from cine_core.db import transaction
+        from cine_core.db import service_transaction as transaction
 
         with transaction(pool) as conn:
             picks = [r["movie_id"] for r in conn.execute(
@@ -98,19 +101,36 @@ def test_movie_night_between_two_household_profiles(browser, page, viewport, app
         assert picks, "a joint list was computed"
         screenshot(bo_page, viewport, "25-night-joint-list")
 
-        from cine_core.app import actions
-        from cine_core.db import transaction as service
-
-        with service(pool) as conn:
+        with transaction(pool) as conn:
             first_title = conn.execute("select title from movies where id = %s", (picks[0],)).fetchone()["title"]
         expect(bo_page.get_by_text(first_title).first).to_be_visible()
-        actions.rate(pool, ana, picks[0], 3.5)  # Ana has now seen it: it leaves the list (trigger)
-        # Not a reload: a profile is chosen per browser session (a reload starts a new one, as 'Me').
+
+        # Ana sees the same list on her own Movie night page, opens its first film and rates it there.
+        open_page(page, "Movie night", heading="🍿 Movie night")
+        expect(page.get_by_role("heading", name=f"You and {bo_name}")).to_be_visible()
+        page.locator('[class*="st-key-night-pick-"]').first.get_by_role("link").first.click()
+        page.get_by_role("heading", name="You and this film").wait_for()
+        step(page)
+        expect(page.get_by_role("heading", name=first_title).first).to_be_visible()
+        page.get_by_role("slider").first.focus()
+        for _ in range(7):  # 'not rated' -> 3.5★
+            page.keyboard.press("ArrowRight")
+        step(page)
+        page.get_by_role("button", name="Save rating").click()
+        step(page)
+        expect(page.get_by_text(f"Rated {first_title}").first).to_be_visible()
+        with transaction(pool) as conn:
+            rated = conn.execute("select rating from ratings where user_id = %s and movie_id = %s",
+                                 (ana, picks[0])).fetchone()
+        assert rated is not None and float(rated["rating"]) == 3.5, "Ana's rating was saved as Ana"
+        screenshot(page, viewport, "25-night-ana-rates")
+
+        # Ana has now seen it: it leaves the list (trigger). Not a reload: a profile is chosen per browser
+        # session (a reload starts a new one, as 'Me').
         open_page(bo_page, "Library", heading="📚 Library")
         open_page(bo_page, "Movie night", heading="🍿 Movie night")
         bo_page.get_by_role("heading", name=f"You and {ana_name}").wait_for()
         expect(bo_page.get_by_role("link", name=first_title, exact=True)).to_have_count(0)
-        del listed
         screenshot(bo_page, viewport, "25-night-after-rating")
     finally:
         other.close()
@@ -120,7 +140,7 @@ def test_movie_night_between_two_household_profiles(browser, page, viewport, app
 @pytest.mark.parametrize("viewport", HERE, indirect=True)
 def test_now_on_your_services_notice_and_your_data(page, viewport, app_url, suite_db_url):
     from cine_core.config import LOCAL_USER_ID
-    from cine_core.db import transaction
+    from cine_core.db import service_transaction as transaction
 
     pool = _db(suite_db_url)
     try:
@@ -145,6 +165,11 @@ def test_now_on_your_services_notice_and_your_data(page, viewport, app_url, suit
     with page.expect_download() as download:
         page.get_by_role("button", name="⬇️ Download my data").click()
     assert download.value.suggested_filename.startswith("cineai-export-")
+    with zipfile.ZipFile(download.value.path()) as archive:  # Letterboxd's files, which CineAI's importer reads
+        assert set(archive.namelist()) >= {"ratings.csv", "diary.csv", "watchlist.csv", "reviews.csv", "cineai.json"}
+        header = next(csv.reader(io.StringIO(archive.read("ratings.csv").decode())))
+        assert header[:5] == ["Date", "Name", "Year", "Letterboxd URI", "Rating"] and "tmdbID" in header
+        assert json.loads(archive.read("cineai.json"))["account"]["id"] == LOCAL_USER_ID
     page.get_by_text("Delete my account").first.click()
     expect(page.get_by_text("This deletes, at once and for good:").or_(
         page.get_by_text("CineAI holds nothing of yours")).first).to_be_visible()

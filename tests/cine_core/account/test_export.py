@@ -12,12 +12,15 @@ from datetime import UTC, datetime
 import pytest
 
 from cine_core.account import EXPORT_CSV_FILES, build_export_zip
+from cine_core.app import actions
 from cine_core.db import transaction, user_transaction
 from cine_core.films.catalog_source import shared_catalog_source
 from cine_core.imports.service import import_bytes
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 LOG_DATE_OF = {"diary.csv", "reviews.csv"}  # their Date column is when the entry was logged: new on import
+LONG_REVIEW = ("A long review, paragraph after paragraph. " * 70).strip()  # 2,939 characters, kept whole
+RETURN_1985 = 834860  # "RETURN" (1985), the lesser known of two catalog films called so that year
 
 
 def _films(pool, n: int) -> list[dict]:
@@ -51,7 +54,10 @@ def _letterboxd_export(films: list[dict]) -> bytes:
             ["2024-03-01", *f[5], ""], ["2024-03-02", *f[6], ""]]))
         archive.writestr("reviews.csv", _csv_text(
             ["Date", "Name", "Year", "Letterboxd URI", "Rating", "Rewatch", "Review", "Tags", "Watched Date"], [
-                ["2024-01-02", *f[1], "", "3", "", "Tense, and the score is brilliant.", "", "2024-01-02"]]))
+                ["2024-01-02", *f[1], "", "3", "", "Tense, and the score is brilliant.", "", "2024-01-02"],
+                # Letterboxd's export has reviews without a diary entry (no Watched Date) and long ones.
+                ["2024-01-05", *f[2], "", "", "", "Written years later, never logged.", "", ""],
+                ["2024-01-06", *f[3], "", "", "", LONG_REVIEW, "", "2024-01-06"]]))
     return buffer.getvalue()
 
 
@@ -72,7 +78,8 @@ def imported(pool, make_user):
     person = make_user("exporter@example.com")
     films = _films(pool, 7)
     report = import_bytes(pool, _letterboxd_export(films), "letterboxd.zip", person, source=shared_catalog_source())
-    assert report.matched >= 9, report.summary()
+    assert report.matched >= 11, report.summary()
+    actions.rate(pool, person, RETURN_1985, 2.5)  # rated in the app: found again by its tmdbID, not its title
     with transaction(pool) as conn:  # as the chat stores a turn: its reply is server-owned
         conn.execute("insert into movie_conversations (user_id, movie_id, conversation_type, what_you_said,"
                      " ai_learned) values (%s, %s, 'loved_it', 'chat: loved it', '{\"reply\": \"Noted.\"}')",
@@ -85,14 +92,20 @@ def test_the_export_holds_letterboxds_four_files_and_cineai_json(pool, imported)
     archive = _export(pool, person)
     assert sorted(archive.namelist()) == sorted([*EXPORT_CSV_FILES, "cineai.json"])
     ratings = _table(archive, "ratings.csv")
-    assert [(r["tmdbID"], r["Rating"], r["Date"]) for r in sorted(ratings, key=lambda r: r["Date"])] == [
+    assert [(r["tmdbID"], r["Rating"], r["Date"]) for r in sorted(ratings, key=lambda r: r["Date"])][:4] == [
         (str(films[0]["id"]), "4.5", "2024-01-01"), (str(films[1]["id"]), "3", "2024-01-02"),
         (str(films[2]["id"]), "0.5", "2024-01-03"), (str(films[3]["id"]), "5", "2024-01-04")]
+    assert (str(RETURN_1985), "RETURN", "1985", "2.5") in {(r["tmdbID"], r["Name"], r["Year"], r["Rating"]) for r in ratings}
     assert {r["tmdbID"] for r in _table(archive, "watchlist.csv")} == {str(films[5]["id"]), str(films[6]["id"])}
     reviews = _table(archive, "reviews.csv")
-    assert [(r["tmdbID"], r["Review"]) for r in reviews] == [(str(films[1]["id"]), "Tense, and the score is brilliant.")]
+    assert sorted((r["tmdbID"], r["Review"], r["Watched Date"]) for r in reviews) == sorted([
+        (str(films[1]["id"]), "Tense, and the score is brilliant.", "2024-01-02"),
+        (str(films[2]["id"]), "Written years later, never logged.", ""), (str(films[3]["id"]), LONG_REVIEW, "2024-01-06")])
     diary = _table(archive, "diary.csv")
-    assert {r["tmdbID"] for r in diary} >= {str(films[0]["id"]), str(films[4]["id"])}
+    assert sorted((r["tmdbID"], r["Watched Date"], r["Rewatch"]) for r in diary) == sorted([
+        (str(films[0]["id"]), "2024-01-01", ""), (str(films[0]["id"]), "2024-06-01", "Yes"),
+        (str(films[4]["id"]), "2024-02-02", ""), (str(films[1]["id"]), "2024-01-02", ""),  # a review's watch
+        (str(films[3]["id"]), "2024-01-06", "")])
 
 
 def test_export_then_import_into_a_fresh_account_gives_the_same_history(pool, imported, make_user):
