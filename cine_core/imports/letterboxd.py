@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 LETTERBOXD_FILES = ("ratings.csv", "diary.csv", "reviews.csv", "watched.csv", "watchlist.csv")
 LETTERBOXD_COLUMNS = {"Date", "Name", "Year", "Letterboxd URI"}
-MAX_REVIEW_CHARS = 2000
+MAX_REVIEW_CHARS = 20_000  # as a review logged in the app (cine_core.app.diary); reviews are never cut short
 _SLUG_YEAR = re.compile(r"/film/[^/]*-((?:18|19|20)\d\d)/?$")
 # Which row wins when one film appears in several files: an explicit rating beats a diary entry.
 _PRIORITY = {"ratings": 2, "reviews": 1, "diary": 1, "watched": 0, "watchlist": 0}
@@ -60,14 +60,15 @@ def _row(row: dict[str, str], kind: str, day_first: bool | None) -> tuple[Import
         return None, "no film name"
     year = parse_year(row.get("Year")) or _year_from_uri(row.get("Letterboxd URI", ""))
     when = parse_when(row.get("Watched Date") or row.get("Date"), day_first=day_first)
+    tmdb_id = _tmdb_id(row.get("tmdbID"))  # CineAI's own export adds it (so does Letterboxd's import format)
     if kind == "watchlist":
-        return ImportRow(RowKind.WATCHLIST, title, year, when=when), ""
-    review = review_to_text(row.get("Review"))[:MAX_REVIEW_CHARS] or None
+        return ImportRow(RowKind.WATCHLIST, title, year, when=when, tmdb_id=tmdb_id), ""
+    review = review_to_text(row.get("Review"))[:MAX_REVIEW_CHARS].rstrip() or None
     raw = row.get("Rating")
     rating = rating_from_five(raw)
     # A diary entry (diary.csv, or a review written for a diary entry) is one dated watch.
     watched = parse_when(row.get("Watched Date"), day_first=day_first) if kind in ("diary", "reviews") else None
-    common = dict(title=title, year=year, when=when, priority=_PRIORITY[kind], review=review,
+    common = dict(title=title, year=year, when=when, priority=_PRIORITY[kind], review=review, tmdb_id=tmdb_id,
                   watched_on=watched.date() if watched else None,
                   rewatch=(row.get("Rewatch") or "").strip().lower() in ("yes", "true", "1"))
     if rating is not None:
@@ -75,6 +76,11 @@ def _row(row: dict[str, str], kind: str, day_first: bool | None) -> tuple[Import
     if not is_unrated(raw):
         return None, f"{title}: rating {raw!r} is not 0.5–5 stars"
     return ImportRow(RowKind.WATCHED, **common), ""
+
+
+def _tmdb_id(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and 0 < len(value) <= 9 else None
 
 
 def _year_from_uri(uri: str) -> int | None:
