@@ -1,7 +1,7 @@
 """What the movie-night page calls: invite, redeem, end, and the pair's joint picks with both reasons.
 
 Invites and reads run in the member's own transaction (RLS: their pairs and those pairs' picks only). The
-joint picks are computed by the server (cine_core.night.service, service connection) when a pair starts,
+joint picks are computed by the server (cine_core.night.refresh, service connection) when a pair starts,
 by the worker after either member's refresh when one of them rated, watched or turned down a film since,
 and on "Refresh" — only after the member's own transaction has shown that the pair is theirs.
 """

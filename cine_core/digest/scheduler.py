@@ -8,7 +8,7 @@ import threading
 from psycopg_pool import ConnectionPool
 
 from cine_core.config import Settings
-from cine_core.digest.service import send_digests
+from cine_core.digest.delivery import send_digests
 
 log = logging.getLogger(__name__)
 

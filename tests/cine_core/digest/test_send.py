@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from cine_core.app.settings import unsubscribe
 from cine_core.db import transaction
 from cine_core.digest import send_digests
+from cine_core.digest.delivery import is_due
 from cine_core.digest.sent_log import Recipient
-from cine_core.digest.service import is_due
 from tests.cine_core.digest.conftest import SMTP_PASSWORD, cache_trending, trending_ids
 
 NOW = datetime.now(UTC)
