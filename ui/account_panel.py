@@ -21,9 +21,9 @@ def _prepare(pool: ConnectionPool, user: AppUser) -> None:
 
 
 def render_download(pool: ConnectionPool, user: AppUser) -> None:
-    st.caption("A ZIP with ratings.csv, diary.csv, watchlist.csv and reviews.csv in Letterboxd's format (import "
-               "them there, or back into CineAI) and cineai.json with everything else: settings, chat, 👍/🚫 marks, "
-               "picks, taste profile, movie nights.")
+    st.caption("A ZIP with ratings.csv, diary.csv, watchlist.csv, watched.csv and reviews.csv in Letterboxd's format "
+               "(import them there, or back into CineAI) and cineai.json with everything else: settings, chat, 👍/🚫 "
+               "marks, picks, taste profile, movie nights.")
     prepared = st.session_state.get(_EXPORT_KEY)
     if prepared and prepared[0] == user.id:
         st.download_button("⬇️ Download my data", prepared[1], file_name=account.export_file_name(),

@@ -1,5 +1,6 @@
-"""The take-away ZIP: Letterboxd-import-compatible ratings.csv, diary.csv, watchlist.csv and reviews.csv, and
-cineai.json with every other row of the person's (profile, chat, feedback, picks, settings, movie nights…).
+"""The take-away ZIP: Letterboxd-import-compatible ratings.csv, diary.csv, watchlist.csv, watched.csv and
+reviews.csv, and cineai.json with every other row of the person's (profile, chat, feedback, picks, settings,
+movie nights…).
 
 Everything is read in the person's own transaction, so RLS decides what is theirs and server-owned columns
 (import payloads, internal errors) never leave. cineai.json is data-driven: every per-user table the catalog
@@ -35,12 +36,15 @@ _HEADERS = {
     "ratings.csv": ("Date", "Name", "Year", "Letterboxd URI", "Rating", "tmdbID"),
     "diary.csv": ("Date", "Name", "Year", "Letterboxd URI", "Rating", "Rewatch", "Tags", "Watched Date", "tmdbID"),
     "watchlist.csv": ("Date", "Name", "Year", "Letterboxd URI", "tmdbID"),
+    "watched.csv": ("Date", "Name", "Year", "Letterboxd URI", "tmdbID"),
     "reviews.csv": ("Date", "Name", "Year", "Letterboxd URI", "Rating", "Rewatch", "Review", "Tags", "Watched Date",
                     "tmdbID"),
 }
 EXPORT_CSV_FILES = tuple(_HEADERS)
-# The diary and reviews tables of issue 25.1, when the schema has them; else the older marks they came from.
-_PREFERRED = {"diary.csv": ("diary_entries", "diary"), "reviews.csv": ("film_reviews", "reviews")}
+# Each file's named query in export.sql. watched.csv (as in Letterboxd's own export) keeps the films marked
+# seen without a dated watch: without it, re-importing the ZIP would offer them as picks again.
+_QUERY = {"ratings.csv": "ratings", "diary.csv": "diary_entries", "watchlist.csv": "watchlist",
+          "watched.csv": "watched", "reviews.csv": "film_reviews"}
 
 
 def _rows(conn: psycopg.Connection, query: str | sql.Composed, params: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -126,16 +130,10 @@ def build_export_zip(conn: psycopg.Connection, user_id: str, *, now: datetime,
     counts = {}
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in EXPORT_CSV_FILES:
-            table, fallback = _PREFERRED.get(name, (None, name.removesuffix(".csv")))
-            query = queries[table] if table and _exists(conn, table) else queries[fallback]
-            rows = _rows(conn, query, {"user_id": user_id})
+            rows = _rows(conn, queries[_QUERY[name]], {"user_id": user_id})
             counts[name] = len(rows)
             archive.writestr(name, _csv(name, rows))
         document = account_document(conn, user_id, now=now, account=account)
         archive.writestr("cineai.json", json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False))
     log.info("Export for %s: %s", user_id, ", ".join(f"{n} {c}" for n, c in counts.items()))
     return buffer.getvalue()
-
-
-def _exists(conn: psycopg.Connection, table: str) -> bool:
-    return _rows(conn, "select to_regclass(%(name)s) is not null as yes", {"name": f"public.{table}"})[0]["yes"]

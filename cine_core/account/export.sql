@@ -13,9 +13,10 @@ from public.watchlist w join public.movies m on m.id = w.movie_id
 where w.user_id = %(user_id)s and w.watched_at is null
 order by w.added_at, m.id;
 
--- name: diary
--- Films marked seen (imported watched rows, "Seen it"), with the rating when there is one.
-select seen.watched_at as logged_at, seen.watched_at, m.title, m.year, r.rating, m.id as tmdb_id
+-- name: watched
+-- Films marked seen without a rating (imported watched rows, "Seen it", a watched watchlist film), first day
+-- each; a rated film is in ratings.csv, which marks it seen on import too.
+select seen.watched_at as logged_at, seen.watched_at, m.title, m.year, m.id as tmdb_id
 from (
   select movie_id, min(watched_at) as watched_at from (
     select movie_id, watched_at from public.watchlist where user_id = %(user_id)s and watched_at is not null
@@ -24,19 +25,8 @@ from (
   ) marks group by movie_id
 ) seen
 join public.movies m on m.id = seen.movie_id
-left join public.ratings r on r.user_id = %(user_id)s and r.movie_id = seen.movie_id
+where not exists (select 1 from public.ratings r where r.user_id = %(user_id)s and r.movie_id = seen.movie_id)
 order by seen.watched_at, m.id;
-
--- name: reviews
--- What the person wrote about a film: imported reviews and film notes, never chat turns (those carry
--- CineAI's reply in ai_learned).
-select c.created_at as logged_at, m.title, m.year, r.rating, c.what_you_said as review, m.id as tmdb_id
-from public.movie_conversations c
-join public.movies m on m.id = c.movie_id
-left join public.ratings r on r.user_id = %(user_id)s and r.movie_id = c.movie_id
-where c.user_id = %(user_id)s and not (c.ai_learned ? 'reply')
-order by c.created_at, m.id;
-
 
 -- name: diary_entries
 -- The diary (issue 25.1): one row per watch, rewatches marked as Letterboxd marks them.

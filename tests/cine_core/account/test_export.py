@@ -101,6 +101,8 @@ def test_the_export_holds_letterboxds_four_files_and_cineai_json(pool, imported)
     assert sorted((r["tmdbID"], r["Review"], r["Watched Date"]) for r in reviews) == sorted([
         (str(films[1]["id"]), "Tense, and the score is brilliant.", "2024-01-02"),
         (str(films[2]["id"]), "Written years later, never logged.", ""), (str(films[3]["id"]), LONG_REVIEW, "2024-01-06")])
+    watched = {r["tmdbID"] for r in _table(archive, "watched.csv")}
+    assert str(films[4]["id"]) in watched, "a film seen without stars: Letterboxd's watched.csv"
     diary = _table(archive, "diary.csv")
     assert sorted((r["tmdbID"], r["Watched Date"], r["Rewatch"]) for r in diary) == sorted([
         (str(films[0]["id"]), "2024-01-01", ""), (str(films[0]["id"]), "2024-06-01", "Yes"),
