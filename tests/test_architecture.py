@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import importlib
 import importlib.util
+import re
 from pathlib import Path
 
 import grimp
@@ -107,3 +108,32 @@ def test_a_private_module_is_imported_only_inside_its_package():
         for importer in graph.find_modules_that_directly_import(module)
         if not importer.startswith(module.rsplit(".", 1)[0] + "."))
     assert outside == []
+
+
+WRITES = re.compile(r"\b(insert\s+into|update\s+\S+\s+set|delete\s+from|request_refresh|enqueue_refresh)\b")
+
+
+def _writes(sql: str) -> bool:
+    """A query that changes rows anywhere in it (a CTE's insert included), or asks for a refresh."""
+    return bool(WRITES.search(" ".join(line for line in sql.lower().splitlines() if not line.lstrip().startswith("--"))))
+
+
+def test_app_functions_that_take_a_connection_only_read():
+    """cine_core.app's rule (its __init__): a write takes the pool and opens its own transaction; a function taking
+    `conn` is a piece of a page's read. Checked on the named queries each such function runs."""
+    from cine_core.db import sql_queries
+
+    writing = []
+    for path in sorted((ROOT / "cine_core" / "app").glob("*.py")):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        queries = sql_queries(module) if path.with_suffix(".sql").exists() else {}
+        for node in ast.parse(path.read_text()).body:
+            if not (isinstance(node, ast.FunctionDef) and node.args.args and node.args.args[0].arg == "conn"):
+                continue
+            names = {call.args[1].value for call in ast.walk(node) if isinstance(call, ast.Call)
+                     and getattr(call.func, "id", "") == "load_sql" and len(call.args) == 2
+                     and isinstance(call.args[1], ast.Constant)}
+            called = {getattr(c.func, "id", getattr(c.func, "attr", "")) for c in ast.walk(node) if isinstance(c, ast.Call)}
+            if any(_writes(queries[n]) for n in names) or "request_refresh" in called:
+                writing.append(f"{module}.{node.name}")
+    assert writing == []
