@@ -15,10 +15,20 @@ from cine_core.app.diary import Review, Watch
 from cine_core.app.services import user_transaction
 from cine_core.app.year_review import YearInReview
 from cine_core.domain.models import Movie
+from cine_core.domain.regions import REGION_NAMES
 from ui import charts
 from ui.context import guarded, run_action
 from ui.format import RATING_OPTIONS, rating_label
 
+COUNTRIES_SHOWN = 8
+# Production countries with no where-to-watch region (so not in REGION_NAMES), by how often films name them.
+MORE_COUNTRY_NAMES = {
+    "CN": "China", "IR": "Iran", "PR": "Puerto Rico", "VN": "Vietnam", "GE": "Georgia", "KH": "Cambodia",
+    "KZ": "Kazakhstan", "AF": "Afghanistan", "BD": "Bangladesh", "CS": "Serbia and Montenegro", "NP": "Nepal",
+    "MN": "Mongolia", "RW": "Rwanda", "SY": "Syria", "YU": "Yugoslavia", "ET": "Ethiopia", "AM": "Armenia",
+    "LK": "Sri Lanka", "LA": "Laos", "MM": "Myanmar", "XG": "East Germany", "SU": "Soviet Union", "KP": "North Korea",
+    "MO": "Macao",
+}
 FILM_RATING_KEY = "film-rating"  # pages/film.py's rating slider is keyed f"film-rating-{film id}"
 NO_RATING = 0.0  # the "not rated" choice of the log-a-watch slider (ratings start at 0.5)
 SOURCE_NAMES = {"app": "logged in CineAI", "letterboxd": "from Letterboxd", "imdb": "from IMDb", "trakt": "from Trakt"}
@@ -30,6 +40,10 @@ LANGUAGE_NAMES = {
     "hu": "Hungarian", "cs": "Czech", "ro": "Romanian", "id": "Indonesian", "ta": "Tamil", "te": "Telugu",
     "tl": "Tagalog", "is": "Icelandic", "uk": "Ukrainian", "sr": "Serbian", "bn": "Bengali", "ml": "Malayalam",
 }
+
+
+def _country(code: str) -> str:
+    return REGION_NAMES.get(code) or MORE_COUNTRY_NAMES.get(code) or code
 
 
 def _text(value: str) -> str:
@@ -145,9 +159,14 @@ def render_year_in_review(review: YearInReview) -> None:
     left.plotly_chart(charts.watches_per_month(review.per_month, review.year), key="chart-year-months")
     if review.decades:
         right.plotly_chart(charts.watches_by_decade(review.decades), key="chart-year-decades")
-    languages = ", ".join(f"{LANGUAGE_NAMES.get(code, code.upper())} {n}" for code, n in review.languages[:8])
+    countries = ", ".join(f"{_country(code)} {n:,}" for code, n in review.countries[:COUNTRIES_SHOWN])
+    if countries:
+        known = review.watches - review.without_country
+        of = f" (of the {known:,} watches whose country is known)" if review.without_country else ""
+        st.markdown(f"**Countries**{of}: {countries}")
+    languages = ", ".join(f"{LANGUAGE_NAMES.get(code, code.upper())} {n:,}" for code, n in review.languages[:8])
     if languages:
-        st.markdown(f"**Languages** (the catalog knows each film's language, not its country): {languages}")
+        st.markdown(f"**Languages**: {languages}")
     if review.top_rated:
         st.markdown("**Top rated of the year**")
         for n, watch in enumerate(review.top_rated, start=1):

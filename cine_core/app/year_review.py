@@ -1,8 +1,9 @@
-"""A year in review from the diary: films per month, hours watched, decades, languages, top-rated of the year.
+"""A year in review from the diary: films per month, hours watched, decades, countries, languages, top-rated
+of the year.
 
-Counted from the diary's watches of that year (a rewatch is a watch; "films" counts distinct films). The
-catalog holds each film's original language but not its production countries, so languages stand in for
-countries and the page says so.
+Counted from the diary's watches of that year (a rewatch is a watch; "films" counts distinct films). Countries
+are the films' production countries (cine_core.app.film_countries: known for most catalog films, not all, so
+the page says of how many watches); a film made by two countries counts for both.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date
 import psycopg
 
 from cine_core.app.diary import Watch, list_watches
+from cine_core.app.film_countries import film_countries
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,8 @@ class YearInReview:
     minutes: int  # runtime of every watch whose film has a known runtime
     without_runtime: int  # watches of films whose runtime is unknown (not in `minutes`)
     decades: tuple[tuple[int, int], ...]  # (decade, watches), oldest first
+    countries: tuple[tuple[str, int], ...]  # (ISO 3166-1 code, watches), most first
+    without_country: int  # watches of films whose production countries are unknown
     languages: tuple[tuple[str, int], ...]  # (ISO 639-1 code, watches), most first
     top_rated: tuple[Watch, ...]  # best rating given that year, one per film
 
@@ -51,6 +55,8 @@ def summarize_year(year: int, watches: list[Watch]) -> YearInReview:
     timed = [w.movie.runtime for w in watches if w.movie.runtime]
     decades = Counter(w.movie.decade for w in watches if w.movie.decade)
     languages = Counter(w.movie.original_language for w in watches if w.movie.original_language)
+    made_in = [film_countries(w.movie.id) for w in watches]
+    countries = Counter(code for codes in made_in for code in codes)
     best: dict[int, Watch] = {}
     for watch in watches:
         rating = _rating(watch)
@@ -64,7 +70,8 @@ def summarize_year(year: int, watches: list[Watch]) -> YearInReview:
         year=year, watches=len(watches), films=len({w.movie.id for w in watches}),
         rewatches=sum(1 for w in watches if w.is_rewatch), per_month=tuple(per_month),
         minutes=sum(timed), without_runtime=len(watches) - len(timed),
-        decades=tuple(sorted(decades.items())), languages=tuple(languages.most_common()),
+        decades=tuple(sorted(decades.items())), countries=tuple(countries.most_common()),
+        without_country=sum(1 for codes in made_in if not codes), languages=tuple(languages.most_common()),
         top_rated=tuple(top),
     )
 

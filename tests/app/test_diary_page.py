@@ -81,6 +81,7 @@ def test_the_taste_page_has_a_year_in_review_and_whole_film_ticks(app, pool, loc
     app.switch_page("pages/taste.py").run()
     assert not app.exception
     assert "2024 in review" in "\n".join(h.value for h in app.subheader)
+    assert "**Countries**: United States 3" in _markdown(app)  # Heat twice, Arrival once
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Films"] == "2" and metrics["Watches"] == "3" and metrics["Rewatches"] == "1"
     specs = {json.loads(c.proto.spec)["layout"]["title"]["text"]: json.loads(c.proto.spec)

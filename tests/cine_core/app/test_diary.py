@@ -97,3 +97,15 @@ def test_another_person_never_sees_my_diary(pool, local_user, make_user):
     with user_transaction(pool, other) as conn:
         assert diary.film_watches(conn, local_user, AMELIE) == []  # RLS, even asking for my id
         assert diary.film_reviews(conn, local_user, AMELIE) == []
+
+
+def test_the_year_in_review_counts_the_films_countries(pool, local_user):
+    """Production countries from the shipped table: a co-production counts for each of its countries."""
+    parasite, spirited_away = 496243, 129
+    for day, film in ((date(2025, 2, 1), HEAT), (date(2025, 3, 1), AMELIE), (date(2025, 4, 1), parasite),
+                      (date(2025, 5, 1), spirited_away), (date(2025, 6, 1), ARRIVAL)):
+        diary.log_watch(pool, local_user, film, day, rating=4)
+    with user_transaction(pool, local_user) as conn:
+        review = year_in_review(conn, local_user, 2025)
+    assert dict(review.countries) == {"US": 2, "FR": 1, "DE": 1, "KR": 1, "JP": 1}
+    assert review.countries[0] == ("US", 2) and review.without_country == 0
