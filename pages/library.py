@@ -16,7 +16,7 @@ from cine_core.app.services import search_catalog_ids, search_film_ids, user_tra
 from ui import context, pager
 from ui.format import RATING_OPTIONS, poster_html, rating_label
 from ui.import_panel import render_import
-from ui.library_lists import COLUMN_WIDTHS, HISTORY_COLUMNS, SOURCE_NAMES, WATCHLIST_COLUMNS, film_table, keep_chosen
+from ui.library_lists import HISTORY_COLUMNS, SOURCE_NAMES, WATCHLIST_COLUMNS, film_table, keep_chosen
 from ui.rating_input import rating_pills, rating_select
 
 SEARCH_RESULTS = 20
@@ -25,7 +25,6 @@ FEEDBACK_ROWS = 200
 THUMB_PX = 60  # a search result's poster: enough to recognise the film, small enough for a list
 TABS = ["Search", "Watchlist", "History", "Import"]
 RATING_MENU_PX = 170
-CHOOSE_HINT = "Choose a film in the table to {}."
 
 # A search result is a wrapping flex line: the film takes the free width and the controls follow on the same line,
 # or on the next one on a phone (hanging beside the poster's column). Its title block gets its flex rule on its
@@ -178,13 +177,8 @@ def watchlist_tab() -> None:
                    else "Nothing to watch on your list: use 📌 on any film.")
         return
     pager.render_pager(key, page)
-    panel = st.container()
-    chosen = film_table(key, page.items, WATCHLIST_COLUMNS, film_id=lambda c: c.movie.id, column_config=COLUMN_WIDTHS)
-    with panel:
-        if chosen:
-            _watchlist_panel(chosen)
-        else:
-            st.caption(CHOOSE_HINT.format("rate it, mark it watched or remove it"))
+    film_table(key, page.items, WATCHLIST_COLUMNS, film_id=lambda c: c.movie.id, panel=_watchlist_panel,
+               choose="Rate, mark watched or remove")
 
 
 def _watchlist_state(card: dashboard.Card) -> str:
@@ -253,14 +247,8 @@ def history_tab() -> None:
             st.caption("No rating matches." if text.strip() or stars != (0.5, 5.0) else "No ratings yet.")
         else:
             pager.render_pager(key, page, noun="ratings")
-            panel = st.container()
-            chosen = film_table(key, page.items, HISTORY_COLUMNS, film_id=lambda r: r.movie.id,
-                                column_config=COLUMN_WIDTHS)
-            with panel:
-                if chosen:
-                    _history_panel(chosen)
-                else:
-                    st.caption(CHOOSE_HINT.format("change or remove its rating"))
+            film_table(key, page.items, HISTORY_COLUMNS, film_id=lambda r: r.movie.id, panel=_history_panel,
+                       choose="Change or remove a rating")
     if said:
         st.subheader("What you told CineAI about films")
         st.dataframe(

@@ -1,14 +1,16 @@
-"""The Library's long lists (watchlist, rating history) as one table a page, and one panel for the chosen row.
+"""The Library's long lists (watchlist, rating history): a page of 25 films is one HTML table and one menu to
+choose a film from, whose panel (the film's link, half-star pills that save on choice, the row's other actions)
+shows between the menu and the table.
 
-A page of 25 films is ONE element (a data grid: a tap on any cell, or on a row's box, chooses its row), not 25 rows of links, menus and buttons
-(75-150 elements: the big Watchlist tab settled 3-7x slower than an empty one, History 2-2.4x). Choosing a row
-opens its panel above the table: the film's link, its half-star pills (choosing one saves it) and the row's other
-actions. After an action the panel stays on that film (the table is drawn afresh, so no stale selection points at
-a row that moved), until the person chooses another row.
+Rows of controls cost the browser what an empty list does not: 25 rows of a link, a rating menu and buttons (75-150
+elements) settled the big Watchlist tab 3-7x slower than an empty one and History 2-2.4x; a data grid with row
+selection still paid its grid code on each page load (Watchlist 1.6x). A table and a menu are two elements.
+After an action the panel stays on that film (the menu is drawn afresh on it), until the person chooses another.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -19,9 +21,6 @@ from ui.format import rating_label
 Item = TypeVar("Item")
 
 SOURCE_NAMES = {"app": "CineAI", "letterboxd": "Letterboxd", "imdb": "IMDb", "trakt": "Trakt"}
-# Wide enough for a title and a rating on a phone (390 px): the other columns scroll into view.
-COLUMN_WIDTHS = {"Film": st.column_config.TextColumn("Film", width=230),
-                 "Your rating": st.column_config.TextColumn("Your rating", width=110)}
 
 
 def title_year(movie) -> str:
@@ -42,7 +41,16 @@ HISTORY_COLUMNS = {
     "From": lambda r: SOURCE_NAMES.get(r.source, r.source or ""),
 }
 
-TABLE_HEIGHT_PX = 36 * 10 + 38  # ten rows and the header show; the rest of the page's 25 scroll inside the grid
+# The table scrolls sideways inside its box on a phone (the film and your rating come first); the first column stays
+# readable (wraps) and the chosen film's row is bold.
+TABLE_CSS = (
+    "<style>.cine-list {overflow-x: auto;} .cine-list table {width: 100%; border-collapse: collapse; font-size: 0.9rem;}"
+    " .cine-list th {text-align: left; font-weight: 600; color: rgba(49, 51, 63, 0.6); padding: 0.3rem 0.5rem;"
+    " border-bottom: 1px solid rgba(49, 51, 63, 0.2); white-space: nowrap;}"
+    " .cine-list td {padding: 0.3rem 0.5rem; border-bottom: 1px solid rgba(49, 51, 63, 0.1); white-space: nowrap;}"
+    " .cine-list td:first-child {white-space: normal; min-width: 11rem;} .cine-list tr.chosen td {font-weight: 600;"
+    " background: rgba(255, 75, 75, 0.08);}</style>"
+)
 
 
 def _chosen_key(key: str) -> str:
@@ -70,16 +78,19 @@ def forget_chosen(key: str) -> None:
 
 
 def film_table(key: str, items: Sequence[Item], columns: dict[str, Callable[[Item], Any]], *,
-               film_id: Callable[[Item], int], column_config: dict[str, Any] | None = None) -> Item | None:
-    """Draw `items` as one table (`columns`: header -> value of a row) and return the chosen row, if any: the row
-    selected in the grid, else the film acted on last (while it is still on this page)."""
-    data = {name: [value(item) for item in items] for name, value in columns.items()}
-    event = st.dataframe(data, key=table_key(key), hide_index=True, on_select=lambda: forget_chosen(key),
-                         selection_mode=["single-row", "single-cell"], column_config=column_config, height=TABLE_HEIGHT_PX
-                         if len(items) > 10 else "auto", width="stretch")
-    selection = getattr(event, "selection", None)
-    rows = [*(getattr(selection, "rows", None) or ()), *(cell[0] for cell in getattr(selection, "cells", None) or ())]
-    if rows and 0 <= rows[0] < len(items):
-        return items[rows[0]]
+               film_id: Callable[[Item], int], panel: Callable[[Item], None], choose: str) -> None:
+    """A page of films: a menu of its films (`choose` is its prompt), the chosen film's `panel` (the film acted on
+    last while no other is chosen and it is still on this page), then the page as one HTML table (`columns`:
+    header -> the value of a row), the chosen row in bold."""
     kept = st.session_state.get(_chosen_key(key))
-    return next((item for item in items if film_id(item) == kept), None)
+    at = next((n for n, item in enumerate(items) if film_id(item) == kept), None)
+    title = next(iter(columns.values()))
+    chosen = st.selectbox(choose, range(len(items)), index=at, key=table_key(key), placeholder="Choose a film",
+                          format_func=lambda n: str(title(items[n])), on_change=forget_chosen, args=(key,))
+    if chosen is not None and 0 <= chosen < len(items):
+        panel(items[chosen])
+    head = "".join(f"<th>{html.escape(name)}</th>" for name in columns)
+    rows = ("".join(f"<td>{html.escape(str(value(item)))}</td>" for value in columns.values()) for item in items)
+    body = "".join(f'<tr class="chosen">{row}</tr>' if n == chosen else f"<tr>{row}</tr>" for n, row in enumerate(rows))
+    st.html(f'{TABLE_CSS}<div class="cine-list"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+            "</div>")

@@ -3,6 +3,9 @@ time with search within, filters and sorting, whatever the size of the history."
 
 from __future__ import annotations
 
+import html
+import re
+
 from cine_core.app import actions
 from cine_core.db import transaction
 from tests.app.conftest import popular_ids
@@ -37,23 +40,30 @@ def big_history(pool, user_id: str, *, watchlist: int = BIG_WATCHLIST, ratings: 
             " from movies order by popularity desc offset %s limit %s", (user_id, ratings, watchlist))
 
 
-def _table(app, key: str):
-    """The list's grid (its key carries a version that changes after each action)."""
-    tables = [d for d in app.dataframe if d.key and d.key.startswith(f"{key}-table-")]
+def _menu(app, key: str):
+    """The list's menu of the page's films (its key carries a version that changes after each action)."""
+    menus = [m for m in app.selectbox if m.key and m.key.startswith(f"{key}-table-")]
+    assert len(menus) <= 1
+    return menus[0] if menus else None
+
+
+def _table(app) -> list[list[str]]:
+    """The page's table: its rows' cells (one HTML element for the whole page)."""
+    tables = [h.proto.body for h in app.get("html") if 'class="cine-list"' in h.proto.body]
     assert len(tables) <= 1
-    return tables[0] if tables else None
+    return [[html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", row)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", tables[0]) if "<td>" in row] if tables else []
 
 
 def _films(app, key: str) -> list[str]:
-    table = _table(app, key)
-    return [] if table is None else list(table.value["Film"])
+    films = [row[0] for row in _table(app)]
+    menu = _menu(app, key)
+    assert films == (list(menu.options) if menu else [])  # the menu offers the films the table shows
+    return films
 
 
-def _choose(app, key: str, row: int, *, by_cell: bool = False):
-    """Choose a row of the list's grid as a tap does: on its box (a row selection) or on any of its cells."""
-    selection = {"rows": [], "columns": [], "cells": [[row, "Film"]]} if by_cell else {
-        "rows": [row], "columns": [], "cells": []}
-    app.session_state[_table(app, key).key] = {"selection": selection}
+def _choose(app, key: str, row: int):
+    _menu(app, key).set_value(row)
     return app.run()
 
 
@@ -70,7 +80,7 @@ def test_watchlist_rates_and_marks_watched_in_one_step(app, pool, local_user):
     _open(app, "Watchlist")
     assert _films(app, "wl") == ["The Matrix (1999)"]
     assert _panel_film(app, "wl-rating-") is None  # no row chosen yet: no rating control at all
-    _choose(app, "wl", 0, by_cell=True)
+    _choose(app, "wl", 0)
     assert _panel_film(app, "wl-rating-") == matrix
     assert app.pills(key=f"wl-rating-{matrix}").value is None
     app.pills(key=f"wl-rating-{matrix}").set_value(3.5).run()
@@ -86,7 +96,7 @@ def test_a_big_watchlist_shows_one_page_with_search_within_and_sorting(app, pool
     _open(app, "Watchlist")
     assert not app.exception
     assert len(_films(app, "wl")) == 25  # one page, one table: not 5,000 rows of widgets
-    assert len(app.button) < 10 and not app.pills  # no control per row
+    assert len(app.button) < 10 and not app.pills and len(app.selectbox) == 2  # sort and the menu: none per row
     assert any("Page **1** of 200 · 5,000 films" in m.value for m in app.markdown)
     first_page = _films(app, "wl")
     app.button(key="wl-next").click().run()
@@ -121,8 +131,8 @@ def test_a_chosen_watchlist_film_is_removed_and_the_panel_closes(app, pool, loca
 
 
 def _history(app) -> dict[str, str]:
-    table = _table(app, "history")
-    return {} if table is None else dict(zip(table.value["Film"], table.value["Your rating"], strict=True))
+    _films(app, "history")
+    return {row[0]: row[1] for row in _table(app)}
 
 
 def test_a_big_history_pages_its_ratings_and_filters_by_stars(app, pool, local_user):
@@ -157,7 +167,7 @@ def test_a_history_row_changes_or_removes_its_rating_at_once(app, pool, local_us
     assert "★★½ 2.5" in _history(app).values()
     app.pills(key=f"hist-rating-{first}").unselect(2.5).run()  # a second tap chooses nothing: nothing changes
     assert [float(r["rating"]) for r in _rows(pool, "select rating from ratings where movie_id = %s", first)] == [2.5]
-    _choose(app, "history", _newest_first(pool, local_user).index(second), by_cell=True)
+    _choose(app, "history", _newest_first(pool, local_user).index(second))
     assert _panel_film(app, "hist-rating-") == second
     app.button(key=f"hist-remove-{second}").click().run()
     assert _rows(pool, "select movie_id from ratings where user_id = %s", local_user) == [{"movie_id": first}]

@@ -74,7 +74,7 @@ def _search_and_rate(page, viewport: str) -> None:
     step(page)
     pager = page.get_by_text(re.compile(r"Page 1 of \d+ · [\d,]+ films"))
     expect(pager.first).to_be_visible()
-    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(1)  # one page in one table, not 2,500 rows
+    expect(page.locator(".cine-list tbody tr")).to_have_count(25)  # one page in one table, not 2,500 rows
     assert page.locator('[class*="st-key-wl-rating-"]').count() == 0  # no control per row: a panel for the chosen
     screenshot(page, viewport, "10-big-watchlist")
 
