@@ -22,7 +22,8 @@ from cine_core.domain.errors import TMDBError, TMDBNotFound
 from cine_core.domain.models import Movie
 from cine_core.domain.protocols import MovieSource
 from cine_core.domain.titles import normalize_title
-from cine_core.films.rows import movies_by_ids, upsert_movies
+from cine_core.films.row_cache import movies_by_ids  # rows.movies_by_ids, parsed once per row version
+from cine_core.films.rows import upsert_movies
 from cine_core.metering.usage import UsageRecorder
 
 log = logging.getLogger(__name__)
