@@ -27,7 +27,7 @@ from cine_core.chat._local_extractor import LocalExtractor
 from cine_core.chat._mentions import Found, find_names
 from cine_core.chat._resolve import resolve_films
 from cine_core.config import Settings, get_settings
-from cine_core.db import service_transaction, user_transaction
+from cine_core.db import user_transaction
 from cine_core.domain.chat_turn import ChatReply, RequestSpec, Suggestion
 from cine_core.domain.errors import DataError, LLMError
 from cine_core.domain.insights import ChatInsights
@@ -95,15 +95,17 @@ def answer(pool: ConnectionPool, user_id: str, turn_id: str, movie_id: int, *,
 
 def undo(pool: ConnectionPool, user_id: str, turn_id: str) -> turns.Turn:
     """Forget what one message taught: the profile is rebuilt without it and picks are refreshed."""
-    # What CineAI learned and the profile are server-owned: a service transaction, filtered by this user's id.
-    with service_transaction(pool) as conn:
+    with user_transaction(pool, user_id) as conn:
         turn = turns.load_turn(conn, user_id, turn_id)
-        old = turn.insights.reply or ChatReply(intent="preference", text="")
-        note = "Undone: I forgot what this message taught me."
-        cleared = nothing_learned().model_copy(update={"reply": old.model_copy(update={
-            "undone": True, "learned": [], "text": f"{old.text}\n\n{note}".strip()})})
-        new = turns.rewrite_turn(conn, user_id, turn, cleared)
-        taste_store.refresh_profile(conn, user_id)
+    old = turn.insights.reply or ChatReply(intent="preference", text="")
+    note = "Undone: I forgot what this message taught me."
+    cleared = nothing_learned().model_copy(update={"reply": old.model_copy(update={
+        "undone": True, "learned": [], "text": f"{old.text}\n\n{note}".strip()})})
+    # What CineAI learned and the profile are server-owned: written through the functions granted to the app's
+    # own login (turns.save_turn, taste_store.relearn), no service rights; the refresh is asked as the person.
+    new = turns.save_turn(pool, user_id, turn.text, cleared, rewrite=turn)
+    taste_store.relearn(pool, user_id)
+    with user_transaction(pool, user_id) as conn:
         refresh_queue.request_refresh(conn, user_id, TriggerType.CHAT)
     return new
 
@@ -193,14 +195,16 @@ def _suggestions(conn, user_id, spec: RequestSpec, profile, rated, limit: int):
 
 
 def _store(pool, user_id, text, insights: ChatInsights, rewrite, *, refresh: bool = False) -> turns.Turn:
-    # ai_learned and the profile are server-owned (no user grants): a service transaction, filtered by user_id.
-    with service_transaction(pool) as conn:
+    with user_transaction(pool, user_id) as conn:
         insights = resolve_films(conn, insights)
-        turn = (turns.rewrite_turn(conn, user_id, rewrite, insights) if rewrite is not None
-                else turns.store_turn(conn, user_id, text, insights))
-        if _learns(insights) or rewrite is not None:  # nothing learned: the profile is not even touched
-            taste_store.apply_insights(conn, user_id, insights)
-        if refresh:
+    # ai_learned and the profile are server-owned (no user grants): written through the functions granted to the
+    # app's own login, no service rights. The turn is stored first; a profile write that fails after it leaves
+    # the turn, and the next rebuild (any message, rating or undo) counts it.
+    turn = turns.save_turn(pool, user_id, text, insights, rewrite=rewrite)
+    if _learns(insights) or rewrite is not None:  # nothing learned: the profile is not even touched
+        taste_store.relearn(pool, user_id, extra=insights)
+    if refresh:
+        with user_transaction(pool, user_id) as conn:
             refresh_queue.request_refresh(conn, user_id, TriggerType.CHAT)
     log.info("chat %s for %s: %s via %s%s", turn.id, user_id, insights.reply.intent if insights.reply else "?",
              insights.reply.engine if insights.reply else "?", ", refresh queued" if refresh else "")

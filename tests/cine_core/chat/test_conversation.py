@@ -139,3 +139,30 @@ def test_claude_chooses_only_candidates_and_profile_text_stays_in_the_user_turn(
     request = anthropic_stub.requests[0]
     assert "<taste_profile>" not in request["system"] and "<taste_profile>" in request["messages"][0]["content"]
     assert '<user_message>"Something uplifting please"</user_message>' in request["messages"][0]["content"]
+
+
+@pytest.fixture
+def app_pool_without_service(db_url):
+    """The app's own pool (cine_app) with its service pool closed: a chat step still needing service rights fails."""
+    from cine_core.config import Settings
+    from cine_core.db import open_app_pool
+
+    app_pool = open_app_pool(Settings(_env_file=None, database_url=db_url), max_size=2)
+    app_pool.server.close()
+    yield app_pool
+    app_pool.close()
+
+
+def test_the_chat_learns_answers_and_undoes_without_service_rights(pool, rated_user, app_pool_without_service):
+    """Every step of a chat (a message that teaches, a which-Dune answer, an undo) as the app's own login."""
+    before = _profile(pool, rated_user)["preferences"]["genres"].get("horror", 0)
+    turn = chat.talk(app_pool_without_service, rated_user, "I hate horror", llm=False)
+    assert turn.insights.reply.refresh_queued and _queued(pool, rated_user) == ["chat"]
+    assert _profile(pool, rated_user)["preferences"]["genres"]["horror"] < before
+    chat.undo(app_pool_without_service, rated_user, turn.id)
+    assert _profile(pool, rated_user)["preferences"]["genres"].get("horror", 0) == before
+    asked = chat.talk(app_pool_without_service, rated_user, "I loved Dune", llm=False)
+    answered = chat.answer(app_pool_without_service, rated_user, asked.id, 438631, llm=False)
+    assert [(f.movie_id, f.sentiment) for f in answered.insights.films] == [(438631, "loved")]
+    assert [t.text for t in (i.turn for i in chat.load_conversation(pool, rated_user))] == ["I hate horror",
+                                                                                             "I loved Dune"]
