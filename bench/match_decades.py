@@ -6,7 +6,8 @@ misses: a near title in the catalog (a matching rule could take it) or no such f
 Letterboxd rows carry no TMDB or IMDb id, so a row is matched by title and year alone: the importer's own rule
 (`imports.resolve.match_title`) against the bundled catalog, with no database. Each distinct (title, year) of the
 given files counts once. Default: every CSV of the shared 2022 and 2019 Letterboxd exports (one person). No part of
-it is held out: nothing was tuned on these rows, and a miss is only classified, never matched by hand.
+it is held out: nothing was tuned on these rows, and a miss is only classified, never matched by hand: near a
+catalog title, named by a shared file (bench.match_shared: with a TMDB id or none) or in no file at all.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from bench.match_shared import SharedTitles
 from cine_core.domain.models import Movie
 from cine_core.domain.titles import title_key
 from cine_core.films.catalog import catalog_movies
@@ -47,7 +49,19 @@ def near_titles(movies: Sequence[Movie], keys: list[str], title: str, year: int 
     return [f"{m.title} ({m.year})" for m in films if m.year and abs(m.year - year) <= NEAR_YEARS]
 
 
-def measure(paths: Sequence[Path]) -> dict:
+def _kind(miss: dict) -> str:
+    """near (a catalog title alike) | with_id (a shared file names it, with a TMDB id) | no_id (named, no id) |
+    absent (no shared file names it)."""
+    if miss["near"]:
+        return "near"
+    if miss["shared"]:
+        return "with_id" if any(miss["shared"].values()) else "no_id"
+    return "absent"
+
+
+def measure(paths: Sequence[Path], shared: SharedTitles | None = None) -> dict:
+    """Rates per decade; each miss classified (`shared`: the shared files' titles, to say where it could come
+    from; without it every miss that is not near counts as absent)."""
     source = shared_catalog_source()
     movies = catalog_movies()
     keys = [title_key(t or "") for m in movies for t in (m.title, m.original_title)]
@@ -60,11 +74,14 @@ def measure(paths: Sequence[Path]) -> dict:
         if match_title(source, title, year) is not None:
             matched[decade] += 1
         else:
-            misses[decade].append({"title": title, "year": year, "near": near_titles(movies, keys, title, year)})
+            misses[decade].append({"title": title, "year": year, "near": near_titles(movies, keys, title, year),
+                                   "shared": shared.sources(title, year) if shared else {}})
     decades = sorted(totals, key=lambda d: (d == "no year", d))
     rows = [{"decade": d, "films": totals[d], "matched": matched[d], "rate": round(matched[d] / totals[d], 3),
-             "near_misses": sum(bool(m["near"]) for m in misses[d]),
-             "absent": sum(not m["near"] for m in misses[d])} for d in decades]
+             "near_misses": sum(_kind(m) == "near" for m in misses[d]),
+             "shared_with_id": sum(_kind(m) == "with_id" for m in misses[d]),
+             "shared_no_id": sum(_kind(m) == "no_id" for m in misses[d]),
+             "absent": sum(_kind(m) == "absent" for m in misses[d])} for d in decades]
     return {"files": [f"{p.parent.name}/{p.name}" for p in paths], "films": sum(totals.values()),
             "matched": sum(matched.values()), "rows": rows, "misses": dict(misses)}
 
@@ -73,14 +90,18 @@ def markdown(result: dict, *, listing: bool = False) -> str:
     lines = [f"Letterboxd films matched per release decade ({result['films']:,} distinct films of "
              f"{len(result['files'])} files; {result['matched'] / max(result['films'], 1):.1%} overall, target "
              f"{TARGET:.0%} per decade). A miss is 'near' when a catalog film has a title ≥ {NEAR_SCORE:.0f}% alike "
-             f"within {NEAR_YEARS} years, else the film is absent from the shared data.", "",
-             "| decade | films | matched | rate | near misses | absent |", "|---|---:|---:|---:|---:|---:|"]
-    lines += [f"| {r['decade']} | {r['films']} | {r['matched']} | {r['rate']:.1%} | {r['near_misses']} | {r['absent']} |"
-              for r in result["rows"]]
+             f"within {NEAR_YEARS} years; else a shared file may name it by title and year (bench.match_shared), "
+             "with a TMDB id or none, or no file does.", "",
+             "| decade | films | matched | rate | near misses | in a shared file, with a TMDB id | in a shared file, "
+             "no id | in no file |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"| {r['decade']} | {r['films']} | {r['matched']} | {r['rate']:.1%} | {r['near_misses']} | "
+              f"{r['shared_with_id']} | {r['shared_no_id']} | {r['absent']} |" for r in result["rows"]]
     if listing:
         for decade, missed in result["misses"].items():
             lines += ["", f"{decade}: " + "; ".join(
-                f"{m['title']} ({m['year']})" + (f" ~ {', '.join(m['near'])}" if m["near"] else "") for m in missed)]
+                f"{m['title']} ({m['year']})" + (f" ~ {', '.join(m['near'])}" if m["near"] else "")
+                + (f" [{', '.join(f'{k} {v}' if v else k for k, v in m['shared'].items())}]" if m["shared"] else "")
+                for m in missed)]
     return "\n".join(lines)
 
 
@@ -89,8 +110,9 @@ def main(argv: Sequence[str] | None = None) -> dict:
     parser.add_argument("--export", type=Path, action="append", help="a Letterboxd CSV (repeatable)")
     parser.add_argument("--list", action="store_true", help="list every miss")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--no-shared", action="store_true", help="do not look the misses up in the shared files")
     args = parser.parse_args(argv)
-    result = measure(args.export or DEFAULT_EXPORTS)
+    result = measure(args.export or DEFAULT_EXPORTS, None if args.no_shared else SharedTitles())
     print(json.dumps(result, ensure_ascii=False) if args.json else markdown(result, listing=args.list))
     return result
 
