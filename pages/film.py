@@ -9,7 +9,6 @@ import streamlit as st
 
 from cine_core.app import actions
 from cine_core.app.film import FilmPage, load_film_page
-from cine_core.app.services import user_transaction
 from ui import context
 from ui.cards import render_grid
 from ui.diary import film_diary_section
@@ -100,8 +99,7 @@ film_id = _film_id()
 page = None
 if film_id is not None:
     with context.guarded("Loading the film"):
-        with user_transaction(pool, user.id) as conn:
-            page = load_film_page(conn, user.id, film_id)
+        page = load_film_page(pool, user.id, film_id)
 if page is None:
     context.not_found("🎞️ Film", "This film is not in the catalog. Open a film from your picks, the library or the chat.")
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import streamlit as st
 
 from cine_core.app.person import load_person
-from cine_core.app.services import user_transaction
 from ui import context
 from ui.cards import render_grid
 
@@ -17,8 +16,7 @@ name = st.query_params.get("name", "").strip()[:120]
 page = None
 if name:
     with context.guarded("Loading their films"):
-        with user_transaction(pool, user.id) as conn:
-            page = load_person(conn, user.id, name)
+        page = load_person(pool, user.id, name)
 if page is None:
     context.not_found("🎭 People", "No film in the catalog has that person. Open a director or actor from a film's page.")
 

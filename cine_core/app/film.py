@@ -10,9 +10,10 @@ from datetime import datetime
 
 import psycopg
 from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
 
 from cine_core.app.dashboard import Card
-from cine_core.db import load_sql
+from cine_core.db import load_sql, user_transaction
 from cine_core.domain.models import Movie
 from cine_core.films.rows import movies_by_ids, row_to_movie
 from cine_core.recommend.picks import excluded_movie_ids
@@ -56,8 +57,13 @@ class FilmPage:
     more_like_this: tuple[Card, ...]
 
 
-def load_film_page(conn: psycopg.Connection, user_id: str, movie_id: int) -> FilmPage | None:
-    """Everything the film page shows, or None when the catalog has no such film."""
+def load_film_page(pool: ConnectionPool, user_id: str, movie_id: int) -> FilmPage | None:
+    """Everything the film page shows, read in one user transaction, or None when the catalog has no such film."""
+    with user_transaction(pool, user_id) as conn:
+        return _film_page(conn, user_id, movie_id)
+
+
+def _film_page(conn: psycopg.Connection, user_id: str, movie_id: int) -> FilmPage | None:
     params = {"user_id": user_id, "movie_id": movie_id}
     with conn.cursor(row_factory=dict_row) as cur:
         row = cur.execute(load_sql(__name__, "film"), params).fetchone()

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import psycopg
 from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
 
 from cine_core.app.dashboard import Card
-from cine_core.db import load_sql
+from cine_core.db import load_sql, user_transaction
 from cine_core.domain.models import Match, Pick
 from cine_core.films.rows import row_to_movie
 from cine_core.recommend.features import FeatureSpace
@@ -34,8 +35,14 @@ class PersonPage:
     for_you: tuple[Card, ...]  # the rest, best for the viewer first, each with a reason
 
 
-def load_person(conn: psycopg.Connection, user_id: str, name: str) -> PersonPage | None:
-    """Everything the person page shows, or None when the catalog has no film with `name`."""
+def load_person(pool: ConnectionPool, user_id: str, name: str) -> PersonPage | None:
+    """Everything the person page shows, read in one user transaction, or None when the catalog has no film with
+    `name`."""
+    with user_transaction(pool, user_id) as conn:
+        return _person_page(conn, user_id, name)
+
+
+def _person_page(conn: psycopg.Connection, user_id: str, name: str) -> PersonPage | None:
     with conn.cursor(row_factory=dict_row) as cur:
         rows = cur.execute(load_sql(__name__, "films_with_person"),
                            {"user_id": user_id, "name": name, "limit": MAX_FILMS}).fetchall()

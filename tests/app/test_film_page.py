@@ -87,8 +87,7 @@ def test_a_person_page_lists_your_ratings_then_the_rest_ranked_for_you(app, pool
 
 def test_more_like_this_ranks_what_the_films_share_not_the_director_alone(pool, local_user):
     # Iron Man 2 (10138): other superhero films first, not Jon Favreau's Elf or The Lion King because he directed.
-    with transaction(pool) as conn:
-        page = load_film_page(conn, local_user, 10138)
+    page = load_film_page(pool, local_user, 10138)
     titles = [card.movie.title for card in page.more_like_this]
     assert {"Iron Man", "The Avengers"} <= set(titles)
     assert not {"Elf", "The Lion King", "Chef"} & set(titles)
@@ -96,8 +95,7 @@ def test_more_like_this_ranks_what_the_films_share_not_the_director_alone(pool, 
 
 def test_more_like_this_needs_a_shared_genre_for_keywords_to_count(pool, local_user):
     # Amélie (194) and Armageddon share the keywords "paris" and "daughter" and no genre.
-    with transaction(pool) as conn:
-        page = load_film_page(conn, local_user, 194)
+    page = load_film_page(pool, local_user, 194)
     assert "Armageddon" not in [card.movie.title for card in page.more_like_this]
 
 
