@@ -82,12 +82,16 @@ def film_table(key: str, items: Sequence[Item], columns: dict[str, Callable[[Ite
     """A page of films: a menu of its films (`choose` is its prompt), the chosen film's `panel` (the film acted on
     last while no other is chosen and it is still on this page), then the page as one HTML table (`columns`:
     header -> the value of a row), the chosen row in bold."""
+    by_id = {film_id(item): item for item in items}
     kept = st.session_state.get(_chosen_key(key))
-    at = next((n for n, item in enumerate(items) if film_id(item) == kept), None)
     title = next(iter(columns.values()))
-    chosen = st.selectbox(choose, range(len(items)), index=at, key=table_key(key), placeholder="Choose a film",
-                          format_func=lambda n: str(title(items[n])), on_change=forget_chosen, args=(key,))
-    if chosen is not None and 0 <= chosen < len(items):
+    # The menu offers film ids, not positions: another page (or order) is another menu, never a position that now
+    # names another film.
+    chosen_id = st.selectbox(choose, list(by_id), index=list(by_id).index(kept) if kept in by_id else None,
+                             key=table_key(key), placeholder="Choose a film", format_func=lambda i: str(title(by_id[i])),
+                             on_change=forget_chosen, args=(key,))
+    chosen = next((n for n, item in enumerate(items) if film_id(item) == chosen_id), None)
+    if chosen is not None:
         panel(items[chosen])
     head = "".join(f"<th>{html.escape(name)}</th>" for name in columns)
     rows = ("".join(f"<td>{html.escape(str(value(item)))}</td>" for value in columns.values()) for item in items)

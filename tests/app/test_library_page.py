@@ -63,7 +63,8 @@ def _films(app, key: str) -> list[str]:
 
 
 def _choose(app, key: str, row: int):
-    _menu(app, key).set_value(row)
+    """Choose the film of the table's `row` in the list's menu."""
+    _menu(app, key).select_index(row)
     return app.run()
 
 
@@ -99,7 +100,10 @@ def test_a_big_watchlist_shows_one_page_with_search_within_and_sorting(app, pool
     assert len(app.button) < 10 and not app.pills and len(app.selectbox) == 2  # sort and the menu: none per row
     assert any("Page **1** of 200 · 5,000 films" in m.value for m in app.markdown)
     first_page = _films(app, "wl")
+    _choose(app, "wl", 3)
+    assert app.get("html") and _panel_film(app, "wl-rating-") is not None
     app.button(key="wl-next").click().run()
+    assert _panel_film(app, "wl-rating-") is None  # another page: nothing chosen, not its 4th film
     second_page = _films(app, "wl")
     assert len(second_page) == 25 and not set(first_page) & set(second_page)
     assert any("Page **2** of 200" in m.value for m in app.markdown)
