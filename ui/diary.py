@@ -18,6 +18,7 @@ from cine_core.domain.models import Movie
 from cine_core.domain.regions import REGION_NAMES
 from ui import charts
 from ui.context import guarded, run_action
+from ui.escape import as_text
 from ui.format import RATING_OPTIONS, rating_label
 
 COUNTRIES_SHOWN = 8
@@ -46,9 +47,11 @@ def _country(code: str) -> str:
     return REGION_NAMES.get(code) or MORE_COUNTRY_NAMES.get(code) or code
 
 
-def _text(value: str) -> str:
-    """Text for st.markdown: escaped, line breaks kept."""
-    return html.escape(value).replace("\n", "  \n")
+def _quote(value: str) -> str:
+    """What the person wrote, as a Markdown quote of literal text: each line escaped (ui.escape.as_text: no
+    Markdown, link, image or HTML survives, so a review's "- " lines stay as typed), line and paragraph breaks
+    kept."""
+    return "\n".join(f"> {as_text(line)}  " if line.strip() else ">" for line in value.strip().split("\n"))
 
 
 def _day(value: date) -> str:
@@ -72,7 +75,7 @@ def _review_block(review: Review) -> None:
     rating = f" · {rating_label(review.rating)}" if review.rating is not None else ""
     st.markdown(f"<small>{when}{rating} · {SOURCE_NAMES.get(review.source, review.source)}</small>",
                 unsafe_allow_html=True)
-    st.markdown("> " + _text(review.body).replace("  \n", "  \n> "), unsafe_allow_html=True)
+    st.markdown(_quote(review.body))
 
 
 def film_diary_section(pool: ConnectionPool, user_id: str, movie: Movie) -> None:
@@ -132,7 +135,7 @@ def render_month(month: date, watches: list[Watch]) -> None:
                          query_params={"id": str(watch.movie.id)})
             st.markdown(_watch_line(watch, with_title=False), unsafe_allow_html=True)
             if watch.review:
-                st.markdown("> " + _text(watch.review).replace("  \n", "  \n> "), unsafe_allow_html=True)
+                st.markdown(_quote(watch.review))
 
 
 def render_reviews(reviews: list[Review]) -> None:
@@ -147,11 +150,11 @@ def render_reviews(reviews: list[Review]) -> None:
 def render_year_in_review(review: YearInReview) -> None:
     """Taste page: the year's numbers, films per month, decades, languages and its best-rated films."""
     st.subheader(f"🗓️ {review.year} in review")
-    films, watches, rewatches, hours = st.columns(4)
-    films.metric("Films", f"{review.films:,}")
-    watches.metric("Watches", f"{review.watches:,}")
-    rewatches.metric("Rewatches", f"{review.rewatches:,}")
-    hours.metric("Hours watched", f"{review.hours:,.0f}")
+    # One wrapping row, not columns: on a phone columns stack the four numbers one above the other.
+    with st.container(horizontal=True, gap="large", key="year-numbers"):
+        for label, value in (("Films", f"{review.films:,}"), ("Watches", f"{review.watches:,}"),
+                             ("Rewatches", f"{review.rewatches:,}"), ("Hours watched", f"{review.hours:,.0f}")):
+            st.metric(label, value, width="content")
     if review.without_runtime:
         st.caption(f"Hours count {review.watches - review.without_runtime:,} watches; "
                    f"{review.without_runtime:,} are of films whose running time is unknown.")

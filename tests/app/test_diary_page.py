@@ -22,7 +22,9 @@ DIARY = ("Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n"
          "2024-11-05,Arrival,2016,https://boxd.it/c,4.5,,,2024-11-05\n")
 REVIEWS = ("Date,Name,Year,Letterboxd URI,Rating,Rewatch,Review,Tags,Watched Date\n"
            '2024-11-20,Heat,1995,https://boxd.it/d,5,Yes,"<i>Even better</i> &amp; <b>longer</b>. '
-           '<a href=""https://boxd.it/x"">The diner</a>!",,2024-11-20\n')
+           '<a href=""https://boxd.it/x"">The diner</a>!",,2024-11-20\n'
+           '2024-11-05,Arrival,2016,https://boxd.it/e,4.5,,"Two things:\n- the score\n- the ending\n\n'
+           '![pixel](http://tracker.example/p.png)",,2024-11-05\n')
 
 
 def _import(pool, user_id: str) -> None:
@@ -44,8 +46,12 @@ def test_the_diary_page_shows_a_month_with_its_rewatch_and_review_as_text(app, p
     assert app.selectbox(key="diary-month").value == date(2024, 11, 1)
     text = _markdown(app)
     assert "20 Nov 2024" in text and "↻ rewatch (watch 2)" in text and "5 Nov 2024" in text
-    assert "Even better &amp; longer. The diner!" in text  # escaped for Markdown: shown as "&", no tags
+    assert r"> Even better &amp; longer\. The diner\!" in text  # literal text in a quote: "&", no tags
     assert "<i>" not in text and "boxd.it/x" not in text
+    # A review's lines stay as typed (seen at 390x844: a review's "- " lines drawn as a bulleted list), and no
+    # Markdown in it draws anything (an image from any host, a link).
+    assert "> Two things\\:  \n> \\- the score  \n> \\- the ending  \n>\n> \\!\\[pixel\\]" in text
+    assert "![pixel](" not in text
     app.selectbox(key="diary-month").select(date(2024, 3, 1)).run()
     text = _markdown(app)
     assert "**2 Mar 2024**" in text and "**20 Nov 2024**" not in text  # the month's lines (reviews tab aside)
@@ -60,7 +66,7 @@ def test_the_film_page_shows_your_watches_and_logs_a_new_one(app, pool, local_us
     assert not app.exception
     text = _markdown(app)
     assert "2 Mar 2024" in text and "20 Nov 2024" in text and "What you wrote" in text
-    assert "Even better &amp; longer. The diner!" in text
+    assert r"Even better &amp; longer\. The diner\!" in text
     app.date_input(key=f"log-day-{HEAT}").set_value(date(2025, 1, 4))
     app.select_slider(key=f"log-stars-{HEAT}").set_value(3.5)
     app.button(key=next(b.key for b in app.button if b.key and "FormSubmitter" in b.key and "log-watch" in b.key)).click()
