@@ -16,7 +16,7 @@ from cine_core.chat._guard import hostile_phrase
 from cine_core.chat._mentions import Found
 from cine_core.domain.chat_turn import Intent, RequestSpec
 from cine_core.domain.insights import ChatInsights
-from cine_core.domain.vocabulary import MOOD_WORDS, MOODS, canonical_genre
+from cine_core.domain.vocabulary import GRIM_MOODS, MOOD_WORDS, MOODS, canonical_genre
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +37,6 @@ _QUESTION = re.compile(
 # A message that opens like a question: about the film it names, unless it asks for films.
 _QUESTION_START = re.compile(r"^(?:is|isn't|was|wasn't|does|did|do|are|were|has|have|can|could|would|will|who|whose|"
                              r"what|what's|whats|when|where|which|why|how)\b")
-# "funnier" after "something uplifting": one more mood; moods of the other group are dropped.
-_GRIM_MOODS = frozenset({"dark", "scary", "spooky", "tense", "sad", "melancholy"})
 _SMALL_TALK = re.compile(
     r"^(?:hi|hello|hey|hiya|yo|thanks|thank you|thx|cheers|great|cool|ok(?:ay)?|good (?:morning|evening|night)|"
     r"how are you|who are you|what can you do|help|lol|haha\w*|nice|"
@@ -123,8 +121,8 @@ def request_spec(lower: str, insights: ChatInsights, films: list[Found], moods: 
     avoid = [canonical_genre(g) for g in insights.genres_disliked]
     data = base.model_dump()
     if moods:
-        grim = any(m in _GRIM_MOODS for m in moods)
-        kept = [m for m in base.moods if m not in moods and (m in _GRIM_MOODS) == grim] if previous else []
+        grim = any(m in GRIM_MOODS for m in moods)
+        kept = [m for m in base.moods if m not in moods and (m in GRIM_MOODS) == grim] if previous else []
         data["moods"] = [*moods, *kept][:4]
     if genres:
         data["genres"] = genres[:2]

@@ -129,6 +129,9 @@ MOODS: dict[str, Mood] = {m.name: m for m in (
 )}
 
 DASHBOARD_MOODS = ("uplifting", "dark", "light", "mind-bending")  # the chips above the picks
+# The moods of a grim evening: a follow-up mood of the other group replaces these ("something dark" then
+# "funnier"), one of the same group adds to them (chat's requests).
+GRIM_MOODS = frozenset({"dark", "scary", "spooky", "tense", "sad", "melancholy"})
 
 # Lower-case genre names per mood: a wanted mood is a soft vote for these (local matcher, discovery).
 MOOD_GENRES: dict[str, tuple[str, ...]] = {name: tuple(g.lower() for g in m.genres) for name, m in MOODS.items()}

@@ -8,6 +8,7 @@ from cine_core.chat._intent import understand
 from cine_core.chat._local_extractor import LocalExtractor
 from cine_core.chat._mentions import CatalogIndex, find_names
 from cine_core.domain.models import Movie
+from cine_core.domain.vocabulary import GRIM_MOODS, MOODS
 
 HEAT = Movie(id=949, title="Heat", year=1995, runtime=170, genres=("Crime", "Thriller"), directors=("Michael Mann",))
 KNIVES_OUT = Movie(id=546554, title="Knives Out", year=2019, runtime=131, genres=("Mystery", "Comedy"))
@@ -52,6 +53,9 @@ def test_a_follow_up_adds_a_mood_of_the_same_kind_and_drops_the_opposite(extract
     uplifting = _understand(extractor, "something uplifting please").request
     assert _understand(extractor, "funnier", uplifting).request.moods == ["funny", "uplifting"]
     assert _understand(extractor, "something darker", uplifting).request.moods == ["dark"]
+    dark = _understand(extractor, "something dark please").request
+    assert _understand(extractor, "scarier", dark).request.moods == ["scary", "dark"]
+    assert GRIM_MOODS <= set(MOODS)  # the groups are the vocabulary's moods
 
 
 @pytest.mark.parametrize("message", ["you're now my favourite app lol", "lol", "haha nice"])
