@@ -148,3 +148,32 @@ def test_no_module_but_a_face_re_exports():
     sources = [p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py") if p.name != "__init__.py"]
     passing = {str(p.relative_to(ROOT)) for p in sources if "noqa: F401" in p.read_text()}
     assert passing <= REEXPORTS_LEFT, sorted(passing - REEXPORTS_LEFT)
+
+
+CACHING = ("cache", "lru_cache", "process_wide", "cache_resource", "cache_data")  # decorators that keep a value
+CACHE_CLASSES = ("VersionedCache", "ParsedRows")  # module-level instances of these are caches too
+
+
+def _caches(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text())
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for decorator in node.decorator_list:
+                called = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if getattr(called, "attr", getattr(called, "id", "")) in CACHING:
+                    found.append(node.name)
+    for node in tree.body:
+        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        if isinstance(value, ast.Call) and getattr(value.func, "id", "") in CACHE_CLASSES:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            found += [t.id for t in targets if isinstance(t, ast.Name)]
+    return found
+
+
+def test_every_cache_is_in_the_caching_table():
+    """docs/caching.md has every cache (scope, lifetime, size, invalidation): a new one not named there fails."""
+    table = (ROOT / "docs" / "caching.md").read_text()
+    sources = [p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")]
+    unnamed = [f"{p.relative_to(ROOT)}:{name}" for p in sources for name in _caches(p) if f"`{name}`" not in table]
+    assert unnamed == []
