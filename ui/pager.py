@@ -25,7 +25,7 @@ def render_pager(key: str, page: Page, *, noun: str = "films") -> None:
     """Previous / Next buttons around 'Page n of m · N films'; nothing when the list fits on one page."""
     if page.count <= 1:
         if page.total:
-            st.caption(f"{page.total:,} {noun}")
+            st.caption(f"{page.total:,} {noun.removesuffix('s') if page.total == 1 else noun}")  # "1 rating"
         return
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key=f"{key}-pager"):
         st.button("‹ Previous", key=f"{key}-previous", disabled=page.number == 1, on_click=_move,

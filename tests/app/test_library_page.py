@@ -162,6 +162,7 @@ def test_a_history_row_changes_or_removes_its_rating_at_once(app, pool, local_us
         actions.rate(pool, local_user, movie_id, 4.0)
     _open(app, "History")
     assert set(_history(app).values()) == {"★★★★ 4"} and len(_history(app)) == 2
+    assert any(c.value == "2 ratings" for c in app.caption)
     _choose(app, "history", _newest_first(pool, local_user).index(first))
     assert _panel_film(app, "hist-rating-") == first and app.pills(key=f"hist-rating-{first}").value == 4.0
     app.pills(key=f"hist-rating-{first}").set_value(2.5).run()
@@ -177,6 +178,7 @@ def test_a_history_row_changes_or_removes_its_rating_at_once(app, pool, local_us
     assert _rows(pool, "select movie_id from ratings where user_id = %s", local_user) == [{"movie_id": first}]
     assert any(t.value.startswith("Removed your rating of ") for t in app.toast)
     assert list(_history(app).values()) == ["★★½ 2.5"] and _panel_film(app, "hist-rating-") is None
+    assert any(c.value == "1 rating" for c in app.caption)  # not "1 ratings"
 
 
 def test_search_results_show_poster_year_and_your_rating(app, pool, local_user):
