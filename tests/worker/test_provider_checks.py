@@ -129,3 +129,23 @@ def test_tmdb_down_leaves_the_films_for_the_next_pass(pool, tmdb, two_people):
     with transaction(pool) as conn:
         checked = conn.execute("select count(*) as n from film_provider_checks").fetchone()["n"]
     assert checked == 2, "checked once TMDB answered, not skipped as if cached"
+
+
+def test_the_top_picks_are_watched_too_and_only_the_top_twelve(pool, tmdb, make_user):
+    """Cy has no watchlist: the pass follows their 12 best picks, not the 13th."""
+    fake, transport = tmdb
+    cy = make_user("cy@example.com")
+    with transaction(pool) as conn:
+        films = [r["id"] for r in conn.execute("select id from movies order by popularity desc limit 13").fetchall()]
+        conn.execute("insert into user_settings (user_id, region, streaming_services) values (%s, 'US', '{Netflix}')",
+                     (cy,))
+        for rank, movie_id in enumerate(films):
+            conn.execute("insert into recommendations (user_id, movie_id, reason, discovery_source, confidence)"
+                         " values (%s, %s, 'because', 'trending', %s)", (cy, movie_id, 0.95 - rank / 100))
+    fake.providers = {movie_id: {} for movie_id in films}
+    run_provider_pass(pool, get_settings(), transport=transport, now=T0)
+    assert fake.count("watch_providers") == 12, "one request per top pick; the 13th is not asked about"
+    fake.providers = {movie_id: {"US": region_offers(movie_id, flatrate=[NETFLIX])} for movie_id in films}
+    assert run_provider_pass(pool, get_settings(), transport=transport, now=T0 + DAY) == 12
+    with user_transaction(pool, cy) as conn:
+        assert {a.movie_id for a in new_arrivals(conn, cy)} == set(films[:12])
