@@ -16,7 +16,15 @@ from cine_core.app.services import search_catalog_ids, search_film_ids, user_tra
 from ui import context, pager
 from ui.format import RATING_OPTIONS, poster_html, rating_label
 from ui.import_panel import render_import
-from ui.library_lists import HISTORY_COLUMNS, SOURCE_NAMES, WATCHLIST_COLUMNS, film_table, keep_chosen
+from ui.library_lists import (
+    FEEDBACK_COLUMNS,
+    HISTORY_COLUMNS,
+    SOURCE_NAMES,
+    WATCHLIST_COLUMNS,
+    film_table,
+    html_table,
+    keep_chosen,
+)
 from ui.rating_input import rating_pills, rating_select
 
 SEARCH_RESULTS = 20
@@ -251,16 +259,7 @@ def history_tab() -> None:
                        choose="Change or remove a rating")
     if said:
         st.subheader("What you told CineAI about films")
-        st.dataframe(
-            {
-                "Film": [f.movie.title for f in said],
-                "Year": [f.movie.year for f in said],
-                "You said": [f.label for f in said],
-                "When": [f.at.strftime("%Y-%m-%d %H:%M") for f in said],
-            },
-            hide_index=True,
-            key="feedback-table",
-        )
+        html_table(said, FEEDBACK_COLUMNS, scroll=True)  # text in one element: no data grid to load
 
 
 # Only the open tab runs (`.open`): the others cost nothing until the person opens them.

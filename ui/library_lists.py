@@ -40,11 +40,16 @@ HISTORY_COLUMNS = {
     "Rated": lambda r: r.rated_at.strftime("%Y-%m-%d") if r.rated_at else "",
     "From": lambda r: SOURCE_NAMES.get(r.source, r.source or ""),
 }
+FEEDBACK_COLUMNS = {  # what the person told CineAI about films (history.list_feedback)
+    "Film": lambda f: title_year(f.movie),
+    "You said": lambda f: f.label,
+    "When": lambda f: f.at.strftime("%Y-%m-%d %H:%M"),
+}
 
 # The table scrolls sideways inside its box on a phone (the film and your rating come first); the first column stays
 # readable (wraps) and the chosen film's row is bold.
 TABLE_CSS = (
-    "<style>.cine-list {overflow-x: auto;} .cine-list table {width: 100%; border-collapse: collapse; font-size: 0.9rem;}"
+    "<style>.cine-list {overflow-x: auto;} .cine-list.scroll {max-height: 28rem; overflow-y: auto;} .cine-list table {width: 100%; border-collapse: collapse; font-size: 0.9rem;}"
     " .cine-list th {text-align: left; font-weight: 600; color: rgba(49, 51, 63, 0.6); padding: 0.3rem 0.5rem;"
     " border-bottom: 1px solid rgba(49, 51, 63, 0.2); white-space: nowrap;}"
     " .cine-list td {padding: 0.3rem 0.5rem; border-bottom: 1px solid rgba(49, 51, 63, 0.1); white-space: nowrap;}"
@@ -93,8 +98,15 @@ def film_table(key: str, items: Sequence[Item], columns: dict[str, Callable[[Ite
     chosen = next((n for n, item in enumerate(items) if film_id(item) == chosen_id), None)
     if chosen is not None:
         panel(items[chosen])
+    html_table(items, columns, chosen=chosen)
+
+
+def html_table(items: Sequence[Item], columns: dict[str, Callable[[Item], Any]], *, chosen: int | None = None,
+               scroll: bool = False) -> None:
+    """`items` as one HTML element (`columns`: header -> the value of a row, shown as text); row `chosen` in bold;
+    `scroll`: a long table scrolls inside a box of about 15 rows."""
     head = "".join(f"<th>{html.escape(name)}</th>" for name in columns)
     rows = ("".join(f"<td>{html.escape(str(value(item)))}</td>" for value in columns.values()) for item in items)
     body = "".join(f'<tr class="chosen">{row}</tr>' if n == chosen else f"<tr>{row}</tr>" for n, row in enumerate(rows))
-    st.html(f'{TABLE_CSS}<div class="cine-list"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-            "</div>")
+    box = ' class="cine-list scroll"' if scroll else ' class="cine-list"'
+    st.html(f"{TABLE_CSS}<div{box}><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")

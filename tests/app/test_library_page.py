@@ -227,3 +227,14 @@ def test_the_watchlist_can_show_only_the_films_on_your_services(pool, local_user
     assert everything.total == 6
     assert {c.movie.id for c in streaming.items} == {ids[1], ids[4]} and streaming.total == 2
     assert none.total == 0
+
+
+def test_history_lists_what_you_told_cineai_as_text_in_one_table(app, pool, local_user):
+    first, second = popular_ids(pool, 2)
+    actions.rate(pool, local_user, first, 4.0)
+    actions.give_feedback(pool, local_user, second, "up")
+    title = _rows(pool, "select title, year from movies where id = %s", second)[0]
+    _open(app, "History")
+    told = [h.proto.body for h in app.get("html") if 'class="cine-list scroll"' in h.proto.body]
+    assert len(told) == 1 and html.escape(f"{title['title']} ({title['year']})") in told[0]
+    assert not app.dataframe  # no data grid on the tab
