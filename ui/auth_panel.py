@@ -13,6 +13,7 @@ from ui import context
 from ui.context import current_user, set_user
 
 _CLIENT_KEY = "cine_auth_client"  # one supabase client per browser session, never shared
+_SHOWN_KEY = "profile-choice-user"  # the session's profile when the chooser was last set to it
 
 
 def _client(settings: Settings):
@@ -105,8 +106,12 @@ def render_profiles(pool, settings: Settings, user: AppUser) -> None:
         user = LOCAL_USER
     if len(everyone) > 1:
         ids = list(by_id)
-        if not policy.needs_password or st.session_state.get("profile-choice") not in by_id:
-            st.session_state["profile-choice"] = user.id  # follows switches made by adding a profile
+        # The chooser follows every change of the session's profile (a switch, a profile just added). With
+        # passwords it otherwise keeps the profile picked until its password is given.
+        if (not policy.needs_password or st.session_state.get(_SHOWN_KEY) != user.id
+                or st.session_state.get("profile-choice") not in by_id):
+            st.session_state["profile-choice"] = user.id
+            st.session_state[_SHOWN_KEY] = user.id
         st.selectbox("Who's watching?", ids, key="profile-choice",
                      format_func=lambda i: f"{by_id[i].name}{' 🔒' if by_id[i].has_password else ''}",
                      on_change=None if policy.needs_password else _switch, args=(pool, policy))

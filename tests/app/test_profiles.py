@@ -72,3 +72,20 @@ def test_beyond_localhost_adding_a_profile_asks_a_password(panel, listen_on, loc
     app.text_input(key="profile-password").set_value("long enough")
     app.button(key="profile-switch").click().run()
     assert app.session_state["cine_user"].id == ana
+
+
+def test_beyond_localhost_the_chooser_follows_a_newly_added_profile(panel, listen_on, local_user):
+    """Seen at 1440x900 with HOST=0.0.0.0: the profile was added and the session became it, but 'Who's
+    watching?' still showed the profile chosen before (and offered a password box to switch to it)."""
+    listen_on("0.0.0.0")
+    app = panel.run()
+    for name in ("Ana", "Bo"):
+        app.text_input(key="profile-new-name").set_value(name)
+        app.text_input(key="profile-new-password").set_value("long enough")
+        app.button(key="profile-add").click().run()
+        assert not app.exception, [e.value for e in app.exception]
+        user = app.session_state["cine_user"]
+        assert user.name == name
+        assert app.selectbox(key="profile-choice").value == user.id, f"the chooser shows {name}"
+        assert not [t for t in app.text_input if t.key == "profile-password"], "no password asked for oneself"
+
