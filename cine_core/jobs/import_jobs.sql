@@ -9,14 +9,19 @@ select id, file_name, status, rows_done, rows_total, report, error, created_at, 
 from public.import_jobs where user_id = %(user_id)s order by created_at desc, id desc limit 1
 
 -- name: claim_next
--- The oldest queued job, or a running one whose worker stopped renewing its lease.
+-- The next job, taking turns between people (migration 20261209200100): a person with an import running on a live
+-- lease comes after those without, then whoever was served longest ago (never served: first), then the oldest
+-- job. A running job whose worker stopped renewing its lease is claimable again.
 with next_job as (
-  select id from public.import_jobs
-  where (status = 'queued' or (status = 'running' and locked_until < now()))
-    and attempts < %(max_attempts)s
-  order by created_at, id
+  select j.id from public.import_jobs j
+  where (j.status = 'queued' or (j.status = 'running' and j.locked_until < now()))
+    and j.attempts < %(max_attempts)s
+  order by exists (select 1 from public.import_jobs r
+                    where r.user_id = j.user_id and r.id <> j.id and r.status = 'running' and r.locked_until >= now()),
+           (select max(d.finished_at) from public.import_jobs d where d.user_id = j.user_id) nulls first,
+           j.created_at, j.id
   limit 1
-  for update skip locked
+  for update of j skip locked
 )
 update public.import_jobs j
 set status = 'running', attempts = j.attempts + 1, locked_by = %(worker_id)s,

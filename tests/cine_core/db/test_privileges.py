@@ -107,6 +107,7 @@ TRIGGER, USER_FUNCTION, SERVER_FUNCTION = "trigger", "signed-in user, own data o
 APP_FUNCTION = "the app's own login (cine_app) and the service role, never a person"
 FUNCTIONS: dict[str, str] = {
     "check_chat_limits()": TRIGGER,
+    "check_import_limits()": TRIGGER,  # at most 2 open imports per person
     "enqueue_refresh_on_rating()": TRIGGER,
     "notify_import_job()": TRIGGER,
     "request_refresh(text)": USER_FUNCTION,
