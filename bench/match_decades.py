@@ -36,8 +36,13 @@ NEAR_YEARS = 3  # … within this many years is a near miss; anything else is ab
 
 
 def distinct_rows(paths: Sequence[Path]) -> dict[tuple[str, int | None], None]:
-    """Each (title, year) once, in file order."""
-    return dict.fromkeys((row.title, row.year) for path in paths for row in parse_file(path).rows)
+    """Each film once, in file order: titles that differ only in case, accents or punctuation are one film (the
+    2019 and 2022 exports spell 'Un Flic' and 'Un flic')."""
+    films: dict[tuple[str, int | None], tuple[str, int | None]] = {}
+    for path in paths:
+        for row in parse_file(path).rows:
+            films.setdefault((title_key(row.title), row.year), (row.title, row.year))
+    return dict.fromkeys(films.values())
 
 
 def near_titles(movies: Sequence[Movie], keys: list[str], title: str, year: int | None) -> list[str]:

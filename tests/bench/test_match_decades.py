@@ -35,6 +35,7 @@ def test_rates_per_decade_and_misses_are_near_or_absent(tmp_path):
     export.write_text("Date,Name,Year,Letterboxd URI\n"
                       "2022-01-01,The Red Shoes,1948,https://boxd.it/a\n"
                       "2022-01-02,The Red Shoes,1948,https://boxd.it/a\n"  # the same film twice counts once
+                      "2022-01-02,The red shoes,1948,https://boxd.it/a\n"  # in other letters too
                       "2022-01-03,Floating Weeds,1959,https://boxd.it/b\n"  # Ozu's: in no shared file
                       "2022-01-04,Red Cliff Part II,2009,https://boxd.it/c\n"  # the catalog says 'Red Cliff II'
                       "2022-01-05,Heat,1995,https://boxd.it/d\n"
