@@ -29,7 +29,7 @@ LABELS = {
     "movie_night_pairs": "movie nights and invites", "movie_night_picks": "movie-night films",
     "api_usage": "usage records", "film_reviews": "reviews", "diary_entries": "diary entries",
     "manual_refresh_requests": "refresh requests",
-    "household_profiles": "household profile", "service_arrivals": "'now on your services' notices",
+    "household_profiles": "household profile", "service_arrivals": "notices of films now on your services",
 }
 
 
