@@ -96,14 +96,26 @@ def _round(page, app_url: str, query: str) -> dict[str, float]:
     return figures
 
 
+def paired_ratios(rounds: list[dict[str, dict[str, float]]]) -> dict[str, float]:
+    """{figure: median over rounds of big / small}: each round visits both libraries back to back, so a round's
+    ratio is taken under one machine load; on a loaded machine it drifts less than the ratio of two medians."""
+    return {key: round(statistics.median(r["big"][key] / max(r["small"][key], 1.0) for r in rounds), 2)
+            for key in rounds[0]["big"]} if rounds else {}
+
+
 def library_figures(page, apps: dict[str, str], rounds: int = len(SEARCHES)) -> dict[str, dict[str, float]]:
-    """{'small'|'big': median ms per figure} over `rounds` alternating visits to each app (after one not counted)."""
+    """{'small'|'big': median ms per figure} over `rounds` alternating visits to each app (after one not counted),
+    and 'paired': the median of each round's big / small (see paired_ratios)."""
     seen: dict[str, dict[str, list[float]]] = {name: defaultdict(list) for name in apps}
+    visits: list[dict[str, dict[str, float]]] = []
     for n in range(rounds + 1):
         order = list(apps) if n % 2 == 0 else list(reversed(apps))
-        for name in order:
-            for key, ms in _round(page, apps[name], SEARCHES[n % len(SEARCHES)]).items():
-                if n:
+        visit = {name: _round(page, apps[name], SEARCHES[n % len(SEARCHES)]) for name in order}
+        if n:
+            visits.append(visit)
+            for name, figures in visit.items():
+                for key, ms in figures.items():
                     seen[name][key].append(ms)
-    return {name: {key: round(statistics.median(values)) for key, values in figures.items()}
-            for name, figures in seen.items()}
+    medians = {name: {key: round(statistics.median(values)) for key, values in figures.items()}
+               for name, figures in seen.items()}
+    return {**medians, "paired": paired_ratios(visits)} if set(apps) == {"small", "big"} else medians

@@ -26,3 +26,11 @@ def test_the_report_has_a_library_row_per_history_and_the_ratio():
     assert "| nearly empty | 400 | 300 | 350 | 250 |" in text
     assert "| big history | 480 | 300 | 350 | 250 |" in text
     assert "**1.2×**" in text
+
+
+def test_paired_ratios_take_each_rounds_own_ratio():
+    rounds = [{"small": {"page": 100, "history_tab": 200}, "big": {"page": 110, "history_tab": 600}},  # a load spike
+              {"small": {"page": 400, "history_tab": 300}, "big": {"page": 420, "history_tab": 330}},
+              {"small": {"page": 200, "history_tab": 250}, "big": {"page": 180, "history_tab": 250}}]
+    assert ui_library.paired_ratios(rounds) == {"page": 1.05, "history_tab": 1.1}
+    assert ui_library.paired_ratios([]) == {}
