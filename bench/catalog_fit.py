@@ -9,7 +9,7 @@ started asks for) → the rest, so the order learns how much a thin history shou
 The collaborative table used for features is EASE on every MovieLens user's past (80% cut), so no future watch
 leaks into a feature. A real person meets a table that ends years before today (the shipped one ends in 2018):
 the films of those years are absent from it, not obscure. So each fit MovieLens person is also seen through a
-table of everyone's past up to TABLE_LAG years before their cut (`collaborative_late` marks what it cannot know). Two models per variant (with/without collaborative):
+table of everyone's past up to TABLE_LAGS years before their cut (`collaborative_late` marks what it cannot know). Two models per variant (with/without collaborative):
 - `watch` orders the candidates: a linear score fit LISTWISE (softmax cross-entropy over each person's 2,000
   candidates, the films they went on to watch as the targets), which optimises the top of one person's list;
   a pointwise logistic fit spent its weights separating the mass of negatives instead (on half of the fit
@@ -49,7 +49,9 @@ TUNE_PEOPLE = 120
 WATCH_EXCLUDED = ("taste_mean",)  # constant within a person: it cannot order one person's films
 LIKE_FEATURES = FEATURES[:FEATURES.index("taste_mean") + 1]  # the confidence's inputs (calibrated, 2026-12-07)
 LISTWISE_L2 = 1e-3
-TABLE_LAG = 3  # years between a lagged table's last year and the person's cut
+# Years between a lagged table's last year and the person's cut, alternating between fit people: a real person
+# of 2021 sees the 2018 table 3 years late, one of today 8 years late.
+TABLE_LAGS = (3, 6)
 LAGGED_TABLE_YEARS = tuple(range(1998, 2017, 3))  # last years of the lagged tables (one EASE fit each)
 
 
@@ -76,10 +78,12 @@ def with_lagged_tables(index, people, splits) -> list[tuple]:
     """(split, lagged table) for each fit person whose cut is late enough to have one."""
     tables = {year: lagged_neighbours(index, people, year) for year in LAGGED_TABLE_YEARS}
     out = []
-    for s in splits:
-        years = [y for y in LAGGED_TABLE_YEARS if y <= s.cut.year - TABLE_LAG]
-        if years:
-            out.append((s, tables[max(years)]))
+    for i, s in enumerate(splits):
+        for lag in (TABLE_LAGS[i % len(TABLE_LAGS)], TABLE_LAGS[0]):
+            years = [y for y in LAGGED_TABLE_YEARS if y <= s.cut.year - lag]
+            if years:
+                out.append((s, tables[max(years)]))
+                break
     return out
 
 
@@ -171,7 +175,7 @@ def choose_like_weight(index, neighbours, variant: dict, splits) -> float:
     return best[1]
 
 
-def fit(real: list[Person], out: Path = WEIGHTS_FILE) -> dict:
+def fit(real: list[Person], out: Path = WEIGHTS_FILE, dump: Path | None = None) -> dict:
     started = time.perf_counter()
     index = catalog_index()
     ml = movielens_people(set(index.position))
@@ -181,11 +185,16 @@ def fit(real: list[Person], out: Path = WEIGHTS_FILE) -> dict:
     splits += [s for p in real for cut in EARLY_CUTS if (s := split(p, cut, end=0.8)) is not None]
     lagged = with_lagged_tables(index, ml, [s for s in splits if s.person.name.startswith("ml-")
                                             and len(s.past) > 5])
-    log.info("%d fit people also seen through a table ending %d years before their cut", len(lagged), TABLE_LAG)
+    log.info("%d fit people also seen through a table ending %s years before their cut", len(lagged), TABLE_LAGS)
     variants = {}
     for name, features in (("collaborative", FEATURES), ("content", CONTENT_ONLY)):
         on = name == "collaborative"
         wx, wy, lx, ly = training_rows(index, neighbours, splits, collaborative_on=on, lagged=lagged if on else [])
+        if dump is not None:  # the listwise groups, to try other learners without rebuilding features
+            np.savez(dump.with_name(f"{dump.stem}-{name}.npz"), x=np.vstack(wx), y=np.concatenate(wy),
+                     sizes=np.asarray([len(y) for y in wy]), people=np.asarray(
+                         [s.person.name for s in splits] + [s.person.name for s, _ in (lagged if on else [])]),
+                     lx=lx, ly=ly)
         watch = fit_listwise(wx, wy, tuple(f for f in features if f not in WATCH_EXCLUDED))
         like = fit_linear(lx, ly, tuple(f for f in features if f in LIKE_FEATURES))
         variants[name] = {"watch": watch.to_json(), "like": like.to_json(),
@@ -196,7 +205,7 @@ def fit(real: list[Person], out: Path = WEIGHTS_FILE) -> dict:
     result = {"candidate_pool": CANDIDATE_POOL, "like_weight": like_weight, "variants": variants,
               "fitted": {"at": datetime.now(UTC).strftime("%Y-%m-%d"), "people": len(splits),
                          "movielens_fit_users": sum(is_fit_person(p) for p in ml),
-                         "lagged_views": len(lagged), "table_lag_years": TABLE_LAG,
+                         "lagged_views": len(lagged), "table_lag_years": list(TABLE_LAGS),
                          "real_early_cuts": [p.name for p in real], "seconds": round(time.perf_counter() - started, 1)}}
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     log.info("Wrote %s in %.0f s", out, time.perf_counter() - started)
@@ -206,6 +215,7 @@ def fit(real: list[Person], out: Path = WEIGHTS_FILE) -> dict:
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=WEIGHTS_FILE)
+    parser.add_argument("--dump", type=Path, help="also save the training groups (PATH-<variant>.npz)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from bench.bench_db import bench_database
@@ -218,7 +228,7 @@ def main(argv=None) -> dict:
             real = [p for p, _ in import_real_people(pool)]
         finally:
             pool.close()
-    return fit(real, args.out)
+    return fit(real, args.out, args.dump)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from cine_core.domain.models import Movie
 from cine_core.recommend.ranker import collaborative
 from cine_core.recommend.ranker.features import FEATURES, HistoryItem, person_features
 from cine_core.recommend.ranker.index import build_index
+from cine_core.recommend.ranker.model import load_weights
 from cine_core.recommend.ranker.rank import MAX_CONFIDENCE, CatalogRanker, similar_films
 
 
@@ -47,7 +48,9 @@ def crime_fan() -> list[HistoryItem]:
 
 
 def test_a_crime_fan_gets_heists_before_more_popular_family_films(ranker):
-    order = [f.movie_id for f in ranker.rank(crime_fan(), reference=date(2020, 1, 1), limit=20)]
+    # Four loved crime films: with two, the fit rightly leans on how well known a film is (a thin history).
+    fan = [*crime_fan(), HistoryItem(3, 4.5, 4.0), HistoryItem(11, 4.5, 5.0)]
+    order = [f.movie_id for f in ranker.rank(fan, reference=date(2020, 1, 1), limit=20)]
     assert order[0] in {4, 8}
     assert order.index(8) < order.index(6) and order.index(4) < order.index(12)
 
@@ -137,3 +140,33 @@ def test_reasons_cite_the_higher_rated_alike_film_and_spread_over_the_persons_fi
     cited = [f.closest_loved for f in ranked if f.closest_loved is not None]
     assert cited[0] == 3  # Inside Man: the heist film rated 5★ (Thief) rather than one rated 4★
     assert len(set(cited)) >= 2  # not one film as every pick's reason
+
+
+def test_among_films_the_table_cannot_know_popularity_counts_and_an_older_table_counts_them_less():
+    index = build_index(CATALOG)
+    src, dst, w = collaborative.fit_ease([[1, 7], [1, 7], [2, 7], [5, 6]], lam=1.0)
+    history = [HistoryItem(1, 5.0, 1.0)]
+    recent = person_features(index, history, date(2015, 6, 1),
+                             collaborative.from_triples(index, src, dst, w, last_year=2012)).matrix
+    today = person_features(index, history, date(2026, 6, 1),
+                            collaborative.from_triples(index, src, dst, w, last_year=2012)).matrix
+    c = {name: FEATURES.index(name) for name in FEATURES}
+    frozen, heat = index.position[5], index.position[1]  # 2013 (after the table) and 1995 (in it)
+    assert recent[frozen, c["collaborative_late_popularity"]] == pytest.approx(recent[frozen, c["popularity"]])
+    assert recent[heat, c["collaborative_late_popularity"]] == 0
+    assert today[frozen, c["collaborative_late_window"]] > recent[frozen, c["collaborative_late_window"]] > 0
+    watch = load_weights(variant="collaborative").watch
+    weights = dict(zip(watch.features, watch.coef, strict=True))
+    assert weights["collaborative_late_popularity"] > 0  # fit: how well known a film is does the table's work
+
+
+def test_what_one_watched_last_counts_more_than_what_one_watched_long_ago(monkeypatch):
+    from cine_core.recommend.ranker import features
+
+    monkeypatch.setattr(features, "RECENT", 2)
+    index = build_index(CATALOG)
+    # Loved Michael Mann's films long ago, family films lately: a family film is closer to what they watch now.
+    history = [HistoryItem(1, 5.0, 1.0), HistoryItem(3, 5.0, 2.0), HistoryItem(6, 4.0, 3.0), HistoryItem(7, 4.0, 4.0)]
+    feats = person_features(index, history, date(2020, 1, 1)).matrix
+    col = FEATURES.index("recent_closeness")
+    assert feats[index.position[12], col] > 0 == feats[index.position[2], col]
