@@ -41,7 +41,7 @@ from cine_core.recommend.ranker.rank import CatalogRanker
 log = logging.getLogger(__name__)
 
 SHOWN = 12
-DEFAULT_ML_USERS = 60
+DEFAULT_ML_USERS = 305  # every measured MovieLens user (odd ids with a usable split): a sample of 60 swung by ±0.2×
 
 
 def ndcg(order: list[int], relevant: frozenset[int], k: int = 10) -> float:
