@@ -91,3 +91,14 @@ def test_the_seasonal_shelf_is_personalised_by_taste(pool, make_user, matcher):
     first = [f.movie.id for f in _shelves(pool, horror_fan, matcher, day)[-1].films]
     second = [f.movie.id for f in _shelves(pool, family_fan, matcher, day)[-1].films]
     assert first != second
+
+
+def test_a_film_marked_watched_never_comes_back_on_a_shelf(pool, local_user, matcher):
+    _rate(pool, local_user, [694, 539], 4.5)  # The Shining, Psycho
+    first = _shelves(pool, local_user, matcher, date(2026, 10, 20))[0].films
+    seen = first[0].movie.id
+    with transaction(pool) as conn:
+        conn.execute("insert into watchlist (user_id, movie_id, added_at, watched_at) values (%s, %s, now(), now())",
+                     (local_user, seen))
+    again = _shelves(pool, local_user, matcher, date(2026, 10, 20))[0].films
+    assert seen not in {f.movie.id for f in again} and len(again) == 6
