@@ -63,6 +63,12 @@ def select_picks(
                                 sources[match.movie_id], matcher, below))
         if len(picks) >= max_picks:
             break
+    if keep_order:
+        # The grid's films stay the ranker's best min_picks, but its long shots come after its confident picks:
+        # a 43% long shot was the first card and a 94% pick the fourth (newcomer check, 2026-12-07).
+        shown = picks[:min_picks]
+        picks = [p for p in shown if not p.below_threshold] + [p for p in shown if p.below_threshold] \
+            + picks[min_picks:]
     return picks
 
 
