@@ -212,9 +212,9 @@ def _simulate(design: str, args: argparse.Namespace, plans: list) -> dict:
                     fake.day = day
                     with transaction(pool) as conn:  # a new day: yesterday's trending lists are stale
                         conn.execute("delete from source_cache where cache_key like 'trending:%%'")
+                    plan = [job for job in plan if job[0] < sampled]  # a sampled design: its people only
                     for number, what, payload in plan:
-                        if number < sampled:
-                            _apply(pool, users[number], what, payload)
+                        _apply(pool, users[number], what, payload)
                     if design == "seed":
                         seed_pass(ctx, seed, users, lanes)
                         continue

@@ -90,3 +90,15 @@ def test_the_designs_scout_with_the_workers_configuration_over_the_fake(db_url, 
     assert cineai.batches is not None and cineai.reuse_verdicts and cineai.defer_quick_calls
     assert previous.batches is None and not previous.reuse_verdicts and not previous.defer_quick_calls
     assert postgres_cpu(pool) > 0
+
+
+def test_a_sampled_design_scouts_only_its_own_people(monkeypatch):
+    """The previous design runs on PREVIOUS_USERS people: another person's activity in the day's plan is skipped."""
+    from bench import cost
+
+    monkeypatch.setattr(cost, "PREVIOUS_USERS", 1)
+    args = argparse.Namespace(users=4, days=1, seed=1)
+    plans = day_plans(args)
+    assert {n for n, _, _ in plans[0]} == {0, 1}  # person 1 is outside the sample
+    figures = cost.simulate("previous", args, plans)
+    assert figures["people"] == 1 and figures["cpu_seconds"]["python"] > 0
