@@ -30,6 +30,7 @@ EVIDENCE_K = 2.0  # confidence = base + (p - base) · n / (n + k) for a person w
 MAX_CONFIDENCE = 0.99  # nothing is certain
 REASON_STARS = 4.0  # a reason cites only a film rated this high
 CITED_AGAIN = 0.6  # a cited film's pull on the next pick's reason, per time it was already cited
+MAX_CITES = 3  # a film is the reason for at most this many films of one list ("Like Parasite" 8 times of 8)
 CITE_SIMILARITY = 0.12  # content cosine above which "Like X" is true to say (sharing a genre alone is ~0.05)
 NEAR_FILMS = 60  # "more like this" chooses among a film's closest this many (by content)
 LIKED_STARS = 3.5  # what the confidence is the chance of: a rating of 3.5★ ("good") or more
@@ -138,7 +139,7 @@ class CatalogRanker:
         uses = np.zeros(len(seeds))
         out = {}
         for i, row in enumerate(rows):
-            score = np.where(sims[i] > CITE_SIMILARITY, strength[i] * CITED_AGAIN ** uses, -1.0)
+            score = np.where((sims[i] > CITE_SIMILARITY) & (uses < MAX_CITES), strength[i] * CITED_AGAIN ** uses, -1.0)
             best = int(score.argmax())
             if score[best] > 0:
                 out[int(row)] = int(self.index.ids[seeds[best]])

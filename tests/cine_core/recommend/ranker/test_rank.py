@@ -142,6 +142,14 @@ def test_reasons_cite_the_higher_rated_alike_film_and_spread_over_the_persons_fi
     assert len(set(cited)) >= 2  # not one film as every pick's reason
 
 
+def test_one_loved_film_is_the_reason_for_at_most_three_picks(ranker):
+    from cine_core.recommend.ranker.rank import MAX_CITES
+
+    ranked = ranker.rank([HistoryItem(8, 5.0, 1.0)], reference=date(2020, 1, 1), limit=10)  # Inside Man alone
+    cited = [f.closest_loved for f in ranked if f.closest_loved is not None]
+    assert cited.count(8) == MAX_CITES == 3  # the heists (The Town, Heat, Thief, Ronin…) all pass the bar
+
+
 def test_among_films_the_table_cannot_know_popularity_counts_and_an_older_table_counts_them_less():
     index = build_index(CATALOG)
     src, dst, w = collaborative.fit_ease([[1, 7], [1, 7], [2, 7], [5, 6]], lam=1.0)
