@@ -129,7 +129,8 @@ def _render_actions(card: Card, *, on_watchlist: bool, scope: str, pool: Connect
                     rating_reruns_page: bool) -> None:
     movie = card.movie
     is_pick = card.pick is not None
-    with st.container(horizontal=True, gap="small", key=f"actions-{scope}-{movie.id}"):
+    # xsmall gaps: at 390 px the four 44 px buttons fit one row (📌 wrapped onto a row of its own).
+    with st.container(horizontal=True, gap="xsmall", key=f"actions-{scope}-{movie.id}"):
         st.button("👍", type="tertiary", key=f"{scope}-up-{movie.id}", help="Good pick: more like this" if is_pick else "More like this",
                   on_click=_act, args=(scope, movie.id, actions.give_feedback, (pool, user_id, movie.id, "up")),
                   kwargs={"then": CardState(feedback="up", note=f"👍 noted for {movie.title}: more like this")})

@@ -36,9 +36,10 @@ def render_taste_panel(summary: TasteSummary, *, pool: ConnectionPool, user_id: 
             continue
         st.markdown(f"**{title}**")
         for item in items:
-            label_col, remove_col = st.columns([6, 1], vertical_alignment="center")
-            label_col.markdown(f"<small>{html.escape(item.label)}</small>", unsafe_allow_html=True)
-            remove_col.button(
+            # A row that never wraps: columns stacked on a phone, each ✕ on a line of its own under its label.
+            row = st.container(horizontal=True, wrap=False, vertical_alignment="center", gap="xsmall")
+            row.markdown(f"<small>{html.escape(item.label)}</small>", unsafe_allow_html=True, width="stretch")
+            row.button(
                 "✕", key=f"{scope}-forget-{section}-{item.key}", help=f"Forget: {item.label}",
                 type="tertiary", on_click=run_action, args=(actions.remove_taste_item, pool, user_id, item.key),
                 kwargs={"success": f"Forgotten: {item.label}. Your picks will be refreshed."},
