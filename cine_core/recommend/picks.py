@@ -64,11 +64,10 @@ def select_picks(
         if len(picks) >= max_picks:
             break
     if keep_order:
-        # The grid's films stay the ranker's best min_picks, but its long shots come after its confident picks:
-        # a 43% long shot was the first card and a 94% pick the fourth (newcomer check, 2026-12-07).
-        shown = picks[:min_picks]
-        picks = [p for p in shown if not p.below_threshold] + [p for p in shown if p.below_threshold] \
-            + picks[min_picks:]
+        # Confident picks first, each group in the ranker's order: long shots only fill what confident picks
+        # cannot. A deep Trakt history had 10 long shots among its 12 cards while its 5 confident picks sat at
+        # positions 19-29 (newcomer check, 2026-12-07).
+        picks = [p for p in picks if not p.below_threshold] + [p for p in picks if p.below_threshold]
     return picks
 
 

@@ -6,14 +6,14 @@ from cine_core.domain.models import DiscoverySource, Match
 from cine_core.recommend.picks import select_picks
 
 
-def test_in_the_rankers_order_the_grids_long_shots_come_after_its_confident_picks():
+def test_in_the_rankers_order_confident_picks_come_first_and_long_shots_only_fill_the_rest():
     confidences = [0.43, 0.81, 0.67, 0.94, 0.75, 0.30]  # the ranker's order
     matches = [(Match(i, c, f"reason {i}"), "catalog") for i, c in enumerate(confidences, start=1)]
     sources = {i: DiscoverySource.POPULAR_FALLBACK for i in range(1, 7)}
     picks = select_picks(matches, sources, threshold=0.7, min_picks=4, keep_order=True)
-    # The grid (the first 4 by the ranker) keeps its films; its two long shots move to its end; the rest follows.
-    assert [p.movie_id for p in picks] == [2, 4, 1, 3, 5, 6]
-    assert [p.below_threshold for p in picks] == [False, False, True, True, False, True]
+    # A 4-card grid shows the three confident picks (in the ranker's order), then the best long shot.
+    assert [p.movie_id for p in picks] == [2, 4, 5, 1, 3, 6]
+    assert [p.below_threshold for p in picks] == [False, False, False, True, True, True]
 
 
 def test_by_confidence_long_shots_only_top_up_a_thin_set():
