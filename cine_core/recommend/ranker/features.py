@@ -50,7 +50,7 @@ FEATURES = (
     # Fit on MovieLens people seen through a table that ends years before their cut, as real people's is.
     "collaborative_late",
     # Among the films the table cannot speak for, how well known a film is has to do the table's work, and how
-    # many years of such films compete grows with the table's age (3 years for a 2021 cut, 7 for today with a
+    # many years of such films compete grows with the table's age (3 years for a 2021 cut, 8 for today with a
     # 2018 table): fit on MovieLens people seen through tables 3 and 6 years older than their cut.
     "collaborative_late_popularity",  # collaborative_late × popularity
     "collaborative_late_by_depth",  # collaborative_late × depth
@@ -172,10 +172,18 @@ def person_features(index: CatalogIndex, history: Sequence[HistoryItem], referen
         out[:, c["collaborative_by_depth"]] = out[:, c["collaborative"]] * depth
         out[:, c["collaborative_raw"]] = np.log1p(100.0 * ease)
         out[:, c["collaborative_positive"]] = ease > 0
+    _recent_and_late(out, index, known, rows, disliked, reference, neighbours, depth)
+    return PersonFeatures(out, seeds, seed_weights)
+
+
+def _recent_and_late(out: np.ndarray, index: CatalogIndex, known: Sequence[HistoryItem], rows: np.ndarray,
+                     disliked: np.ndarray, reference: date, neighbours: Neighbours | None, depth: float) -> None:
+    """The last RECENT films' closeness and EASE score, and the products of lateness (in place)."""
+    c = COLUMN
     newest = np.argsort(np.asarray([h.order for h in known]), kind="stable")[::-1]
     newest = rows[newest[~disliked[newest]][:RECENT]]
     if len(newest):
-        out[:, c["recent_closeness"]] = (content @ content[newest].T).toarray().max(axis=1)
+        out[:, c["recent_closeness"]] = (index.content @ index.content[newest].T).toarray().max(axis=1)
         if neighbours is not None:
             out[:, c["collaborative_recent"]] = np.log(np.maximum(neighbours.scores(newest), 0.0) + 0.001)
     if neighbours is not None:
@@ -183,4 +191,3 @@ def person_features(index: CatalogIndex, history: Sequence[HistoryItem], referen
         out[:, c["collaborative_late_popularity"]] = late * out[:, c["popularity"]]
         out[:, c["collaborative_late_by_depth"]] = late * depth
         out[:, c["collaborative_late_window"]] = late * np.log1p(max(reference.year - neighbours.last_year, 0))
-    return PersonFeatures(out, seeds, seed_weights)
