@@ -6,7 +6,6 @@ import streamlit as st
 
 from cine_core import chat
 from cine_core.app import dashboard
-from cine_core.app.services import user_transaction
 from ui import context
 from ui.cards import render_grid
 from ui.chat_view import render_turn
@@ -31,9 +30,8 @@ with context.guarded("Loading the conversation"):
     items = chat.load_conversation(pool, user.id, limit=HISTORY_MESSAGES)
     last = items[-1] if items else None
     mentioned = [f.movie_id for f in last.turn.insights.films if f.movie_id is not None] if last else []
-    with user_transaction(pool, user.id) as conn:  # every film on the page in one read
-        ids = [i for item in items for i in item.suggested_ids] + mentioned
-        cards = {c.movie.id: c for c in dashboard.cards_for_movies(conn, user.id, ids)}
+    ids = [i for item in items for i in item.suggested_ids] + mentioned
+    cards = {c.movie.id: c for c in dashboard.load_cards(pool, user.id, ids)}  # every film on the page in one read
 
 if not items:
     st.info("No messages yet. Try: “Something uplifting for a rainy Sunday”, “a film like Heat but shorter” or "

@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 import streamlit as st
 
 from cine_core.app import actions, dashboard
-from cine_core.app.services import user_transaction
 from cine_core.domain.vocabulary import DASHBOARD_MOODS, MOODS
 from ui import context
 from ui.arrivals import render_arrivals_notice
@@ -28,11 +27,6 @@ PICK_COLUMNS = 3
 REFRESH_REQUESTED = "refresh_requested_at"
 POLL_SECONDS = 2.0  # how often the page looks for a set of picks on its way (one small query)
 WATCH_FOR_AT_MOST = timedelta(minutes=10)  # then the person reloads: a worker that slow is shown on Status
-
-
-def _load(pool, user_id: str, mood: str | None) -> dashboard.Dashboard:
-    with user_transaction(pool, user_id) as conn:
-        return dashboard.load_dashboard(conn, user_id, mood=mood)
 
 
 def _is_stale(state: dashboard.UserState) -> bool:
@@ -80,8 +74,7 @@ def _watch_for_new_picks(pool, user_id: str, since: datetime | None, waiting_tex
     drawn but a line) and redraw the page when picks newer than `since` land, or the refresh gives up. The
     fragment exists only in runs that call it, so the polling stops once the new set is shown."""
     with context.guarded("Checking for new picks"):
-        with user_transaction(pool, user_id) as conn:
-            poll = dashboard.poll_refresh(conn, user_id)
+        poll = dashboard.check_refresh(pool, user_id)
         landed = poll.picks_generated_at is not None and (since is None or poll.picks_generated_at > since)
         gave_up = poll.refresh_failed_at is not None and not poll.refresh_waiting and (
             since is None or poll.refresh_failed_at > since)
@@ -111,7 +104,7 @@ render_streamable_toggle(pool, user.id)
 
 data: dashboard.Dashboard | None = None
 with context.guarded("Loading your picks"):
-    data = _load(pool, user.id, mood)
+    data = dashboard.open_dashboard(pool, user.id, mood=mood)
 
 if data is not None:
     picks_column, taste_column = st.columns([3, 1], gap="large")

@@ -7,7 +7,6 @@ from calendar import month_name
 import streamlit as st
 
 from cine_core.app import diary
-from cine_core.app.services import user_transaction
 from ui import context
 from ui.diary import render_month, render_reviews
 
@@ -17,17 +16,15 @@ pool, user = context.page_setup()
 st.title("📔 Diary")
 context.show_flashes()
 
-months, reviews, watches, month = [], [], [], None
+months, reviews, watches, month = (), (), (), None
 with context.guarded("Loading your diary"):
-    with user_transaction(pool, user.id) as conn:
-        months = diary.list_months(conn, user.id)
-        reviews = diary.list_reviews(conn, user.id, limit=REVIEWS_SHOWN)
-        if months:
-            labels = {m.month: f"{month_name[m.month.month]} {m.month.year} · {m.watches:,} watch"
-                                f"{'es' if m.watches != 1 else ''}" for m in months}
-            month = st.selectbox("Month", options=[m.month for m in months], format_func=labels.get,
-                                 key="diary-month")
-            watches = diary.month_watches(conn, user.id, month)
+    overview = diary.load_diary(pool, user.id, reviews=REVIEWS_SHOWN)
+    months, reviews = overview.months, overview.reviews
+    if months:
+        labels = {m.month: f"{month_name[m.month.month]} {m.month.year} · {m.watches:,} watch"
+                            f"{'es' if m.watches != 1 else ''}" for m in months}
+        month = st.selectbox("Month", options=[m.month for m in months], format_func=labels.get, key="diary-month")
+        watches = diary.load_month(pool, user.id, month)
 
 if not months and not reviews:
     st.info("No dated watches yet. Import your Letterboxd diary (or Trakt history, IMDb ratings) on the Library "

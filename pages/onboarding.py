@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cine_core.app import dashboard
-from cine_core.app.services import user_transaction
+from cine_core.app.onboarding import load_onboarding
 from ui import context
 from ui.cards import render_grid
 from ui.import_panel import render_import
@@ -17,13 +16,12 @@ pool, user = context.page_setup()
 st.title("👋 Get started")
 context.show_flashes()
 
-state, films = None, []
+page = None
 with context.guarded("Loading films to rate"):
-    with user_transaction(pool, user.id) as conn:
-        state = dashboard.load_user_state(conn, user.id)
-        films = dashboard.list_onboarding_films(conn, user.id, limit=FILMS_SHOWN)
+    page = load_onboarding(pool, user.id, limit=FILMS_SHOWN)
 
-if state is not None:
+if page is not None:
+    state = page.state
     done = min(state.rating_count, TARGET_RATINGS)
     label = (f"{state.rating_count} of {TARGET_RATINGS} films rated" if state.rating_count < TARGET_RATINGS
              else f"{state.rating_count} films rated: enough to start")  # never "8 of 5"
@@ -35,6 +33,6 @@ if state is not None:
     with rate_tab:
         st.caption("Open **Seen it ★** on any film you have watched and save a rating (half stars allowed). "
                    "Skip the ones you have not seen.")
-        render_grid(films, scope="onboard", pool=pool, user_id=user.id, columns=4)
+        render_grid(page.films, scope="onboard", pool=pool, user_id=user.id, columns=4)
     with import_tab:
         render_import(pool=pool, user_id=user.id, key="onboard-import")

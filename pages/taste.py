@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cine_core.app.services import user_transaction
 from cine_core.app.taste_page import load_taste_page
-from cine_core.app.year_review import year_in_review
+from cine_core.app.year_review import load_year_in_review
 from ui import charts, context
 from ui.diary import render_year_in_review
 from ui.taste_panel import render_taste_panel
@@ -42,7 +41,7 @@ if page is not None:
     if years:
         st.divider()
         year = st.selectbox("Year in review", options=years, key="taste-year") if len(years) > 1 else years[0]
-        with context.guarded("Loading your year"), user_transaction(pool, user.id) as conn:
-            render_year_in_review(year_in_review(conn, user.id, year))
+        with context.guarded("Loading your year"):
+            render_year_in_review(load_year_in_review(pool, user.id, year))
     with st.expander("Edit what I've learned", expanded=False):
         render_taste_panel(summary, pool=pool, user_id=user.id, scope="taste-page")

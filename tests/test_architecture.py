@@ -16,7 +16,8 @@ PACKAGES = ("cine_core", "worker", "ui", "pages")
 MAX_MODULE_LINES = 300  # a module's Python plus its sidecar .sql
 CONCERN_LINES = {  # modules whose one concern is longer: Python + SQL as measured when the SQL began to count
     "cine_core/jobs/refresh_queue.py": 520,  # the queue: enqueue, claim, lease, finish, defer, release (275 + 224)
-    "cine_core/app/dashboard.py": 420,  # the dashboard's state, picks and cards in one round trip (250 + 150)
+    "cine_core/app/dashboard.py": 420,  # the dashboard's state, picks and cards in one round trip, and its faces
+                                        # for the pages (268 + 150)
 }
 NO_FACE_YET: list[str] = []
 # `db.transaction` is the old name of `db.service_transaction`: it hid that the block runs with service rights.
@@ -28,6 +29,8 @@ OLD_SERVICE_NAME = {
     "worker/jobs.py", "worker/loop.py", "worker/pulse.py", "worker/wakeup.py",
 }
 UI_ALLOWED = ("cine_core.app", "cine_core.domain", "cine_core.config")
+TRANSACTIONS = {"user_transaction", "service_transaction", "app_transaction", "transaction", "connection"}
+OPENS_ITS_OWN = {"pages/library.py"}  # another helper's, moving to cine_core.app.library's faces: take it off then
 
 
 def test_import_contracts_hold():
@@ -51,6 +54,34 @@ def test_app_script_reaches_the_library_only_through_app_domain_and_config():
     library = {name for name in imported if name.startswith("cine_core")}
     assert library, "app.py should use the library"
     assert all(name.startswith(UI_ALLOWED) for name in library), sorted(library)
+
+
+def _transactions(path: Path) -> set[str]:
+    """The transaction (or raw connection) names a module imports, calls or reads as an attribute."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            found |= {alias.name for alias in node.names if alias.name in TRANSACTIONS}
+        elif isinstance(node, ast.Name) and node.id in TRANSACTIONS:
+            found.add(node.id)
+        elif isinstance(node, ast.Attribute) and node.attr in TRANSACTIONS:
+            found.add(node.attr)
+    return found
+
+
+def test_pages_and_ui_open_no_transaction():
+    """A page or widget calls one face per concern in cine_core.app (it opens the user transaction and returns
+    frozen dataclasses); none opens a transaction or takes a connection itself."""
+    sources = [p for pkg in ("pages", "ui") for p in (ROOT / pkg).rglob("*.py")] + [ROOT / "app.py"]
+    opening = {name: sorted(found) for p in sources
+               if (found := _transactions(p)) and (name := str(p.relative_to(ROOT))) not in OPENS_ITS_OWN}
+    assert opening == {}
+
+
+def test_the_transaction_rule_sees_a_transaction(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text("from cine_core.app.services import user_transaction\nwith pool.connection() as conn:\n    pass\n")
+    assert _transactions(page) == {"user_transaction", "connection"}
 
 
 def _lines(path: Path) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from calendar import month_name
+from collections.abc import Sequence
 from datetime import date, datetime, timezone
 
 import streamlit as st
@@ -12,7 +13,6 @@ from psycopg_pool import ConnectionPool
 
 from cine_core.app import diary
 from cine_core.app.diary import Review, Watch
-from cine_core.app.services import user_transaction
 from cine_core.app.year_review import YearInReview
 from cine_core.domain.models import Movie
 from cine_core.domain.regions import REGION_NAMES
@@ -81,14 +81,12 @@ def _review_block(review: Review) -> None:
 def film_diary_section(pool: ConnectionPool, user_id: str, movie: Movie) -> None:
     """The film page's one call: load this film's watches and reviews, then show them."""
     with guarded("Loading your diary"):
-        with user_transaction(pool, user_id) as conn:
-            watches = diary.film_watches(conn, user_id, movie.id)
-            reviews = diary.film_reviews(conn, user_id, movie.id)
-        render_film_diary(pool, user_id, movie, watches, reviews)
+        found = diary.load_film_diary(pool, user_id, movie.id)
+        render_film_diary(pool, user_id, movie, found.watches, found.reviews)
 
 
-def render_film_diary(pool: ConnectionPool, user_id: str, movie: Movie, watches: list[Watch],
-                      reviews: list[Review]) -> None:
+def render_film_diary(pool: ConnectionPool, user_id: str, movie: Movie, watches: Sequence[Watch],
+                      reviews: Sequence[Review]) -> None:
     """Film page: your watches of this film, what you wrote, and "Seen it" on a day."""
     st.subheader("Your diary")
     if watches:
@@ -124,7 +122,7 @@ def _log_form(pool: ConnectionPool, user_id: str, movie: Movie) -> None:
             st.rerun()
 
 
-def render_month(month: date, watches: list[Watch]) -> None:
+def render_month(month: date, watches: Sequence[Watch]) -> None:
     """One month of the diary, newest first, each watch with the film's page a click away."""
     st.subheader(f"{month_name[month.month]} {month.year}")
     films = len({w.movie.id for w in watches})
@@ -138,7 +136,7 @@ def render_month(month: date, watches: list[Watch]) -> None:
                 st.markdown(_quote(watch.review))
 
 
-def render_reviews(reviews: list[Review]) -> None:
+def render_reviews(reviews: Sequence[Review]) -> None:
     for review in reviews:
         with st.container(border=True):
             if review.movie is not None:

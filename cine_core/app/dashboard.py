@@ -1,6 +1,7 @@
-"""Read-only queries for the app's pages.
+"""Read-only queries for the app's pages, and the dashboard's faces (`open_dashboard`, `check_refresh`,
+`load_cards`: each opens its own user transaction, so no page does).
 
-Every function takes a connection from `db.user_transaction` (RLS claims set) AND the `user_id`, and
+Every other function takes a connection from `db.user_transaction` (RLS claims set) AND the `user_id`, and
 filters by it explicitly: RLS is the safety net, not the filter. The dashboard needs two of them
 (`load_user_state`, `list_picks`), index range scans on `user_id`; the taste summary (profile + people) is
 read again only when the user's taste stamp moves (read_cache.py). History and status reads live in history.py
@@ -15,10 +16,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
+from psycopg_pool import ConnectionPool
 
 from cine_core.app.read_cache import VersionedCache
 from cine_core.app.starter import spread
-from cine_core.db import load_sql
+from cine_core.db import load_sql, user_transaction
 from cine_core.domain.chat_turn import RequestSpec
 from cine_core.domain.models import Movie, Pick
 from cine_core.domain.vocabulary import DASHBOARD_MOODS, MOODS
@@ -243,3 +245,24 @@ def load_dashboard(conn: psycopg.Connection, user_id: str, *, mood: str | None =
         return Dashboard(state, [], summary, filled)
     fallback = [] if state.picks_available else list_fallback_films(conn, user_id, limit=limit)
     return Dashboard(state, picks, summary, fallback)
+
+
+# The pages' faces: each opens the user transaction (RLS claims set) and returns the frozen dataclasses above.
+
+
+def open_dashboard(pool: ConnectionPool, user_id: str, *, mood: str | None = None) -> Dashboard:
+    """The dashboard page's read (`load_dashboard`) in one user transaction."""
+    with user_transaction(pool, user_id) as conn:
+        return load_dashboard(conn, user_id, mood=mood)
+
+
+def check_refresh(pool: ConnectionPool, user_id: str) -> RefreshPoll:
+    """The poll the dashboard repeats while new picks are on their way (`poll_refresh`), in its own transaction."""
+    with user_transaction(pool, user_id) as conn:
+        return poll_refresh(conn, user_id)
+
+
+def load_cards(pool: ConnectionPool, user_id: str, movie_ids: list[int]) -> list[Card]:
+    """Cards for the given films in one read (the chat page: every film it shows), in the given order."""
+    with user_transaction(pool, user_id) as conn:
+        return cards_for_movies(conn, user_id, movie_ids)

@@ -1,7 +1,7 @@
 """The diary: every watch with its date (rewatches counted), the rating then and what the person wrote.
 
-Reads take a connection from `db.user_transaction` AND filter by user_id, like every page query; writes
-open their own user transaction. A review is what the person wrote about a film, never a chat message:
+Read pieces take a connection from `db.user_transaction` AND filter by user_id, like every page query; the
+pages' faces (`load_diary`, `load_month`, `load_film_diary`) and the writes open their own user transaction. A review is what the person wrote about a film, never a chat message:
 it is not counted by the chat limits and teaches nothing beyond the film's rating. The SQL lives in
 `diary.sql`; the year in review is in `year_review.py`.
 """
@@ -113,6 +113,38 @@ def list_reviews(conn: psycopg.Connection, user_id: str, *, limit: int = 100) ->
     """The person's reviews with their films, newest first (History)."""
     rows = conn.execute(load_sql(__name__, "reviews"), {"user_id": user_id, "limit": limit}).fetchall()
     return [_review(r, with_movie=True) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class DiaryOverview:
+    """The Diary page's first read: its months and the newest reviews."""
+
+    months: tuple[MonthCount, ...]  # newest first
+    reviews: tuple[Review, ...]  # newest first, with their films
+
+
+@dataclass(frozen=True, slots=True)
+class FilmDiary:
+    """One film's watches (oldest first) and what the person wrote about it (the film page)."""
+
+    watches: tuple[Watch, ...]
+    reviews: tuple[Review, ...]
+
+
+def load_diary(pool: ConnectionPool, user_id: str, *, reviews: int = 100) -> DiaryOverview:
+    with user_transaction(pool, user_id) as conn:
+        return DiaryOverview(tuple(list_months(conn, user_id)), tuple(list_reviews(conn, user_id, limit=reviews)))
+
+
+def load_month(pool: ConnectionPool, user_id: str, month: date) -> tuple[Watch, ...]:
+    """One month's watches, newest first."""
+    with user_transaction(pool, user_id) as conn:
+        return tuple(month_watches(conn, user_id, month))
+
+
+def load_film_diary(pool: ConnectionPool, user_id: str, movie_id: int) -> FilmDiary:
+    with user_transaction(pool, user_id) as conn:
+        return FilmDiary(tuple(film_watches(conn, user_id, movie_id)), tuple(film_reviews(conn, user_id, movie_id)))
 
 
 def check_watch_date(watched_on: date, *, today: date | None = None) -> date:

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import psycopg
+from psycopg_pool import ConnectionPool
 
 from cine_core.app.diary import Watch, list_watches
 from cine_core.app.film_countries import film_countries
+from cine_core.db import user_transaction
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,12 @@ class YearInReview:
     @property
     def hours(self) -> float:
         return self.minutes / 60
+
+
+def load_year_in_review(pool: ConnectionPool, user_id: str, year: int) -> YearInReview:
+    """The Taste page's year in review, read in its own user transaction."""
+    with user_transaction(pool, user_id) as conn:
+        return year_in_review(conn, user_id, year)
 
 
 def year_in_review(conn: psycopg.Connection, user_id: str, year: int) -> YearInReview:
