@@ -56,7 +56,7 @@ def rating_distribution(rated: Sequence[RatedMovie]) -> go.Figure:
 def ratings_over_time(rated: Sequence[RatedMovie]) -> go.Figure:
     """Films rated per month with the month's average rating."""
     dated = [r for r in rated if r.rated_at is not None]
-    frame = pd.DataFrame({"month": [r.rated_at.strftime("%Y-%m") for r in dated],
+    frame = pd.DataFrame({"month": [r.rated_at.strftime("%Y-%m-01") for r in dated],
                           "rating": [r.rating for r in dated]})
     by_month = frame.groupby("month", as_index=False).agg(films=("rating", "size"), average=("rating", "mean"))
     fig = go.Figure()
@@ -64,11 +64,14 @@ def ratings_over_time(rated: Sequence[RatedMovie]) -> go.Figure:
     fig.add_scatter(x=by_month["month"], y=by_month["average"], name="average rating", yaxis="y2",
                     mode="lines+markers", line={"color": "#264653"})
     most = int(by_month["films"].max()) if len(by_month) else 0
-    fig.update_layout(title="Ratings over time", xaxis={"type": "category"},
+    # A date axis (Plotly spaces its own month labels) and the legend above the plot: a category axis of
+    # 30 months drew its labels rotated under a bottom legend, which covered them ("2 2 3").
+    fig.update_layout(title="Ratings over time", xaxis={"type": "date", "tickformat": "%b %Y"},
                       yaxis={"title": "films", **_count_axis(most)},
                       yaxis2={"title": "average ★", "overlaying": "y", "side": "right", "range": [0, 5.2],
                               "tickmode": "array", "tickvals": [0, 1, 2, 3, 4, 5], "showgrid": False},
-                      legend={"orientation": "h"}, **_LAYOUT)
+                      **{**_LAYOUT, "margin": {**_LAYOUT["margin"], "t": 64}},
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0})
     return fig
 
 

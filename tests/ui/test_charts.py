@@ -35,3 +35,12 @@ def test_ratings_over_time_counts_whole_films_and_keeps_the_star_axis():
     fig = ratings_over_time(dated)
     assert whole_ticks(fig.layout.yaxis) == [0, 1, 2]  # never "2 2 3" (issue 23.9)
     assert list(fig.layout.yaxis2.tickvals) == [0, 1, 2, 3, 4, 5]
+
+
+def test_ratings_over_time_labels_months_on_a_date_axis_under_a_legend_that_sits_above_the_plot():
+    dated = [RatedMovie(Movie(i, f"Film {i}"), 4.0, datetime(2019 + i // 12, 1 + i % 12, 3, tzinfo=UTC))
+             for i in range(30)]
+    fig = ratings_over_time(dated)
+    assert fig.layout.xaxis.type == "date" and fig.layout.xaxis.tickformat == "%b %Y"
+    assert list(fig.data[0].x[:2]) == ["2019-01-01", "2019-02-01"]  # one bar per month, at the month's start
+    assert fig.layout.legend.yanchor == "bottom" and fig.layout.legend.y >= 1.0  # never over the month labels
