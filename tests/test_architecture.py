@@ -23,10 +23,10 @@ NO_FACE_YET: list[str] = []
 # `db.transaction` is the old name of `db.service_transaction`: it hid that the block runs with service rights.
 # Product modules still saying it (owned by others when the name changed): none may join; take one off once renamed.
 OLD_SERVICE_NAME = {
-    "cine_core/alerts/checks.py", "cine_core/alerts/push.py", "cine_core/app/actions.py", "cine_core/films/cache.py",
+    "cine_core/alerts/checks.py", "cine_core/alerts/push.py", "cine_core/films/cache.py",
     "cine_core/films/catalog_loader.py", "cine_core/jobs/heartbeat.py", "cine_core/recommend/claude_verdicts.py",
-    "cine_core/recommend/pipeline.py", "cine_core/recommend/verdict_batches.py", "worker/__main__.py",
-    "worker/jobs.py", "worker/loop.py", "worker/pulse.py", "worker/wakeup.py",
+    "cine_core/recommend/pipeline.py", "cine_core/recommend/verdict_batches.py", "worker/jobs.py", "worker/loop.py",
+    "worker/pulse.py", "worker/wakeup.py",
 }
 UI_ALLOWED = ("cine_core.app", "cine_core.domain", "cine_core.config")
 TRANSACTIONS = {"user_transaction", "service_transaction", "app_transaction", "transaction", "connection"}

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 from worker.loop import POLL_SECONDS, WorkerOptions
 
 if TYPE_CHECKING:
+    from psycopg_pool import ConnectionPool
+
+    from cine_core.config import Settings
     from worker.jobs import JobWrapper, UserWrapper
 
 log = logging.getLogger("worker")
@@ -77,63 +80,25 @@ def main(argv: list[str] | None = None, *, wrap_job: JobWrapper | None = None,
     environment cannot."""
     args = parse_args(argv)
     from cine_core.config import get_settings
+    from cine_core.domain.errors import CineError
 
     settings = get_settings()
     concurrency = args.concurrency or settings.cine_worker_concurrency
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s")
-    from cine_core.db import database_url, open_pool
-    from cine_core.domain.errors import CineError
-    from cine_core.jobs.heartbeat import Heartbeat, new_worker_id
-    from cine_core.memory import map_big_arrays_apart, run_then_freeze
-    from worker.jobs import build_handlers
-    from worker.loop import Worker
+    try:
+        url, pool = _open_checked_pool(settings, concurrency)
+    except CineError as exc:
+        print(f"worker: cannot start: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    from cine_core.memory import map_big_arrays_apart
 
-    options = WorkerOptions(
-        poll_seconds=args.poll_seconds, lease_seconds=args.lease_seconds, backoff_seconds=args.backoff_seconds,
-        concurrency=concurrency, listen=not args.no_listen, beat_seconds=args.beat_seconds,
-        dead_after_seconds=args.dead_after_seconds, max_interruptions=args.max_interruptions,
-        scout_interval_hours=settings.scout_interval_hours, scout_enabled=not args.no_scout,
-    )
-    try:
-        url = database_url(settings)
-        # Per lane (queue and scout lanes run side by side): a scoring-lock connection and a working one.
-        pool = open_pool(url, min_size=1, max_size=4 * concurrency + 4, name="worker")
-    except CineError as exc:
-        print(f"worker: cannot start: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
-    try:
-        _check_schema(pool)
-    except CineError as exc:
-        pool.close()
-        print(f"worker: cannot start: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
     map_big_arrays_apart()  # before the lanes start: a long history's arrays must not stay in the heap
     stop = threading.Event()
     _install_signal_handlers(stop)
-    worker_id = new_worker_id()
     try:
-        handlers = build_handlers(settings, pool, worker_id=worker_id, dead_after_seconds=args.dead_after_seconds,
-                                  user_lock=user_lock, wrap_job=wrap_job, wrap_scout=wrap_scout)
-        # The first refresh should not pay for imports and indexing, but a SIGTERM during those seconds
-        # must not wait for them: the warm-up runs beside the loop (a first job waits for the context).
-        # Then what it built (catalog, indexes, ranker) is frozen out of the collector's walk (cine_core.memory).
-        threading.Thread(target=run_then_freeze, args=(handlers.warm_up,), name="warm-up", daemon=True).start()
-        worker = Worker(pool, url, refresh_job=handlers.refresh_job, scout_user=handlers.scout_user,
-                        run_imports=handlers.run_imports, options=options, stop=stop,
-                        heartbeat=Heartbeat(pool, worker_id, beat_seconds=args.beat_seconds))
-        if args.once:
-            report = worker.run_once(all_users=args.all)
-            print(f"worker: {report.jobs_done} job(s) done, {report.jobs_failed} failed, "
-                  f"{report.users_scouted} user(s) scouted, {report.scouts_failed} scout(s) failed")
-        else:
-            from cine_core.digest.scheduler import start_digest_thread
-
-            start_digest_thread(pool, settings, stop)  # the weekly email's clock; off without SMTP
-            from worker.provider_checks import start_provider_thread
-
-            start_provider_thread(pool, settings, stop)  # "now on your services"; off without a TMDB key
-            worker.run_forever()
+        _run(args, settings, pool, url, stop, _options(args, settings, concurrency),
+             wrap_job=wrap_job, wrap_scout=wrap_scout, user_lock=user_lock)
     except CineError as exc:
         print(f"worker: cannot run: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
@@ -148,14 +113,71 @@ def main(argv: list[str] | None = None, *, wrap_job: JobWrapper | None = None,
     return 0
 
 
+def _options(args: argparse.Namespace, settings: Settings, concurrency: int) -> WorkerOptions:
+    return WorkerOptions(
+        poll_seconds=args.poll_seconds, lease_seconds=args.lease_seconds, backoff_seconds=args.backoff_seconds,
+        concurrency=concurrency, listen=not args.no_listen, beat_seconds=args.beat_seconds,
+        dead_after_seconds=args.dead_after_seconds, max_interruptions=args.max_interruptions,
+        scout_interval_hours=settings.scout_interval_hours, scout_enabled=not args.no_scout,
+    )
+
+
+def _open_checked_pool(settings: Settings, concurrency: int) -> tuple[str, ConnectionPool]:
+    """The worker's pool on a database that has CineAI's schema, or a CineError saying why not."""
+    from cine_core.db import database_url, open_pool
+    from cine_core.domain.errors import CineError
+
+    url = database_url(settings)
+    # Per lane (queue and scout lanes run side by side): a scoring-lock connection and a working one.
+    pool = open_pool(url, min_size=1, max_size=4 * concurrency + 4, name="worker")
+    try:
+        _check_schema(pool)
+    except CineError:
+        pool.close()
+        raise
+    return url, pool
+
+
+def _run(args: argparse.Namespace, settings: Settings, pool: ConnectionPool, url: str, stop: threading.Event,
+         options: WorkerOptions, *, wrap_job: JobWrapper | None, wrap_scout: UserWrapper | None,
+         user_lock: bool) -> None:
+    """Build the handlers, start the warm-up beside the loop, then one pass (--once) or run until stopped."""
+    from cine_core.jobs.heartbeat import Heartbeat, new_worker_id
+    from cine_core.memory import run_then_freeze
+    from worker.jobs import build_handlers
+    from worker.loop import Worker
+
+    worker_id = new_worker_id()
+    handlers = build_handlers(settings, pool, worker_id=worker_id, dead_after_seconds=args.dead_after_seconds,
+                              user_lock=user_lock, wrap_job=wrap_job, wrap_scout=wrap_scout)
+    # The first refresh should not pay for imports and indexing, but a SIGTERM during those seconds
+    # must not wait for them: the warm-up runs beside the loop (a first job waits for the context).
+    # Then what it built (catalog, indexes, ranker) is frozen out of the collector's walk (cine_core.memory).
+    threading.Thread(target=run_then_freeze, args=(handlers.warm_up,), name="warm-up", daemon=True).start()
+    worker = Worker(pool, url, refresh_job=handlers.refresh_job, scout_user=handlers.scout_user,
+                    run_imports=handlers.run_imports, options=options, stop=stop,
+                    heartbeat=Heartbeat(pool, worker_id, beat_seconds=args.beat_seconds))
+    if args.once:
+        report = worker.run_once(all_users=args.all)
+        print(f"worker: {report.jobs_done} job(s) done, {report.jobs_failed} failed, "
+              f"{report.users_scouted} user(s) scouted, {report.scouts_failed} scout(s) failed")
+        return
+    from cine_core.digest.scheduler import start_digest_thread
+    from worker.provider_checks import start_provider_thread
+
+    start_digest_thread(pool, settings, stop)  # the weekly email's clock; off without SMTP
+    start_provider_thread(pool, settings, stop)  # "now on your services"; off without a TMDB key
+    worker.run_forever()
+
+
 def _check_schema(pool) -> None:
     """A reachable database without CineAI's tables cannot be worked on: say so once, clearly."""
-    from cine_core.db import transaction
+    from cine_core.db import service_transaction
     from cine_core.domain.errors import DatabaseError, DatabaseUnavailable
     from cine_core.jobs import refresh_queue
 
     try:
-        with transaction(pool) as conn:
+        with service_transaction(pool) as conn:
             refresh_queue.queue_stats(conn)
     except DatabaseUnavailable:
         raise
