@@ -34,7 +34,7 @@ from bench.catalog_people import Person, Split, cold_split, import_real_people, 
 from bench.catalog_report import METHODS, markdown
 from cine_core.config import Settings
 from cine_core.db import open_pool, transaction
-from cine_core.recommend import pipeline, picks as picks_mod
+from cine_core.recommend import pipeline
 from cine_core.recommend.ranker.index import catalog_index
 from cine_core.recommend.ranker.rank import CatalogRanker
 

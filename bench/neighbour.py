@@ -38,7 +38,7 @@ from bench.bench_db import (
 from bench.cost import realistic_verdicts
 from bench.refresh import CHECK_SECONDS, LATEST_PICK_SQL, _rate, _summary, _wait_ready
 from cine_core.config import PROJECT_ROOT
-from cine_core.db import open_pool, transaction, user_transaction
+from cine_core.db import open_pool, user_transaction
 from cine_core.domain.errors import CineError
 from cine_core.jobs import import_jobs, refresh_queue
 from tests.anthropic_stub import AnthropicStub
@@ -95,7 +95,7 @@ class Noise:
             n += 1
             self._try("manual", lambda conn: refresh_queue.request_refresh(conn, self.hammer, "manual")
                       and self._count("manual_jobs_queued"))
-            self._try("chat", lambda conn: conn.execute(
+            self._try("chat", lambda conn, n=n: conn.execute(
                 "insert into movie_conversations (user_id, conversation_type, what_you_said)"
                 " values (%s, 'general_preference', %s)", (self.hammer, f"I love heist films, message {n}")))
 
@@ -136,6 +136,42 @@ def _warm(pool, user: str, films: list[int], timeout: float = 180.0) -> None:
     raise RuntimeError("the worker did not refresh the warm-up rating")
 
 
+def _rate_and_wait(pool, users: list[str], films: list[int], args) -> tuple[list[float], int, int]:
+    """`args.ratings` ratings, one every `args.interval` s round the users (one pending per user), each waited for
+    until the worker stores picks newer than it: (seconds from rating to picks, timeouts, refused ratings)."""
+    rng = random.Random(args.seed)
+    latencies: list[float] = []
+    timeouts = errors = 0
+    rated = {u: set() for u in users}
+    pending: dict[str, tuple[object, float]] = {}
+    next_rating, issued = time.monotonic(), 0
+    while issued < args.ratings or pending:
+        now = time.monotonic()
+        if issued < args.ratings and now >= next_rating:
+            user = users[issued % len(users)]
+            if user not in pending:
+                movie_id = rng.choice([f for f in films if f not in rated[user]])
+                rated[user].add(movie_id)
+                try:
+                    pending[user] = (_rate(pool, user, movie_id, rng.choice((3.5, 4.0, 4.5, 5.0))),
+                                     now + args.timeout)
+                except CineError:
+                    errors += 1
+                issued += 1
+            next_rating = now + args.interval
+        with pool.connection() as conn:
+            for user, (committed, deadline) in list(pending.items()):
+                latest = conn.execute(LATEST_PICK_SQL, (user,)).fetchone()["at"]
+                if latest is not None and latest > committed:
+                    latencies.append((latest - committed).total_seconds())
+                    del pending[user]
+                elif time.monotonic() > deadline:
+                    timeouts += 1
+                    del pending[user]
+        time.sleep(CHECK_SECONDS)
+    return latencies, timeouts, errors
+
+
 def measure(pool, url: str, stub_url: str, users: list[str], films: list[int], args, noise: Noise | None,
             warm: str) -> dict:
     with pool.connection() as conn:
@@ -143,41 +179,12 @@ def measure(pool, url: str, stub_url: str, users: list[str], films: list[int], a
         conn.commit()
     worker = subprocess.Popen([sys.executable, "-m", "worker", "--no-scout", "--concurrency", "2", "--poll-seconds",
                                str(args.poll_seconds)], cwd=PROJECT_ROOT, env=_worker_env(url, stub_url))
-    rng = random.Random(args.seed)
-    latencies: list[float] = []
-    timeouts = errors = 0
-    rated = {u: set() for u in users}
     try:
         _wait_ready(pool, 1)
         _warm(pool, warm, films)
         if noise is not None:
             noise.start()
-        pending: dict[str, tuple[object, float]] = {}
-        next_rating, issued = time.monotonic(), 0
-        while issued < args.ratings or pending:
-            now = time.monotonic()
-            if issued < args.ratings and now >= next_rating:
-                user = users[issued % len(users)]
-                if user not in pending:
-                    movie_id = rng.choice([f for f in films if f not in rated[user]])
-                    rated[user].add(movie_id)
-                    try:
-                        pending[user] = (_rate(pool, user, movie_id, rng.choice((3.5, 4.0, 4.5, 5.0))),
-                                         now + args.timeout)
-                    except CineError:
-                        errors += 1
-                    issued += 1
-                next_rating = now + args.interval
-            with pool.connection() as conn:
-                for user, (committed, deadline) in list(pending.items()):
-                    latest = conn.execute(LATEST_PICK_SQL, (user,)).fetchone()["at"]
-                    if latest is not None and latest > committed:
-                        latencies.append((latest - committed).total_seconds())
-                        del pending[user]
-                    elif time.monotonic() > deadline:
-                        timeouts += 1
-                        del pending[user]
-            time.sleep(CHECK_SECONDS)
+        latencies, timeouts, errors = _rate_and_wait(pool, users, films, args)
     finally:
         extra = noise.finish() if noise is not None else {}
         worker.terminate()

@@ -8,7 +8,6 @@ import pytest
 from cine_core.config import Settings
 from cine_core.db import load_sql, transaction
 from cine_core.recommend import pipeline
-from cine_core.recommend.ranker import collaborative
 from cine_core.recommend.ranker.rank import MAX_CONFIDENCE, CatalogRanker
 
 CRIME = {"Heat": 949, "Collateral": 1538, "The Departed": 1422, "Inside Man": 388, "The Town": 23168,
