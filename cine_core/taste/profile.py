@@ -41,6 +41,7 @@ FEEDBACK_WEIGHT = 1.5
 EVIDENCE_FROM_RATINGS = 20
 MIN_DISLIKED_FILMS = 2
 MIN_FAVOURITE_FILMS = 2
+EVIDENCE_SHARE = 0.25  # a film counts as evidence when it weighs at least this share of the feature's weightiest
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,25 +120,23 @@ def _shares(movies: Sequence[Movie], weights: Sequence[float], features, *, min_
     """Share of the positive weight carried by films having each feature, in [-1, 1]; negative weights
     (dislikes) subtract their share of max(positive, negative) weight, so one 👎 cannot outweigh many likes.
 
-    Evidence across films, counted over the whole history whatever its age: a feature ends below zero only
-    when `min_disliked` disliked films have it and no more liked ones do (one 👎 on Mufasa against Soul, Luca
-    and Coco lowers Animation, never makes it a dislike); it ends above zero only when `min_liked` liked films
-    have it."""
+    Evidence across films (`_evidence`: liked and disliked films counted apart, each film against the weightiest
+    of its own side): a feature ends below zero only when `min_disliked` disliked films have it and no more
+    liked ones do (one 👎 on Mufasa against Soul, Luca and Coco, however long ago, lowers Animation, never makes
+    it a dislike); it ends above zero only when `min_liked` liked films of comparable weight have it."""
     positive_total = sum(w for w in weights if w > 0) or 1.0
     negative_total = max(-sum(w for w in weights if w < 0), positive_total) or 1.0
     sums: dict = defaultdict(float)
-    liked: dict = defaultdict(int)
-    disliked: dict = defaultdict(int)
+    signed: dict = defaultdict(list)
     for movie, weight in zip(movies, weights, strict=True):
         if weight == 0:
             continue
         total = positive_total if weight > 0 else negative_total
         for feature in set(features(movie)):
             sums[feature] += weight / total
-            if weight > 0:
-                liked[feature] += 1
-            else:
-                disliked[feature] += 1
+            signed[feature].append(weight)
+    liked = {feature: _evidence([w for w in ws if w > 0]) for feature, ws in signed.items()}
+    disliked = {feature: _evidence([-w for w in ws if w < 0]) for feature, ws in signed.items()}
     kept = {}
     for feature, value in sums.items():
         if value < 0 and (disliked[feature] < min_disliked or disliked[feature] < liked[feature]):
@@ -147,6 +146,16 @@ def _shares(movies: Sequence[Movie], weights: Sequence[float], features, *, min_
         if value != 0:
             kept[feature] = max(-1.0, min(1.0, value))
     return kept
+
+
+def _evidence(weights: Sequence[float]) -> int:
+    """Films that count as evidence for a feature: those weighing at least EVIDENCE_SHARE of its weightiest
+    film. A fresh 👍 on Soul beside one 4★ film with Tina Fey rated 600 ratings ago (aged to almost nothing) is
+    one film of evidence, not two: one click must not make its leads favourites (newcomer check, issue 23.4)."""
+    if not weights:
+        return 0
+    floor = EVIDENCE_SHARE * max(weights)
+    return sum(1 for w in weights if w >= floor)
 
 
 def _lower(names: Iterable[str]) -> list[str]:

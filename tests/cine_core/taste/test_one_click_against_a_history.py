@@ -76,6 +76,23 @@ def test_one_thumbs_up_on_the_notebook_makes_no_one_a_favourite(films, history):
     assert not {f"person:{p}" for p in only_here} & shown
 
 
+def test_one_thumbs_up_does_not_make_favourites_of_leads_met_once_long_ago(films, history):
+    """The newcomer check: a 👍 on Soul in a 900-rating history put Tina Fey and Jamie Foxx under "People"; each
+    was in one film she had liked hundreds of ratings earlier. Two films of evidence need comparable weight."""
+    rated_long_ago = {r.movie.id for r in history[:-60] if r.rating > 3}
+    notebook = films[NOTEBOOK]
+    lead = next(p for p in notebook.cast[:3])
+    old_film = next(m for m in films.values() if lead in m.cast[:3] and m.id != NOTEBOOK)
+    aged = [RatedMovie(old_film, 4.5, T0 - timedelta(days=1)), *history]  # liked before all 511 others
+    assert old_film.id not in rated_long_ago
+    profile = build_profile(aged, feedback=[FilmFeedback(notebook, "up", NOW)], now=NOW)
+    assert lead.lower() not in {k for k, v in profile.people.items() if v > 0}
+    # the same lead in two films liked lately is a favourite: the rule needs comparable evidence, not old films
+    recent = [*history, RatedMovie(old_film, 4.5, NOW)]
+    profile = build_profile(recent, feedback=[FilmFeedback(notebook, "up", NOW)], now=NOW)
+    assert profile.people.get(lead.lower(), 0.0) > 0
+
+
 def test_a_thumbs_weighs_like_one_rating_made_at_that_moment(films, history):
     up = FilmFeedback(films[NOTEBOOK], "up", NOW)
     rated = [*history, RatedMovie(films[NOTEBOOK], 4.5, NOW)]
