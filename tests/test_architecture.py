@@ -28,7 +28,7 @@ OLD_SERVICE_NAME = {
     "cine_core/recommend/pipeline.py", "cine_core/recommend/verdict_batches.py", "worker/jobs.py", "worker/loop.py",
     "worker/pulse.py", "worker/wakeup.py",
 }
-UI_ALLOWED = ("cine_core.app", "cine_core.domain", "cine_core.config")
+UI_ALLOWED = ("cine_core.app", "cine_core.domain", "cine_core.config", "cine_core.memory")
 TRANSACTIONS = {"user_transaction", "service_transaction", "app_transaction", "transaction", "connection"}
 OPENS_ITS_OWN = {"pages/library.py"}  # another helper's, moving to cine_core.app.library's faces: take it off then
 
@@ -47,13 +47,46 @@ def test_no_module_level_import_cycles():
     assert not cycles, f"import cycles: {sorted(cycles)}"
 
 
-def test_app_script_reaches_the_library_only_through_app_domain_and_config():
-    tree = ast.parse((ROOT / "app.py").read_text())
-    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    library = {name for name in imported if name.startswith("cine_core")}
-    assert library, "app.py should use the library"
-    assert all(name.startswith(UI_ALLOWED) for name in library), sorted(library)
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # `cine_core.app.dashboard.Card`: a name in a module, not a module
+        return False
+
+
+def _library_imports(path: Path) -> set[str]:
+    """The cine_core modules a file imports: `from cine_core.chat import turns` is cine_core.chat.turns,
+    `from cine_core.chat import talk` is cine_core.chat."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "cine_core":
+            for alias in node.names:
+                module = f"{node.module}.{alias.name}"
+                found.add(module if _is_module(module) else node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("cine_core")}
+    return found
+
+
+def _through_a_face(module: str) -> bool:
+    return module == "cine_core.chat" or any(module == face or module.startswith(face + ".") for face in UI_ALLOWED)
+
+
+def test_app_script_pages_and_ui_reach_the_library_only_through_its_faces():
+    """The whole rule, not a list of what is forbidden: cine_core.app's modules, chat's face (never its modules),
+    domain, config, and memory (the warm-up's gc.freeze); nothing else of cine_core."""
+    assert _library_imports(ROOT / "app.py"), "app.py should use the library"
+    sources = [ROOT / "app.py"] + [p for pkg in ("pages", "ui") for p in (ROOT / pkg).rglob("*.py")]
+    beyond = {f"{p.relative_to(ROOT)}: {m}" for p in sources for m in _library_imports(p) if not _through_a_face(m)}
+    assert beyond == set()
+
+
+def test_the_face_rule_sees_a_module_behind_a_face(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text("from cine_core import chat\nfrom cine_core.chat import turns, talk\nfrom cine_core.app.dashboard import Card\n"
+                    "import cine_core.taste.store\n")
+    assert {m for m in _library_imports(page) if not _through_a_face(m)} == {"cine_core.chat.turns",
+                                                                              "cine_core.taste.store"}
 
 
 def _transactions(path: Path) -> set[str]:
@@ -208,3 +241,22 @@ def test_every_cache_is_in_the_caching_table():
     sources = [p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")]
     unnamed = [f"{p.relative_to(ROOT)}:{name}" for p in sources for name in _caches(p) if f"`{name}`" not in table]
     assert unnamed == []
+
+
+# tests/cine_core/ mirrors cine_core: a package's tests sit in its folder (tests/cine_core/<package>/), a top-level
+# module's (config.py, memory.py) beside the folders. Files written before their package's folder existed (debt:
+# each moves into its folder when next touched; none may join):
+LOOSE_TESTS = {
+    "test_candidates.py", "test_catalog.py", "test_chat.py", "test_claude_matcher.py", "test_cli.py",
+    "test_embedded.py", "test_extract.py", "test_importers.py", "test_llm.py", "test_migrations.py",
+    "test_movie_store.py", "test_prompt_injection.py", "test_queue.py", "test_reasons.py", "test_rls.py",
+    "test_schema_rules.py", "test_scoring.py", "test_scout.py", "test_taste.py", "test_tmdb.py", "test_watch.py",
+    "test_wiki.py",
+}
+
+
+def test_library_tests_sit_in_their_packages_folder():
+    loose = {p.name for p in (ROOT / "tests" / "cine_core").glob("test_*.py")}
+    top_level_modules = {f"test_{p.stem}.py" for p in (ROOT / "cine_core").glob("*.py")}
+    assert loose - top_level_modules <= LOOSE_TESTS, sorted(loose - top_level_modules - LOOSE_TESTS)
+
