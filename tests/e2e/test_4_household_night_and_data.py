@@ -59,6 +59,65 @@ def _rate_popular(pool, user_id: str, offset: int) -> None:
         actions.rate(pool, user_id, movie_id, 5.0 - (rank % 3) * 0.5)
 
 
+def _invite(page, viewport: str, name: str) -> str:
+    """Create an invite code on the Movie night page; returns the code shown."""
+    open_page(page, "Movie night", heading="🍿 Movie night")
+    page.get_by_label("Your name, as your friend will see it").first.fill(name)
+    page.get_by_role("button", name="Create an invite code").click()
+    step(page)
+    code = re.search(r"[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}", page.get_by_text("Your invite code").first.inner_text())
+    assert code, "the invite code is shown"
+    screenshot(page, viewport, "25-night-invite")
+    return code.group(0)
+
+
+def _join(page, viewport: str, code: str, name: str, friend: str, pool, user_id: str) -> tuple[int, str]:
+    """Join with the code; the joint list is computed and shown. Returns its first film's id and title."""
+    from cine_core.db import service_transaction
+
+    open_page(page, "Movie night", heading="🍿 Movie night")
+    join = page.locator('[data-testid="stForm"]').filter(has_text="Got a code?")
+    join.get_by_label("Invite code").fill(code)
+    join.get_by_label("Your name, as your friend will see it").fill(name)
+    join.get_by_role("button", name="Join").click()
+    step(page)
+    expect(page.get_by_role("heading", name=f"You and {friend}")).to_be_visible()
+    with service_transaction(pool) as conn:
+        picks = [r["movie_id"] for r in conn.execute(
+            "select p.movie_id from movie_night_picks p join movie_night_pairs n on n.id = p.pair_id"
+            " where n.invitee_id = %s and n.ended_at is null order by p.rank", (user_id,)).fetchall()]
+    assert picks, "a joint list was computed"
+    screenshot(page, viewport, "25-night-joint-list")
+    with service_transaction(pool) as conn:
+        first_title = conn.execute("select title from movies where id = %s", (picks[0],)).fetchone()["title"]
+    expect(page.get_by_text(first_title).first).to_be_visible()
+    return picks[0], first_title
+
+
+def _rate_first_pick(page, viewport: str, friend: str, movie_id: int, title: str, pool, user_id: str) -> None:
+    """The same list on one's own Movie night page: open its first film and rate it there, 3.5★."""
+    from cine_core.db import service_transaction
+
+    open_page(page, "Movie night", heading="🍿 Movie night")
+    expect(page.get_by_role("heading", name=f"You and {friend}")).to_be_visible()
+    page.locator('[class*="st-key-night-pick-"]').first.get_by_role("link").first.click()
+    page.get_by_role("heading", name="You and this film").wait_for()
+    step(page)
+    expect(page.get_by_role("heading", name=title).first).to_be_visible()
+    page.get_by_role("slider").first.focus()
+    for _ in range(7):  # 'not rated' -> 3.5★
+        page.keyboard.press("ArrowRight")
+    step(page)
+    page.get_by_role("button", name="Save rating").click()
+    step(page)
+    expect(page.get_by_text(f"Rated {title}").first).to_be_visible()
+    with service_transaction(pool) as conn:
+        rated = conn.execute("select rating from ratings where user_id = %s and movie_id = %s",
+                             (user_id, movie_id)).fetchone()
+    assert rated is not None and float(rated["rating"]) == 3.5, "the rating was saved as its profile"
+    screenshot(page, viewport, "25-night-ana-rates")
+
+
 @pytest.mark.parametrize("viewport", HERE, indirect=True)
 def test_movie_night_between_two_household_profiles(browser, page, viewport, app_url, suite_db_url):
     tag = viewport.split("x")[0]
@@ -77,53 +136,10 @@ def test_movie_night_between_two_household_profiles(browser, page, viewport, app
         _rate_popular(pool, ana, 0)
         _rate_popular(pool, bo, 4)  # overlapping tastes, different films
 
-        open_page(page, "Movie night", heading="🍿 Movie night")
-        page.get_by_label("Your name, as your friend will see it").first.fill(ana_name)
-        page.get_by_role("button", name="Create an invite code").click()
-        step(page)
-        code = re.search(r"[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}", page.get_by_text("Your invite code").first.inner_text())
-        assert code, "the invite code is shown"
-        screenshot(page, viewport, "25-night-invite")
-
-        open_page(bo_page, "Movie night", heading="🍿 Movie night")
-        join = bo_page.locator('[data-testid="stForm"]').filter(has_text="Got a code?")
-        join.get_by_label("Invite code").fill(code.group(0))
-        join.get_by_label("Your name, as your friend will see it").fill(bo_name)
-        join.get_by_role("button", name="Join").click()
-        step(bo_page)
-        expect(bo_page.get_by_role("heading", name=f"You and {ana_name}")).to_be_visible()
-        from cine_core.db import service_transaction as transaction
-
-        with transaction(pool) as conn:
-            picks = [r["movie_id"] for r in conn.execute(
-                "select p.movie_id from movie_night_picks p join movie_night_pairs n on n.id = p.pair_id"
-                " where n.invitee_id = %s and n.ended_at is null order by p.rank", (bo,)).fetchall()]
-        assert picks, "a joint list was computed"
-        screenshot(bo_page, viewport, "25-night-joint-list")
-
-        with transaction(pool) as conn:
-            first_title = conn.execute("select title from movies where id = %s", (picks[0],)).fetchone()["title"]
-        expect(bo_page.get_by_text(first_title).first).to_be_visible()
-
+        code = _invite(page, viewport, ana_name)
+        first_id, first_title = _join(bo_page, viewport, code, bo_name, ana_name, pool, bo)
         # Ana sees the same list on her own Movie night page, opens its first film and rates it there.
-        open_page(page, "Movie night", heading="🍿 Movie night")
-        expect(page.get_by_role("heading", name=f"You and {bo_name}")).to_be_visible()
-        page.locator('[class*="st-key-night-pick-"]').first.get_by_role("link").first.click()
-        page.get_by_role("heading", name="You and this film").wait_for()
-        step(page)
-        expect(page.get_by_role("heading", name=first_title).first).to_be_visible()
-        page.get_by_role("slider").first.focus()
-        for _ in range(7):  # 'not rated' -> 3.5★
-            page.keyboard.press("ArrowRight")
-        step(page)
-        page.get_by_role("button", name="Save rating").click()
-        step(page)
-        expect(page.get_by_text(f"Rated {first_title}").first).to_be_visible()
-        with transaction(pool) as conn:
-            rated = conn.execute("select rating from ratings where user_id = %s and movie_id = %s",
-                                 (ana, picks[0])).fetchone()
-        assert rated is not None and float(rated["rating"]) == 3.5, "Ana's rating was saved as Ana"
-        screenshot(page, viewport, "25-night-ana-rates")
+        _rate_first_pick(page, viewport, bo_name, first_id, first_title, pool, ana)
 
         # Ana has now seen it: it leaves the list (trigger). Not a reload: a profile is chosen per browser
         # session (a reload starts a new one, as 'Me').
