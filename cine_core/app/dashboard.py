@@ -4,7 +4,7 @@
 Every other function takes a connection from `db.user_transaction` (RLS claims set) AND the `user_id`, and
 filters by it explicitly: RLS is the safety net, not the filter. The dashboard needs two of them
 (`load_user_state`, `list_picks`), index range scans on `user_id`; the taste summary (profile + people) is
-read again only when the user's taste stamp moves (read_cache.py). History and status reads live in history.py
+read again only when the user's taste stamp moves (_read_cache.py). History and status reads live in history.py
 and status.py. The SQL lives in `dashboard.sql`.
 """
 
@@ -18,8 +18,8 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from cine_core.app.read_cache import VersionedCache
-from cine_core.app.starter import spread
+from cine_core.app._read_cache import VersionedCache
+from cine_core.app._starter import spread
 from cine_core.db import load_sql, user_transaction
 from cine_core.domain.chat_turn import RequestSpec
 from cine_core.domain.models import Movie, Pick
@@ -59,7 +59,7 @@ class UserState:
     picks_generated_at: datetime | None  # newest stored pick
     refresh_waiting: bool = False  # a refresh of this user's picks is queued or running
     refresh_failed_at: datetime | None = None  # when the worker last gave up on this user's refresh
-    taste_stamp: str = ""  # changes with every write to ratings, feedback or the profile (read_cache)
+    taste_stamp: str = ""  # changes with every write to ratings, feedback or the profile (_read_cache)
 
     @property
     def refresh_gave_up(self) -> bool:
@@ -156,7 +156,7 @@ STARTER_MIN_AVERAGE = 7.0  # well liked: a first rating should be of a film peop
 
 def list_onboarding_films(conn: psycopg.Connection, user_id: str, *, limit: int = 24) -> list[Card]:
     """Well-known films a new user is likely to have seen, not yet rated, spread over decades, genres,
-    languages, directors and series (cine_core.app.starter); the most-voted films fill in if the pool runs dry."""
+    languages, directors and series (cine_core.app._starter); the most-voted films fill in if the pool runs dry."""
     rows = conn.execute(load_sql(__name__, "starter_pool"),
                         {"user_id": user_id, "min_votes": 0, "min_average": STARTER_MIN_AVERAGE,
                          "pool_size": STARTER_POOL}).fetchall()

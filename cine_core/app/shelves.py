@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 from psycopg_pool import ConnectionPool
 
-from cine_core.app.read_cache import VersionedCache
+from cine_core.app._read_cache import VersionedCache
 from cine_core.db import user_transaction
 from cine_core.recommend.shelves import Shelf, ShelfFilm, list_shelves
 from cine_core.taste.store import load_profile, load_rated

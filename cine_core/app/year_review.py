@@ -2,7 +2,7 @@
 of the year.
 
 Counted from the diary's watches of that year (a rewatch is a watch; "films" counts distinct films). Countries
-are the films' production countries (cine_core.app.film_countries: known for most catalog films, not all, so
+are the films' production countries (cine_core.app._film_countries: known for most catalog films, not all, so
 the page says of how many watches); a film made by two countries counts for both.
 """
 
@@ -16,8 +16,8 @@ from datetime import date
 import psycopg
 from psycopg_pool import ConnectionPool
 
+from cine_core.app._film_countries import film_countries
 from cine_core.app.diary import Watch, list_watches
-from cine_core.app.film_countries import film_countries
 from cine_core.db import user_transaction
 
 log = logging.getLogger(__name__)

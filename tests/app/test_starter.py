@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from cine_core.app import actions, dashboard
-from cine_core.app.starter import SUPERHERO, SUPERHERO_SERIES, franchise, spread
+from cine_core.app._starter import SUPERHERO, SUPERHERO_SERIES, franchise, spread
 from cine_core.db import user_transaction
 from cine_core.domain.models import Movie
 
