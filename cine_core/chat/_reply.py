@@ -109,8 +109,9 @@ def question_text(movie: Movie) -> str:
     return text + f" Want more like it? Ask “more like {movie.title}”."
 
 
-def profile_text(summary: TasteSummary, learned_now: str = "") -> str:
-    """What CineAI has learned about the person, from the profile (the Taste page lists the same items)."""
+def profile_text(summary: TasteSummary, learned_now: str = "", history: str = "") -> str:
+    """What CineAI has learned about the person, from the profile (the Taste page lists the same items), then
+    `history`: what their whole history of ratings says (`_history_words.history_text`)."""
     parts = []
     if summary.favourite_genres:
         parts.append("you like " + _listed(summary.favourite_genres))
@@ -126,12 +127,14 @@ def profile_text(summary: TasteSummary, learned_now: str = "") -> str:
     if summary.pacing:
         parts.append(summary.pacing.label.lower())
     if not parts:
-        return EMPTY_PROFILE
+        return f"{history} You can remove anything on the Taste page." if history else EMPTY_PROFILE
     ratings = f"{summary.rating_count} rating{'s' if summary.rating_count != 1 else ''}"
     told = " and what you've told me" if summary.recent_learning else ""
     text = f"From your {ratings}{told}: " + "; ".join(parts) + "."
     if learned_now:
         text += f" And from this message: {learned_now}."
+    if history:
+        text += f" {history}"
     return text + " You can remove anything on the Taste page."
 
 

@@ -22,6 +22,7 @@ from cine_core.chat import turns
 from cine_core.chat._allow_list import allowed, nothing_learned, session_only
 from cine_core.chat._claude_turn import ask_claude, build_chat_client
 from cine_core.chat._follow_up import force_films, forced_names, like_titles, previous_request, shown_runtimes
+from cine_core.chat._history_words import history_text
 from cine_core.chat._intent import Understanding, understand
 from cine_core.chat._local_extractor import LocalExtractor
 from cine_core.chat._mentions import Found, find_names
@@ -163,7 +164,7 @@ def _respond(pool, user_id, text, *, forced: dict[str, int], llm: ClaudeClient |
     suggestions = sorted(suggestions, key=lambda s: -s.confidence)[:SUGGESTIONS]
     refresh = _needs_refresh(insights)
     if understood.about_profile and engine == "local":
-        reply_text = words.profile_text(summarize_taste(profile), insights.summary)
+        reply_text = words.profile_text(summarize_taste(profile), insights.summary, history_text(rated))
     reply = ChatReply(intent=intent, engine=engine, suggestions=suggestions, request=spec,
                       text=reply_text or _local_text(understood, insights, spec, refresh, suggestions), note=note,
                       refresh_queued=refresh)

@@ -43,6 +43,7 @@ def test_what_did_you_learn_about_me_is_answered_from_the_profile(pool, rated_us
     reply = turn.insights.reply
     assert reply.intent == "question" and reply.text != words.UNCLEAR
     assert reply.text.startswith("From your 20 ratings") and "crime" in reply.text.lower()
+    assert "Your highest-rated" in reply.text  # the whole history speaks too, not only the recent profile
     assert turn.insights.summary == "" and _profile(pool, rated_user) == before
 
 
