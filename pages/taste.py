@@ -31,8 +31,9 @@ if page is not None:
             right.plotly_chart(charts.rating_distribution(rated), key="chart-distribution")
             left.plotly_chart(charts.ratings_over_time(rated), key="chart-over-time")
             right.plotly_chart(charts.decades(rated), key="chart-decades")
-        if any(v > 0 for v in profile.people.values()):
-            left.plotly_chart(charts.favourite_people(profile.people), key="chart-people")
+        people = charts.favourite_people(rated)
+        if people is not None:
+            left.plotly_chart(people, key="chart-people")
         if points:
             right.plotly_chart(charts.calibration(points), key="chart-calibration")
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from cine_core.domain.models import Movie, RatedMovie
-from ui.charts import decades, rating_distribution, ratings_over_time
+from ui.charts import decades, favourite_people, rating_distribution, ratings_over_time
 
 
 def rated(*ratings: float, year: int = 1995) -> list[RatedMovie]:
@@ -44,3 +44,23 @@ def test_ratings_over_time_labels_months_on_a_date_axis_under_a_legend_that_sits
     assert fig.layout.xaxis.type == "date" and fig.layout.xaxis.tickformat == "%b %Y"
     assert list(fig.data[0].x[:2]) == ["2019-01-01", "2019-02-01"]  # one bar per month, at the month's start
     assert fig.layout.legend.yanchor == "bottom" and fig.layout.legend.y >= 1.0  # never over the month labels
+
+
+def test_favourite_people_are_those_rated_highest_over_three_films_or_more_whole_names_kept():
+    def film(i, director, cast=()):
+        return Movie(i, f"Film {i}", year=1990, directors=(director,), cast=cast)
+
+    rated_films = [RatedMovie(film(i, "Michael Mann"), 5.0) for i in range(3)]
+    rated_films += [RatedMovie(film(10 + i, "Ridley Scott", ("Kelvin Harrison", "Jr.")), 5.0) for i in range(12)]
+    rated_films += [RatedMovie(film(30 + i, "Tom Hooper"), 1.5) for i in range(4)]  # often seen, not liked
+    rated_films += [RatedMovie(film(40, "Once Only"), 5.0)]
+    fig = favourite_people(rated_films)
+    people = list(fig.data[0].y)[::-1]  # drawn bottom-up
+    assert people == ["Kelvin Harrison Jr.", "Ridley Scott", "Michael Mann"]  # 12 films at 5★ before 3
+    assert list(fig.data[0].x)[::-1] == [5.0, 5.0, 5.0] and list(fig.data[0].text)[::-1] == ["12 films"] * 2 + ["3 films"]
+    assert fig.layout.xaxis.title.text == "your average ★"
+
+
+def test_no_favourite_people_chart_without_three_films_of_someone():
+    assert favourite_people([RatedMovie(Movie(1, "Heat", directors=("Michael Mann",)), 5.0)]) is None
+    assert favourite_people([]) is None
