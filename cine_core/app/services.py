@@ -1,10 +1,10 @@
 """What the pages need that is no page's own concern: the app's pool, a user transaction, imports, search.
 
-`app.py`, `pages/` and `ui/` import only `cine_core.app`, `cine_core.chat`'s face, `cine_core.domain` and
-`cine_core.config` (an import-linter contract in pyproject.toml). Two names here are passed through rather than
-defined: `user_transaction` (pages that read several of a concern's functions in one transaction open it; a page
-with its own face, like Taste's `taste_page.load_taste_page`, does not), and the dataclasses the functions
-here and in `dashboard` return (ImportReport, ImportStatus, SummaryItem, TasteSummary), for the pages' types.
+`app.py`, `pages/` and `ui/` import only `cine_core.app`, `cine_core.chat`'s face, `cine_core.domain`,
+`cine_core.config` and `cine_core.memory` (tests/test_architecture.py), and open no transaction: each concern's
+face here opens it. Names passed through rather than defined: the dataclasses the functions here and in
+`dashboard` return (ImportReport, ImportStatus, SummaryItem, TasteSummary), for the pages' types, and, until
+pages/library.py reads through `library`'s faces, `user_transaction` (the last page that opens one).
 """
 
 from __future__ import annotations
