@@ -21,6 +21,7 @@ import numpy as np
 from cine_core.recommend.ranker.collaborative import Neighbours, shipped_neighbours
 from cine_core.recommend.ranker.features import COLUMN, FEATURES, HistoryItem, person_features
 from cine_core.recommend.ranker.index import CatalogIndex, catalog_index
+from cine_core.recommend.ranker.memo import MEMO_PEOPLE, PoolTop, RankMemo, fingerprint
 from cine_core.recommend.ranker.model import RankerWeights, load_weights
 
 log = logging.getLogger(__name__)
@@ -51,13 +52,15 @@ class CatalogRanker:
     name = "catalog"
 
     def __init__(self, index: CatalogIndex | None = None, *, neighbours: Neighbours | None | bool = True,
-                 weights: RankerWeights | None = None) -> None:
+                 weights: RankerWeights | None = None, memo_size: int = MEMO_PEOPLE) -> None:
+        """`memo_size`: people whose catalog-wide work is kept for their next ranking (0: none; memo.py)."""
         self.index = index or catalog_index()
         if neighbours is True:
             neighbours = shipped_neighbours(self.index)
         self.neighbours = neighbours or None
         self.weights = weights or load_weights(variant="collaborative" if self.neighbours else "content")
         self.like_weight = self.weights.like_weight
+        self.memo = RankMemo(memo_size) if memo_size > 0 else None
 
     def rank(self, history: Sequence[HistoryItem], *, exclude: Iterable[int] = (), reference: date | None = None,
              limit: int = 100, among: Iterable[int] | None = None, explain: bool = False,
@@ -67,22 +70,63 @@ class CatalogRanker:
         `among`: rank only these films (a candidate list found elsewhere); otherwise the whole catalog.
         `also`: films scored and returned wherever they rank (the scout's lists): one pass over the person's
         features serves both the catalog's best and the lists' films.
-        `released_by`: leave out films released after this year (a benchmark's cut: they did not exist yet)."""
+        `released_by`: leave out films released after this year (a benchmark's cut: they did not exist yet).
+        A whole-catalog ranking keeps its pool's best in the memo: the same person's next ranking with other
+        `also` films scores only those (the same list, bit for bit)."""
         reference = reference or date.today()
-        idx = self.index
-        feats = person_features(idx, history, reference, self.neighbours)
-        matrix = feats.matrix
-        rows, extra = self._candidates(matrix, history, exclude, among, also, released_by)
+        allowed = self._allowed(history, exclude, among, released_by)
+        extra = self.index.rows(list(also))
+        extra = extra[allowed[extra]] if len(extra) else extra
+        key = None
+        if self.memo is not None and among is None and not explain:
+            key = fingerprint(history, reference, allowed)
+            top = self.memo.get(key, limit)
+            if top is not None:
+                return self._from_memo(top, history, reference, extra, limit)
+        matrix = person_features(self.index, history, reference, self.neighbours).matrix
+        pool = self._pool(matrix, allowed)
+        rows = np.union1d(pool, extra) if len(extra) else pool
         if len(rows) == 0:
             return []
         sub = matrix[rows]
-        watch, like = self.weights.watch, self.weights.like
-        like_logit = like.logit(sub)
-        score = watch.logit(sub) + self.like_weight * like_logit
-        ranked = np.argsort(-score, kind="stable")
-        order = ranked[:limit]
-        if len(extra):
-            order = np.concatenate([order, ranked[limit:][np.isin(rows[ranked[limit:]], extra)]])
+        score, like_logit = self._scores(sub)
+        if key is not None:
+            at = np.searchsorted(rows, pool) if len(extra) else slice(None)  # the pool's films among `rows`
+            top = PoolTop.of(pool, score[at], like_logit[at], limit)
+            if top is not None:
+                self.memo.put(key, top)
+        return self._films(history, rows, score, like_logit, _order(rows, score, extra, limit),
+                           sub if explain else None)
+
+    def _from_memo(self, top: PoolTop, history: Sequence[HistoryItem], reference: date, extra: np.ndarray,
+                   limit: int) -> list[RankedFilm]:
+        """The ranking from the pool's kept best and the `also` films not among them (scored now)."""
+        new = np.setdiff1d(extra, top.rows)
+        rows, score, like_logit = top.rows, top.score, top.like_logit
+        if len(new):
+            # Scored as at least two rows, as rank() scores every film: numpy sums one row's terms pairwise but
+            # those of several rows one by one (a last-bit difference in the score).
+            padded = np.concatenate([new, new[:1]]) if len(new) == 1 else new
+            feats = person_features(self.index, history, reference, self.neighbours, rows=padded).matrix
+            score_new, like_new = (a[:len(new)] for a in self._scores(feats))
+            rows, score, like_logit = (np.concatenate(pair) for pair in
+                                       ((rows, new), (score, score_new), (like_logit, like_new)))
+        if len(rows) == 0:
+            return []
+        # The order rank() would see the rows in: by row when films were added (union1d), else the pool's.
+        by = np.argsort(rows, kind="stable") if len(extra) else np.argsort(top.positions, kind="stable")
+        rows, score, like_logit = rows[by], score[by], like_logit[by]
+        return self._films(history, rows, score, like_logit, _order(rows, score, extra, limit), None)
+
+    def _scores(self, sub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the order's score, the like model's log-odds) of feature rows."""
+        like_logit = self.weights.like.logit(sub)
+        return self.weights.watch.logit(sub) + self.like_weight * like_logit, like_logit
+
+    def _films(self, history: Sequence[HistoryItem], rows: np.ndarray, score: np.ndarray, like_logit: np.ndarray,
+               order: np.ndarray, sub: np.ndarray | None) -> list[RankedFilm]:
+        """RankedFilms of `rows[order]` with their confidences, reasons' evidence and (`sub` given) contributions."""
+        idx, watch, like = self.index, self.weights.watch, self.weights.like
         n_rated = sum(h.rating is not None for h in history)
         base = 1.0 / (1.0 + np.exp(-like.intercept))
         like_p = 1.0 / (1.0 + np.exp(-np.clip(like_logit, -30, 30)))
@@ -94,7 +138,7 @@ class CatalogRanker:
         out = []
         for i in order:
             contributions = None
-            if explain:
+            if sub is not None:
                 both = watch.contributions(sub[i:i + 1])[0]
                 contributions = {f: float(v) for f, v in zip(watch.features, both, strict=True)}
                 for f, v in zip(like.features, like.contributions(sub[i:i + 1])[0], strict=True):
@@ -105,10 +149,9 @@ class CatalogRanker:
                                   contributions))
         return out
 
-    def _candidates(self, matrix: np.ndarray, history: Sequence[HistoryItem], exclude: Iterable[int],
-                    among: Iterable[int] | None, also: Iterable[int], released_by: date | None,
-                    ) -> tuple[np.ndarray, np.ndarray]:
-        """Catalog rows to score (the cheap score's best `candidate_pool` of the allowed films, plus `also`'s)."""
+    def _allowed(self, history: Sequence[HistoryItem], exclude: Iterable[int], among: Iterable[int] | None,
+                 released_by: date | None) -> np.ndarray:
+        """Catalog rows that may be ranked: eligible, released by the cut, not in the history nor excluded."""
         idx = self.index
         allowed = idx.eligible.copy()
         if released_by is not None:
@@ -119,15 +162,17 @@ class CatalogRanker:
             wanted = np.zeros(len(idx), dtype=bool)
             wanted[idx.rows(list(among))] = True
             allowed &= wanted
+        return allowed
+
+    def _pool(self, matrix: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+        """The allowed rows the cheap score puts first (the best `candidate_pool`; all when fewer)."""
         rows = np.flatnonzero(allowed)
-        extra = idx.rows(list(also))
-        extra = extra[allowed[extra]] if len(extra) else extra
         pool = self.weights.candidate_pool
         if len(rows) > pool:
             cheap = sum(w * matrix[rows, COLUMN[f]] for f, w in CANDIDATE_WEIGHTS.items()
                         if f != "collaborative" or self.neighbours is not None)
             rows = rows[np.argpartition(-cheap, pool - 1)[:pool]]
-        return (np.union1d(rows, extra) if len(extra) else rows), extra
+        return rows
 
     def _closest(self, seeds: np.ndarray, stars: np.ndarray, rows: np.ndarray) -> dict[int, int]:
         """For each ranked row (best first), the film rated REASON_STARS or more that a reason cites: alike enough
@@ -145,6 +190,15 @@ class CatalogRanker:
                 out[int(row)] = int(self.index.ids[seeds[best]])
                 uses[best] += 1
         return out
+
+
+def _order(rows: np.ndarray, score: np.ndarray, extra: np.ndarray, limit: int) -> np.ndarray:
+    """Positions of the first `limit` by score (ties in `rows`' order), then the `extra` rows past them."""
+    ranked = np.argsort(-score, kind="stable")
+    order = ranked[:limit]
+    if len(extra):
+        order = np.concatenate([order, ranked[limit:][np.isin(rows[ranked[limit:]], extra)]])
+    return order
 
 
 _shared_lock = threading.Lock()
