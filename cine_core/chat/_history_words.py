@@ -17,6 +17,7 @@ TOP_FILMS = 3
 TOP_DIRECTORS = 2
 MIN_DIRECTOR_FILMS = 3  # one or two films say little about a director
 MIN_FOR_DECADE = 10
+LIKED = 3.5  # a director "rated highest" is one rated at least this, and above the person's own average
 _OLDEST = datetime.min.replace(tzinfo=UTC)
 
 
@@ -43,7 +44,9 @@ def _directors(rated: Sequence[RatedMovie]) -> str:
     for item in rated:
         for name in item.movie.directors[:1]:
             ratings[name].append(item.rating)
-    kept = [(sum(v) / len(v), len(v), name) for name, v in ratings.items() if len(v) >= MIN_DIRECTOR_FILMS]
+    overall = sum(r.rating for r in rated) / len(rated)
+    kept = [(sum(v) / len(v), len(v), name) for name, v in ratings.items()
+            if len(v) >= MIN_DIRECTOR_FILMS and sum(v) / len(v) >= max(LIKED, overall)]
     kept.sort(key=lambda t: (-t[0], -t[1], t[2]))
     named = [f"{name} ({count} films, {mean:.1f}★ on average)" for mean, count, name in kept[:TOP_DIRECTORS]]
     return f"Directors you rate highest: {_and(named)}." if named else ""
