@@ -1,9 +1,9 @@
 """What the movie-night page calls: invite, redeem, end, and the pair's joint picks with both reasons.
 
 Invites and reads run in the member's own transaction (RLS: their pairs and those pairs' picks only). The
-joint picks are computed by the server (cine_core.night.refresh, service connection) when a pair starts,
-by the worker after either member's refresh when one of them rated, watched or turned down a film since,
-and on "Refresh" — only after the member's own transaction has shown that the pair is theirs.
+joint picks are computed for the member (cine_core.night.refresh: security-definer functions that act only for
+the member whose claims the transaction carries, no service rights) when a pair starts, by the worker after
+either member's refresh when one of them rated, watched or turned down a film since, and on "Refresh".
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def load_movie_night(pool: ConnectionPool, settings: Settings, user_id: str) -> 
     (e.g. its first computation failed) is computed here."""
     night, pair = _view(pool, user_id)
     if pair is not None and pair.needs_picks and pair.picks_computed_at is None:
-        compute_pair(pool, pair.id, default_region=settings.default_region)
+        compute_pair(pool, pair.id, default_region=settings.default_region, member=user_id)
         night, _ = _view(pool, user_id)
     return night
 
@@ -104,7 +104,7 @@ def refresh_movie_night(pool: ConnectionPool, settings: Settings, user_id: str) 
     _, pair = _view(pool, user_id)
     if pair is None or pair.accepted_at is None or pair.ended_at is not None:
         raise DataError("You have no movie night to refresh")
-    compute_pair(pool, pair.id, default_region=settings.default_region)
+    compute_pair(pool, pair.id, default_region=settings.default_region, member=user_id)
     return _view(pool, user_id)[0]
 
 
@@ -123,7 +123,7 @@ def accept_invite(pool: ConnectionPool, settings: Settings, user_id: str, code: 
     if pair_id is None:  # the wrong code is counted (committed above) toward the database's limit
         raise DataError(night_pairs.UNKNOWN_CODE)
     log.info("User %s joined movie night %s", user_id, pair_id)
-    compute_pair(pool, pair_id, default_region=settings.default_region)
+    compute_pair(pool, pair_id, default_region=settings.default_region, member=user_id)
     return _view(pool, user_id)[0]
 
 

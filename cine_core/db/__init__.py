@@ -7,10 +7,12 @@ from cine_core.db.migrations import ensure_local_user, is_supabase, migrate, mig
 from cine_core.db.named_sql import load_sql, sql_file, sql_queries
 from cine_core.db.pool import (
     AppPool,
+    NoServiceRights,
     app_transaction,
     check_connection,
     open_pool,
     service_transaction,
+    shared_transaction,
     transaction,
     translate_errors,
     user_transaction,
@@ -19,6 +21,7 @@ from cine_core.db.pool import (
 __all__ = [
     "APP_ROLE", "AppPool", "app_database_url", "app_transaction", "check_connection", "database_url",
     "embedded_database_url", "ensure_local_user", "is_supabase", "load_sql", "migrate", "migration_files",
-    "open_app_pool", "open_pool", "prepare_runtime_dir", "service_transaction", "sql_file", "sql_queries",
+    "NoServiceRights", "open_app_pool", "open_pool", "prepare_runtime_dir", "service_transaction",
+    "shared_transaction", "sql_file", "sql_queries",
     "transaction", "translate_errors", "user_transaction",
 ]

@@ -3,7 +3,8 @@
 APP_DATABASE_URL is how the app logs in; unset, the app logs in as `cine_app` on the database of
 DATABASE_URL (or the embedded server) without a password, which works where local connections are trusted
 (the embedded pgserver, the test server). A hosted Supabase project sets APP_DATABASE_URL with the password
-it gave `cine_app` (docs/roles.md). The worker and `setup` keep DATABASE_URL, the service connection.
+it gave `cine_app` (docs/roles.md). The worker and `setup` keep DATABASE_URL, the service connection; the
+app opens none.
 """
 
 from __future__ import annotations
@@ -44,27 +45,22 @@ def app_database_url(settings: Settings) -> str:
     return psycopg.conninfo.make_conninfo(**info)
 
 
-def open_app_pool(settings: Settings, *, max_size: int, server_max_size: int = 2) -> ConnectionPool:
-    """The app's pool: user transactions as the app role; `transaction()` on it uses a small service pool.
+def open_app_pool(settings: Settings, *, max_size: int) -> ConnectionPool:
+    """The app's pool: every connection logs in as the app role; the app opens no service connection at all.
 
     Raises DatabaseUnavailable when the app role cannot log in and ConfigError when the URL logs in as a
     role that holds service rights (a member of service_role, a superuser or a role that bypasses RLS)."""
-    server = open_pool(database_url(settings), min_size=1, max_size=server_max_size, name="app-server")
+    url = app_database_url(settings)
     try:
-        url = app_database_url(settings)
-        try:
-            pool = open_pool(url, min_size=1, max_size=max_size, name="app", server=server)
-        except DatabaseUnavailable as exc:
-            raise DatabaseUnavailable(
-                f"The app cannot log in as its own role: {exc}. Run `python -m cine_core setup`, or set "
-                "APP_DATABASE_URL to the app role's login (docs/roles.md)") from exc
-        try:
-            check_app_role(pool)
-        except Exception:
-            pool.close()
-            raise
+        pool = open_pool(url, min_size=1, max_size=max_size, name="app", app=True)
+    except DatabaseUnavailable as exc:
+        raise DatabaseUnavailable(
+            f"The app cannot log in as its own role: {exc}. Run `python -m cine_core setup`, or set "
+            "APP_DATABASE_URL to the app role's login (docs/roles.md)") from exc
+    try:
+        check_app_role(pool)
     except Exception:
-        server.close()
+        pool.close()
         raise
     return pool
 

@@ -1,11 +1,11 @@
 """Connections: a psycopg pool, service transactions and user-scoped (RLS) transactions, error mapping.
 
-The app's pool is an `AppPool` (cine_core.db.app_role): its own connections log in as the app role, which
-holds `authenticated` and nothing else, so `user_transaction` on it can never climb back to service rights
+The app's pool is an `AppPool` (cine_core.db.app_role): every connection logs in as the app role, which holds
+`authenticated` and nothing else, so `user_transaction` on it can never climb back to service rights
 (`reset role` lands on a role without privileges). `app_transaction()` runs as that role itself, for the
-narrow security-definer functions granted to it (usage rows, the Claude caps, the operator's figures).
-`service_transaction()` on an AppPool uses its `server` pool: the service connection the app still keeps for
-the server-owned writes not yet behind such functions (film cache, chat learning, the operator's retries).
+narrow security-definer functions granted to it (usage rows, the Claude caps, the operator's figures, the film
+cache, movie night's joint picks); `shared_transaction()` reads what every signed-in person reads (films).
+The app holds no service login at all: `service_transaction()` on an AppPool raises NoServiceRights.
 """
 
 from __future__ import annotations
@@ -34,35 +34,26 @@ def check_connection(url: str) -> None:
         raise DatabaseUnavailable(f"Cannot connect to the database ({_redact(url)}): {_first_line(exc)}") from exc
 
 
+class NoServiceRights(DatabaseError):
+    """Service rights asked of the app's pool, which has none (it logs in as the app role only)."""
+
+
 class AppPool(ConnectionPool):
-    """The app's pool: connections as the app login role (user work only); `server` is the service pool."""
-
-    def __init__(self, *args, server: ConnectionPool, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.server = server
-
-    def close(self, timeout: float = 5.0) -> None:
-        try:
-            super().close(timeout)
-        finally:
-            self.server.close(timeout)
+    """The app's pool: every connection logs in as the app role (user work and its functions), none with
+    service rights; `service_transaction` on it raises NoServiceRights."""
 
 
 def open_pool(url: str, *, min_size: int = 1, max_size: int = 8, name: str = "cineai",
-              server: ConnectionPool | None = None) -> ConnectionPool:
-    """A psycopg pool with dict rows; raises DatabaseUnavailable instead of hanging.
-
-    With `server`, an AppPool whose `transaction()` runs on that service pool."""
+              app: bool = False) -> ConnectionPool:
+    """A psycopg pool with dict rows; raises DatabaseUnavailable instead of hanging. `app=True`: an AppPool."""
     check_connection(url)
-    extra = {} if server is None else {"server": server}
-    pool = (ConnectionPool if server is None else AppPool)(
+    pool = (AppPool if app else ConnectionPool)(
         url,
         min_size=min_size,
         max_size=max_size,
         kwargs={"row_factory": dict_row, "autocommit": False},
         name=name,
         open=False,
-        **extra,
     )
     try:
         pool.open(wait=True, timeout=10)
@@ -73,11 +64,13 @@ def open_pool(url: str, *, min_size: int = 1, max_size: int = 8, name: str = "ci
 
 @contextlib.contextmanager
 def service_transaction(pool: ConnectionPool) -> Iterator[psycopg.Connection]:
-    """A transaction with service rights (worker, setup, CLI, and what is left of the app's server-owned
-    writes): commits on success, maps driver errors. On an AppPool it runs on the app's service pool, never
-    as the app role. tests/cine_core/db/test_service_rights.py lists where the app may still use it."""
-    service = pool.server if isinstance(pool, AppPool) else pool
-    with translate_errors(), service.connection() as conn:
+    """A transaction with service rights (worker, setup, CLI): commits on success, maps driver errors.
+    The app's pool has no service login: on an AppPool this raises NoServiceRights before connecting."""
+    if isinstance(pool, AppPool):
+        raise NoServiceRights(
+            "The app has no service rights: server-owned writes go through the security-definer functions granted "
+            "to its role (cine_core.db.app_transaction; docs/roles.md), or to the worker")
+    with translate_errors(), pool.connection() as conn:
         with conn.transaction():
             yield conn
 
@@ -86,12 +79,25 @@ transaction = service_transaction  # the old name: it hid the service rights; ne
 
 
 @contextlib.contextmanager
-def app_transaction(pool: ConnectionPool) -> Iterator[psycopg.Connection]:
-    """A transaction as the pool's own login, no role switch and no claims: on the app's pool that is cine_app,
-    which may only execute the security-definer functions granted to it (record_api_usage,
-    claude_spend_today, app_status, app_api_usage); on a service pool (worker, tests) it has service rights."""
+def app_transaction(pool: ConnectionPool, *, user_id: str | None = None) -> Iterator[psycopg.Connection]:
+    """A transaction as the pool's own login, no role switch: on the app's pool that is cine_app, which may only
+    execute the security-definer functions granted to it (docs/roles.md); on a service pool (worker, tests) it
+    has service rights. With `user_id`, the transaction carries that person's JWT claims, so a function that
+    acts only for the signed-in person (`auth.uid()`, e.g. a movie night's joint picks) knows who that is."""
     with translate_errors(), pool.connection() as conn:
         with conn.transaction():
+            if user_id is not None:
+                conn.execute("select set_config('request.jwt.claims', %s, true)", (_claims(user_id),))
+            yield conn
+
+
+@contextlib.contextmanager
+def shared_transaction(pool: ConnectionPool) -> Iterator[psycopg.Connection]:
+    """A read of what every signed-in person reads (films): role `authenticated` with no claims, so RLS shows
+    no one's own rows. The same on the app's pool and a service pool."""
+    with translate_errors(), pool.connection() as conn:
+        with conn.transaction():
+            conn.execute("set local role authenticated")
             yield conn
 
 
@@ -101,12 +107,15 @@ def user_transaction(pool: ConnectionPool, user_id: str) -> Iterator[psycopg.Con
 
     Queries should still filter by user_id explicitly; RLS is the safety net.
     """
-    claims = json.dumps({"sub": str(user_id), "role": "authenticated"})
     with translate_errors(), pool.connection() as conn:
         with conn.transaction():
-            conn.execute("select set_config('request.jwt.claims', %s, true)", (claims,))
+            conn.execute("select set_config('request.jwt.claims', %s, true)", (_claims(user_id),))
             conn.execute("set local role authenticated")
             yield conn
+
+
+def _claims(user_id: str) -> str:
+    return json.dumps({"sub": str(user_id), "role": "authenticated"})
 
 
 @contextlib.contextmanager
@@ -117,6 +126,8 @@ def translate_errors() -> Iterator[None]:
     except psycopg.errors.CheckViolation as exc:
         raise DataError(f"Rejected by the database: {_constraint_message(exc)}") from exc
     except (psycopg.errors.UniqueViolation, psycopg.errors.ForeignKeyViolation, psycopg.errors.NotNullViolation) as exc:
+        raise DataError(f"Rejected by the database: {_first_line(exc)}") from exc
+    except psycopg.errors.InvalidParameterValue as exc:  # a security-definer function refused its arguments
         raise DataError(f"Rejected by the database: {_first_line(exc)}") from exc
     except psycopg.errors.InsufficientPrivilege as exc:
         raise DataError(f"Not allowed: {_first_line(exc)}") from exc

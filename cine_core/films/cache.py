@@ -3,7 +3,9 @@
 A film's details are fetched once per TTL for all users (rows in `movies` with `fetched_at`); list
 endpoints (trending per window per day, similar, discover, search) are cached in `source_cache`.
 When the source fails, what is cached is served; the error is raised only if nothing is.
-The SQL lives in `cache.sql`.
+Films are read as every signed-in person reads them (`shared_transaction`); the cache itself is read and
+written through security-definer functions (`cache_functions`) as the pool's own login: the same calls on
+the app's pool (cine_app, no service rights) and on the worker's.
 """
 
 from __future__ import annotations
@@ -17,13 +19,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from psycopg_pool import ConnectionPool
 
-from cine_core.db import load_sql, transaction
+from cine_core.db import app_transaction, shared_transaction
 from cine_core.domain.errors import TMDBError, TMDBNotFound
 from cine_core.domain.models import Movie
 from cine_core.domain.protocols import MovieSource
 from cine_core.domain.titles import normalize_title
+from cine_core.films import cache_functions
 from cine_core.films.row_cache import movies_by_ids  # rows.movies_by_ids, parsed once per row version
-from cine_core.films.rows import upsert_movies
 from cine_core.metering.usage import UsageRecorder
 
 log = logging.getLogger(__name__)
@@ -58,7 +60,7 @@ class MovieStore:
     def get(self, ids: Iterable[int]) -> dict[int, Movie]:
         """Films by id; details fetched only for missing or stale rows. Unknown ids are absent."""
         wanted = list(dict.fromkeys(int(i) for i in ids))
-        with transaction(self.pool) as conn:
+        with shared_transaction(self.pool) as conn:
             found = movies_by_ids(conn, wanted)
         if not [i for i in wanted if self._needs_fetch(found.get(i))]:
             return found
@@ -66,12 +68,13 @@ class MovieStore:
         # films' locks so what a concurrent caller just fetched is reused, not fetched again.
         missing = [i for i in wanted if self._needs_fetch(found.get(i))]
         with self._fetch_locks.holding(missing):
-            with transaction(self.pool) as conn:
+            with shared_transaction(self.pool) as conn:
                 found = movies_by_ids(conn, wanted)
             fetched, error = self._fetch_details([i for i in missing if self._needs_fetch(found.get(i))])
             if fetched:
-                with transaction(self.pool) as conn:
-                    upsert_movies(conn, fetched)
+                with app_transaction(self.pool) as conn:
+                    cache_functions.store_films(conn, fetched)
+                with shared_transaction(self.pool) as conn:
                     found.update(movies_by_ids(conn, [m.id for m in fetched]))
         if error is not None and not found:
             raise error
@@ -156,10 +159,10 @@ class MovieStore:
 
     def _cached_list(self, key: str, fetch: Callable[[], list[Movie]], limit: int, *,
                      fallback_prefix: str | None = None) -> list[Movie]:
-        with transaction(self.pool) as conn:
-            row = conn.execute(load_sql(__name__, "cached_list"), (key,)).fetchone()
-            if row and row["fetched_at"] >= datetime.now(UTC) - self.ttl:
-                return _in_order(movies_by_ids(conn, row["movie_ids"]), row["movie_ids"])[:limit]
+        with app_transaction(self.pool) as conn:
+            row = cache_functions.cached_list(conn, key)
+        if row and row["fetched_at"] >= datetime.now(UTC) - self.ttl:
+            return self._films_in_order(row["movie_ids"], limit)
         try:
             films = fetch()
         except TMDBError as exc:
@@ -167,20 +170,23 @@ class MovieStore:
             stale = row["movie_ids"] if row else self._latest_ids(fallback_prefix)
             if not stale:
                 raise
-            with transaction(self.pool) as conn:
-                return _in_order(movies_by_ids(conn, stale), stale)[:limit]
-        ids = [m.id for m in films]
-        with transaction(self.pool) as conn:
-            upsert_movies(conn, films, partial=True)  # new ids only; details come via get()
-            conn.execute(load_sql(__name__, "store_list"), (key, ids))
+            return self._films_in_order(stale, limit)
+        films = [m for m in films if (m.title or "").strip()]  # a film without a title is no film to show
+        ids = list(dict.fromkeys(m.id for m in films))
+        with app_transaction(self.pool) as conn:
+            cache_functions.store_films(conn, films, partial=True)  # new ids only; details come via get()
+            cache_functions.store_list(conn, key, ids)
+        return self._films_in_order(ids, limit)
+
+    def _films_in_order(self, ids: Sequence[int], limit: int) -> list[Movie]:
+        with shared_transaction(self.pool) as conn:
             return _in_order(movies_by_ids(conn, ids), ids)[:limit]
 
     def _latest_ids(self, prefix: str | None) -> list[int]:
         if not prefix:
             return []
-        with transaction(self.pool) as conn:
-            row = conn.execute(load_sql(__name__, "latest_list"), (prefix,)).fetchone()
-        return list(row["movie_ids"]) if row else []
+        with app_transaction(self.pool) as conn:
+            return cache_functions.latest_trending(conn, prefix)
 
     def _log_once(self, exc: TMDBError, what: str) -> None:
         kind = type(exc).__name__

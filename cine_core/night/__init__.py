@@ -2,7 +2,8 @@
 
 `pairs` creates, redeems and ends invites in the caller's own transaction (security-definer functions);
 `joint` ranks films for two people by the weaker of their two predictions (pure); `refresh` computes and
-stores a pair's joint picks over a service connection; `picks` reads them back for a member.
+stores a pair's joint picks for a member (security-definer functions, no service rights); `picks` reads
+them back for a member.
 """
 
 from cine_core.night.joint import EVIDENCE_RATING, JointPick, MemberScores, rank_joint, score_member

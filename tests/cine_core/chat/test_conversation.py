@@ -143,12 +143,11 @@ def test_claude_chooses_only_candidates_and_profile_text_stays_in_the_user_turn(
 
 @pytest.fixture
 def app_pool_without_service(db_url):
-    """The app's own pool (cine_app) with its service pool closed: a chat step still needing service rights fails."""
+    """The app's own pool (cine_app, no service login): a chat step still needing service rights fails."""
     from cine_core.config import Settings
     from cine_core.db import open_app_pool
 
     app_pool = open_app_pool(Settings(_env_file=None, database_url=db_url), max_size=2)
-    app_pool.server.close()
     yield app_pool
     app_pool.close()
 

@@ -6,7 +6,16 @@ import psycopg
 import pytest
 
 from cine_core.config import Settings
-from cine_core.db import APP_ROLE, AppPool, app_database_url, open_app_pool, transaction, user_transaction
+from cine_core.db import (
+    APP_ROLE,
+    AppPool,
+    NoServiceRights,
+    app_database_url,
+    open_app_pool,
+    service_transaction,
+    transaction,
+    user_transaction,
+)
 from cine_core.domain.errors import ConfigError, DatabaseUnavailable, DataError
 
 HEAT = 949
@@ -59,10 +68,9 @@ def test_reset_role_inside_a_user_transaction_does_not_climb_to_service_rights(a
         conn.execute("set local role service_role")
 
 
-def test_user_transactions_on_the_app_pool_see_only_the_users_own_rows(app_pool, local_user, make_user):
+def test_user_transactions_on_the_app_pool_see_only_the_users_own_rows(app_pool, pool, local_user, make_user):
     other = make_user()
-    with transaction(app_pool) as conn:  # the app's service side (its server pool), as a seed
-        assert _role(conn)["name"] != APP_ROLE
+    with transaction(pool) as conn:  # a seed, with the test's service rights
         conn.execute("insert into ratings (user_id, movie_id, rating) values (%s, %s, 4), (%s, %s, 2)",
                      (local_user, HEAT, other, HEAT))
     with user_transaction(app_pool, local_user) as conn:
@@ -72,6 +80,38 @@ def test_user_transactions_on_the_app_pool_see_only_the_users_own_rows(app_pool,
     assert [(r["user_id"], float(r["rating"])) for r in rows] == [(local_user, 4.0)]
     with pytest.raises(DataError), user_transaction(app_pool, local_user) as conn:
         conn.execute("insert into ratings (user_id, movie_id, rating) values (%s, 27205, 5)", (other,))
+
+
+def test_the_app_pool_opens_no_service_connection_and_refuses_service_rights(db_url):
+    app_pool = open_app_pool(Settings(_env_file=None, database_url=db_url), max_size=3)
+    try:
+        with app_pool.connection() as a, app_pool.connection() as b, app_pool.connection() as c:
+            logins = {tuple(conn.execute("select session_user as s, current_user as c").fetchone().values())
+                      for conn in (a, b, c)}
+        with pytest.raises(NoServiceRights, match="no service rights"), service_transaction(app_pool):
+            pass
+        with pytest.raises(NoServiceRights), transaction(app_pool):  # the old name too
+            pass
+        with psycopg.connect(db_url) as admin:  # every connection to this test's database but this one
+            users = admin.execute("select usename from pg_stat_activity where datname = current_database()"
+                                  " and pid <> pg_backend_pid()").fetchall()
+    finally:
+        app_pool.close()
+    assert logins == {(APP_ROLE, APP_ROLE)}
+    assert users and {u for (u,) in users} == {APP_ROLE}
+    assert not hasattr(app_pool, "server")
+
+
+def test_the_app_needs_no_service_url_when_its_own_is_set(db_url, tmp_path):
+    own = psycopg.conninfo.make_conninfo(db_url, user=APP_ROLE)
+    app_pool = open_app_pool(Settings(_env_file=None, database_url=None, app_database_url=own,
+                                      cine_data_dir=tmp_path), max_size=1)
+    try:
+        with app_pool.connection() as conn:
+            assert conn.execute("select session_user as s").fetchone()["s"] == APP_ROLE
+    finally:
+        app_pool.close()
+    assert list(tmp_path.iterdir()) == []  # no embedded server was started for a service login
 
 
 def test_an_app_url_that_logs_in_with_service_rights_is_refused(db_url):

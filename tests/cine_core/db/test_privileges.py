@@ -16,6 +16,7 @@ import pytest
 from psycopg import sql
 
 from cine_core.db import transaction
+from tests.cine_core.db.app_functions import APP_FUNCTION, APP_FUNCTIONS
 
 FILM_A, FILM_B = 27205, 157336
 PUBLIC_READ, OWN_ROWS, SERVER_ONLY = "films", "own rows", "server only"
@@ -104,8 +105,8 @@ TABLES: dict[str, Rule] = {
 }
 
 TRIGGER, USER_FUNCTION, SERVER_FUNCTION = "trigger", "signed-in user, own data only", "service only"
-APP_FUNCTION = "the app's own login (cine_app) and the service role, never a person"
 FUNCTIONS: dict[str, str] = {
+    **APP_FUNCTIONS,  # the app's own login: app_functions.py
     "check_chat_limits()": TRIGGER,
     "check_import_limits()": TRIGGER,  # at most 2 open imports per person
     "enqueue_refresh_on_rating()": TRIGGER,
@@ -115,20 +116,6 @@ FUNCTIONS: dict[str, str] = {
     "enqueue_refresh(uuid,text,bigint,double precision)": SERVER_FUNCTION,  # the one insert into the queue
     "my_refresh_state(uuid)": USER_FUNCTION,
     "my_api_usage()": USER_FUNCTION,
-    "app_status(integer)": APP_FUNCTION,  # installation-wide: the app checks who is an operator
-    "app_api_usage()": APP_FUNCTION,
-    "record_api_usage(text,text,text,uuid,integer,integer,integer,integer,numeric,boolean,text)": APP_FUNCTION,
-    "claude_spend_today(uuid)": APP_FUNCTION,
-    "unsubscribe_weekly_digest(uuid)": APP_FUNCTION,  # the app checks the link's signature first
-    "app_failed_jobs(integer)": APP_FUNCTION,  # the app checks who is an operator
-    "app_retry_failed_jobs()": APP_FUNCTION,
-    "household_profile_list(uuid,text)": APP_FUNCTION,  # names and password hashes: the app checks passwords
-    "household_profile_add(text,text)": APP_FUNCTION,
-    "account_table_rows(uuid)": APP_FUNCTION,  # the app passes the signed-in person's own id
-    "delete_account_rows(uuid,boolean)": APP_FUNCTION,
-    "store_taste_profile(uuid,jsonb)": APP_FUNCTION,  # the profile the app rebuilt from the person's own rows
-    "store_chat_turn(uuid,bigint,text,text,jsonb)": APP_FUNCTION,  # a chat turn with what CineAI learned
-    "rewrite_chat_turn(uuid,uuid,text,jsonb)": APP_FUNCTION,  # its new version (an answer, an undo)
     "movie_night_invite(text)": USER_FUNCTION,
     "movie_night_accept(text,text)": USER_FUNCTION,
     "movie_night_end(bigint)": USER_FUNCTION,

@@ -1,6 +1,7 @@
-"""Service rights in the app process: the app's own login (cine_app) records usage, checks the Claude caps and
-reads the operator's figures through functions granted to it, with no service pool at all; what is left of
-service-rights transactions in the app is a fixed, shrinking list that no module may join."""
+"""Service rights in the app process: there are none. The app's own login (cine_app) records usage, checks the
+Claude caps, reads the operator's figures, learns from chat, caches films and computes movie night's joint picks
+through functions granted to it; its pool holds no service login (service_transaction on it raises), and no
+module of the app's says service_transaction."""
 
 from __future__ import annotations
 
@@ -19,19 +20,18 @@ from cine_core.metering.usage import UsageEvent, UsageRecorder
 from cine_core.taste.store import load_profile, refresh_profile, relearn
 
 SERVICE_CALL = re.compile(r"(?<![\w.])(?:db\.)?(?:service_)?transaction\(")
-APP_PROCESS = ["app.py", "pages", "ui", "cine_core/app", "cine_core/chat", "cine_core/metering", "cine_core/llm"]
-# What is left of service rights in the app's own modules (issue 26.3): each entry is debt, to move behind a
-# security-definer function granted to cine_app. A new module, or one more call, fails this test; so does an
-# entry the code no longer needs (the list only shrinks). Chat learning and removing a learned preference went
-# behind store_chat_turn / rewrite_chat_turn / store_taste_profile (#24.9): none is left in these modules.
+APP_PROCESS = ["app.py", "pages", "ui", "cine_core/app", "cine_core/chat", "cine_core/metering", "cine_core/llm",
+               "cine_core/films/cache.py", "cine_core/films/cache_functions.py"]
+# Service rights in the app's own modules (issue 26.3): none is left (#24.9: the film cache and movie night's joint
+# picks were the last, now behind film_cache_* / cache_films / night_pair_inputs / store_night_picks). A module
+# that adds one fails this test (and would fail at run time: the app's pool has no service login).
 REMAINING: dict[str, int] = {}
 
 
 @pytest.fixture
 def app_pool_without_service(db_url):
-    """The app's pool with its service pool closed: anything still needing service rights fails."""
+    """The app's pool: it has no service login, so anything still needing service rights fails."""
     pool = open_app_pool(Settings(_env_file=None, database_url=db_url), max_size=2)
-    pool.server.close()
     yield pool
     pool.close()
 
@@ -88,7 +88,8 @@ def test_the_app_login_may_call_only_its_own_functions(app_pool_without_service)
                       "select public.app_retry_failed_jobs()", "select public.unsubscribe_weekly_digest(null)",
                       "select * from public.household_profile_list(null, 'Me')",
                       "select * from public.account_table_rows(null)",
-                      "select * from public.rewrite_chat_turn(null, null, 'general_preference', null)"):
+                      "select * from public.rewrite_chat_turn(null, null, 'general_preference', null)",
+                      "select * from public.film_cache_list('search:tmdb:x')", "select public.night_pair_inputs(1)"):
         with app_pool_without_service.connection() as conn:
             conn.execute(statement).fetchall()
             conn.rollback()
