@@ -35,8 +35,8 @@ __all__ = [
 
 def open_app_pool(settings: Settings, *, max_size: int) -> ConnectionPool:
     """The app's pool: user work logs in as the app role (APP_DATABASE_URL, else `cine_app` on the database of
-    DATABASE_URL or the embedded Postgres), which holds `authenticated` only; the service connection it
-    carries serves the app's server-owned writes (film cache, learned insights, usage). docs/roles.md."""
+    DATABASE_URL or the embedded Postgres), which holds `authenticated` only; there is no service connection:
+    server-owned writes go through functions granted to that role. docs/roles.md."""
     return _open_app_pool(settings, max_size=max_size)
 
 
