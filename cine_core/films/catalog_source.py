@@ -8,7 +8,7 @@ import logging
 import math
 import random
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from rapidfuzz import fuzz, process
@@ -17,6 +17,9 @@ from cine_core.domain.errors import TMDBNotFound
 from cine_core.domain.models import Movie
 from cine_core.domain.titles import normalize_title, title_key
 from cine_core.films.catalog import catalog_movies
+from cine_core.films.title_aliases import NONE as NO_ALIASES
+from cine_core.films.title_aliases import Aliases, in_year_window, title_aliases
+from cine_core.films.title_forms import variant_key
 from cine_core.memory import process_wide
 
 log = logging.getLogger(__name__)
@@ -35,14 +38,19 @@ class CatalogSource:
 
     name = "catalog"
 
-    def __init__(self, movies: Sequence[Movie] | None = None) -> None:
+    def __init__(self, movies: Sequence[Movie] | None = None, aliases: Mapping[int, Aliases] | None = None) -> None:
+        """`aliases`: other titles and years per film id (default: the bundled catalog's, when `movies` is too)."""
         self._movies = tuple(movies) if movies is not None else catalog_movies()
+        self._aliases = aliases if aliases is not None else ({} if movies is not None else title_aliases())
         self._by_id = {m.id: m for m in self._movies}
         self._by_imdb = {m.imdb_id: m for m in self._movies if m.imdb_id}
         self._keys = [title_key(m.title) for m in self._movies]
-        self._exact: dict[str, list[int]] = defaultdict(list)  # title and original title keys -> positions
+        # Title keys -> positions: the title, the original title and the aliases, each also in its variant form
+        # ('Baskın' and 'Baskin', 'Red Cliff Part II' and 'Red Cliff II' are one key).
+        self._exact: dict[str, list[int]] = defaultdict(list)
         for position, m in enumerate(self._movies):
-            for key in {self._keys[position], title_key(m.original_title or "")} - {""}:
+            titles = (m.title, m.original_title or "", *self._aliases.get(m.id, NO_ALIASES).titles)
+            for key in {k for t in titles for k in (title_key(t), variant_key(t))} - {""}:
                 self._exact[key].append(position)
         self._index: dict[tuple[str, str], list[int]] = defaultdict(list)
         for m in self._movies:
@@ -83,7 +91,7 @@ class CatalogSource:
         key = title_key(title)
         if not key:
             return []
-        exact = [(100.0, i) for i in self._exact.get(key, ())]
+        exact = [(100.0, i) for i in dict.fromkeys((*self._exact.get(key, ()), *self._exact.get(variant_key(title), ())))]
         found = self._rank(exact, year, limit)
         if found:
             return found
@@ -94,9 +102,10 @@ class CatalogSource:
         scored = []
         for score, idx in hits:
             movie = self._movies[idx]
-            if year is not None and (movie.year is None or abs(movie.year - year) > 1):
+            other_years = self._aliases.get(movie.id, NO_ALIASES).years
+            if year is not None and not in_year_window(movie.year, other_years, year):
                 continue
-            exact_year = year is not None and movie.year == year
+            exact_year = year is not None and (movie.year == year or year in other_years)
             scored.append(((score, exact_year, movie.vote_count, movie.popularity), movie))
         scored.sort(key=lambda sm: sm[0], reverse=True)
         return [m for _, m in scored[:limit]]

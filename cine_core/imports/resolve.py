@@ -7,7 +7,7 @@ settled the way Letterboxd's search settles them (the better-known film), and wi
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from psycopg_pool import ConnectionPool
 
@@ -17,6 +17,9 @@ from cine_core.domain.models import Movie
 from cine_core.domain.protocols import MovieSource
 from cine_core.domain.titles import normalize_title, title_key, title_similarity
 from cine_core.films.rows import movies_by_ids, row_to_movie
+from cine_core.films.title_aliases import NONE as NO_ALIASES
+from cine_core.films.title_aliases import Aliases, in_year_window, title_aliases
+from cine_core.films.title_forms import variant_key
 from cine_core.imports.rows import ImportRow
 
 log = logging.getLogger(__name__)
@@ -122,21 +125,29 @@ def match_title(source: MovieSource, title: str, year: int | None) -> Movie | No
     return choose_match(title, year, candidates)
 
 
-def choose_match(title: str, year: int | None, candidates: list[Movie]) -> Movie | None:
+def choose_match(title: str, year: int | None, candidates: list[Movie],
+                 aliases: Mapping[int, Aliases] | None = None) -> Movie | None:
     """The one candidate that is clearly this film, or None when none is.
 
-    Most similar title first; among equally similar ones, a title that matches with its article ('El Ángel'
-    for "El Angel", not 'The Angel'); then, with a year, the better-known film, exact year preferred
-    (Letterboxd's own rule). Without a year two same-title films are a doubt unless one is far better known.
+    Most similar title first (a film's other titles count, and a title in its variant form, `variant_key`, is the
+    same title); among equally similar ones, a title that matches with its article ('El Ángel' for "El Angel",
+    not 'The Angel'); then, with a year, the better-known film, exact year preferred (Letterboxd's own rule; a
+    film's other release year is exact too). Without a year two same-title films are a doubt unless one is far
+    better known. `aliases`: other titles and years per film id (default: the bundled catalog's).
     """
+    aliases = title_aliases() if aliases is None else aliases
+    wanted = variant_key(title)
     scored = []
     for movie in candidates:
-        titles = [t for t in (movie.title, movie.original_title) if t]
-        similarity = max(title_similarity(title, t) for t in titles)
+        other = aliases.get(movie.id, NO_ALIASES)
+        titles = [t for t in (movie.title, movie.original_title, *other.titles) if t]
+        similarity = 100.0 if wanted and any(variant_key(t) == wanted for t in titles) else max(
+            title_similarity(title, t) for t in titles)
         if year is not None:
-            if movie.year is None or abs(movie.year - year) > 1 or similarity < MIN_TITLE_SIMILARITY:
+            if not in_year_window(movie.year, other.years, year) or similarity < MIN_TITLE_SIMILARITY:
                 continue
-            weight = movie.vote_count / (1.0 if movie.year == year else OFF_BY_A_YEAR_VOTE_FACTOR)
+            exact_year = movie.year == year or year in other.years
+            weight = movie.vote_count / (1.0 if exact_year else OFF_BY_A_YEAR_VOTE_FACTOR)
         elif similarity < MIN_TITLE_SIMILARITY_NO_YEAR:
             continue
         else:
