@@ -17,6 +17,8 @@ from psycopg import sql
 
 BIG_RATINGS, BIG_WATCHLIST = 3_000, 5_000
 SEARCHES = ("amelie", "heat", "godfather")
+# A search's first result: a row of the results' table (or, in builds before it, a result's own row of controls).
+RESULTS = ".cine-list tbody tr, [class*='st-key-search-row-']"
 QUIET_MS = 150  # the status widget must stay away this long for a run to count as settled
 # A cinephile's history written straight to the tables (as an import leaves it): the most popular films rated,
 # the next ones on the watchlist.
@@ -92,7 +94,7 @@ def _round(page, app_url: str, query: str) -> dict[str, float]:
     search.fill(query)
     started = time.perf_counter()
     search.press("Enter")
-    figures["search"] = until_settled(page, started, page.locator('[class*="st-key-search-row-"]').first)
+    figures["search"] = until_settled(page, started, page.locator(RESULTS).first)
     return figures
 
 

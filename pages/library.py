@@ -7,47 +7,36 @@ empty library does.
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
-from cine_core.app import actions, arrivals, dashboard, history, library
-from cine_core.app.services import search_catalog_ids, search_film_ids, user_transaction
+from cine_core.app import actions, arrivals, dashboard, library
 from ui import context, pager
 from ui.format import RATING_OPTIONS, poster_html, rating_label
 from ui.import_panel import render_import
 from ui.library_lists import (
     FEEDBACK_COLUMNS,
     HISTORY_COLUMNS,
+    SEARCH_COLUMNS,
     SOURCE_NAMES,
     WATCHLIST_COLUMNS,
     film_table,
     html_table,
     keep_chosen,
 )
-from ui.rating_input import rating_pills, rating_select
+from ui.rating_input import rating_pills
 
 SEARCH_RESULTS = 20
 SEARCH_MAX = 100  # "More results" grows the list by SEARCH_RESULTS up to here
 FEEDBACK_ROWS = 200
-THUMB_PX = 60  # a search result's poster: enough to recognise the film, small enough for a list
+THUMB_PX = 60  # the chosen search result's poster: enough to recognise the film
 TABS = ["Search", "Watchlist", "History", "Import"]
-RATING_MENU_PX = 170
 
-# A search result is a wrapping flex line: the film takes the free width and the controls follow on the same line,
-# or on the next one on a phone (hanging beside the poster's column). Its title block gets its flex rule on its
-# wrapper, the row's flex item: on the keyed block itself, inside a column wrapper, its 15rem basis became a height.
-# The watchlist and the history are one table a page (ui.library_lists) with a panel for the chosen film.
-_INFO = "[data-testid='stLayoutWrapper']:has(> [class*='st-key-{}-info-'])"
+# Search results, the watchlist and the history are each one table a page (ui.library_lists) with a panel for the
+# chosen film. The search panel is a wrapping flex line: the poster, then the film's block taking the free width.
 ROW_CSS = (
     "<style>"
-    f"{_INFO.format('search')} {{flex: 1 1 15rem; min-width: 15rem;}}"
-    "[class*='st-key-search-row-'] {row-gap: 0.4rem;}"
-    "[class*='-info-'][class*='st-key-'] {gap: 0.1rem;}"
+    "[data-testid='stLayoutWrapper']:has(> [class*='st-key-search-info-']) {flex: 1 1 15rem; min-width: 12rem;}"
     "[class*='-info-'][class*='st-key-'] a, [class*='-panel-'][class*='st-key-'] a {padding: 0; margin: 0;}"
-    "[class*='-info-'][class*='st-key-'] p {margin-bottom: 0;}"
-    f"@media (max-width: 640px) {{{_INFO.format('search')} {{min-width: 0;}}"
-    f" [class*='st-key-search-rating-'] {{margin-left: calc({THUMB_PX}px + 1rem);}}}}"
     "</style>"
 )
 
@@ -77,14 +66,6 @@ def _watched_from_widget(movie_id: int, title: str, widget_key: str | None) -> N
 FILM_PAGE = st.Page("pages/film.py", title="Film")
 
 
-def _film_link(column, movie, *, note: str = "") -> None:
-    """The film's title (a link to its page), year and a small note."""
-    year = f" ({movie.year})" if movie.year else ""
-    column.page_link(FILM_PAGE, label=f"{movie.title}{year}", query_params={"id": str(movie.id)})
-    if note:
-        column.markdown(f"<small>{html.escape(note)}</small>", unsafe_allow_html=True)
-
-
 def _link_with_note(movie, note: str) -> None:
     """A list row's film: one link (to its page) whose label carries the year and a grey note; one element where
     a block of a link and a note was three (rows of the watchlist and history are 25 to a page)."""
@@ -93,26 +74,35 @@ def _link_with_note(movie, note: str) -> None:
                  query_params={"id": str(movie.id)}, width="stretch")
 
 
-def render_film_row(card: dashboard.Card, *, scope: str) -> None:
-    """Poster, title and year, your rating (a menu: choosing stars saves them) and the watchlist button."""
+def _search_panel(card: dashboard.Card) -> None:
+    """The chosen search result: its poster, link (year, genres, your rating), half-star pills (choosing saves)
+    and the watchlist toggle."""
     movie = card.movie
-    with st.container(key=f"{scope}-row-{movie.id}", horizontal=True, vertical_alignment="center", gap="small"):
+    with st.container(key=f"search-panel-{movie.id}", border=True, horizontal=True, gap="small",
+                      vertical_alignment="center"):
         st.markdown(f'<div style="width:{THUMB_PX}px">{poster_html(movie.poster_url("w92"), movie.title, movie.year)}'
                     "</div>", unsafe_allow_html=True, width="content")
-        mine = f"your rating: {rating_label(card.user_rating)}" if card.user_rating is not None else "not rated yet"
-        with st.container(key=f"{scope}-info-{movie.id}"):
-            _film_link(st, movie, note=" · ".join(x for x in (", ".join(movie.genres[:3]), mine) if x))
-        key = f"{scope}-rating-{movie.id}"
-        rating_select(key, card.user_rating, on_change=_rate_from_widget, args=(movie.id, movie.title, key),
-                      width=RATING_MENU_PX)
-        if card.on_watchlist:
-            st.button("✅", key=f"{scope}-unwatch-{movie.id}", help="On your watchlist: click to remove",
-                      on_click=context.run_with_toast, args=(actions.remove_from_watchlist, pool, user.id, movie.id),
-                      kwargs={"done": f"Removed {movie.title} from your watchlist"})
-        else:
-            st.button("📌", key=f"{scope}-watch-{movie.id}", help="Add to watchlist",
-                      on_click=context.run_with_toast, args=(actions.add_to_watchlist, pool, user.id, movie.id),
-                      kwargs={"done": f"Added {movie.title} to your watchlist"})
+        with st.container(key=f"search-info-{movie.id}", gap="small"):
+            mine = f"your rating: {rating_label(card.user_rating)}" if card.user_rating is not None else "not rated yet"
+            _link_with_note(movie, " · ".join(x for x in (", ".join(movie.genres[:3]), mine) if x))
+            key = f"search-rating-{movie.id}"
+            rating_pills(key, card.user_rating, on_change=_rate_result, args=(movie.id, movie.title, key))
+            if card.on_watchlist:
+                st.button("✅ On your watchlist: remove", key=f"search-unwatch-{movie.id}", on_click=_search_action,
+                          args=(actions.remove_from_watchlist, movie.id, f"Removed {movie.title} from your watchlist"))
+            else:
+                st.button("📌 Add to watchlist", key=f"search-watch-{movie.id}", on_click=_search_action,
+                          args=(actions.add_to_watchlist, movie.id, f"Added {movie.title} to your watchlist"))
+
+
+def _rate_result(movie_id: int, title: str, widget_key: str) -> None:
+    keep_chosen("search", movie_id)
+    _rate_from_widget(movie_id, title, widget_key)
+
+
+def _search_action(action, movie_id: int, done: str) -> None:
+    keep_chosen("search", movie_id)
+    context.run_with_toast(action, pool, user.id, movie_id, done=done)
 
 
 def _more_results() -> None:
@@ -124,28 +114,25 @@ def _new_search() -> None:
 
 
 def search_tab() -> None:
+    """Results as one table and one menu (choose a film: its panel rates it and adds it to the watchlist): 20
+    rows of a poster, a link, a rating menu and a button were ~120 elements for the browser to draw per search."""
     text = st.text_input("Search films by title", key="library-search", placeholder="e.g. Blade Runner",
                          on_change=_new_search)
     if not text.strip():
         return
     limit = min(st.session_state.get("library-search-limit", SEARCH_RESULTS), SEARCH_MAX)
-    results: list[dashboard.Card] = []
+    results: tuple[dashboard.Card, ...] = ()
     with context.guarded("Searching"):
-        with user_transaction(pool, user.id) as conn:
-            results = dashboard.search_films(conn, user.id, text, limit=limit)
-            known = {c.movie.id for c in results}
-            forgiving = [i for i in search_catalog_ids(text, limit=limit) if i not in known]
-            results += dashboard.cards_for_movies(conn, user.id, forgiving)[: limit - len(results)]
+        results = library.search(pool, user.id, text, limit=limit)
         if settings.tmdb_online and st.button("Search TMDB too", key="library-search-online"):
-            online_ids = search_film_ids(pool, settings, text, limit=SEARCH_RESULTS)
-            with user_transaction(pool, user.id) as conn:
-                known = {c.movie.id for c in results}
-                results += dashboard.cards_for_movies(conn, user.id, [i for i in online_ids if i not in known])
+            results += library.search_online(pool, settings, user.id, text, limit=SEARCH_RESULTS,
+                                             known={c.movie.id for c in results})
     if not results:
         st.info("No film in the catalog matches that title." + (
             "" if settings.tmdb_online else " (Offline mode: only the bundled catalog is searched.)"))
-    for card in results:
-        render_film_row(card, scope="search")
+        return
+    film_table("search", results, SEARCH_COLUMNS, film_id=lambda c: c.movie.id, panel=_search_panel,
+               choose="Rate it or add it to your watchlist")
     if len(results) >= limit and limit < SEARCH_MAX:
         st.button("More results", key="library-search-more", on_click=_more_results)
 
@@ -175,9 +162,8 @@ def watchlist_tab() -> None:
             st.caption("Nothing on your watchlist streams on your services now (choose them in ⚙️ Settings).")
     page = None
     with context.guarded("Loading your watchlist"):
-        with user_transaction(pool, user.id) as conn:
-            page = library.watchlist_page(conn, user.id, text=text, status=status, sort=sort,
-                                          offset=pager.offset(key), only=only)
+        page = library.watchlist(pool, user.id, text=text, status=status, sort=sort, offset=pager.offset(key),
+                                 only=only)
     if page is None:
         return
     if not page.total:
@@ -245,11 +231,13 @@ def history_tab() -> None:
     text, sort = _list_controls(key, "Title you rated", library.RATING_SORTS)
     stars = st.select_slider("Stars", options=RATING_OPTIONS, value=(0.5, 5.0), format_func=rating_label,
                              key=f"{key}-stars", on_change=pager.reset, args=(key,))
-    page, said = None, []
+    found = None
     with context.guarded("Loading your ratings"):
-        with user_transaction(pool, user.id) as conn:
-            page = library.ratings_page(conn, user.id, text=text, sort=sort, stars=stars, offset=pager.offset(key))
-            said = history.list_feedback(conn, user.id, limit=FEEDBACK_ROWS)
+        found = library.history(pool, user.id, feedback_limit=FEEDBACK_ROWS, text=text, sort=sort, stars=stars,
+                                offset=pager.offset(key))
+    if found is None:
+        return
+    page, said = found.page, found.feedback
     if page is not None:
         if not page.total:
             st.caption("No rating matches." if text.strip() or stars != (0.5, 5.0) else "No ratings yet.")

@@ -1,5 +1,5 @@
-"""The Library's long lists (watchlist, rating history): a page of 25 films is one HTML table and one menu to
-choose a film from, whose panel (the film's link, half-star pills that save on choice, the row's other actions)
+"""The Library's lists (search results, watchlist, rating history): a page of films is one HTML table and one menu
+to choose a film from, whose panel (the film's link, half-star pills that save on choice, the row's other actions)
 shows between the menu and the table.
 
 Rows of controls cost the browser what an empty list does not: 25 rows of a link, a rating menu and buttons (75-150
@@ -33,6 +33,12 @@ WATCHLIST_COLUMNS = {
     "Genres": lambda c: ", ".join(c.movie.genres[:3]),
     "Your rating": lambda c: rating_label(c.user_rating) if c.user_rating is not None else "",
     "Watched": lambda c: "✓" if c.watched_at else "",
+}
+SEARCH_COLUMNS = {  # a search result (a Card)
+    "Film": lambda c: title_year(c.movie),
+    "Genres": lambda c: ", ".join(c.movie.genres[:3]),
+    "Your rating": lambda c: rating_label(c.user_rating) if c.user_rating is not None else "",
+    "Watchlist": lambda c: "📌" if c.on_watchlist else "",
 }
 HISTORY_COLUMNS = {
     "Film": lambda r: title_year(r.movie),

@@ -63,3 +63,40 @@ select m.*, page.rating, page.rated_at, page.rating_source, page.total
 from page
 join public.movies m on m.id = page.movie_id
 order by page.position;
+
+-- The default orders (newest rated, newest added) with no search and no `only`: the page straight from the
+-- person's (user_id, rated_at) / (user_id, added_at) index, 25 rows read instead of a window over the whole list,
+-- and the count on its own (the window query: 15-22 ms for 3,000-5,000 films at load 12; this one ~1 ms).
+
+-- name: ratings_recent
+with page as (
+  select r.movie_id, r.rating, r.rated_at, r.source as rating_source
+  from public.ratings r
+  where r.user_id = %(user_id)s and r.rating between %(min_rating)s::numeric and %(max_rating)s::numeric
+  order by r.rated_at desc, r.movie_id
+  limit %(limit)s offset %(offset)s
+)
+select m.*, page.rating, page.rated_at, page.rating_source,
+       (select count(*) from public.ratings c
+        where c.user_id = %(user_id)s and c.rating between %(min_rating)s::numeric and %(max_rating)s::numeric) as total
+from page
+join public.movies m on m.id = page.movie_id
+order by page.rated_at desc, page.movie_id;
+
+-- name: watchlist_recent
+with page as (
+  select w.movie_id, w.added_at, w.watched_at
+  from public.watchlist w
+  where w.user_id = %(user_id)s
+    and (%(status)s = 'all' or (%(status)s = 'to_watch') = (w.watched_at is null))
+  order by w.added_at desc, w.movie_id
+  limit %(limit)s offset %(offset)s
+)
+select m.*, ur.rating as user_rating, page.added_at as watchlist_added_at, page.watched_at as watchlist_watched_at,
+       (select count(*) from public.watchlist c
+        where c.user_id = %(user_id)s
+          and (%(status)s = 'all' or (%(status)s = 'to_watch') = (c.watched_at is null))) as total
+from page
+join public.movies m on m.id = page.movie_id
+left join public.ratings ur on ur.user_id = %(user_id)s and ur.movie_id = page.movie_id
+order by page.added_at desc, page.movie_id;

@@ -181,26 +181,44 @@ def test_a_history_row_changes_or_removes_its_rating_at_once(app, pool, local_us
     assert any(c.value == "1 rating" for c in app.caption)  # not "1 ratings"
 
 
-def test_search_results_show_poster_year_and_your_rating(app, pool, local_user):
+def test_search_results_are_one_table_and_the_chosen_film_shows_poster_year_and_your_rating(app, pool, local_user):
     amelie = _rows(pool, "select id, poster_path from movies where title = 'Amélie'")[0]
     actions.rate(pool, local_user, amelie["id"], 3.5)
     _open(app, "Search")
     app.text_input(key="library-search").set_value("amelie").run()
     assert not app.exception
+    assert _table(app)[0] == ["Amélie (2001)", "Comedy, Romance", "★★★½ 3.5", ""]
+    assert not app.pills and not [m for m in app.markdown if "Poster:" in m.value]  # no control per row
+    _choose(app, "search", _films(app, "search").index("Amélie (2001)"))
     posters = [m.value for m in app.markdown if 'aria-label="Poster: Amélie"' in m.value]
     assert len(posters) == 1
     assert amelie["poster_path"] and f"w92{amelie['poster_path']}" in posters[0]  # TMDB's small image
-    assert any(link.proto.label == "Amélie (2001)" for link in app.get("page_link"))
-    assert any("your rating: ★★★½ 3.5" in m.value for m in app.markdown)
-    assert app.selectbox(key=f"search-rating-{amelie['id']}").value == 3.5
+    assert any(link.proto.label.startswith("Amélie (2001)") and "your rating: ★★★½ 3.5" in link.proto.label
+               for link in app.get("page_link"))
+    assert app.pills(key=f"search-rating-{amelie['id']}").value == 3.5
+
+
+def test_rating_and_listing_a_search_result_keep_its_panel_open(app, pool, local_user):
+    _open(app, "Search")
+    app.text_input(key="library-search").set_value("amelie").run()
+    amelie = _rows(pool, "select id from movies where title = 'Amélie'")[0]["id"]
+    _choose(app, "search", _films(app, "search").index("Amélie (2001)"))
+    app.pills(key=f"search-rating-{amelie}").set_value(4.5).run()
+    assert _rows(pool, "select rating from ratings where user_id = %s", local_user) == [{"rating": 4.5}]
+    assert any(t.value == "Rated Amélie: ★★★★½ 4.5" for t in app.toast)
+    assert _panel_film(app, "search-rating-") == amelie
+    app.button(key=f"search-watch-{amelie}").click().run()
+    assert _rows(pool, "select movie_id from watchlist where user_id = %s", local_user) == [{"movie_id": amelie}]
+    assert _panel_film(app, "search-rating-") == amelie
+    assert ["Amélie (2001)", "Comedy, Romance", "★★★★½ 4.5", "📌"] in _table(app)
 
 
 def test_library_search_forgives_accents_and_finds_original_titles(app, local_user):
     _open(app, "Search")
     app.text_input(key="library-search").set_value("amelie").run()
-    assert any(link.proto.label == "Amélie (2001)" for link in app.get("page_link"))
+    assert "Amélie (2001)" in _films(app, "search")
     app.text_input(key="library-search").set_value("Låt den rätte komma in").run()
-    assert any(link.proto.label == "Let the Right One In (2008)" for link in app.get("page_link"))
+    assert "Let the Right One In (2008)" in _films(app, "search")
 
 
 def test_search_within_the_watchlist_forgives_accents(app, pool, local_user):

@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from cine_core.config import PROJECT_ROOT
-from tests.e2e.steps import choose_rating, go, screenshot, step
+from tests.e2e.library_steps import choose_search_result, rate_with_pills
+from tests.e2e.steps import go, screenshot, step
 from ui.format import rating_label
 from ui.rating_input import short_label
 
@@ -30,18 +31,17 @@ def test_search_without_accents_then_rate_from_the_results(page, viewport, app_u
     search = page.get_by_label("Search films by title")
     search.fill("amelie")
     search.press("Enter")
-    row = page.locator('[class*="st-key-search-row-"]').filter(has_text="Amélie").first
-    row.wait_for()
     step(page)
-    expect(row.get_by_role("img", name=re.compile("Poster: Amélie"))).to_be_visible()
-    expect(row).to_contain_text("(2001)")
-    expect(row).to_contain_text(re.compile("your rating: ★|not rated yet"))
+    panel = choose_search_result(page, "Amélie (2001)")
+    step(page)
+    expect(panel.get_by_role("img", name=re.compile("Poster: Amélie"))).to_be_visible()
+    expect(panel).to_contain_text(re.compile("your rating: ★|not rated yet"))
 
-    label = choose_rating(page, row, RATING_BY_VIEWPORT[viewport])
+    label = rate_with_pills(page, panel, RATING_BY_VIEWPORT[viewport])
     expect(page.get_by_text(f"Rated Amélie: {label}")).to_be_visible()  # a toast, where the person looks
     step(page)
-    expect(page.locator('[class*="st-key-search-row-"]').filter(has_text="Amélie").first).to_contain_text(
-        f"your rating: {label}")
+    expect(panel).to_contain_text(f"your rating: {label}")  # the panel stays on Amélie
+    expect(page.locator(".cine-list tr.chosen")).to_contain_text(label)  # and the table shows it
     screenshot(page, viewport, "4-library-search")
 
 

@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.big_export import build_big_export
-from tests.e2e.steps import choose_rating, go, open_page, screenshot, step
+from tests.e2e.library_steps import choose_search_result, rate_with_pills
+from tests.e2e.steps import go, open_page, screenshot, step
 
 # One journey imports ~6,000 rows and waits for a refresh: more than the suite's 300 s per test on 2 cores.
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
@@ -61,11 +62,12 @@ def _search_and_rate(page, viewport: str) -> None:
     search.fill("amelie")
     started = time.monotonic()
     search.press("Enter")
-    row = page.locator('[class*="st-key-search-row-"]').filter(has_text="Amélie").first
-    row.wait_for()
+    page.locator(".cine-list tr").filter(has_text="Amélie").first.wait_for()
     step(page)
     assert time.monotonic() - started < SEARCH_SECONDS
-    label = choose_rating(page, row, RATING_BY_VIEWPORT[viewport])
+    panel = choose_search_result(page, "Amélie (2001)")
+    step(page)
+    label = rate_with_pills(page, panel, RATING_BY_VIEWPORT[viewport])
     expect(page.get_by_text(f"Rated Amélie: {label}")).to_be_visible()
     step(page)
     screenshot(page, viewport, "9-big-library-search")

@@ -56,3 +56,27 @@ def test_watchlist_pages_by_status_and_sort_with_your_rating(pool, local_user):
         only = library.watchlist_page(conn, local_user, status="all", only={films[3]["id"], 999_999_999})
         assert [c.movie.id for c in only.items] == [films[3]["id"]]
         assert library.watchlist_page(conn, local_user, text="no such film at all").total == 0
+
+
+def test_the_default_orders_index_walk_gives_the_window_querys_pages(pool, local_user, monkeypatch):
+    """Newest rated / newest added with no search come straight off the person's index: the same pages, totals
+    and filters as the window query they replace, on the first pages and near the walk's limit."""
+    films = _popular(pool, 60)
+    for n, film in enumerate(films):
+        actions.rate(pool, local_user, film["id"], 0.5 + (n % 10) / 2)
+        actions.add_to_watchlist(pool, local_user, film["id"])
+    actions.mark_watched(pool, local_user, films[5]["id"], None)
+
+    def pages(conn) -> list:
+        return [[(p.total, p.offset, [(i.movie.id, i.rating, i.rated_at, i.source) for i in p.items]) for p in (
+                    library.ratings_page(conn, local_user, offset=offset, size=size, stars=stars)
+                    for offset, size, stars in ((0, 25, (0.5, 5.0)), (25, 25, (2.0, 4.0)), (40, 10, (0.5, 5.0))))],
+                [(p.total, p.offset, [(c.movie.id, c.user_rating, c.watched_at) for c in p.items]) for p in (
+                    library.watchlist_page(conn, local_user, offset=offset, size=size, status=status)
+                    for offset, size, status in ((0, 25, "to_watch"), (25, 25, "all"), (0, 25, "watched")))]]
+
+    with user_transaction(pool, local_user) as conn:
+        walked = pages(conn)
+        monkeypatch.setattr(library, "INDEX_WALK_MAX", -1)  # every page through the window query
+        assert pages(conn) == walked
+    assert walked[0][0][0] == 60 and walked[1][0][0] == 59 and walked[1][2][0] == 1
