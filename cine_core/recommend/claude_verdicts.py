@@ -8,7 +8,7 @@ to the next scheduled pass, and past a daily cap (llm/budget.py) the local score
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from psycopg_pool import ConnectionPool
@@ -33,6 +33,7 @@ class ScoutContext(Protocol):
     matcher: Matcher
     local: Matcher
     reuse_verdicts: bool
+    defer_quick_calls: bool
     batches: VerdictBatches | None
 
 
@@ -89,3 +90,24 @@ def claude_verdicts(ctx: ScoutContext, user_id: str, profile: TasteProfile, rate
     engines.update({v.movie_id: engine for v in fresh})
     log.info("Scout %s: %d verdicts reused, %d films sent to %s", user_id, len(known), len(ask), engine)
     return AskedClaude(verdicts + fresh, engines, engine, called=True)
+
+
+def judge_shortlist(ctx: ScoutContext, user_id: str, profile: TasteProfile, rated: list,
+                    thumbs: list[tuple[int, str]], ranked: list[Match], top: list[int], films: dict[int, Movie], *,
+                    quick: bool, manual: bool) -> tuple[dict[int, tuple[Match, str]], AskedClaude]:
+    """Each ranked film's match and the engine that judged it: the local ones, with Claude's verdicts on the
+    `top` films in their place when the configured matcher is Claude (and what asking Claude did)."""
+    judged: dict[int, tuple[Match, str]] = {m.movie_id: (m, ctx.local.name) for m in ranked}
+    if ctx.matcher.name == ctx.local.name or not top:
+        return judged, AskedClaude([], engine=ctx.matcher.name)
+    may_call = not (quick and ctx.defer_quick_calls)
+    asked = claude_verdicts(ctx, user_id, profile, rated, thumbs, top, films, may_call=may_call,
+                            batch=not quick and not manual)
+    # One confidence scale: Claude re-orders the shortlist and explains; the numbers stay the local
+    # calibrated probabilities (verdicts.py). A local fallback's own numbers are already on that scale
+    # but come from a call on the shortlist alone, so they are realigned the same way.
+    for match in verdict_store.align_to_local(asked.verdicts, [judged[i][0] for i in top if i in judged]):
+        if match.movie_id in films:  # Claude writes reasons only for films it rates highly: else the local one
+            reason = match.reason or judged[match.movie_id][0].reason
+            judged[match.movie_id] = (replace(match, reason=reason), asked.engines[match.movie_id])
+    return judged, asked

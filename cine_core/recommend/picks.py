@@ -15,6 +15,8 @@ from psycopg.rows import tuple_row
 from cine_core.db import load_sql
 from cine_core.domain.models import DiscoverySource, Match, Movie
 from cine_core.films.rows import upsert_movies
+from cine_core.recommend.franchise import diversify
+from cine_core.settings import nudge as streaming_nudge
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,23 @@ def select_picks(
         # positions 19-29 (newcomer check, 2026-12-07).
         picks = [p for p in picks if not p.below_threshold] + [p for p in picks if p.below_threshold]
     return picks
+
+
+def choose_picks(judged: Mapping[int, tuple[Match, str]], ranked: Sequence[Match], films: Mapping[int, Movie],
+                 sources: Mapping[int, DiscoverySource], rated: Sequence[Movie], region: str,
+                 services: Sequence[str], *, by_score: bool, threshold: float, min_picks: int) -> list[ScoredPick]:
+    """The scout's picks from its judged films: streaming nudge, one film per franchise, then select_picks.
+    `by_score`: in the ranker's order (`ranked`), else by confidence (Claude's)."""
+    # People who chose their services: films streaming there win close calls (their confidence is restored).
+    nudged, true_confidence = streaming_nudge.nudge_streamable(judged, films, region, services)
+    # One film per franchise, and no later instalment of a series the person has not started.
+    order = {m.movie_id: i for i, m in enumerate(ranked)}
+    ordered = sorted(nudged.values(), key=lambda pair: (order.get(pair[0].movie_id, len(order)), pair[0].movie_id)
+                     if by_score else (-pair[0].confidence, pair[0].movie_id))
+    keep = set(diversify([m.movie_id for m, _ in ordered], films, rated))
+    chosen = select_picks([pair for pair in ordered if pair[0].movie_id in keep], sources, threshold=threshold,
+                          min_picks=min_picks, keep_order=by_score)
+    return streaming_nudge.restore_confidence(chosen, true_confidence, threshold=threshold)
 
 
 def _confidence(match: Match) -> float:

@@ -38,13 +38,10 @@ from cine_core.recommend import candidates as cands
 from cine_core.recommend import picks as picks_mod
 from cine_core.recommend import scout_state
 from cine_core.recommend.catalog_picks import person_history, rank_candidates
-from cine_core.recommend.claude_verdicts import claude_verdicts
-from cine_core.recommend.ranker.rank import CatalogRanker
+from cine_core.recommend.claude_verdicts import judge_shortlist
 from cine_core.recommend.config import CATALOG_WIDE_SOURCES, config_for_source
-from cine_core.recommend.franchise import diversify
+from cine_core.recommend.ranker.rank import CatalogRanker
 from cine_core.recommend.verdict_batches import VerdictBatches
-from cine_core.recommend.verdicts import align_to_local
-from cine_core.settings import nudge as streaming_nudge
 from cine_core.settings import store as settings_store
 from cine_core.taste import store as taste_store
 
@@ -168,6 +165,33 @@ def candidate_hash(profile_version: int, movie_ids: list[int]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+@dataclass(frozen=True, slots=True)
+class _Person:
+    """What one scout reads about a person before it looks for films."""
+
+    profile: TasteProfile
+    rated: list
+    excluded: set[int]
+    state: scout_state.ScoutState
+    current: list
+    region: str
+    services: tuple[str, ...]
+    thumbs: list[tuple[int, str]]
+    watched: list
+
+
+@dataclass(frozen=True, slots=True)
+class _Ranked:
+    """The films found and their local order (`ranked`: best first)."""
+
+    ranked: list[Match]
+    candidates: list[Candidate]
+    films: dict[int, Movie]
+    sources: dict[int, DiscoverySource]
+    quick: bool
+    errors: list[str]
+
+
 def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: bool = False,
                movie_id: int | None = None, before_store: Callable[[Connection], None] | None = None) -> ScoutResult:
     """Refresh one user's picks; see the module docstring. Raises only if the database fails.
@@ -176,6 +200,52 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
     analysis, and, when the taste has not changed since, the picks already shown make room for the next best.
     """
     user_id = str(user_id)
+    person = _load(ctx, user_id)
+    if not person.rated and not person.watched and not has_stated_taste(person.profile):
+        # Cold start: nothing to match against. The dashboard's fallback (acclaimed popular films) is a
+        # better shelf than trending films ranked by a prior, so no picks are stored until there is a taste.
+        log.info("Scout %s: no ratings or stated taste yet; the fallback shelf stays", user_id)
+        return ScoutResult(user_id, quick, 0, 0, 0, 0, llm_called=False, reused=False)
+    if manual and person.state.profile_version == person.profile.version:  # same taste: rotate, they saw these
+        person = replace(person, excluded=person.excluded | {m for m, _ in person.current[:ROTATE_SHOWN]})
+    found = _find_and_rank(ctx, person, quick=quick and not manual, movie_id=movie_id)
+    top = [m.movie_id for m in found.ranked[: ctx.settings.llm_top_k]]
+    analysis = candidate_hash(person.profile.version, top)
+    error_text = "; ".join(found.errors)[:MAX_ERROR_CHARS] or None
+    if not manual and person.state.candidate_hash == analysis and person.state.matcher == ctx.matcher.name:
+        with transaction(ctx.pool) as conn:
+            scout_state.save_visit(conn, user_id, last_error=error_text)
+        log.info("Scout %s: nothing changed (profile v%s), picks kept", user_id, person.profile.version)
+        return ScoutResult(user_id, found.quick, len(found.candidates), 0, 0, 0, llm_called=False, reused=True,
+                           errors=tuple(found.errors))
+    judged, asked = judge_shortlist(ctx, user_id, person.profile, person.rated, person.thumbs, found.ranked, top,
+                                    found.films, quick=found.quick, manual=manual)
+    error_text = "; ".join(filter(None, [error_text, asked.capped]))[:MAX_ERROR_CHARS] or None
+    chosen = picks_mod.choose_picks(
+        judged, found.ranked, found.films, found.sources, [r.movie for r in person.rated], person.region,
+        person.services, by_score=ctx.ranker is not None and asked.engine == ctx.local.name,
+        threshold=ctx.settings.pick_threshold, min_picks=ctx.settings.min_picks)
+    with transaction(ctx.pool) as conn:
+        if before_store is not None:  # the worker's lease check (job_lease.assert_lease): may raise
+            before_store(conn)
+        # With a source down the candidate set is partial: add what was found, evict nothing.
+        removed = picks_mod.store_picks(conn, user_id, chosen, found.films, remove_stale=not found.errors)
+        scout_state.save_analysis(
+            conn, user_id, profile_version=person.profile.version,
+            candidate_hash=analysis,
+            candidates=_candidate_list(found.candidates), matcher=asked.engine,
+            last_error=error_text)
+    result = ScoutResult(
+        user_id, found.quick, len(found.candidates), sum(not p.below_threshold for p in chosen),
+        sum(p.below_threshold for p in chosen), removed, llm_called=asked.called, reused=False,
+        errors=tuple(found.errors), batched=asked.batched)
+    log.info("Scout %s%s: %d candidates, %d picks (+%d below threshold), %d removed%s", user_id,
+             " (quick)" if found.quick else "", result.candidates, result.picks, result.below_threshold, removed,
+             f", errors: {error_text}" if found.errors else "")
+    return result
+
+
+def _load(ctx: ScoutContext, user_id: str) -> _Person:
     with transaction(ctx.pool) as conn:
         profile = taste_store.refresh_profile(conn, user_id)
         rated = taste_store.load_rated(conn, user_id)
@@ -185,24 +255,21 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
         region, services = settings_store.streaming_services(conn, user_id, default_region=ctx.settings.default_region)
         thumbs = [(f.movie.id, f.kind) for f in taste_store.load_feedback(conn, user_id)]
         watched = picks_mod.watched_history(conn, user_id) if ctx.ranker is not None else []
+    return _Person(profile, rated, excluded, state, current, region, services, thumbs, watched)
 
-    if not rated and not watched and not has_stated_taste(profile):
-        # Cold start: nothing to match against. The dashboard's fallback (acclaimed popular films) is a
-        # better shelf than trending films ranked by a prior, so no picks are stored until there is a taste.
-        log.info("Scout %s: no ratings or stated taste yet; the fallback shelf stays", user_id)
-        return ScoutResult(user_id, quick, 0, 0, 0, 0, llm_called=False, reused=False)
-    previous = list(zip(state.candidate_ids, state.candidate_sources, strict=True)) + current
-    if manual:
-        quick = False
-        if state.profile_version == profile.version:  # same taste: rotate, the person has seen these
-            excluded = excluded | {movie_id for movie_id, _ in current[:ROTATE_SHOWN]}
+
+def _find_and_rank(ctx: ScoutContext, person: _Person, *, quick: bool, movie_id: int | None) -> _Ranked:
+    """Candidates from the lists (a quick refresh: the last set and films like the one that triggered it),
+    the best enriched, ranked by the catalog ranker (or the local matchers without one)."""
+    profile, rated = person.profile, person.rated
+    previous = list(zip(person.state.candidate_ids, person.state.candidate_sources, strict=True)) + person.current
     if quick and previous:
         found = cands.gather_quick(ctx.store, rated, previous, movie_id)  # movie_id: the film that triggered it
     else:
         quick = False
         found = cands.gather(ctx.store, profile, rated)
     errors = found.errors
-    shortlist = found.without(excluded)
+    shortlist = found.without(person.excluded)
     enrich_limit = max(ENRICH_PER_TOP_K * ctx.settings.llm_top_k, MIN_ENRICHED)
     if len(shortlist) > enrich_limit:
         # Rank on what the lists gave (cached rows, often complete) and fetch details only for the
@@ -210,76 +277,16 @@ def scout_user(ctx: ScoutContext, user_id: str, *, quick: bool = False, manual: 
         keep = set(prerank_locally(ctx, profile, rated, shortlist)[:enrich_limit])
         shortlist = [c for c in shortlist if c.movie.id in keep]
     candidates = cands.enrich(ctx.store, shortlist, errors)
-    sources = {c.movie.id: c.discovery_source for c in candidates}
-    films = {c.movie.id: c.movie for c in candidates}
-
     if ctx.ranker is not None:
         # One model over the whole catalog and the films the lists found (catalog_picks.py).
         both = rank_candidates(ctx.ranker, ctx.local, profile=profile, rated=rated,
-                               history=person_history(rated, watched, thumbs), found=candidates,
-                               excluded=excluded, today=ctx.today())
+                               history=person_history(rated, person.watched, person.thumbs), found=candidates,
+                               excluded=person.excluded, today=ctx.today())
         ranked, candidates = both.matches, both.candidates
-        sources = {c.movie.id: c.discovery_source for c in candidates}
-        films = {c.movie.id: c.movie for c in candidates}
     else:
         ranked = rank_locally(ctx, profile, rated, candidates)
-    top = [m.movie_id for m in ranked[: ctx.settings.llm_top_k]]
-    analysis = candidate_hash(profile.version, top)
-    error_text = "; ".join(errors)[:MAX_ERROR_CHARS] or None
-    if not manual and state.candidate_hash == analysis and state.matcher == ctx.matcher.name:
-        with transaction(ctx.pool) as conn:
-            scout_state.save_visit(conn, user_id, last_error=error_text)
-        log.info("Scout %s: nothing changed (profile v%s), picks kept", user_id, profile.version)
-        return ScoutResult(user_id, quick, len(candidates), 0, 0, 0, llm_called=False, reused=True,
-                           errors=tuple(errors))
-
-    judged: dict[int, tuple[Match, str]] = {m.movie_id: (m, ctx.local.name) for m in ranked}
-    engine, llm_called, batched = ctx.matcher.name, False, False
-    if ctx.matcher.name != ctx.local.name and top:
-        may_call = not (quick and ctx.defer_quick_calls)
-        asked = claude_verdicts(ctx, user_id, profile, rated, thumbs, top, films, may_call=may_call,
-                                batch=not quick and not manual)
-        verdicts, engines, engine, llm_called, batched = (asked.verdicts, asked.engines, asked.engine,
-                                                          asked.called, asked.batched)
-        error_text = "; ".join(filter(None, [error_text, asked.capped]))[:MAX_ERROR_CHARS] or None
-        # One confidence scale: Claude re-orders the shortlist and explains; the numbers stay the local
-        # calibrated probabilities (verdicts.py). A local fallback's own numbers are already on that scale
-        # but come from a call on the shortlist alone, so they are realigned the same way.
-        for match in align_to_local(verdicts, [judged[i][0] for i in top if i in judged]):
-            if match.movie_id in films:  # Claude writes reasons only for films it rates highly: else the local one
-                reason = match.reason or judged[match.movie_id][0].reason
-                judged[match.movie_id] = (replace(match, reason=reason), engines[match.movie_id])
-
-    # People who chose their services: films streaming there win close calls (their confidence is restored).
-    judged, true_confidence = streaming_nudge.nudge_streamable(judged, films, region, services)
-    # One film per franchise, and no later instalment of a series the person has not started.
-    by_score = ctx.ranker is not None and engine == ctx.local.name  # the ranker's order (else Claude's, by confidence)
-    order = {m.movie_id: i for i, m in enumerate(ranked)}
-    ordered = sorted(judged.values(), key=lambda pair: (order.get(pair[0].movie_id, len(order)), pair[0].movie_id)
-                     if by_score else (-pair[0].confidence, pair[0].movie_id))
-    keep = set(diversify([m.movie_id for m, _ in ordered], films, [r.movie for r in rated]))
-    chosen = picks_mod.select_picks(
-        [pair for pair in ordered if pair[0].movie_id in keep], sources, threshold=ctx.settings.pick_threshold,
-        min_picks=ctx.settings.min_picks, keep_order=by_score)
-    chosen = streaming_nudge.restore_confidence(chosen, true_confidence, threshold=ctx.settings.pick_threshold)
-    with transaction(ctx.pool) as conn:
-        if before_store is not None:  # the worker's lease check (job_lease.assert_lease): may raise
-            before_store(conn)
-        # With a source down the candidate set is partial: add what was found, evict nothing.
-        removed = picks_mod.store_picks(conn, user_id, chosen, films, remove_stale=not errors)
-        scout_state.save_analysis(
-            conn, user_id, profile_version=profile.version,
-            candidate_hash=analysis,
-            candidates=_candidate_list(candidates), matcher=engine,
-            last_error=error_text)
-    result = ScoutResult(
-        user_id, quick, len(candidates), sum(not p.below_threshold for p in chosen),
-        sum(p.below_threshold for p in chosen), removed, llm_called=llm_called, reused=False, errors=tuple(errors),
-        batched=batched)
-    log.info("Scout %s%s: %d candidates, %d picks (+%d below threshold), %d removed%s", user_id,
-             " (quick)" if quick else "", result.candidates, result.picks, result.below_threshold, removed,
-             f", errors: {error_text}" if errors else "")
-    return result
+    return _Ranked(ranked, candidates, {c.movie.id: c.movie for c in candidates},
+                   {c.movie.id: c.discovery_source for c in candidates}, quick, errors)
 
 
 def _candidate_list(candidates: list[Candidate]) -> list[tuple[int, str]]:

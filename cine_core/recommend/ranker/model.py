@@ -12,8 +12,8 @@ Each has a `collaborative` and a `content` variant (the latter without the Movie
 
 from __future__ import annotations
 
-import json
 import functools
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
