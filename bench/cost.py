@@ -29,7 +29,7 @@ request and reply (tests/anthropic_stub.py: MEASURED), with reasons of realistic
 api_usage estimates at the default model's prices (cine_core/llm/prices.py). TMDB is the fake behind
 httpx.MockTransport; every call is counted.
 
-    python -m bench.cost [--users 100] [--days 7] [--json]
+    python -m bench.cost [--users 100] [--days 7] [--designs cineai,previous,seed] [--json]
 """
 
 from __future__ import annotations
@@ -224,6 +224,7 @@ def _simulate(design: str, args: argparse.Namespace, plans: list) -> dict:
             usage = {k: v - usage_before[k] for k, v in _usage(pool).items()}
             tmdb_calls = sum(fake.calls.values()) - tmdb_before
             cpu = {"python": round(time.process_time() - cpu_started, 1), "postgres": round(postgres_cpu(pool), 1)}
+            memo = ctx.ranker.memo if ctx.ranker is not None else None
         finally:
             pool.close()
     if design == "seed":  # one simulated pass stands for the day's SEED_PASSES_PER_DAY, each paying again
@@ -237,6 +238,7 @@ def _simulate(design: str, args: argparse.Namespace, plans: list) -> dict:
         "output_tokens_per_user_per_day": round(usage["tokens_out"] / per_user_day),
         "tmdb_calls_per_user_per_day": round(tmdb_calls / per_user_day, 2),
         "people": sampled, "cpu_seconds": cpu,
+        "ranker_memo": {"hits": memo.hits, "misses": memo.misses} if memo is not None else None,
     }
     log.info("%s: %s", design, figures)
     return figures
@@ -247,8 +249,9 @@ def run(args: argparse.Namespace) -> dict:
     database would share the film cache and the usage rows)."""
     started = time.perf_counter()
     plans = day_plans(args)
-    with ProcessPoolExecutor(len(DESIGNS), mp_context=multiprocessing.get_context("spawn")) as runs:
-        futures = {design: runs.submit(simulate, design, args, plans) for design in DESIGNS}
+    designs = getattr(args, "designs", DESIGNS)
+    with ProcessPoolExecutor(len(designs), mp_context=multiprocessing.get_context("spawn")) as runs:
+        futures = {design: runs.submit(simulate, design, args, plans) for design in designs}
         designs = {design: future.result() for design, future in futures.items()}
     return {"users": args.users, "days": args.days, "designs": designs,
             "model": Settings(_env_file=None).cine_claude_model, "machine": machine(),
@@ -271,11 +274,20 @@ def markdown(result: dict) -> str:
             + "\n".join(rows))
 
 
+def _designs(text: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(d.strip() for d in text.split(",") if d.strip()))
+    if not chosen or set(chosen) - set(DESIGNS):
+        raise argparse.ArgumentTypeError(f"designs are {', '.join(DESIGNS)}")
+    return chosen
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--days", type=int, default=7)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--designs", type=_designs, default=DESIGNS,
+                        help="comma-separated, of " + ",".join(DESIGNS) + " (default: all)")
     parser.add_argument("--json", action="store_true", help="print one JSON line instead of the table")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)

@@ -6,6 +6,7 @@ import argparse
 import json
 
 import httpx
+import pytest
 
 from bench.cost import day_plans, postgres_cpu, realistic_verdicts, scout_context
 from bench.cost_fake import NEW_TRENDING_PER_DAY, DailyTMDB, FastCatalog
@@ -102,3 +103,12 @@ def test_a_sampled_design_scouts_only_its_own_people(monkeypatch):
     assert {n for n, _, _ in plans[0]} == {0, 1}  # person 1 is outside the sample
     figures = cost.simulate("previous", args, plans)
     assert figures["people"] == 1 and figures["cpu_seconds"]["python"] > 0
+
+
+def test_designs_can_be_chosen_on_the_command_line():
+    from bench.cost import DESIGNS, _designs
+
+    assert _designs("cineai") == ("cineai",) and _designs("seed, cineai,seed") == ("seed", "cineai")
+    assert DESIGNS == ("cineai", "previous", "seed")
+    with pytest.raises(argparse.ArgumentTypeError):
+        _designs("cineai,nobody")
