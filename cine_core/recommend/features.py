@@ -91,8 +91,9 @@ class FeatureSpace:
         self.mean_votes = float(self.corpus.votes.mean()) if len(corpus) else 0.0
         self.std_votes = float(self.corpus.votes.std()) or 1.0 if len(corpus) else 1.0
         # Films outside the corpus, encoded once per version of their data (a refresh meets the same trending
-        # and list films again and again): (row of each film key, their rows), replaced whole under the lock.
-        self._extra: tuple[dict[tuple, int], Encoded | None] = ({}, None)
+        # and list films again and again): (row of each film key, the corpus rows and theirs), replaced whole
+        # under the lock.
+        self._extra: tuple[dict[tuple, int], Encoded] = ({}, self.corpus)
         self._extra_lock = threading.Lock()
         log.info("feature space: %d films, %s tokens", len(corpus), {f: len(v) for f, v in self.vocab.items()})
 
@@ -140,33 +141,25 @@ class FeatureSpace:
             return _take(self.corpus, np.asarray(known, dtype=np.int64))
         keys = {i: _film_key(m) for i, m in enumerate(movies) if known[i] is None}
         extra, rows = self._extra
-        if rows is None or any(key not in extra for key in keys.values()):
+        if any(key not in extra for key in keys.values()):
             extra, rows = self._add_rows({key: movies[i] for i, key in keys.items()})
-        outside = _take(rows, np.asarray([extra[key] for key in keys.values()], dtype=np.int64))
-        inside = [i for i, k in enumerate(known) if k is not None]
-        if not inside:
-            return outside
-        # The corpus's rows, then the others', put back in the films' order.
-        both = _stack(_take(self.corpus, np.asarray([known[i] for i in inside], dtype=np.int64)), outside)
-        where = np.empty(len(movies), dtype=np.int64)
-        where[[*inside, *keys]] = np.arange(len(movies))
-        return _take(both, where)
+        where = [extra[keys[i]] if k is None else k for i, k in enumerate(known)]
+        return _take(rows, np.asarray(where, dtype=np.int64))
 
     def _add_rows(self, films: dict[tuple, Movie]) -> tuple[dict[tuple, int], Encoded]:
-        """Encode the films outside the corpus not met before and keep their rows (a row depends only on the
-        film's data, so each version of a film is encoded once per space). Their rows are kept apart from the
-        corpus's: stacked after them, every new film copied the whole corpus (28% of a pre-ranking's CPU)."""
+        """Encode the films outside the corpus not met before and keep their rows after the corpus rows (a row
+        depends only on the film's data, so each version of a film is encoded once per space, and a list of
+        corpus and other films is one take of rows)."""
         with self._extra_lock:
             extra, rows = self._extra
             new = {key: movie for key, movie in films.items() if key not in extra}
-            if not new and rows is not None:
+            if not new:
                 return extra, rows
             if len(extra) + len(new) > MAX_EXTRA_ROWS:  # start afresh, with every film asked for now
-                extra, rows, new = {}, None, dict(films)
-            start = 0 if rows is None else len(rows.year)
+                extra, rows, new = {}, self.corpus, dict(films)
+            start = len(rows.year)
             extra = {**extra, **{key: start + i for i, key in enumerate(new)}}
-            encoded = self._encode(list(new.values()))
-            rows = encoded if rows is None else _stack(rows, encoded)
+            rows = _stack(rows, self._encode(list(new.values())))
             self._extra = (extra, rows)
             return extra, rows
 
