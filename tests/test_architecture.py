@@ -30,7 +30,6 @@ OLD_SERVICE_NAME = {
 }
 UI_ALLOWED = ("cine_core.app", "cine_core.domain", "cine_core.config", "cine_core.memory")
 TRANSACTIONS = {"user_transaction", "service_transaction", "app_transaction", "transaction", "connection"}
-OPENS_ITS_OWN: set[str] = set()  # pages/library.py reads through cine_core.app.library's faces now
 
 
 def test_import_contracts_hold():
@@ -106,8 +105,7 @@ def test_pages_and_ui_open_no_transaction():
     """A page or widget calls one face per concern in cine_core.app (it opens the user transaction and returns
     frozen dataclasses); none opens a transaction or takes a connection itself."""
     sources = [p for pkg in ("pages", "ui") for p in (ROOT / pkg).rglob("*.py")] + [ROOT / "app.py"]
-    opening = {name: sorted(found) for p in sources
-               if (found := _transactions(p)) and (name := str(p.relative_to(ROOT))) not in OPENS_ITS_OWN}
+    opening = {str(p.relative_to(ROOT)): sorted(found) for p in sources if (found := _transactions(p))}
     assert opening == {}
 
 

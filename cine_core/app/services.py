@@ -3,8 +3,7 @@
 `app.py`, `pages/` and `ui/` import only `cine_core.app`, `cine_core.chat`'s face, `cine_core.domain`,
 `cine_core.config` and `cine_core.memory` (tests/test_architecture.py), and open no transaction: each concern's
 face here opens it. Names passed through rather than defined: the dataclasses the functions here and in
-`dashboard` return (ImportReport, ImportStatus, SummaryItem, TasteSummary), for the pages' types, and, until
-pages/library.py reads through `library`'s faces, `user_transaction` (the last page that opens one).
+`dashboard` return (ImportReport, ImportStatus, SummaryItem, TasteSummary), for the pages' types.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "ImportReport", "ImportStatus", "SummaryItem", "TasteSummary", "latest_import", "open_app_pool",
-    "search_catalog_ids", "search_film_ids", "submit_import", "user_transaction",
+    "search_catalog_ids", "search_film_ids", "submit_import",
 ]
 
 
