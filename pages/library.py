@@ -113,9 +113,11 @@ def _new_search() -> None:
     st.session_state["library-search-limit"] = SEARCH_RESULTS
 
 
+@st.fragment
 def search_tab() -> None:
     """Results as one table and one menu (choose a film: its panel rates it and adds it to the watchlist): 20
     rows of a poster, a link, a rating menu and a button were ~120 elements for the browser to draw per search."""
+    context.show_toasts()  # a rerun of this tab alone does not pass the page's show_flashes
     text = st.text_input("Search films by title", key="library-search", placeholder="e.g. Blade Runner",
                          on_change=_new_search)
     if not text.strip():
@@ -147,7 +149,9 @@ def _list_controls(key: str, placeholder: str, sorts: dict[str, str]) -> tuple[s
     return text, sort
 
 
+@st.fragment
 def watchlist_tab() -> None:
+    context.show_toasts()
     key = "wl"
     text, sort = _list_controls(key, "Title in your watchlist", library.WATCHLIST_SORTS)
     status = st.segmented_control("Show", list(library.WATCHLIST_STATUSES), format_func=library.WATCHLIST_STATUSES.get,
@@ -226,7 +230,9 @@ def _history_panel(rated) -> None:
                   args=(movie.id, movie.title))
 
 
+@st.fragment
 def history_tab() -> None:
+    context.show_toasts()
     key = "history"
     text, sort = _list_controls(key, "Title you rated", library.RATING_SORTS)
     stars = st.select_slider("Stars", options=RATING_OPTIONS, value=(0.5, 5.0), format_func=rating_label,
@@ -250,7 +256,8 @@ def history_tab() -> None:
         html_table(said, FEEDBACK_COLUMNS, scroll=True)  # text in one element: no data grid to load
 
 
-# Only the open tab runs (`.open`): the others cost nothing until the person opens them.
+# Only the open tab runs (`.open`): the others cost nothing until the person opens them. Each list tab is a
+# fragment: paging, sorting, choosing a film and rating it rerun that tab alone, not the app's menu and the page.
 tabs = dict(zip(TABS, st.tabs(TABS, key="library-tab", on_change="rerun"), strict=True))
 for name, draw in (("Search", search_tab), ("Watchlist", watchlist_tab), ("History", history_tab),
                    ("Import", lambda: render_import(pool=pool, user_id=user.id, key="library-import"))):

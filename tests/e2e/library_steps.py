@@ -11,7 +11,8 @@ from ui.rating_input import short_label
 def choose_search_result(page, title: str):
     """Search results are one table and one menu: choose `title` in the menu; its panel (poster, link, stars,
     watchlist) opens above the table."""
-    expect(page.locator(".cine-list tr").filter(has_text=title).first).to_be_visible()
+    page.locator(".cine-list tr").filter(has_text=title).first.wait_for()  # the page's timeout: a first search
+    # on a fresh server may wait for the catalog's title index
     page.get_by_label("Rate it or add it to your watchlist").click()
     page.get_by_role("option", name=title).click()
     panel = page.locator('[class*="st-key-search-panel-"]').filter(has_text=title.split(" (")[0])
