@@ -89,6 +89,9 @@ def seed(pool, *, users: int, picks: int) -> dict[str, float]:
                      " from generate_series(1, %s) g", (users,))
         conn.execute("create temp table bench_users on commit drop as select id, row_number() over (order by id)"
                      " as n from auth.users where email like 'bench%'")
+        # Each a household profile, as a person of a localhost household is: the sidebar's profile chooser sends
+        # a session whose user is no profile back to the first one (whose dashboard is the starter films).
+        conn.execute("insert into public.household_profiles (user_id, name) select id, 'Bench ' || n from bench_users")
         conn.execute(
             """insert into public.recommendations
                  (user_id, movie_id, score, reason, discovery_source, confidence, matcher, generated_at)
@@ -184,7 +187,7 @@ def app_script_timings(url: str, users: Sequence[str]) -> list[float]:
             # app work); share the warm-up's registry so only the script run is timed.
             if components is not None:
                 app._bidi_component_manager = components
-            app.session_state["cine_user"] = AppUser(user_id, None)
+            app.session_state["cine_user"] = AppUser(user_id, None, is_local=True)  # a household profile: no login
             started = time.perf_counter()
             app.run()
             if index:

@@ -95,9 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     sections: list[str] = []
     failures = 0
+    main_module = sys.modules["__main__"]
     for title, module_name, full_argv, quick_argv in BENCHES:
         if args.only and module_name not in args.only:
             continue
+        # Streamlit's AppTest (bench.dashboard) leaves app.py as __main__: a later benchmark's process pool
+        # (bench.cost) then started children that ran app.py and died (BrokenProcessPool in `make bench`).
+        sys.modules["__main__"] = main_module
         bench_argv = quick_argv if args.quick else full_argv
         command = f"python -m {module_name} {' '.join(bench_argv)}".strip()
         print(f"\n== {title}\n$ {command}", flush=True)
