@@ -41,7 +41,7 @@ FEEDBACK_WEIGHT = 1.5
 EVIDENCE_FROM_RATINGS = 20
 MIN_DISLIKED_FILMS = 2
 MIN_FAVOURITE_FILMS = 2
-EVIDENCE_SHARE = 0.25  # a film counts as evidence when it weighs at least this share of the feature's weightiest
+EVIDENCE_SHARE = 0.25  # beside a click, a film counts as evidence when it weighs this share of the click or more
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,27 +116,28 @@ def _feedback_weights(feedback: Sequence[FilmFeedback], rated: Sequence[RatedMov
 
 
 def _shares(movies: Sequence[Movie], weights: Sequence[float], features, *, min_liked: int = 1,
-            min_disliked: int = 1) -> dict:
+            min_disliked: int = 1, clicks_from: int | None = None) -> dict:
     """Share of the positive weight carried by films having each feature, in [-1, 1]; negative weights
     (dislikes) subtract their share of max(positive, negative) weight, so one 👎 cannot outweigh many likes.
 
-    Evidence across films (`_evidence`: liked and disliked films counted apart, each film against the weightiest
-    of its own side): a feature ends below zero only when `min_disliked` disliked films have it and no more
-    liked ones do (one 👎 on Mufasa against Soul, Luca and Coco, however long ago, lowers Animation, never makes
+    Evidence across films (`_evidence`: liked and disliked films counted apart; beside a weightier click, only
+    films of comparable weight): a feature ends below zero only when `min_disliked` disliked films have it and
+    no more liked ones do (one 👎 on Mufasa against Soul, Luca and Coco, however long ago, lowers Animation, never makes
     it a dislike); it ends above zero only when `min_liked` liked films of comparable weight have it."""
     positive_total = sum(w for w in weights if w > 0) or 1.0
     negative_total = max(-sum(w for w in weights if w < 0), positive_total) or 1.0
     sums: dict = defaultdict(float)
     signed: dict = defaultdict(list)
-    for movie, weight in zip(movies, weights, strict=True):
+    for index, (movie, weight) in enumerate(zip(movies, weights, strict=True)):
         if weight == 0:
             continue
         total = positive_total if weight > 0 else negative_total
+        click = clicks_from is not None and index >= clicks_from
         for feature in set(features(movie)):
             sums[feature] += weight / total
-            signed[feature].append(weight)
-    liked = {feature: _evidence([w for w in ws if w > 0]) for feature, ws in signed.items()}
-    disliked = {feature: _evidence([-w for w in ws if w < 0]) for feature, ws in signed.items()}
+            signed[feature].append((weight, click))
+    liked = {feature: _evidence([(w, c) for w, c in ws if w > 0]) for feature, ws in signed.items()}
+    disliked = {feature: _evidence([(-w, c) for w, c in ws if w < 0]) for feature, ws in signed.items()}
     kept = {}
     for feature, value in sums.items():
         if value < 0 and (disliked[feature] < min_disliked or disliked[feature] < liked[feature]):
@@ -148,14 +149,17 @@ def _shares(movies: Sequence[Movie], weights: Sequence[float], features, *, min_
     return kept
 
 
-def _evidence(weights: Sequence[float]) -> int:
-    """Films that count as evidence for a feature: those weighing at least EVIDENCE_SHARE of its weightiest
-    film. A fresh 👍 on Soul beside one 4★ film with Tina Fey rated 600 ratings ago (aged to almost nothing) is
-    one film of evidence, not two: one click must not make its leads favourites (newcomer check, issue 23.4)."""
+def _evidence(weights: Sequence[tuple[float, bool]]) -> int:
+    """Films that count as evidence for a feature (each a weight and whether it is a 👍/👎). Where a click is the
+    weightiest, only films weighing at least EVIDENCE_SHARE of it count: a fresh 👍 on Soul beside one 4★ film
+    with Tina Fey rated 600 ratings ago (aged to almost nothing) is one film of evidence, not two, so one click
+    does not make its leads favourites (newcomer check, issue 23.4). Ratings alone count every film, as before."""
     if not weights:
         return 0
-    floor = EVIDENCE_SHARE * max(weights)
-    return sum(1 for w in weights if w >= floor)
+    top, top_is_click = max(weights)
+    if not top_is_click:
+        return len(weights)
+    return sum(1 for w, _ in weights if w >= EVIDENCE_SHARE * top)
 
 
 def _lower(names: Iterable[str]) -> list[str]:
@@ -257,9 +261,11 @@ def build_profile(
     signed = [*weights, *_feedback_weights(thumbs, rated, config)]
     long_history = len(rated) >= EVIDENCE_FROM_RATINGS
     dislike_needs = MIN_DISLIKED_FILMS if long_history else 1
-    genres = _shares(liked, signed, lambda m: _lower(m.genres), min_disliked=dislike_needs)
-    keywords = _shares(liked, signed, lambda m: _lower(m.keywords), min_disliked=dislike_needs)
-    people = _shares(liked, signed, _people, min_disliked=dislike_needs,
+    clicks_from = len(films)  # `liked` is the rated films, then the clicked ones
+    genres = _shares(liked, signed, lambda m: _lower(m.genres), min_disliked=dislike_needs, clicks_from=clicks_from)
+    keywords = _shares(liked, signed, lambda m: _lower(m.keywords), min_disliked=dislike_needs,
+                       clicks_from=clicks_from)
+    people = _shares(liked, signed, _people, min_disliked=dislike_needs, clicks_from=clicks_from,
                      min_liked=MIN_FAVOURITE_FILMS if long_history else 1)
     decades = _shares(films, weights, lambda m: [m.decade] if m.decade else [])
     said = _Said.of(insights, genres, people)
