@@ -36,7 +36,7 @@ from bench.bench_db import (
     run_and_print,
 )
 from bench.cost import realistic_verdicts
-from bench.refresh import CHECK_SECONDS, LATEST_PICK_SQL, _rate, _summary, _wait_ready
+from bench.refresh import CHECK_SECONDS, LATEST_PICK_SQL, _rate, _summary, _wait_ready, collect_refreshed
 from cine_core.config import PROJECT_ROOT
 from cine_core.db import open_pool, user_transaction
 from cine_core.domain.errors import CineError
@@ -159,15 +159,7 @@ def _rate_and_wait(pool, users: list[str], films: list[int], args) -> tuple[list
                     errors += 1
                 issued += 1
             next_rating = now + args.interval
-        with pool.connection() as conn:
-            for user, (committed, deadline) in list(pending.items()):
-                latest = conn.execute(LATEST_PICK_SQL, (user,)).fetchone()["at"]
-                if latest is not None and latest > committed:
-                    latencies.append((latest - committed).total_seconds())
-                    del pending[user]
-                elif time.monotonic() > deadline:
-                    timeouts += 1
-                    del pending[user]
+        timeouts += collect_refreshed(pool, pending, latencies)
         time.sleep(CHECK_SECONDS)
     return latencies, timeouts, errors
 

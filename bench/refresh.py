@@ -75,6 +75,23 @@ def _rate(pool, user_id: str, movie_id: int, rating: float):
         return conn.execute("select clock_timestamp() as at").fetchone()["at"]
 
 
+def collect_refreshed(pool, pending: dict, latencies: list[float]) -> int:
+    """Move each pending rating whose refreshed picks have landed into `latencies` (seconds from the rating's
+    commit); drop those past their deadline. `pending`: user → (commit time, monotonic deadline). Returns the
+    number that timed out."""
+    timeouts = 0
+    with pool.connection() as conn:
+        for user, (committed, deadline) in list(pending.items()):
+            latest = conn.execute(LATEST_PICK_SQL, (user,)).fetchone()["at"]
+            if latest is not None and latest > committed:
+                latencies.append((latest - committed).total_seconds())
+                del pending[user]
+            elif time.monotonic() > deadline:
+                timeouts += 1
+                del pending[user]
+    return timeouts
+
+
 def _rated_films(pool, users: list[str]) -> dict[str, set[int]]:
     with pool.connection() as conn:
         rated: dict[str, set[int]] = {u: set() for u in users}
@@ -111,15 +128,7 @@ def measure(pool, url: str, users: list[str], films: list[int], args: argparse.N
                     pending[user] = (committed, now + args.timeout)
                     issued += 1
                 next_rating = now + args.interval
-            with pool.connection() as conn:
-                for user, (committed, deadline) in list(pending.items()):
-                    latest = conn.execute(LATEST_PICK_SQL, (user,)).fetchone()["at"]
-                    if latest is not None and latest > committed:
-                        latencies.append((latest - committed).total_seconds())
-                        del pending[user]
-                    elif time.monotonic() > deadline:
-                        timeouts += 1
-                        del pending[user]
+            timeouts += collect_refreshed(pool, pending, latencies)
             time.sleep(CHECK_SECONDS)
     finally:
         worker.terminate()
